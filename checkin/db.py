@@ -1,0 +1,238 @@
+"""Opening the replica: WAL, a versioned schema, migrations, and one writer.
+
+The schema version lives in SQLite's ``user_version``. A database written by a newer
+version of checkin is refused with a clear message rather than half-read. Files are
+created readable by their owner alone: they hold personal data.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import Connection
+from sqlalchemy.pool import NullPool, StaticPool
+from sqlmodel import SQLModel
+
+from checkin import models  # noqa: F401  (registers the tables)
+from checkin.errors import DatabaseError
+from checkin.hlc import Clock
+from checkin.i18n import _
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+
+_FTS = [
+    # External-content index over the folded columns; triggers keep it in step.
+    """CREATE VIRTUAL TABLE IF NOT EXISTS attendee_fts USING fts5(
+        search_names, search_org, search_email,
+        content='attendee', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 2', prefix='2 3')""",
+    """CREATE TRIGGER IF NOT EXISTS attendee_ai AFTER INSERT ON attendee BEGIN
+        INSERT INTO attendee_fts(rowid, search_names, search_org, search_email)
+        VALUES (new.id, new.search_names, new.search_org, new.search_email); END""",
+    """CREATE TRIGGER IF NOT EXISTS attendee_ad AFTER DELETE ON attendee BEGIN
+        INSERT INTO attendee_fts(attendee_fts, rowid, search_names, search_org, search_email)
+        VALUES ('delete', old.id, old.search_names, old.search_org, old.search_email); END""",
+    """CREATE TRIGGER IF NOT EXISTS attendee_au AFTER UPDATE OF search_names, search_org,
+        search_email ON attendee BEGIN
+        INSERT INTO attendee_fts(attendee_fts, rowid, search_names, search_org, search_email)
+        VALUES ('delete', old.id, old.search_names, old.search_org, old.search_email);
+        INSERT INTO attendee_fts(rowid, search_names, search_org, search_email)
+        VALUES (new.id, new.search_names, new.search_org, new.search_email); END""",
+    # Facts are only ever added.
+    """CREATE TRIGGER IF NOT EXISTS fact_no_update BEFORE UPDATE ON fact BEGIN
+        SELECT RAISE(ABORT, 'facts are append-only'); END""",
+    """CREATE TRIGGER IF NOT EXISTS fact_no_delete BEFORE DELETE ON fact
+        WHEN (SELECT value FROM meta WHERE key = 'purging') IS NOT 'yes' BEGIN
+        SELECT RAISE(ABORT, 'facts are append-only'); END""",
+    "CREATE INDEX IF NOT EXISTS fact_attendee_kind_day ON fact(attendee_uid, kind, day)",
+    "CREATE INDEX IF NOT EXISTS fact_kind_day ON fact(kind, day)",
+]
+
+
+def _migrate_0_to_1(conn: Connection) -> None:
+    SQLModel.metadata.create_all(conn)
+    for statement in _FTS:
+        conn.exec_driver_sql(statement)
+
+
+# MIGRATIONS[n] takes a database at version n to version n + 1.
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {0: _migrate_0_to_1}
+
+
+@dataclass
+class Replica:
+    """An open replica: its engine, its desk identity and its clock."""
+
+    path: Path | None
+    engine: Engine
+    desk_id: str
+    clock: Clock
+    write_lock: threading.Lock
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """One transaction of the single writer; committed (durably) on exit."""
+        with self.write_lock:
+            try:
+                with self.engine.connect() as conn:
+                    conn.info["immediate"] = True
+                    with conn.begin():
+                        yield conn
+            except Exception as exc:
+                known = _known(getattr(exc, "orig", exc), self.path)
+                if known is None:
+                    raise
+                raise known from exc
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn:
+            yield conn
+
+    def meta(self, key: str, default: str = "") -> str:
+        with self.read() as conn:
+            row = conn.exec_driver_sql("SELECT value FROM meta WHERE key = ?", (key,)).first()
+        return str(row[0]) if row else default
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _known(exc: BaseException, path: Path | None) -> DatabaseError | None:
+    """The environment's faults (disk full, locked, read-only); ``None`` for a bug."""
+    if not isinstance(exc, sqlite3.OperationalError | sqlite3.DatabaseError):
+        return None
+    text = str(exc).lower()
+    if "full" in text:
+        return DatabaseError(_("Le disque est plein : impossible d'enregistrer dans {path}.", path=path))
+    if "locked" in text or "busy" in text:
+        return DatabaseError(_("La base {path} est occupée par un autre programme.", path=path))
+    if "readonly" in text:
+        return DatabaseError(_("La base {path} est en lecture seule.", path=path))
+    if "disk i/o" in text or "malformed" in text or "not a database" in text:
+        return DatabaseError(_("La base {path} est illisible ou abîmée : {error}", path=path, error=exc))
+    return None
+
+
+def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    # FULL: a check-in is on disk before the desk says "admitted".
+    cur.execute("PRAGMA synchronous=FULL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=5000")
+    cur.execute("PRAGMA temp_store=MEMORY")
+    cur.execute("PRAGMA cache_size=-32000")
+    cur.close()
+
+
+def open_replica(path: str | os.PathLike[str] | None, *, create: bool = True) -> Replica:
+    """Open (and create or migrate) a replica; ``None`` opens a private in-memory one."""
+    db_file = Path(path) if path is not None else None
+    if db_file is not None:
+        if not db_file.exists():
+            if not create:
+                raise DatabaseError(_("Base introuvable : {path}", path=db_file))
+            _create_private(db_file)
+        elif not _looks_like_sqlite(db_file):
+            raise DatabaseError(_("{path} n'est pas une base checkin.", path=db_file))
+        url = f"sqlite:///{db_file}"
+        engine = create_engine(url, poolclass=NullPool if os.name == "nt" else None)
+    else:
+        engine = create_engine("sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False})
+    event.listen(engine, "connect", _on_connect)
+    # Let SQLAlchemy's transaction control match SQLite's (BEGIN issued explicitly).
+    event.listen(engine, "begin", _begin)
+    _set_autocommit_driver(engine)
+    try:
+        version = _migrate(engine, db_file)
+        desk_id = _ensure_desk_id(engine)
+    except sqlite3.DatabaseError as exc:
+        engine.dispose()
+        raise DatabaseError(
+            _("{path} n'est pas une base checkin lisible : {error}", path=db_file, error=exc)
+        ) from exc
+    except Exception:
+        engine.dispose()
+        raise
+    clock = Clock(desk_id)
+    with engine.connect() as conn:
+        clock.observe(str(conn.exec_driver_sql("SELECT coalesce(max(hlc), '') FROM fact").scalar_one()))
+    log.debug("replica %s at schema %d", db_file, version)
+    if db_file is not None:
+        _restrict(db_file)
+    return Replica(db_file, engine, desk_id, clock, threading.Lock())
+
+
+def _begin(conn: Connection) -> None:
+    # Writers take the write lock at BEGIN, so they wait (busy_timeout) instead of failing
+    # halfway; readers start a plain snapshot.
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.pop("immediate", False) else "BEGIN")
+
+
+def _set_autocommit_driver(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _autocommit(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+
+
+def _migrate(engine: Engine, db_file: Path | None) -> int:
+    with engine.connect() as conn:
+        version = int(conn.exec_driver_sql("PRAGMA user_version").scalar_one())
+    if version > SCHEMA_VERSION:
+        raise DatabaseError(
+            _(
+                "La base {path} a été écrite par une version plus récente de checkin "
+                "(schéma {found}, cette version connaît jusqu'au {known}) : mettez checkin à jour.",
+                path=db_file,
+                found=version,
+                known=SCHEMA_VERSION,
+            )
+        )
+    while version < SCHEMA_VERSION:
+        with engine.begin() as conn:
+            MIGRATIONS[version](conn)
+            version += 1
+            conn.exec_driver_sql(f"PRAGMA user_version = {version}")
+        log.info("replica migrated to schema %d", version)
+    return version
+
+
+def _ensure_desk_id(engine: Engine) -> str:
+    with engine.begin() as conn:
+        row = conn.exec_driver_sql("SELECT value FROM meta WHERE key = 'desk_id'").first()
+        if row:
+            return str(row[0])
+        desk_id = str(uuid.uuid4())
+        conn.exec_driver_sql("INSERT INTO meta(key, value) VALUES ('desk_id', ?)", (desk_id,))
+        return desk_id
+
+
+def _create_private(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
+    os.close(fd)
+
+
+def _looks_like_sqlite(path: Path) -> bool:
+    with path.open("rb") as fh:
+        head = fh.read(16)
+    return head == b"" or head == b"SQLite format 3\x00"
+
+
+def _restrict(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        p = Path(str(path) + suffix)
+        if p.exists() and os.name != "nt":
+            os.chmod(p, 0o600)

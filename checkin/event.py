@@ -1,0 +1,250 @@
+"""The event as configuration: name, days, categories, code pattern, texts.
+
+Loaded from a TOML file (``resources/events/aict2026.toml`` by default) and validated, so a
+second event needs a new file and no code change.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+from checkin import paths
+from checkin.errors import KnownError
+from checkin.i18n import _
+from checkin.text import fold
+
+
+@dataclass(frozen=True)
+class Day:
+    date: date
+    label: str
+    label_en: str
+    aliases: tuple[str, ...]
+
+    @property
+    def iso(self) -> str:
+        return self.date.isoformat()
+
+
+@dataclass(frozen=True)
+class Category:
+    key: str
+    name: str
+    name_en: str
+    colour: str
+    text_colour: str
+    aliases: tuple[str, ...]
+    default: bool = False
+
+    def label(self, language: str) -> str:
+        return self.name_en if language == "en" else self.name
+
+
+@dataclass(frozen=True)
+class EventConfig:
+    id: str
+    name: str
+    short_name: str
+    organiser: str
+    venue: str
+    address: str
+    timezone: str
+    phone_region: str
+    code_pattern: str
+    walkin_prefix: str
+    languages: tuple[str, ...]
+    days: tuple[Day, ...]
+    all_days: tuple[str, ...]
+    empty_days_means_all: bool
+    categories: tuple[Category, ...]
+    texts: dict[str, str] = field(default_factory=dict)
+    desk_fields: tuple[str, ...] = ()
+    retention_days: int = 90
+    source: Path | None = None
+    _memo: dict[tuple[str, str], object] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def code_regex(self) -> re.Pattern[str]:
+        return _compile(self.code_pattern)
+
+    def day(self, iso: str) -> Day | None:
+        return next((d for d in self.days if d.iso == iso), None)
+
+    def day_label(self, iso: str, language: str = "fr") -> str:
+        d = self.day(iso)
+        if d is None:
+            return iso
+        return d.label_en if language == "en" else d.label
+
+    def category(self, value: str) -> Category:
+        """The category an export value names, or the default one."""
+        memo = self._memo.get(("category", value))
+        if memo is None:
+            memo = self._memo[("category", value)] = self._category(value)
+        return memo  # type: ignore[return-value]
+
+    def _category(self, value: str) -> Category:
+        key = fold(value)
+        for cat in self.categories:
+            if key in {fold(cat.name), fold(cat.key), fold(cat.name_en)} or key in {
+                fold(a) for a in cat.aliases
+            }:
+                return cat
+        return self.default_category
+
+    def category_by_name(self, name: str) -> Category | None:
+        key = fold(name)
+        return next(
+            (c for c in self.categories if key in {fold(c.name), fold(c.key), fold(c.name_en)}),
+            None,
+        )
+
+    @property
+    def default_category(self) -> Category:
+        return next((c for c in self.categories if c.default), self.categories[-1])
+
+    def parse_days(self, value: str) -> tuple[str, ...]:
+        """The event days (ISO dates) an export's days cell names."""
+        memo = self._memo.get(("days", value))
+        if memo is None:
+            memo = self._memo[("days", value)] = self._parse_days(value)
+        return memo  # type: ignore[return-value]
+
+    def _parse_days(self, value: str) -> tuple[str, ...]:
+        text = fold(value)
+        everyday = tuple(d.iso for d in self.days)
+        if not text:
+            return everyday if self.empty_days_means_all else ()
+        if any(_word_in(fold(label), text) for label in self.all_days):
+            return everyday
+        found = [
+            d.iso
+            for d in self.days
+            if any(_word_in(fold(a), text) for a in (d.label, d.label_en, d.iso, *d.aliases))
+        ]
+        return tuple(found)
+
+
+def _word_in(needle: str, haystack: str) -> bool:
+    if not needle:
+        return False
+    return re.search(r"(?<![\w/])" + re.escape(needle) + r"(?![\w/])", haystack) is not None
+
+
+@cache
+def _compile(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def load(path: str | Path | None = None) -> EventConfig:
+    """Load and validate an event file; a bad file is a known error naming the problem."""
+    source = paths.event_path(path)
+    try:
+        data = tomllib.loads(source.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise KnownError(_("Fichier d'événement introuvable : {path}", path=source)) from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise KnownError(
+            _("Fichier d'événement illisible ({path}) : {error}", path=source, error=exc)
+        ) from exc
+    try:
+        return _build(data, source)
+    except (KeyError, TypeError, ValueError, re.error) as exc:
+        raise KnownError(
+            _("Fichier d'événement invalide ({path}) : {error}", path=source, error=exc)
+        ) from exc
+
+
+@cache
+def default() -> EventConfig:
+    return load()
+
+
+def _build(data: dict[str, object], source: Path) -> EventConfig:
+    ev = _table(data, "event")
+    reg = _table(data, "registration", required=False)
+    privacy = _table(data, "privacy", required=False)
+    texts = {str(k): str(v) for k, v in _table(data, "texts", required=False).items()}
+    days = tuple(
+        Day(
+            date=date.fromisoformat(str(d["date"])),
+            label=str(d.get("label", d["date"])),
+            label_en=str(d.get("label_en", d.get("label", d["date"]))),
+            aliases=_strings(d.get("aliases", [])),
+        )
+        for d in _list(data, "days")
+    )
+    if not days:
+        raise ValueError("at least one [[days]] entry is needed")
+    categories = tuple(
+        Category(
+            key=str(c["key"]),
+            name=str(c["name"]),
+            name_en=str(c.get("name_en", c["name"])),
+            colour=_colour(str(c.get("colour", "#5D6D7E"))),
+            text_colour=_colour(str(c.get("text_colour", "#FFFFFF"))),
+            aliases=_strings(c.get("aliases", [])),
+            default=bool(c.get("default", False)),
+        )
+        for c in _list(data, "categories")
+    )
+    if not categories:
+        raise ValueError("at least one [[categories]] entry is needed")
+    pattern = str(ev.get("code_pattern", r"[0-9A-Z-]{6,40}"))
+    _compile(pattern)
+    return EventConfig(
+        id=str(ev["id"]),
+        name=str(ev["name"]),
+        short_name=str(ev.get("short_name", ev["name"])),
+        organiser=str(ev.get("organiser", "")),
+        venue=str(ev.get("venue", "")),
+        address=str(ev.get("address", "")),
+        timezone=str(ev.get("timezone", "Europe/Paris")),
+        phone_region=str(ev.get("phone_region", "FR")),
+        code_pattern=pattern,
+        walkin_prefix=str(ev.get("walkin_prefix", "")),
+        languages=_strings(ev.get("languages", ["fr", "en"])),
+        days=days,
+        all_days=_strings(reg.get("all_days", [])),
+        empty_days_means_all=bool(reg.get("empty_days_means_all", True)),
+        categories=categories,
+        texts=texts,
+        desk_fields=_strings(privacy.get("desk_fields", [])),
+        retention_days=int(str(privacy.get("retention_days", 90))),
+        source=source,
+    )
+
+
+def _table(data: dict[str, object], key: str, *, required: bool = True) -> dict[str, object]:
+    value = data.get(key)
+    if value is None:
+        if required:
+            raise KeyError(f"[{key}] is missing")
+        return {}
+    if not isinstance(value, dict):
+        raise TypeError(f"[{key}] must be a table")
+    return value
+
+
+def _list(data: dict[str, object], key: str) -> list[dict[str, object]]:
+    value = data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise TypeError(f"[[{key}]] must be a list of tables")
+    return value
+
+
+def _strings(value: object) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise TypeError(f"expected a list, got {value!r}")
+    return tuple(str(v) for v in value)
+
+
+def _colour(value: str) -> str:
+    if not re.fullmatch(r"#[0-9A-Fa-f]{6}", value):
+        raise ValueError(f"colour {value!r} is not #RRGGBB")
+    return value.upper()

@@ -1,0 +1,205 @@
+"""Reading an export file as a header and rows, whatever produced it.
+
+CSV in UTF-8 (with or without BOM), UTF-16 (Excel's "Unicode text") or Windows-1252, with
+``;``, ``,`` or tab between fields; XLSX read in streaming mode. A file that is not a
+table at all (empty, binary, a PDF renamed .csv) gets one clear sentence.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from checkin.errors import ImportFileError
+from checkin.i18n import _
+
+csv.field_size_limit(1 << 20)
+
+
+@dataclass
+class Table:
+    """A header and an iterator of (row number as a spreadsheet shows it, cells)."""
+
+    headers: list[str]
+    rows: Iterator[tuple[int, list[str]]]
+    kind: str  # "csv" or "xlsx"
+    encoding: str = ""
+    delimiter: str = ""
+
+
+def open_table(path: Path) -> Table:
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8192)
+    except FileNotFoundError as exc:
+        raise ImportFileError(_("Fichier introuvable : {path}", path=path)) from exc
+    except IsADirectoryError as exc:
+        raise ImportFileError(_("{path} est un dossier, pas un fichier.", path=path)) from exc
+    except OSError as exc:
+        raise ImportFileError(
+            _("Impossible de lire {path} : {error}", path=path, error=exc.strerror)
+        ) from exc
+    if not head.strip(b" \t\r\n\xef\xbb\xbf\xff\xfe\x00"):
+        raise ImportFileError(_("Le fichier {name} est vide.", name=path.name))
+    if head.startswith(b"PK\x03\x04"):
+        return _xlsx(path)
+    what = _sniff_binary(head)
+    if what:
+        raise ImportFileError(
+            _(
+                "{name} n'est pas un export d'inscriptions (c'est {what}) : "
+                "exportez la liste en CSV ou en XLSX.",
+                name=path.name,
+                what=what,
+            )
+        )
+    return _csv(path, head)
+
+
+def _sniff_binary(head: bytes) -> str:
+    if head.startswith(b"%PDF"):
+        return _("un document PDF")
+    if head.startswith((b"\xd0\xcf\x11\xe0",)):
+        return _("un ancien classeur Excel .xls")
+    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8")):
+        return _("une image")
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return ""
+    if b"\x00" in head:
+        # UTF-16 without a BOM has a NUL in every other byte; anything else is binary.
+        odd, even = head[1::2], head[0::2]
+        if odd.count(0) > len(odd) * 0.8 or even.count(0) > len(even) * 0.8:
+            return ""
+        return _("un fichier binaire")
+    return ""
+
+
+def _encoding(head: bytes) -> str:
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if b"\x00" in head:
+        return "utf-16-le" if head[1::2].count(0) > head[0::2].count(0) else "utf-16-be"
+    try:
+        head.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        if exc.start > len(head) - 4:  # a character cut by the 8 KiB window
+            return "utf-8"
+        return "cp1252"
+
+
+def _csv(path: Path, head: bytes) -> Table:
+    encoding = _encoding(head)
+    raw = path.read_bytes()
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError:
+        encoding = "cp1252"
+        text = raw.decode(encoding, errors="replace")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    first_line = _first_record(text)
+    delimiter = max(";,\t|", key=lambda d: _count_outside_quotes(first_line, d))
+    if _count_outside_quotes(first_line, delimiter) == 0:
+        delimiter = ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        headers = next(reader)
+    except StopIteration as exc:
+        raise ImportFileError(_("Le fichier {name} est vide.", name=path.name)) from exc
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        line = reader.line_num
+        for cells in reader:
+            number, line = line + 1, reader.line_num
+            if any(c.strip() for c in cells):
+                yield number, cells
+
+    return Table(headers, rows(), "csv", encoding, delimiter)
+
+
+def _first_record(text: str) -> str:
+    end, quoted = 0, False
+    for end, ch in enumerate(text):
+        if ch == '"':
+            quoted = not quoted
+        elif ch in "\r\n" and not quoted:
+            return text[:end]
+    return text
+
+
+def _count_outside_quotes(line: str, delimiter: str) -> int:
+    count, quoted = 0, False
+    for ch in line:
+        if ch == '"':
+            quoted = not quoted
+        elif ch == delimiter and not quoted:
+            count += 1
+    return count
+
+
+def _xlsx(path: Path) -> Table:
+    import openpyxl  # imported here: only XLSX imports pay for it
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            if "xl/workbook.xml" not in zf.namelist():
+                raise ImportFileError(
+                    _(
+                        "{name} est une archive ZIP mais pas un classeur Excel : "
+                        "exportez la liste en CSV ou en XLSX.",
+                        name=path.name,
+                    )
+                )
+        # data_only=False: a cell holding a formula is read as the text typed, as in the CSV.
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    except ImportFileError:
+        raise
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise ImportFileError(
+            _("Classeur Excel illisible ({name}) : {error}", name=path.name, error=exc)
+        ) from exc
+    sheet = workbook.worksheets[0]
+    for candidate in workbook.worksheets:  # prefer a sheet that looks like registrations
+        if candidate.title.casefold() in {"inscriptions", "registrations", "attendees", "participants"}:
+            sheet = candidate
+            break
+    values = sheet.iter_rows(values_only=True)
+    header_row: tuple[object, ...] = ()
+    number = 0
+    for number, header_row in enumerate(values, start=1):  # noqa: B007
+        if any(v not in (None, "") for v in header_row):
+            break
+    else:
+        workbook.close()
+        raise ImportFileError(_("Le fichier {name} est vide.", name=path.name))
+    headers = [_cell(v) for v in header_row]
+    start = number
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        try:
+            for n, row in enumerate(values, start=start + 1):
+                cells = [_cell(v) for v in row]
+                if any(c.strip() for c in cells):
+                    yield n, cells
+        finally:
+            workbook.close()
+
+    return Table(headers, rows(), "xlsx")
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "strftime"):
+        return value.strftime("%d/%m/%Y %H:%M")  # type: ignore[no-any-return]
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

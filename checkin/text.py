@@ -1,0 +1,206 @@
+"""Text as a careful human reads it: folding for search, names as they should be shown.
+
+``fold`` is the one key for matching and sorting: case-, accent- and punctuation-blind, for
+every script (SQLite's ``upper()`` folds ASCII only, which is how "elodie" never finds
+"Élodie" elsewhere).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import phonenumbers
+
+# Letters that Unicode does not decompose into a base letter plus a mark.
+_SPECIAL = str.maketrans(
+    {
+        "đ": "d",
+        "Đ": "d",
+        "ð": "d",
+        "Ð": "d",
+        "ø": "o",
+        "Ø": "o",
+        "ł": "l",
+        "Ł": "l",
+        "ħ": "h",
+        "Ħ": "h",
+        "ı": "i",
+        "þ": "th",
+        "Þ": "th",
+        "æ": "ae",
+        "Æ": "ae",
+        "œ": "oe",
+        "Œ": "oe",
+        "ß": "ss",
+        "ŋ": "n",
+        "ſ": "s",
+        "’": "'",
+        "‘": "'",
+        "ʼ": "'",
+        "`": "'",
+        "´": "'",
+        "‐": "-",
+        "‑": "-",
+        "‒": "-",
+        "–": "-",
+        "—": "-",
+        "\u00a0": " ",
+        "\u202f": " ",
+    }
+)
+_SPACES = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=65536)
+def fold(value: str) -> str:
+    """Lower-case, accent-free, single-spaced text: the key for search and sorting.
+
+    Marks are stripped only from letters that carry them (Latin, Greek, Cyrillic
+    accents); marks that are part of a script's spelling (Devanagari vowel signs, Arabic)
+    stay, since removing them would change the word.
+    """
+    text = unicodedata.normalize("NFKC", value).translate(_SPECIAL)
+    decomposed = unicodedata.normalize("NFD", text)
+    kept: list[str] = []
+    for ch in decomposed:
+        if unicodedata.combining(ch) and kept and _is_latinish(kept[-1]):
+            continue
+        kept.append(ch)
+    text = unicodedata.normalize("NFC", "".join(kept)).casefold()
+    return _SPACES.sub(" ", text).strip()
+
+
+def _is_latinish(ch: str) -> bool:
+    return (
+        ch.isascii()
+        or "LATIN" in unicodedata.name(ch, "")
+        or "GREEK" in unicodedata.name(ch, "")
+        or "CYRILLIC" in unicodedata.name(ch, "")
+    )
+
+
+_ASCII_SPLIT = re.compile(r"[^0-9a-z]+")
+
+
+def _split(text: str) -> list[str]:
+    """Split on every character that is not a letter, a mark or a digit (any script)."""
+    if text.isascii():
+        return [w for w in _ASCII_SPLIT.split(text.lower()) if w]
+    chars = [ch if unicodedata.category(ch)[0] in "LMN" else " " for ch in text]
+    return "".join(chars).split()
+
+
+def words(value: str) -> list[str]:
+    """The folded words of ``value``: hyphens, apostrophes and punctuation separate."""
+    return _split(fold(value))
+
+
+@lru_cache(maxsize=65536)
+def search_words(value: str) -> list[str]:
+    """Words to index: each word, plus compound words joined ("N'Diaye" → "ndiaye")."""
+    out = words(value)
+    for chunk in fold(value).split(" "):
+        joined = "".join(_split(chunk))
+        if joined and joined not in out:
+            out.append(joined)
+    return out
+
+
+def clean(value: object) -> str:
+    """Trim and collapse white space; ``None`` becomes ``""``."""
+    if value is None:
+        return ""
+    text = str(value)
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    if not text.isprintable():
+        text = "".join(
+            " " if ch.isspace() else ch for ch in text if ch.isspace() or unicodedata.category(ch)[0] != "C"
+        )
+    if "  " in text or text[:1] == " " or text[-1:] == " ":
+        text = _SPACES.sub(" ", text).strip()
+    return text
+
+
+# Lower-case particles of family names, written lower-case unless they stand alone.
+_PARTICLES = frozenset(
+    "de du des d van von der den da das do dos di del della dei y e zu ter ten af av".split()
+)
+_SEPARATORS = re.compile(r"([ \-'’])")
+
+
+@lru_cache(maxsize=65536)
+def display_name(value: str, *, surname: bool = False) -> str:
+    """A name as it should be displayed, from what the registrant typed.
+
+    Names typed all in capitals or all in lower case are re-cased; names that already mix
+    cases ("de La Tour du Pin", "McAllister") were typed with care and are kept.
+    """
+    text = clean(value).replace("’", "'")
+    letters = [ch for ch in text if ch.isalpha()]
+    cased = [ch for ch in letters if ch.lower() != ch.upper()]
+    if not cased:
+        return text
+    if any(ch.isupper() for ch in cased) and any(ch.islower() for ch in cased):
+        return text
+    parts = _SEPARATORS.split(text.lower())
+    out: list[str] = []
+    word_index = 0
+    for i, part in enumerate(parts):
+        if not part or _SEPARATORS.fullmatch(part):
+            out.append(part)
+            continue
+        nxt = parts[i + 1] if i + 1 < len(parts) else ""
+        alone = len([p for p in parts if p and not _SEPARATORS.fullmatch(p)]) == 1
+        if surname and part in _PARTICLES and not alone and (word_index == 0 or nxt != "-"):
+            if part in {"d"} and nxt != "'":
+                out.append(_capitalise(part))
+            else:
+                out.append(part)
+        else:
+            out.append(_capitalise(part))
+        word_index += 1
+    return "".join(out)
+
+
+def _capitalise(word: str) -> str:
+    if word.startswith("mc") and len(word) > 2:
+        return "Mc" + word[2:3].upper() + word[3:]
+    return word[:1].upper() + word[1:]
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def clean_email(value: str) -> tuple[str, bool]:
+    """The e-mail folded to lower case, and whether it looks like a real address."""
+    text = clean(value).strip("<>").casefold()
+    local = text.split("@", 1)[0]
+    valid = bool(_EMAIL.match(text)) and bool(local.strip("._-+"))
+    return text, valid
+
+
+@lru_cache(maxsize=8192)
+def clean_phone(value: str, region: str = "FR") -> str:
+    """An international number ("+33 6 84 40 09 23"), or the trimmed text if not one."""
+    text = clean(value)
+    if not text:
+        return ""
+    candidate = text
+    digits = re.sub(r"\D", "", text)
+    if not text.startswith(("+", "00", "0")) and len(digits) >= 10:
+        candidate = "+" + digits  # "33652241404": a country code without its "+"
+    try:
+        number = phonenumbers.parse(candidate, region)
+    except phonenumbers.NumberParseException:
+        return text
+    if not phonenumbers.is_possible_number(number):
+        return text
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def sort_key(value: str) -> str:
+    """How a French reader sorts: accents and case ignored, particles kept in place."""
+    return fold(value)
