@@ -1,0 +1,221 @@
+"""The ``checkin`` command: the desk, and everything staff and scripts do without it.
+
+Known errors print one sentence on stderr and exit 1; anything else is a bug, logged with
+its traceback to the log file, and reported in one line that says where the log is.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from checkin import __version__, event, logs, paths
+from checkin.db import Replica, open_replica
+from checkin.errors import KnownError
+from checkin.i18n import _
+
+log = logging.getLogger(__name__)
+
+# Modules that add their own sub-commands (each has ``add_commands(subparsers)``). The UI
+# module imports Qt only inside its handlers, so the CLI runs without a display.
+PLUGINS = (
+    "checkin.printing.commands",
+    "checkin.printing.escpos.commands",
+    "checkin.ui.commands",
+    "checkin.sync.commands",
+)
+
+
+def dump(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def open_db(args: argparse.Namespace) -> Replica:
+    return open_replica(paths.db_path(getattr(args, "db", None)))
+
+
+def today_or(args_day: str | None, ev: event.EventConfig) -> str:
+    """The day given, else today when today is an event day, else the first event day."""
+    if args_day:
+        try:
+            return date.fromisoformat(args_day).isoformat()
+        except ValueError as exc:
+            raise KnownError(_("Date invalide « {value} » : attendu AAAA-MM-JJ.", value=args_day)) from exc
+    today = date.today().isoformat()
+    return today if ev.day(today) else ev.days[0].iso
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from checkin.importer import import_file
+
+    ev = event.load(args.event)
+    replica = open_db(args)
+    try:
+        summary = import_file(replica, ev, args.file, mapping=args.mapping, dry_run=args.dry_run)
+    finally:
+        replica.close()
+    data = summary.to_json()
+    if args.json:
+        dump(data)
+        return 0
+    prefix = _("Simulation : ") if args.dry_run else ""
+    print(
+        prefix
+        + _(
+            "{read} lignes lues : {created} ajoutées, {updated} mises à jour, {unchanged} inchangées, "
+            "{cancelled} annulées, {rejected} rejetées, {duplicates} personnes inscrites plusieurs fois.",
+            read=summary.read,
+            created=summary.created,
+            updated=summary.updated,
+            unchanged=summary.unchanged,
+            cancelled=summary.cancelled,
+            rejected=len(summary.rejected),
+            duplicates=len(summary.duplicates),
+        )
+    )
+    for item in summary.rejected:
+        print(_("  ligne {row} : {reason}", row=item["row"], reason=item["reason"]))
+    return 0
+
+
+def cmd_scan(args: argparse.Namespace) -> int:
+    from checkin import scan
+
+    ev = event.load(args.event)
+    replica = open_db(args)
+    try:
+        decision = scan.decide(
+            replica, ev, args.text, day=today_or(args.day, ev), desk=args.desk, role="volunteer"
+        )
+    finally:
+        replica.close()
+    if args.json:
+        dump(decision.to_json())
+    else:
+        who = decision.attendee.full_name if decision.attendee else ""
+        print(f"{decision.outcome.upper()}  {who}".rstrip())
+        print(scan.instruction(decision, ev))
+        if decision.repaired:
+            print(_("(code réparé : scanner réglé sur un autre clavier, {how})", how=decision.repaired))
+    return 0
+
+
+def cmd_find(args: argparse.Namespace) -> int:
+    from checkin import search
+
+    replica = open_db(args)
+    try:
+        found = search.find(replica, args.text, args.limit)
+    finally:
+        replica.close()
+    if args.json:
+        dump([a.to_json() for a in found])
+    else:
+        for a in found:
+            print(f"{a.code}  {a.full_name}  — {a.organisation}  [{a.category}] {a.status}")
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from checkin import bench
+
+    result = bench.run(event.load(args.event), args.attendees)
+    if args.json:
+        dump(result)
+    else:
+        for key, value in result.items():
+            print(f"{key}: {value}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="checkin", description=_("Accueil des participants d'un congrès."))
+    parser.add_argument("--version", action="version", version=f"checkin {__version__}")
+    parser.add_argument("--event", help=_("fichier TOML de l'événement (défaut : AICT 2026)"))
+    parser.add_argument("--lang", choices=("fr", "en"), help=_("langue des messages"))
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("import", help=_("importer un export d'inscriptions, le programme ou la grille B2B"))
+    p.add_argument("file")
+    p.add_argument("--db")
+    p.add_argument("--mapping", help=_("fichier de correspondance des colonnes (TOML ou JSON)"))
+    p.add_argument("--dry-run", action="store_true", help=_("montrer ce qui changerait, sans rien écrire"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("scan", help=_("traiter un scan comme le ferait l'accueil"))
+    p.add_argument("text")
+    p.add_argument("--db")
+    p.add_argument("--day")
+    p.add_argument("--desk", default=os.environ.get("CHECKIN_DESK", "Accueil"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_scan)
+
+    p = sub.add_parser("find", help=_("chercher un participant par nom, structure ou e-mail"))
+    p.add_argument("text")
+    p.add_argument("--db")
+    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_find)
+
+    p = sub.add_parser("bench", help=_("mesurer import, scan et recherche sur un événement synthétique"))
+    p.add_argument("--attendees", type=int, default=100_000)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_bench)
+
+    for name in PLUGINS:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name and name.startswith(exc.name):
+                continue  # that part is not installed
+            raise
+        module.add_commands(sub)
+    parser.set_defaults(commands=tuple(sub.choices))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logs.setup()
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if "--lang" in args_list:
+        i = args_list.index("--lang")
+        if i + 1 < len(args_list):
+            from checkin import i18n
+
+            i18n.set_language(args_list[i + 1])
+    try:
+        parser = build_parser()
+        args = parser.parse_args(args_list)
+        if not getattr(args, "func", None):
+            if "desk" not in parser.get_default("commands"):
+                parser.print_help()
+                return 0
+            args = parser.parse_args([*args_list, "desk"])
+        code: int = args.func(args)
+        return code
+    except KnownError as exc:
+        print(f"checkin: {exc.message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception:
+        log.exception("unexpected error")
+        print(
+            _("checkin : erreur inattendue, détails dans {path}", path=logs.log_file()),
+            file=sys.stderr,
+        )
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
