@@ -1,0 +1,593 @@
+"""The one badge renderer: a layout (data) and an attendee in, PDF drawing operations out.
+
+Every string is split into font runs (:mod:`checkin.printing.fonts`), complex scripts are
+shaped by HarfBuzz through ReportLab (Arabic joined and right to left, Devanagari
+conjuncts), and the size is computed from the measured width so that a long name shrinks
+instead of overflowing. Every piece of text drawn is recorded with its box, so tests (and
+the preview) can check that nothing left its box.
+
+The QR code is drawn as vectors: the module matrix is computed once per code and its runs
+of dark modules become rectangles of one path — an order of magnitude cheaper than a
+ReportLab ``QrCodeWidget`` per badge, which is kept for the benchmark's comparison.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import IO, Any
+
+import qrcode
+import qrcode.constants
+import uharfbuzz as hb
+from reportlab.lib.colors import HexColor
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont, shapeStr
+from reportlab.pdfgen.canvas import Canvas
+
+from checkin.attendees import AttendeeView
+from checkin.event import EventConfig
+from checkin.i18n import _
+from checkin.printing import fonts
+from checkin.printing.layout import Box, Element, Layout, load_layout
+from checkin.text import fold
+
+log = logging.getLogger(__name__)
+
+NOMINAL_ASCENT, NOMINAL_DESCENT = 950.0, -260.0
+LINE_GAP = 150.0  # white space between wrapped lines, per 1000 pt
+QUIET_MODULES = 2  # white modules kept round the QR code inside its box
+HOME_COUNTRIES = frozenset({"france", ""})
+
+
+# ----------------------------------------------------------------------------- fonts & text
+
+
+@cache
+def rl_font(path: Path) -> str:
+    """Register a shipped font with ReportLab once and return its name."""
+    name = f"ck-{path.stem}"
+    pdfmetrics.registerFont(TTFont(name, str(path)))
+    return name
+
+
+def _needs_shaping(text: str) -> bool:
+    """HarfBuzz is needed for joining/reordering scripts and for combining marks."""
+    for ch in text:
+        cp = ord(ch)
+        if 0x0590 <= cp <= 0x08FF or 0x0900 <= cp <= 0x0DFF or 0xFB1D <= cp <= 0xFEFC:
+            return True
+        if unicodedata.combining(ch):
+            return True
+    return False
+
+
+def _is_rtl(text: str) -> bool:
+    """Paragraph direction from the first strong character (Unicode rule P2)."""
+    for ch in text:
+        kind = unicodedata.bidirectional(ch)
+        if kind == "L":
+            return False
+        if kind in ("R", "AL"):
+            return True
+    return False
+
+
+@dataclass(frozen=True)
+class Piece:
+    text: str  # a ReportLab ShapedStr when shaped, in visual order
+    font: str
+    width: float  # at size 1000
+
+
+@dataclass(frozen=True)
+class Shaped:
+    """A line ready to draw at any size: pieces in visual order and metrics per 1000 pt."""
+
+    pieces: tuple[Piece, ...]
+    width: float
+    ascent: float
+    descent: float  # negative
+
+
+@cache
+def _hb_font(path: Path) -> tuple[hb.Font, float]:
+    face = hb.Face(hb.Blob.from_file_path(str(path)))
+    return hb.Font(face), 1000.0 / face.upem
+
+
+@lru_cache(maxsize=8192)
+def ink(run: str, path: Path) -> tuple[float, float]:
+    """Top and bottom of the glyphs' ink (per 1000 pt), from the shaped outlines.
+
+    Fonts declare very different line heights (Noto Arabic's is half again Latin's), so
+    fitting by declared metrics would print Arabic names tiny; the ink is what must stay
+    inside the box.
+    """
+    font, scale = _hb_font(path)
+    buf = hb.Buffer()
+    buf.add_str(run)
+    buf.guess_segment_properties()
+    hb.shape(font, buf, {})
+    top, bottom = 0.0, 0.0
+    for info, pos in zip(buf.glyph_infos, buf.glyph_positions, strict=True):
+        extents = font.get_glyph_extents(info.codepoint)
+        if extents is None or extents.height == 0:
+            continue
+        y_top = (extents.y_bearing + pos.y_offset) * scale
+        top = max(top, y_top)
+        bottom = min(bottom, y_top + extents.height * scale)  # height is negative (y goes up)
+    return top, bottom
+
+
+@lru_cache(maxsize=8192)
+def shape(text: str, bold: bool = False) -> Shaped:
+    pieces: list[Piece] = []
+    # At least a nominal height (Latin capitals with accents, descenders), so that names
+    # without them sit on the same baseline as names with them.
+    ascent, descent = NOMINAL_ASCENT, NOMINAL_DESCENT
+    for run, path in fonts.runs(text, bold):
+        name = rl_font(path)
+        top, bottom = ink(run, path)
+        ascent, descent = max(ascent, top), min(descent, bottom)
+        if _needs_shaping(run):
+            shaped = shapeStr(run, name, 1000)
+            data = getattr(shaped, "__shapeData__", None)
+            width = sum(d.x_advance for d in data) if data else pdfmetrics.stringWidth(run, name, 1000)
+            pieces.append(Piece(shaped, name, width))
+        else:
+            pieces.append(Piece(run, name, pdfmetrics.stringWidth(run, name, 1000)))
+    if _is_rtl(text):
+        pieces.reverse()
+    if not pieces:
+        return Shaped((), 0.0, 1000.0, -250.0)
+    return Shaped(tuple(pieces), sum(p.width for p in pieces), ascent, descent)
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """One piece of text as drawn: its element box and the rectangle its ink may cover."""
+
+    field: str
+    text: str
+    box: Box
+    rect: tuple[float, float, float, float]  # x0, y0, x1, y1 in the badge's coordinates
+    size: float
+    lines: int
+
+
+@dataclass
+class RenderLog:
+    drawn: list[Drawn] = field(default_factory=list)
+    pages: int = 0
+    badges: int = 0
+
+
+@dataclass(frozen=True)
+class Fit:
+    lines: tuple[Shaped, ...]
+    size: float
+
+
+def fit(text: str, box: Box, max_size: float, bold: bool, max_lines: int = 1) -> Fit:
+    """The largest size (≤ ``max_size``) at which ``text`` fits ``box`` in ≤ ``max_lines`` lines.
+
+    One line is kept while it fits at full size; otherwise each way of breaking the words
+    into up to ``max_lines`` lines is measured and the one allowing the largest size wins.
+    The size is computed, not searched: widths and heights scale linearly with it.
+    """
+
+    def size_for(lines: tuple[Shaped, ...]) -> float:
+        widest = max(line.width for line in lines) or 1.0
+        height = sum(line.ascent - line.descent for line in lines) + LINE_GAP * (len(lines) - 1) or 1.0
+        return min(max_size, box.w * 1000 / widest, box.h * 1000 / height)
+
+    one = (shape(text, bold),)
+    best = Fit(one, size_for(one))
+    words = text.split()
+    if best.size >= max_size or max_lines < 2 or len(words) < 2:
+        return best
+    for count in range(2, min(max_lines, len(words)) + 1):
+        for cuts in itertools.combinations(range(1, len(words)), count - 1):
+            bounds = (0, *cuts, len(words))
+            lines = tuple(shape(" ".join(words[a:b]), bold) for a, b in itertools.pairwise(bounds))
+            size = size_for(lines)
+            if size > best.size + 0.01:
+                best = Fit(lines, size)
+    return best
+
+
+def draw_text(
+    canvas: Canvas,
+    text: str,
+    box: Box,
+    *,
+    size: float,
+    bold: bool = False,
+    align: str = "center",
+    colour: str = "#000000",
+    max_lines: int = 1,
+    min_size: float = 0.0,
+    name: str = "",
+) -> Drawn | None:
+    """Draw ``text`` fitted into ``box`` and return where it went."""
+    text = " ".join(text.split())
+    if not text:
+        return None
+    result = fit(text, box, size, bold, max_lines)
+    s = result.size
+    if s < min_size:
+        log.info("Text of %s shrunk to %.1f pt to fit its box", name or "an element", s)
+    heights = [(line.ascent - line.descent) * s / 1000 for line in result.lines]
+    gap = LINE_GAP * s / 1000
+    top = box.y + (box.h + sum(heights) + gap * (len(heights) - 1)) / 2
+    canvas.setFillColor(HexColor(colour))
+    x_min, x_max = box.x + box.w, box.x
+    y = top
+    for line, height in zip(result.lines, heights, strict=True):
+        width = line.width * s / 1000
+        if align == "left":
+            x = box.x
+        elif align == "right":
+            x = box.x + box.w - width
+        else:
+            x = box.x + (box.w - width) / 2
+        baseline = y - line.ascent * s / 1000
+        x_min, x_max = min(x_min, x), max(x_max, x + width)
+        for piece in line.pieces:
+            canvas.setFont(piece.font, s)
+            canvas.drawString(x, baseline, piece.text)
+            x += piece.width * s / 1000
+        y -= height + gap
+    return Drawn(name, text, box, (x_min, y + gap, x_max, top), s, len(result.lines))
+
+
+# ----------------------------------------------------------------------------- QR codes
+
+
+EC_LEVELS = ("L", "M", "Q", "H")
+
+
+def error_correction(payload: str) -> str:
+    """Stronger correction for short payloads (a badge code), lighter for long links."""
+    n = len(payload.encode("utf-8"))
+    if n <= 32:
+        return "H"
+    if n <= 64:
+        return "Q"
+    if n <= 128:
+        return "M"
+    return "L"
+
+
+def _matrix_zxing(payload: str, level: str) -> list[list[bool]] | None:
+    """The module matrix from zxing-cpp's encoder (C++, ~50× faster than ``qrcode``)."""
+    try:
+        import zxingcpp
+    except ImportError:
+        return None
+    image: Any = zxingcpp.create_barcode(payload, zxingcpp.BarcodeFormat.QRCode, ec_level=level).to_image(
+        scale=1, add_quiet_zones=False
+    )
+    rows, cols = image.shape
+    raw = bytes(image)
+    return [[raw[r * cols + c] < 128 for c in range(cols)] for r in range(rows)]
+
+
+def _matrix_qrcode(payload: str, level: str) -> list[list[bool]]:
+    levels = {
+        "L": qrcode.constants.ERROR_CORRECT_L,
+        "M": qrcode.constants.ERROR_CORRECT_M,
+        "Q": qrcode.constants.ERROR_CORRECT_Q,
+        "H": qrcode.constants.ERROR_CORRECT_H,
+    }
+    code = qrcode.QRCode(error_correction=levels[level], border=0)
+    code.add_data(payload)
+    code.make(fit=True)
+    return [[bool(v) for v in row] for row in code.get_matrix()]
+
+
+@lru_cache(maxsize=4096)
+def qr_runs(payload: str) -> tuple[int, str]:
+    """Module count and the PDF path of the dark modules, in module units, for a payload.
+
+    Runs of dark modules in a row become one rectangle each; the path text is cached, so
+    a badge costs one ``re`` list and a fill, at any size (the canvas scales it).
+    """
+    level = error_correction(payload)
+    matrix = _matrix_zxing(payload, level) or _matrix_qrcode(payload, level)
+    n = len(matrix)
+    ops: list[str] = []
+    for r, row in enumerate(matrix):
+        c = 0
+        while c < n:
+            if row[c]:
+                start = c
+                while c < n and row[c]:
+                    c += 1
+                ops.append(f"{start} {n - 1 - r} {c - start} 1 re")
+            else:
+                c += 1
+    ops.append("f")
+    return n, "\n".join(ops)
+
+
+def draw_qr(canvas: Canvas, payload: str, box: Box) -> None:
+    n, path = qr_runs(payload)
+    side = min(box.w, box.h)
+    module = side / (n + 2 * QUIET_MODULES)
+    x0 = box.x + (box.w - side) / 2 + QUIET_MODULES * module
+    y0 = box.y + (box.h - side) / 2 + QUIET_MODULES * module
+    canvas.saveState()
+    canvas.setFillColor(HexColor("#000000"))
+    canvas.transform(module, 0, 0, module, x0, y0)
+    canvas.addLiteral(path)
+    canvas.restoreState()
+
+
+def draw_qr_widget(canvas: Canvas, payload: str, box: Box) -> None:
+    """The common approach (one ``QrCodeWidget`` per badge), for the benchmark only."""
+    from reportlab.graphics import renderPDF
+    from reportlab.graphics.barcode.qr import QrCodeWidget
+    from reportlab.graphics.shapes import Drawing
+
+    widget = QrCodeWidget(payload)
+    x0, y0, x1, y1 = widget.getBounds()
+    side = min(box.w, box.h)
+    drawing = Drawing(side, side, transform=[side / (x1 - x0), 0, 0, side / (y1 - y0), 0, 0])
+    drawing.add(widget)
+    renderPDF.draw(drawing, canvas, box.x + (box.w - side) / 2, box.y + (box.h - side) / 2)
+
+
+# ----------------------------------------------------------------------------- badges
+
+
+def is_foreign(attendee: AttendeeView) -> bool:
+    return fold(attendee.country) not in HOME_COUNTRIES
+
+
+def badge_fields(attendee: AttendeeView, event: EventConfig, reprint_count: int = 0) -> dict[str, str]:
+    """The placeholder registry: every field a layout may name, from one place."""
+    first, last = attendee.first_name, attendee.last_name
+    native = attendee.native_name
+    if not first and not last:  # the name in its own script is the only name
+        first, native = native, ""
+    if native and fold(native) in (fold(attendee.full_name), fold(first)):
+        native = ""
+    category = event.category(attendee.category)
+    return {
+        "event_name": event.name,
+        "event_short_name": event.short_name,
+        "first_name": first,
+        "last_name": last,
+        "native_name": native,
+        "full_name": attendee.full_name,
+        "function": attendee.function,
+        "organisation": attendee.organisation,
+        "country": attendee.country,
+        "delegation": attendee.delegation,
+        "category": category.name,
+        "category_colour": category.colour,
+        "category_text_colour": category.text_colour,
+        "code": attendee.code,
+        "duplicate_mark": _("Duplicata {n}", n=reprint_count) if reprint_count else "",
+        "footer": event.texts.get("badge_footer", ""),
+    }
+
+
+class BadgeRenderer:
+    """Draws badges of one layout for one event; holds the caches between badges."""
+
+    def __init__(self, event: EventConfig, layout: str | Layout = "a6", *, qr: str = "fast") -> None:
+        self.event = event
+        self.layout = load_layout(layout) if isinstance(layout, str) else layout
+        self.qr = draw_qr if qr == "fast" else draw_qr_widget
+        self.base_font = rl_font(fonts.family_path(fonts.FAMILIES[0]))
+
+    def canvas(
+        self,
+        out: str | Path | IO[bytes],
+        page: tuple[float, float],
+        *,
+        invariant: bool = False,
+    ) -> Canvas:
+        """A canvas whose only fonts are embedded subsets and whose viewer won't rescale."""
+        canvas = Canvas(
+            str(out) if isinstance(out, Path) else out,
+            pagesize=page,
+            invariant=int(invariant),
+            initialFontName=self.base_font,
+            initialFontSize=10,
+            pageCompression=1,
+        )
+        canvas.setViewerPreference("PrintScaling", "None")
+        canvas.setTitle(self.event.short_name)
+        canvas.setCreator("checkin")
+        return canvas
+
+    def draw_badge(self, canvas: Canvas, attendee: AttendeeView, reprint_count: int = 0) -> list[Drawn]:
+        """Draw one badge with its bottom-left corner at the canvas origin."""
+        values = badge_fields(attendee, self.event, reprint_count)
+        drawn: list[Drawn] = []
+        for element in self.layout.elements:
+            if not self._wanted(element, values, attendee, reprint_count):
+                continue
+            result = self._draw_element(canvas, element, values)
+            if result is not None:
+                drawn.append(result)
+        return drawn
+
+    def _wanted(
+        self,
+        element: Element,
+        values: dict[str, str],
+        attendee: AttendeeView,
+        reprint_count: int,
+    ) -> bool:
+        if element.when == "foreign":
+            return is_foreign(attendee)
+        if element.when == "reprint":
+            return reprint_count > 0
+        if element.when == "native_name":
+            return bool(values["native_name"])
+        return True
+
+    def _draw_element(self, canvas: Canvas, element: Element, values: dict[str, str]) -> Drawn | None:
+        box = element.box
+        if element.kind == "qr":
+            if values.get(element.field):
+                self.qr(canvas, values[element.field], box)
+            return None
+        if element.kind == "band":
+            canvas.setFillColor(HexColor(values["category_colour"]))
+            canvas.rect(box.x, box.y, box.w, box.h, stroke=0, fill=1)
+            inner = Box(box.x + box.w * 0.05, box.y + box.h * 0.12, box.w * 0.9, box.h * 0.76)
+            return draw_text(
+                canvas,
+                values["category"].upper(),
+                inner,
+                size=element.size,
+                bold=element.bold,
+                colour=values["category_text_colour"],
+                name="category",
+            )
+        if element.kind == "rule":
+            canvas.setFillColor(HexColor(element.colour))
+            canvas.rect(box.x, box.y, box.w, box.h, stroke=0, fill=1)
+            return None
+        if element.kind == "image":
+            self._draw_image(canvas, element)
+            return None
+        text = element.text if element.field == "static" else values.get(element.field, "")
+        if element.upper:
+            text = text.upper()
+        return draw_text(
+            canvas,
+            text,
+            box,
+            size=element.size,
+            bold=element.bold,
+            align=element.align,
+            colour=element.colour,
+            max_lines=element.max_lines,
+            min_size=element.min_size,
+            name=element.field,
+        )
+
+    def _draw_image(self, canvas: Canvas, element: Element) -> None:
+        from checkin import paths
+
+        path = paths.resources_dir() / element.path
+        if not path.exists():
+            log.warning("Badge image %s not found; left out", element.path)
+            return
+        box = element.box
+        canvas.drawImage(str(path), box.x, box.y, box.w, box.h, preserveAspectRatio=True, mask="auto")
+
+    def draw_page(self, canvas: Canvas, attendee: AttendeeView, reprint_count: int = 0) -> list[Drawn]:
+        """One page of the layout: every face, the back ones turned round, then fold marks."""
+        drawn: list[Drawn] = []
+        lay = self.layout
+        for face in lay.faces:
+            canvas.saveState()
+            if face.rotate == 180:
+                canvas.translate(face.x + lay.badge_w, face.y + lay.badge_h)
+                canvas.rotate(180)
+            else:
+                canvas.translate(face.x, face.y)
+            drawn.extend(self.draw_badge(canvas, attendee, reprint_count))
+            canvas.restoreState()
+        if lay.fold_marks:
+            _fold_marks(canvas, lay)
+        canvas.showPage()
+        return drawn
+
+    def render(
+        self,
+        attendees: Sequence[AttendeeView],
+        out: str | Path | IO[bytes],
+        *,
+        reprints: dict[str, int] | None = None,
+        invariant: bool = False,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> RenderLog:
+        """One page per badge, at the stock's size (what a badge printer wants)."""
+        lay = self.layout
+        canvas = self.canvas(out, (lay.page_w, lay.page_h), invariant=invariant)
+        result = RenderLog()
+        for i, attendee in enumerate(attendees):
+            result.drawn.extend(self.draw_page(canvas, attendee, (reprints or {}).get(attendee.uid, 0)))
+            result.badges += 1
+            result.pages += 1
+            if progress:
+                progress(i + 1, len(attendees))
+        canvas.save()
+        return result
+
+
+def _fold_marks(canvas: Canvas, lay: Layout) -> None:
+    """Short dashes in the margins where the sheet is folded."""
+    canvas.setStrokeColor(HexColor("#999999"))
+    canvas.setLineWidth(0.3)
+    canvas.setDash(2, 2)
+    mid_y = lay.page_h / 2
+    mid_x = lay.badge_w
+    for x0, x1 in ((0, 6), (lay.page_w - 6, lay.page_w)):
+        canvas.line(x0, mid_y, x1, mid_y)
+    for y0, y1 in ((0, 6), (lay.page_h - 6, lay.page_h)):
+        canvas.line(mid_x, y0, mid_x, y1)
+    canvas.setDash()
+
+
+def render_badge(
+    attendee: AttendeeView,
+    event: EventConfig,
+    out: str | Path | IO[bytes],
+    *,
+    layout: str = "a6",
+    reprint_count: int = 0,
+    invariant: bool = False,
+) -> RenderLog:
+    return BadgeRenderer(event, layout).render(
+        [attendee], out, reprints={attendee.uid: reprint_count}, invariant=invariant
+    )
+
+
+def attendee_from(values: dict[str, Any]) -> AttendeeView:
+    """An AttendeeView from a partial dict (tests, test pages, previews)."""
+    base: dict[str, Any] = {
+        "id": 0,
+        "uid": "",
+        "source": "",
+        "registration": "",
+        "code": "",
+        "status": "confirmed",
+        "registered_at": "",
+        "title": "",
+        "first_name": "",
+        "last_name": "",
+        "first_name_raw": "",
+        "last_name_raw": "",
+        "native_name": "",
+        "function": "",
+        "organisation": "",
+        "organisation_type": "",
+        "country": "",
+        "category": "",
+        "delegation": "",
+        "email": "",
+        "phone": "",
+        "days": (),
+        "workshops": (),
+        "regional_meeting": "",
+        "language": "FR",
+        "person_key": "",
+        "live_uid": "",
+    }
+    base.update(values)
+    return AttendeeView(**base)
