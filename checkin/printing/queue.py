@@ -1,0 +1,469 @@
+"""The print queue: jobs in the replica's ``print_job`` table, one worker thread per printer.
+
+Why it is built this way:
+
+* **Nothing is lost.** A job is a row before anything else happens; its state moves
+  queued → printing → done | failed, each step committed. A failed job keeps its reason and
+  is retried with exponential back-off until ``max_attempts``.
+* **No printer blocks another.** Each printer has its own worker thread; a back-end call
+  runs in a helper thread with a timeout, so a hung printer fails its job ("does not
+  answer") while the others keep printing.
+* **No double print.** The worker hands a job to the back-end only after committing
+  ``printing``; the back-end's handle (file path, CUPS request id) is committed with
+  ``done`` and the ``print`` fact in one transaction. On start, a job found in
+  ``printing`` (the app was killed) is asked of its back-end (``already_done``: the file
+  printer's file is named after the job) and is either closed or queued again. A call
+  that timed out is not retried while it may still complete: the worker waits for it, and
+  if it does complete the job is closed, not printed again.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+
+from sqlalchemy.engine import Connection
+
+from checkin import attendees, facts
+from checkin.attendees import AttendeeView
+from checkin.db import Replica
+from checkin.errors import KnownError
+from checkin.event import EventConfig
+from checkin.i18n import _
+from checkin.printing.backends import Backend
+from checkin.printing.badge import BadgeRenderer
+
+log = logging.getLogger(__name__)
+
+COLUMNS = [
+    "id",
+    "kind",
+    "attendee_uid",
+    "code",
+    "printer",
+    "layout",
+    "state",
+    "attempts",
+    "error",
+    "reason",
+    "reprint",
+    "desk",
+    "role",
+    "created_at",
+    "updated_at",
+    "next_try_at",
+    "fact_id",
+    "data",
+]
+STATES = ("queued", "printing", "done", "failed")
+
+
+@dataclass(frozen=True)
+class Job:
+    id: str
+    kind: str
+    attendee_uid: str
+    code: str
+    printer: str
+    layout: str
+    state: str
+    attempts: int
+    error: str
+    reason: str
+    reprint: bool
+    desk: str
+    role: str
+    created_at: str
+    updated_at: str
+    next_try_at: str
+    fact_id: str
+    data: dict[str, Any]
+
+
+def _job(row: Any) -> Job:
+    values = dict(zip(COLUMNS, row, strict=True))
+    values["data"] = json.loads(values["data"]) if values["data"] else {}
+    values["reprint"] = bool(values["reprint"])
+    return Job(**values)
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def stamp(moment: datetime) -> str:
+    return moment.isoformat(timespec="milliseconds")
+
+
+class Renderer(Protocol):
+    def __call__(self, job: Job, attendee: AttendeeView) -> tuple[bytes, str]:
+        """The bytes to print and the media name for the back-end."""
+        ...
+
+
+class PdfBadgeRenderer:
+    """Renders badge jobs to PDF with the job's layout (renderers cached per layout)."""
+
+    def __init__(self, event: EventConfig, default_layout: str = "a6") -> None:
+        self.event = event
+        self.default_layout = default_layout
+        self._renderers: dict[str, BadgeRenderer] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, job: Job, attendee: AttendeeView) -> tuple[bytes, str]:
+        name = job.layout or self.default_layout
+        with self._lock:  # ReportLab's font caches are not meant for concurrent first use
+            renderer = self._renderers.get(name) or self._renderers.setdefault(
+                name, BadgeRenderer(self.event, name)
+            )
+            out = io.BytesIO()
+            renderer.render(
+                [attendee],
+                out,
+                reprints={attendee.uid: int(job.data.get("reprint_count", 0))},
+            )
+        return out.getvalue(), renderer.layout.media
+
+
+Listener = Callable[[Job], None]
+
+
+class PrintQueue:
+    """Background printing over the ``print_job`` table; see the module docstring."""
+
+    def __init__(
+        self,
+        replica: Replica,
+        printers: dict[str, Backend],
+        renderer: Renderer,
+        *,
+        default_printer: str | None = None,
+        layouts: dict[str, str] | None = None,
+        max_attempts: int = 5,
+        backoff: float = 2.0,
+        max_backoff: float = 300.0,
+        timeout: float = 60.0,
+    ) -> None:
+        self.replica = replica
+        self.printers = dict(printers)
+        self.renderer = renderer
+        self.default_printer = default_printer or next(iter(self.printers), "")
+        self.layouts = layouts or {}
+        self.max_attempts = max_attempts
+        self.backoff = backoff
+        self.max_backoff = max_backoff
+        self.timeout = timeout
+        self._listeners: list[Listener] = []
+        self._wake = {name: threading.Event() for name in self.printers}
+        self._stopping = threading.Event()
+        self._threads: list[threading.Thread] = []
+
+    # -- listeners ---------------------------------------------------------------------
+
+    def add_listener(self, listener: Listener) -> None:
+        """``listener(job)`` is called on every state change, from a worker thread."""
+        self._listeners.append(listener)
+
+    def remove_listener(self, listener: Listener) -> None:
+        self._listeners.remove(listener)
+
+    def _emit(self, job: Job | None) -> None:
+        if job is None:
+            return
+        for listener in list(self._listeners):
+            try:
+                listener(job)
+            except Exception:
+                log.exception("Print queue listener failed")
+
+    # -- reading -----------------------------------------------------------------------
+
+    def job(self, job_id: str) -> Job | None:
+        with self.replica.read() as conn:
+            return self._get(conn, job_id)
+
+    @staticmethod
+    def _get(conn: Connection, job_id: str) -> Job | None:
+        row = conn.exec_driver_sql(
+            f"SELECT {', '.join(COLUMNS)} FROM print_job WHERE id = ?", (job_id,)
+        ).first()
+        return _job(row) if row else None
+
+    def jobs(self, state: str | None = None) -> list[Job]:
+        sql = f"SELECT {', '.join(COLUMNS)} FROM print_job"
+        params: tuple[str, ...] = ()
+        if state:
+            sql += " WHERE state = ?"
+            params = (state,)
+        with self.replica.read() as conn:
+            return [_job(r) for r in conn.exec_driver_sql(sql + " ORDER BY created_seq", params).all()]
+
+    # -- enqueueing --------------------------------------------------------------------
+
+    def enqueue_badge(
+        self,
+        attendee: str | AttendeeView,
+        printer: str | None = None,
+        reason: str = "",
+        reprint: bool = False,
+        desk: str = "",
+        role: str = "volunteer",
+        layout: str | None = None,
+    ) -> str:
+        """Queue a badge and return the job id.
+
+        A badge already printed (or pre-printed) is only printed again as a reprint with a
+        reason; a badge already waiting in the queue is not queued twice.
+        """
+        uid = attendee if isinstance(attendee, str) else attendee.uid
+        name = printer or self.default_printer
+        if name not in self.printers:
+            raise KnownError(_("Imprimante inconnue : {name}", name=name))
+        if reprint and not reason.strip():
+            raise KnownError(_("Une réimpression demande un motif."))
+        with self.replica.write() as conn:
+            view = attendees.by_uid(conn, uid)
+            if view is None:
+                raise KnownError(_("Personne introuvable dans la base."))
+            pending = conn.exec_driver_sql(
+                "SELECT id FROM print_job WHERE attendee_uid = ? AND kind = 'badge' AND state IN ('queued', 'printing')",
+                (uid,),
+            ).first()
+            if pending and not reprint:
+                return str(pending[0])
+            printed = int(
+                conn.exec_driver_sql(
+                    "SELECT count(*) FROM fact WHERE attendee_uid = ? AND (kind = 'preprint' OR "
+                    "(kind = 'print' AND coalesce(json_extract(iif(json_valid(data), data, '{}'), '$.kind'), 'badge') = 'badge'))",
+                    (uid,),
+                ).scalar_one()
+            )
+            if printed and not reprint:
+                raise KnownError(_("Ce badge a déjà été imprimé : une réimpression demande un motif."))
+            job_id = str(uuid.uuid4())
+            seq = int(
+                conn.exec_driver_sql("SELECT coalesce(max(created_seq), 0) + 1 FROM print_job").scalar_one()
+            )
+            at = stamp(now())
+            data = {"reprint_count": printed if reprint else 0}
+            conn.exec_driver_sql(
+                "INSERT INTO print_job (id, created_seq, kind, attendee_uid, code, printer, layout, state, "
+                "attempts, error, reason, reprint, desk, role, created_at, updated_at, next_try_at, fact_id, data) "
+                "VALUES (?, ?, 'badge', ?, ?, ?, ?, 'queued', 0, '', ?, ?, ?, ?, ?, ?, '', '', ?)",
+                (
+                    job_id,
+                    seq,
+                    uid,
+                    view.code,
+                    name,
+                    layout or self.layouts.get(name, ""),
+                    reason.strip(),
+                    int(reprint),
+                    desk,
+                    role,
+                    at,
+                    at,
+                    json.dumps(data),
+                ),
+            )
+            job = self._get(conn, job_id)
+        self._emit(job)
+        self._wake[name].set()
+        return job_id
+
+    def retry(self, job_id: str) -> None:
+        """Try a failed job again now (the desk's "retry" button)."""
+        with self.replica.write() as conn:
+            conn.exec_driver_sql(
+                "UPDATE print_job SET state = 'queued', next_try_at = '', updated_at = ? WHERE id = ? AND state = 'failed'",
+                (stamp(now()), job_id),
+            )
+            job = self._get(conn, job_id)
+        self._emit(job)
+        if job and job.printer in self._wake:
+            self._wake[job.printer].set()
+
+    # -- running -----------------------------------------------------------------------
+
+    def start(self) -> None:
+        self.recover()
+        self._stopping.clear()
+        for name in self.printers:
+            thread = threading.Thread(target=self._worker, args=(name,), name=f"print-{name}", daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stopping.set()
+        for event in self._wake.values():
+            event.set()
+        for thread in self._threads:
+            thread.join(timeout)
+        self._threads.clear()
+
+    def recover(self) -> list[str]:
+        """Settle jobs a killed app left in ``printing``: close those the printer has, requeue the rest."""
+        settled: list[str] = []
+        for job in self.jobs("printing"):
+            backend = self.printers.get(job.printer)
+            if backend is not None and backend.already_done(job.id):
+                self._finish(job, job.data.get("handle", ""))
+            else:
+                self._update(
+                    job.id,
+                    state="queued",
+                    error=_("Interrompu, repris au démarrage"),
+                    next_try_at="",
+                )
+            settled.append(job.id)
+        return settled
+
+    def _worker(self, printer: str) -> None:
+        wake = self._wake[printer]
+        while not self._stopping.is_set():
+            wake.clear()
+            job = self._claim(printer)
+            if job is None:
+                wake.wait(self._seconds_to_next(printer))
+                continue
+            self._run(job)
+
+    def _claim(self, printer: str) -> Job | None:
+        at = stamp(now())
+        with self.replica.write() as conn:
+            row = conn.exec_driver_sql(
+                "SELECT id FROM print_job WHERE printer = ? AND (state = 'queued' OR "
+                "(state = 'failed' AND next_try_at != '' AND next_try_at <= ?)) ORDER BY created_seq LIMIT 1",
+                (printer, at),
+            ).first()
+            if row is None:
+                return None
+            conn.exec_driver_sql(
+                "UPDATE print_job SET state = 'printing', attempts = attempts + 1, updated_at = ? WHERE id = ?",
+                (at, row[0]),
+            )
+            job = self._get(conn, str(row[0]))
+        self._emit(job)
+        return job
+
+    def _seconds_to_next(self, printer: str) -> float | None:
+        with self.replica.read() as conn:
+            value = conn.exec_driver_sql(
+                "SELECT min(next_try_at) FROM print_job WHERE printer = ? AND state = 'failed' AND next_try_at != ''",
+                (printer,),
+            ).scalar_one()
+        if not value:
+            return None
+        return max(0.01, (datetime.fromisoformat(str(value)) - now()).total_seconds())
+
+    def _run(self, job: Job) -> None:
+        backend = self.printers[job.printer]
+        with self.replica.read() as conn:
+            attendee = attendees.by_uid(conn, job.attendee_uid)
+        if attendee is None:
+            self._fail(job, _("Personne introuvable dans la base."), final=True)
+            return
+        try:
+            data, media = self.renderer(job, attendee)
+        except KnownError as exc:
+            self._fail(job, exc.message, final=True)
+            return
+        except Exception:
+            log.exception("Rendering job %s failed", job.id)
+            self._fail(job, _("Erreur interne pendant la mise en page du badge."), final=True)
+            return
+        outcome: dict[str, Any] = {}
+
+        def call() -> None:
+            try:
+                outcome["handle"] = backend.submit(
+                    data, job_id=job.id, title=f"checkin-{job.id}", media=media
+                )
+            except Exception as exc:  # handed to the worker, which logs bugs
+                outcome["error"] = exc
+
+        helper = threading.Thread(target=call, name=f"print-{job.printer}-call", daemon=True)
+        helper.start()
+        helper.join(self.timeout)
+        if helper.is_alive():
+            log.warning("Printer %s did not answer within %.0f s", job.printer, self.timeout)
+            self._fail(
+                job,
+                _("L'imprimante {name} ne répond pas.", name=job.printer),
+                retry_later=True,
+            )
+            # Do not send anything else to this printer while the call may still land.
+            while helper.is_alive() and not self._stopping.is_set():
+                helper.join(0.5)
+            if helper.is_alive() or "error" in outcome:
+                return
+            # The late call went through: the job is printed, close it instead of retrying.
+        error = outcome.get("error")
+        if error is None:
+            self._finish(job, str(outcome.get("handle", "")))
+        elif isinstance(error, KnownError):
+            self._fail(job, error.message)
+        else:
+            log.error("Printer %s failed: %r", job.printer, error)
+            self._fail(
+                job,
+                _(
+                    "Erreur de l'imprimante {name} : {error}",
+                    name=job.printer,
+                    error=error,
+                ),
+            )
+
+    def _finish(self, job: Job, handle: str) -> None:
+        with self.replica.write() as conn:
+            current = self._get(conn, job.id)
+            if current is None or current.state == "done":
+                return
+            fact = facts.record_print(
+                self.replica,
+                job.attendee_uid,
+                kind=job.kind,
+                printer=job.printer,
+                reason=job.reason,
+                reprint=job.reprint,
+                desk=job.desk,
+                role=job.role or "volunteer",
+                job_id=job.id,
+                conn=conn,
+            )
+            data = dict(current.data, handle=handle)
+            conn.exec_driver_sql(
+                "UPDATE print_job SET state = 'done', error = '', next_try_at = '', fact_id = ?, data = ?, "
+                "updated_at = ? WHERE id = ?",
+                (fact.id, json.dumps(data), stamp(now()), job.id),
+            )
+            done = self._get(conn, job.id)
+        self._emit(done)
+
+    def _fail(self, job: Job, message: str, *, final: bool = False, retry_later: bool = False) -> None:
+        with self.replica.read() as conn:
+            current = self._get(conn, job.id)
+        attempts = current.attempts if current else job.attempts
+        if final or attempts >= self.max_attempts:
+            next_try = ""
+        else:
+            delay = min(self.max_backoff, self.backoff * 2 ** max(0, attempts - 1))
+            next_try = stamp(now() + timedelta(seconds=delay))
+        self._update(job.id, state="failed", error=message, next_try_at=next_try)
+
+    def _update(self, job_id: str, **values: str) -> None:
+        sets = ", ".join(f"{k} = ?" for k in values)
+        with self.replica.write() as conn:
+            conn.exec_driver_sql(
+                f"UPDATE print_job SET {sets}, updated_at = ? WHERE id = ? AND state != 'done'",
+                (*values.values(), stamp(now()), job_id),
+            )
+            job = self._get(conn, job_id)
+        self._emit(job)
