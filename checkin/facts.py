@@ -201,6 +201,7 @@ def record_print(
     desk: str = "",
     role: str = "volunteer",
     job_id: str = "",
+    day: str = "",
     conn: Connection | None = None,
 ) -> FactView:
     """Log a badge or ticket handed to a printer; a reprint carries its reason."""

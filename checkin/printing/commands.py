@@ -41,7 +41,7 @@ SORTS: dict[str, Callable[[AttendeeView], tuple[str, ...]]] = {
     ),
 }
 NOT_PRINTED = ("cancelled", "waitlisted")
-ESCPOS_PREFIXES = ("tcp://", "usb://", "serial:", "file:")
+ESCPOS_PREFIXES = ("tcp://", "usb://", "serial:", "file:", "cups:", "win:")
 
 
 def add_commands(

@@ -370,8 +370,14 @@ class PrintQueue:
         if attendee is None:
             self._fail(job, _("Personne introuvable dans la base."), final=True)
             return
+        # A back-end that renders its own jobs (an ESC/POS printer: slips, not PDFs) does so;
+        # the others get the queue's PDF renderer.
+        own = getattr(backend, "render", None)
+        if own is not None and getattr(backend, "replica", "absent") is None:
+            backend.replica = self.replica  # type: ignore[attr-defined]
+        renderer = own or self.renderer
         try:
-            data, media = self.renderer(job, attendee)
+            data, media = renderer(job, attendee)
         except KnownError as exc:
             self._fail(job, exc.message, final=True)
             return
