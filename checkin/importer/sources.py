@@ -75,6 +75,10 @@ def _sniff_binary(head: bytes) -> str:
         odd, even = head[1::2], head[0::2]
         if odd.count(0) > len(odd) * 0.8 or even.count(0) > len(even) * 0.8:
             return ""
+        # A stray NUL in a cell is dirt (cleaned away later); many of them, binary data.
+        if head.count(0) > max(4, len(head) // 100):
+            return _("un fichier binaire")
+    if sum(1 for b in head if b < 9 or 13 < b < 32) > len(head) // 20:
         return _("un fichier binaire")
     return ""
 
@@ -84,8 +88,11 @@ def _encoding(head: bytes) -> str:
         return "utf-8-sig"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
-    if b"\x00" in head:
-        return "utf-16-le" if head[1::2].count(0) > head[0::2].count(0) else "utf-16-be"
+    odd, even = head[1::2], head[0::2]
+    if odd.count(0) > len(odd) * 0.8:
+        return "utf-16-le"
+    if even.count(0) > len(even) * 0.8:
+        return "utf-16-be"
     try:
         head.decode("utf-8")
         return "utf-8"
