@@ -32,17 +32,44 @@ def match_expression(text: str) -> str | None:
     return expression
 
 
+CANDIDATES = 200
+
+
 def find(replica: Replica, text: str, limit: int = 20) -> list[AttendeeView]:
-    """Attendees matching ``text``, best first; one entry per person."""
+    """Attendees matching ``text``, best first; one entry per person.
+
+    Matches on the name come first, then on the organisation, then on the e-mail. Among
+    name matches, a typed word equal to one of the person's name words ranks first, then
+    surnames before first names, then alphabetical order. BM25 is avoided on purpose: it
+    scores every match, and a short prefix at 100,000 attendees matches thousands.
+    """
     expression = match_expression(text)
     if expression is None:
         return []
+    terms = words(text)[:MAX_TERMS]
+    found: list[int] = []
     with replica.read() as conn:
-        rows = conn.exec_driver_sql(
-            "SELECT a.id FROM attendee_fts JOIN attendee a ON a.id = attendee_fts.rowid "
-            "WHERE attendee_fts MATCH ? AND (a.live_uid = a.uid OR a.live_uid = '') "
-            "ORDER BY bm25(attendee_fts, 10.0, 3.0, 1.0), a.last_name, a.first_name "
-            "LIMIT ?",
-            (expression, limit),
-        ).all()
-        return attendees.by_ids(conn, [r[0] for r in rows])
+        # Last, words spread over several fields ("dupont lyon": a name and a city).
+        for column in ("search_names", "search_org", "search_email", ""):
+            if len(found) >= limit:
+                break
+            rows = conn.exec_driver_sql(
+                "SELECT a.id, a.search_names, a.last_name FROM attendee a "
+                "WHERE a.id IN (SELECT rowid FROM attendee_fts WHERE attendee_fts MATCH ?) "
+                "AND (a.live_uid = a.uid OR a.live_uid = '') "
+                "ORDER BY a.last_name, a.first_name LIMIT ?",
+                (f"{{{column}}} : ({expression})" if column else expression, CANDIDATES),
+            ).all()
+            fresh = [r for r in rows if r[0] not in found]
+            if column == "search_names":
+                fresh.sort(key=lambda r: _name_rank(terms, r[1], r[2]))
+            found.extend(r[0] for r in fresh)
+        return attendees.by_ids(conn, found[:limit])
+
+
+def _name_rank(terms: list[str], indexed: str, last_name: str) -> tuple[int, int]:
+    names = indexed.split()
+    surname = words(last_name)
+    exact = sum(1 for t in terms if t in names)
+    on_surname = sum(1 for t in terms if any(w.startswith(t) for w in surname))
+    return (-exact, -on_surname)

@@ -28,6 +28,8 @@ def names(replica: Replica, text: str, limit: int = 10) -> list[str]:
         ("Հարությունյան", "Lusine Harutyunyan"),
         ("aurore.laroche@ville", "Aurore Laroche"),
         ("laroche concarneau", "Aurore Laroche"),
+        ("dupont lyon", "Jean Dupont"),
+        ("reynaud ville de lyon", "Léon Reynaud"),
     ],
 )
 def test_examples_a_volunteer_would_type(sample_db: Replica, query: str, expected: str) -> None:
