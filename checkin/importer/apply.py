@@ -121,6 +121,8 @@ def import_file(
                 raise _DryRunError
     except _DryRunError:
         pass
+    finally:
+        table.close()
     log.info(
         "import %s: read %d, created %d, updated %d, rejected %d%s",
         kind,

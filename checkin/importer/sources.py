@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +29,7 @@ class Table:
     kind: str  # "csv" or "xlsx"
     encoding: str = ""
     delimiter: str = ""
+    close: Callable[[], None] = lambda: None
 
 
 def open_table(path: Path) -> Table:
@@ -75,11 +75,13 @@ def _sniff_binary(head: bytes) -> str:
         odd, even = head[1::2], head[0::2]
         if odd.count(0) > len(odd) * 0.8 or even.count(0) > len(even) * 0.8:
             return ""
-        # A stray NUL in a cell is dirt (cleaned away later); many of them, binary data.
-        if head.count(0) > max(4, len(head) // 100):
-            return _("un fichier binaire")
-    if sum(1 for b in head if b < 9 or 13 < b < 32) > len(head) // 20:
-        return _("un fichier binaire")
+        # NULs in text that is otherwise valid UTF-8 are dirt (cleaned away later); NULs
+        # among bytes that are not text at all make a binary file.
+        try:
+            head.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            if exc.start < len(head) - 4:
+                return _("un fichier binaire")
     return ""
 
 
@@ -102,34 +104,56 @@ def _encoding(head: bytes) -> str:
         return "cp1252"
 
 
+def _decodes(path: Path, encoding: str) -> bool:
+    """Whether the whole file decodes, checked in chunks (the file is never held whole)."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        with path.open("rb") as fh:
+            while chunk := fh.read(1 << 20):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _csv(path: Path, head: bytes) -> Table:
     encoding = _encoding(head)
-    raw = path.read_bytes()
-    try:
-        text = raw.decode(encoding)
-    except UnicodeDecodeError:
+    if encoding.startswith("utf-8") and not _decodes(path, encoding):
         encoding = "cp1252"
-        text = raw.decode(encoding, errors="replace")
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    first_line = _first_record(text)
+    errors = "replace" if encoding == "cp1252" else "strict"
+    first_line = _first_record(head.decode(encoding, errors="ignore").lstrip("\ufeff"))
     delimiter = max(";,\t|", key=lambda d: _count_outside_quotes(first_line, d))
     if _count_outside_quotes(first_line, delimiter) == 0:
         delimiter = ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    stream = path.open(encoding=encoding, errors=errors, newline="")
+    reader = csv.reader(stream, delimiter=delimiter)
     try:
         headers = next(reader)
     except StopIteration as exc:
+        stream.close()
         raise ImportFileError(_("Le fichier {name} est vide.", name=path.name)) from exc
+    except UnicodeDecodeError as exc:
+        stream.close()
+        raise ImportFileError(_("Impossible de lire {path} : {error}", path=path, error=exc.reason)) from exc
+    if headers and headers[0].startswith("\ufeff"):
+        headers[0] = headers[0][1:]
 
     def rows() -> Iterator[tuple[int, list[str]]]:
-        line = reader.line_num
-        for cells in reader:
-            number, line = line + 1, reader.line_num
-            if any(c.strip() for c in cells):
-                yield number, cells
+        try:
+            line = reader.line_num
+            for cells in reader:
+                number, line = line + 1, reader.line_num
+                if any(c.strip() for c in cells):
+                    yield number, cells
+        except UnicodeDecodeError as exc:
+            raise ImportFileError(
+                _("Impossible de lire {path} : {error}", path=path, error=exc.reason)
+            ) from exc
+        finally:
+            stream.close()
 
-    return Table(headers, rows(), "csv", encoding, delimiter)
+    return Table(headers, rows(), "csv", encoding, delimiter, stream.close)
 
 
 def _first_record(text: str) -> str:
@@ -199,7 +223,7 @@ def _xlsx(path: Path) -> Table:
         finally:
             workbook.close()
 
-    return Table(headers, rows(), "xlsx")
+    return Table(headers, rows(), "xlsx", close=workbook.close)
 
 
 def _cell(value: object) -> str:
