@@ -36,7 +36,7 @@ _FTS = [
     """CREATE VIRTUAL TABLE IF NOT EXISTS attendee_fts USING fts5(
         search_names, search_org, search_email,
         content='attendee', content_rowid='id',
-        tokenize='unicode61 remove_diacritics 2', prefix='2 3')""",
+        tokenize='unicode61 remove_diacritics 2')""",
     """CREATE TRIGGER IF NOT EXISTS attendee_ai AFTER INSERT ON attendee BEGIN
         INSERT INTO attendee_fts(rowid, search_names, search_org, search_email)
         VALUES (new.id, new.search_names, new.search_org, new.search_email); END""",
