@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from checkin import attendees, codes, facts
+from checkin import attendees, codes, facts, i18n
 from checkin.attendees import AttendeeView
 from checkin.db import Replica
 from checkin.event import EventConfig
@@ -148,7 +148,7 @@ def instruction(decision: Decision, event: EventConfig) -> str:
             desk=d.first_checkin.desk or "?",
         )
     if d.outcome == "not_today" and d.attendee is not None:
-        days = " et ".join(event.day_label(x) for x in d.attendee.days)
+        days = _(" et ").join(event.day_label(x, i18n.language()) for x in d.attendee.days)
         return _("Inscrit·e pour le {days} seulement — voir le responsable", days=days)
     if d.outcome == "cancelled":
         return _("Inscription annulée — orienter vers l'accueil VIP/responsable")
