@@ -1,0 +1,203 @@
+"""Building and starting the desk: the application, the replica, the print queue, the
+window, the crash handler. ``checkin desk``, ``checkin demo``, the screenshots and the
+benchmark all go through :func:`build_desk`.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import os
+import sys
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from checkin import event as event_mod
+from checkin import i18n, paths
+from checkin.db import Replica, open_replica
+from checkin.errors import KnownError
+from checkin.event import EventConfig
+from checkin.i18n import _
+from checkin.ui.crash import CrashHandler
+from checkin.ui.printing import PrintBridge
+from checkin.ui.qt import QApplication, QFont, QTimer, QtMsgType, qInstallMessageHandler, shiboken_delete
+from checkin.ui.session import DeskSession
+from checkin.ui.settings import DeskSettings
+from checkin.ui.window import DeskWindow
+
+log = logging.getLogger(__name__)
+qt_log = logging.getLogger("checkin.ui.qt")
+
+
+def _qt_message(mode: QtMsgType, _context: object, message: str) -> None:
+    """Qt's own warnings go to our log file, not to a console nobody reads."""
+    level = {
+        QtMsgType.QtDebugMsg: logging.DEBUG,
+        QtMsgType.QtInfoMsg: logging.INFO,
+        QtMsgType.QtWarningMsg: logging.WARNING,
+    }.get(mode, logging.ERROR)
+    qt_log.log(level, "%s", message)
+
+
+_app: list[QApplication] = []  # the one application object, kept alive
+
+
+def application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        return app
+    if (
+        sys.platform.startswith("linux")
+        and not os.environ.get("QT_QPA_PLATFORM")
+        and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    ):
+        # Qt would abort the process; say it in one sentence instead.
+        raise KnownError(_("Aucun écran disponible : lancez le poste dans une session graphique."))
+    qInstallMessageHandler(_qt_message)
+    app = QApplication(argv or ["checkin"])
+    _app.append(app)
+    app.setApplicationName("checkin")
+    font = QFont(app.font())
+    font.setPointSize(max(font.pointSize(), 12))
+    app.setFont(font)
+    return app
+
+
+def choose_day(event: EventConfig, given: str | None, today: date | None = None) -> str:
+    """Today when today is an event day, else the day given, else the first event day."""
+    if given:
+        if event.day(given) is None:
+            days = ", ".join(d.iso for d in event.days)
+            raise KnownError(_("{day} n'est pas un jour de l'événement ({days}).", day=given, days=days))
+        return given
+    iso = (today or date.today()).isoformat()
+    return iso if event.day(iso) else event.days[0].iso
+
+
+class MainThreadGc:
+    """Python's cyclic GC runs on the GUI thread only.
+
+    Left automatic, a collection may start in a print or pool thread and destroy Qt
+    objects there (a crash in PySide). Like Anki and qutebrowser, the desk disables the
+    automatic collector and collects from a timer on the GUI thread.
+    """
+
+    def __init__(self, app: QApplication, interval_ms: int = 2000) -> None:
+        self.was_enabled = gc.isenabled()
+        gc.disable()
+        self.timer = QTimer(app)
+        self.timer.setInterval(interval_ms)
+        self.timer.timeout.connect(self.collect)
+        self.timer.start()
+
+    def collect(self) -> None:
+        gc.collect()
+
+    def stop(self) -> None:
+        self.timer.stop()
+        gc.collect()
+        if self.was_enabled:
+            gc.enable()
+
+
+@dataclass
+class Desk:
+    window: DeskWindow
+    session: DeskSession
+    printing: PrintBridge | None
+    crash: CrashHandler
+    replica: Replica
+    collector: MainThreadGc
+
+    def start_printing(self) -> None:
+        """Start the print queue once the window is up (see ``defer_printing``)."""
+        if self.printing is None:
+            self.printing = PrintBridge.build(self.replica, self.session.event)
+            self.window.attach_printing(self.printing)
+
+    def close(self) -> None:
+        """Stop the printer threads first, then delete the window on the GUI thread."""
+        if self.printing is not None:
+            self.printing.stop()
+        self.window.stop_listening()
+        self.window.close()
+        self.crash.uninstall()
+        shiboken_delete(self.window)
+        if self.printing is not None:
+            shiboken_delete(self.printing)
+        self.collector.stop()
+        self.replica.close()
+
+
+def build_desk(
+    db: str | os.PathLike[str] | None = None,
+    *,
+    desk_name: str | None = None,
+    day: str | None = None,
+    settings: DeskSettings | None = None,
+    event: EventConfig | None = None,
+    with_printing: bool = True,
+    defer_printing: bool = False,
+    show_crash_dialog: bool = True,
+) -> Desk:
+    ev = event or event_mod.load()
+    chosen_day = choose_day(ev, day)  # a wrong --day is told before any window opens
+    app = application()
+    collector = MainThreadGc(app)
+    settings = settings or DeskSettings.load()
+    if desk_name:
+        settings.desk_name = desk_name
+    i18n.set_language(os.environ.get("CHECKIN_LANG") or settings.language)
+    replica = open_replica(paths.db_path(db))
+    session = DeskSession(replica, ev, chosen_day, settings.desk_name)
+    window = DeskWindow(session, settings, None)
+    if with_printing and not defer_printing:
+        window.attach_printing(PrintBridge.build(replica, ev))
+    crash = CrashHandler(window, show_dialog=show_crash_dialog)
+    crash.on_known.append(window.show_error)
+    crash.install()
+    window.start_listening()
+    with replica.read() as conn:
+        empty = conn.exec_driver_sql("SELECT count(*) FROM attendee").scalar_one() == 0
+    if empty:
+        window.show_error(_("La base est vide : importez d'abord les inscriptions (checkin import FICHIER)."))
+    desk = Desk(window, session, window.printing, crash, replica, collector)
+    if with_printing and defer_printing:
+        QTimer.singleShot(0, desk.start_printing)
+    if defer_printing:
+        QTimer.singleShot(50, window.sounds.preload)
+    return desk
+
+
+def run(desk: Desk) -> int:
+    app = application()
+    desk.window.resize(1366, 768)
+    desk.window.show()
+    desk.window.scan_page.code_field.setFocus()
+    try:
+        return int(app.exec())
+    finally:
+        desk.close()
+        # Destroy Qt's objects now, not during interpreter finalisation (a PySide crash).
+        app.shutdown()
+
+
+def demo_database(folder: Path | None = None, attendees: int = 400) -> Path:
+    """A demo event (synthetic people, both days, workshops, B2B) in the data folder."""
+    from checkin import synthetic
+    from checkin.importer import import_file
+
+    folder = folder or paths.data_dir() / "demo"
+    db = folder / "demo.sqlite"
+    if db.exists():
+        return db
+    ev = event_mod.load()
+    files = synthetic.build_event_files(folder, attendees, ev)
+    replica = open_replica(db)
+    try:
+        for key in ("export", "programme", "meetings"):
+            import_file(replica, ev, files[key])
+    finally:
+        replica.close()
+    return db

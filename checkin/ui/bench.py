@@ -1,0 +1,220 @@
+"""``checkin bench-desk``: the window's speed at the scale of a large event (offscreen).
+
+Three figures, as a volunteer feels them:
+
+* **scan**: from the scanner's last key (the terminator) to the answer painted — burst
+  detection, the decision with its durable write, the panel repainted; badge printing
+  runs meanwhile on its threads, as at a real desk;
+* **search**: from a key typed in the search box to the results painted. Reported twice:
+  with the scanner-detection hold (a key is held up to ``scanner_max_gap_ms`` in case a
+  scanner burst follows) and without it (the search and paint alone);
+* **cold start**: from launching Python to the desk window shown and ready for a scan,
+  on an existing database (measured in a fresh process).
+
+The database (synthetic event + programme + B2B, imported by the real importer) is built
+once under the temp folder and reused.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))], 2)
+
+
+def build_database(attendees: int, folder: Path | None = None) -> Path:
+    from checkin import event as event_mod
+    from checkin import synthetic
+    from checkin.db import open_replica
+    from checkin.importer import import_file
+
+    folder = folder or Path(tempfile.gettempdir()) / f"checkin-bench-desk-{attendees}"
+    db = folder / "bench.sqlite"
+    if db.exists():
+        return db
+    ev = event_mod.load()
+    files = synthetic.build_event_files(folder, attendees, ev)
+    partial = folder / "building.sqlite"
+    partial.unlink(missing_ok=True)
+    replica = open_replica(partial)
+    try:
+        for key in ("export", "programme", "meetings"):
+            import_file(replica, ev, files[key])
+    finally:
+        replica.close()
+    partial.replace(db)
+    return db
+
+
+def cold_start(db: Path) -> float:
+    """Seconds from launching a fresh Python to the window ready for a scan."""
+    code = (
+        "import sys, time\n"
+        "from checkin.ui import bench\n"
+        "bench._ready_child(sys.argv[1])\n"
+    )
+    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+    started = time.perf_counter()
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(db)], env=env, capture_output=True, text=True, check=True, timeout=120
+    )
+    elapsed = time.perf_counter() - started
+    if "READY" not in out.stdout:
+        raise RuntimeError(out.stderr[-2000:])
+    return round(elapsed, 3)
+
+
+def _ready_child(db: str) -> None:
+    from checkin.ui.app import build_desk
+    from checkin.ui.qt import QTimer
+
+    desk = build_desk(db, show_crash_dialog=False, defer_printing=True)
+    desk.window.resize(1366, 768)
+    desk.window.show()
+    desk.window.scan_page.code_field.setFocus()
+    desk.window.repaint()
+
+    def ready() -> None:
+        print("READY", flush=True)
+        desk.close()
+        QTimer.singleShot(0, lambda: None)
+
+    from checkin.ui.qt import QApplication
+
+    QTimer.singleShot(0, ready)
+    QTimer.singleShot(0, QApplication.quit)
+    QApplication.exec()
+
+
+def run(attendees: int = 100_000, db: str | None = None, rounds: int = 200) -> dict[str, Any]:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from checkin.ui.qt import QApplication, QEvent, QEventLoop, QKeyEvent, Qt, QTimer
+
+    started = time.perf_counter()
+    path = Path(db) if db else build_database(attendees)
+    build_s = time.perf_counter() - started
+    home = tempfile.mkdtemp(prefix="checkin-bench-home-")
+    os.environ["CHECKIN_HOME"] = home  # prints and settings go to a throw-away home
+    con = sqlite3.connect(path)
+    count = con.execute("SELECT count(*) FROM attendee").fetchone()[0]
+    rng = random.Random(11)
+    day = con.execute("SELECT min(day) FROM session").fetchone()[0] or "2026-07-08"
+    codes = [
+        r[0]
+        for r in con.execute(
+            "SELECT code FROM attendee WHERE status = 'confirmed' AND (live_uid = uid OR live_uid = '')"
+            " AND (days = '' OR days LIKE ?) ORDER BY random() LIMIT ?",
+            (f"%{day}%", rounds),
+        )
+    ]
+    names = [r[0] for r in con.execute("SELECT last_name FROM attendee ORDER BY random() LIMIT ?", (rounds,))]
+    con.close()
+
+    from checkin.ui.app import build_desk
+
+    desk = build_desk(path, day=day, show_crash_dialog=False)
+    w = desk.window
+    w.resize(1366, 768)
+    w.show()
+    w.scan_page.code_field.setFocus()
+    app = QApplication.instance()
+    assert app is not None
+
+    def spin(ms: int) -> None:
+        loop = QEventLoop()
+        QTimer.singleShot(ms, loop.quit)
+        loop.exec()
+
+    def key(ch: str, stamp: int) -> QKeyEvent:
+        k = Qt.Key.Key_Return if ch == "\r" else Qt.Key.Key_A
+        ev = QKeyEvent(QEvent.Type.KeyPress, k, Qt.KeyboardModifier.NoModifier, ch)
+        ev.setTimestamp(stamp)
+        return ev
+
+    scan_ms: list[float] = []
+    stamp = 1_000_000
+    for code in codes:
+        target = QApplication.focusWidget() or w
+        for ch in code:
+            QApplication.sendEvent(target, key(ch, stamp))
+            stamp += 3
+        t0 = time.perf_counter()
+        QApplication.sendEvent(target, key("\r", stamp))
+        w.scan_page.panel.repaint()
+        scan_ms.append((time.perf_counter() - t0) * 1000)
+        stamp += 5000
+        spin(5)  # let queued print-state signals in, as between two arrivals
+    w.show_search()
+
+    def wait_for_change(before: str) -> None:
+        loop = QEventLoop()
+        timer = QTimer()
+        timer.timeout.connect(lambda: loop.quit() if w.search_page.field.text() != before else None)
+        timer.start(1)
+        loop.exec()
+        timer.stop()
+
+    def wait_for_results(text: str) -> None:
+        """Results for ``text`` on screen (the search runs on the task pool)."""
+        loop = QEventLoop()
+        timer = QTimer()
+        timer.timeout.connect(lambda: loop.quit() if w.search_page.shown_text == text else None)
+        timer.start(1)
+        if w.search_page.shown_text != text:
+            loop.exec()
+        timer.stop()
+
+    def typed_search(with_hold: bool) -> list[float]:
+        nonlocal stamp
+        out: list[float] = []
+        w.burst.enabled = with_hold
+        for name in names:
+            w.search_page.field.clear()
+            wait_for_results("")
+            target = w.search_page.field
+            text = name[: rng.randint(3, 6)]
+            for ch in text:
+                stamp += 200  # a person's pace
+                before = w.search_page.field.text()
+                t0 = time.perf_counter()
+                QApplication.sendEvent(target, key(ch, stamp))
+                wanted = before + ch
+                if with_hold:
+                    wait_for_change(before)
+                wait_for_results(wanted)
+                w.search_page.list.viewport().repaint()
+                out.append((time.perf_counter() - t0) * 1000)
+        w.burst.enabled = True
+        return out
+
+    search_direct = typed_search(False)
+    search_hold = typed_search(True)
+    desk.close()
+    app.shutdown()
+    cold = [cold_start(path) for _ in range(3)]
+    return {
+        "attendees": count,
+        "database": str(path),
+        "build_s": round(build_s, 1),
+        "scan_p50_ms": _pct(scan_ms, 0.5),
+        "scan_p99_ms": _pct(scan_ms, 0.99),
+        "scans": len(scan_ms),
+        "search_p50_ms": _pct(search_direct, 0.5),
+        "search_p99_ms": _pct(search_direct, 0.99),
+        "search_with_scanner_hold_p50_ms": _pct(search_hold, 0.5),
+        "search_with_scanner_hold_p99_ms": _pct(search_hold, 0.99),
+        "keystrokes": len(search_direct),
+        "cold_start_s": min(cold),
+        "cold_start_runs_s": cold,
+    }

@@ -1,0 +1,84 @@
+"""The desk's commands: ``desk``, ``demo``, ``screenshots``, ``bench-desk``.
+
+Qt is imported inside the handlers only: the CLI (import, scan, find…) must run on a
+machine without a display or without Qt's system libraries.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from checkin.i18n import _
+
+
+def add_commands(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    desk = subparsers.add_parser("desk", help=_("Ouvrir le poste d'accueil"))
+    desk.add_argument("--db", help=_("Base du poste (fichier SQLite)"))
+    desk.add_argument("--desk", help=_("Nom du poste, par exemple « Accueil 2 »"))
+    desk.add_argument("--day", help=_("Jour de l'événement (AAAA-MM-JJ)"))
+    desk.set_defaults(func=run_desk)
+
+    demo = subparsers.add_parser("demo", help=_("Ouvrir le poste sur un événement de démonstration"))
+    demo.add_argument("--desk", default="Accueil démo", help=_("Nom du poste"))
+    demo.add_argument("--day", help=_("Jour de l'événement (AAAA-MM-JJ)"))
+    demo.set_defaults(func=run_demo)
+
+    shots = subparsers.add_parser("screenshots", help=_("Enregistrer chaque état de la fenêtre en PNG"))
+    shots.add_argument("outdir", help=_("Dossier des images"))
+    shots.set_defaults(func=run_screenshots)
+
+    bench = subparsers.add_parser("bench-desk", help=_("Mesurer la vitesse de la fenêtre"))
+    bench.add_argument("--attendees", type=int, default=100_000)
+    bench.add_argument("--db", help=_("Base existante à réutiliser"))
+    bench.add_argument("--rounds", type=int, default=200)
+    bench.add_argument("--json", action="store_true")
+    bench.set_defaults(func=run_bench)
+
+
+def run_desk(args: argparse.Namespace) -> int:
+    from checkin.ui import app
+
+    desk = app.build_desk(args.db, desk_name=args.desk, day=args.day, defer_printing=True)
+    return app.run(desk)
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    from checkin import paths
+    from checkin.ui import app
+    from checkin.ui.settings import DeskSettings
+
+    db = app.demo_database()
+    settings = DeskSettings.load(paths.config_dir() / "demo-desk.json")
+    if not settings.pin_hash:
+        from checkin.ui.settings import hash_pin
+
+        settings.pin_hash = hash_pin("1234")
+        settings.save()
+    print(_("Démonstration : base {db}", db=db))
+    print(_("Les badges sont écrits en PDF dans {folder}", folder=paths.print_dir()))
+    print(_("Code PIN du responsable pour la démonstration : 1234"))
+    desk = app.build_desk(db, desk_name=args.desk, day=args.day, settings=settings, defer_printing=True)
+    return app.run(desk)
+
+
+def run_screenshots(args: argparse.Namespace) -> int:
+    from checkin.ui import screenshots
+
+    written = screenshots.render_all(Path(args.outdir))
+    for path in written:
+        print(path)
+    return 0
+
+
+def run_bench(args: argparse.Namespace) -> int:
+    from checkin.ui import bench
+
+    result = bench.run(attendees=args.attendees, db=args.db, rounds=args.rounds)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        for key, value in result.items():
+            print(f"{key}: {value}")
+    return 0

@@ -1,0 +1,130 @@
+"""The desk lead's PIN, and the idle timer that locks the lead functions again.
+
+The PIN is stored as a slow salted hash (scrypt, see ``settings.hash_pin``). Any key press
+or click in the application counts as activity; after ``idle_lock_s`` without any, the
+desk drops back to the volunteer role by itself.
+"""
+
+from __future__ import annotations
+
+from checkin.i18n import _
+from checkin.ui.qt import (
+    QDialog,
+    QDialogButtonBox,
+    QEvent,
+    QLabel,
+    QLineEdit,
+    QObject,
+    QTimer,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+from checkin.ui.settings import DeskSettings, check_pin, hash_pin
+
+_ACTIVITY = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel}
+
+
+class LeadLock(QObject):
+    """Holds the role; ``changed(is_lead)`` on unlock and relock."""
+
+    changed = Signal(bool)
+
+    def __init__(self, settings: DeskSettings, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.is_lead = False
+        self.idle = QTimer(self)
+        self.idle.setSingleShot(True)
+        self.idle.timeout.connect(self.lock)
+        self.set_idle_seconds(settings.idle_lock_s)
+
+    def set_idle_seconds(self, seconds: int) -> None:
+        self.idle.setInterval(max(1, seconds) * 1000)
+
+    @property
+    def role(self) -> str:
+        return "lead" if self.is_lead else "volunteer"
+
+    @property
+    def has_pin(self) -> bool:
+        return bool(self.settings.pin_hash)
+
+    def set_pin(self, pin: str) -> None:
+        self.settings.pin_hash = hash_pin(pin)
+        self.settings.save()
+
+    def unlock(self, pin: str) -> bool:
+        if not self.settings.pin_hash or not check_pin(pin, self.settings.pin_hash):
+            return False
+        self.is_lead = True
+        self.idle.start()
+        self.changed.emit(True)
+        return True
+
+    def lock(self) -> None:
+        self.idle.stop()
+        if self.is_lead:
+            self.is_lead = False
+            self.changed.emit(False)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        if self.is_lead and event.type() in _ACTIVITY:
+            self.idle.start()
+        return False
+
+
+class PinDialog(QDialog):
+    """Asks the PIN; when none is set yet, asks for a new one twice."""
+
+    def __init__(self, lock: LeadLock, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.lock = lock
+        self.creating = not lock.has_pin
+        self.setWindowTitle(_("Responsable"))
+        self.setModal(True)
+        self.prompt = QLabel(
+            _("Choisissez le code PIN du responsable (4 chiffres ou plus) :")
+            if self.creating
+            else _("Code PIN du responsable :")
+        )
+        self.prompt.setStyleSheet("font-size: 20px;")
+        self.pin = QLineEdit()
+        self.pin.setObjectName("pin_field")
+        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin.setAccessibleName(_("Code PIN"))
+        self.pin.setStyleSheet("font-size: 28px;")
+        self.again = QLineEdit()
+        self.again.setEchoMode(QLineEdit.EchoMode.Password)
+        self.again.setAccessibleName(_("Code PIN, à nouveau"))
+        self.again.setPlaceholderText(_("À nouveau"))
+        self.again.setStyleSheet("font-size: 28px;")
+        self.again.setVisible(self.creating)
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #A01818; font-size: 18px; font-weight: bold;")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Déverrouiller"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Annuler"))
+        self.setMinimumWidth(520)
+        buttons.accepted.connect(self.try_accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        for w in (self.prompt, self.pin, self.again, self.error, buttons):
+            layout.addWidget(w)
+        self.pin.setFocus()
+
+    def try_accept(self) -> None:
+        pin = self.pin.text()
+        if self.creating:
+            if len(pin) < 4 or not pin.isdigit():
+                self.error.setText(_("Le code PIN doit avoir au moins 4 chiffres."))
+                return
+            if pin != self.again.text():
+                self.error.setText(_("Les deux codes ne sont pas identiques."))
+                return
+            self.lock.set_pin(pin)
+        if self.lock.unlock(pin):
+            self.accept()
+        else:
+            self.pin.clear()
+            self.error.setText(_("Code PIN incorrect."))

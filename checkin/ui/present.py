@@ -1,0 +1,118 @@
+"""What the volunteer reads after a scan: words, a symbol, a colour, the next step.
+
+Kept apart from the widgets so the wording of every outcome is tested without painting.
+Colour is never the only signal: each outcome has its own big word and its own symbol
+(volunteers may be colour-blind), and the instruction says what to do next.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from checkin.attendees import AttendeeView
+from checkin.event import EventConfig
+from checkin.i18n import _, language
+
+
+@dataclass(frozen=True)
+class Style:
+    symbol: str  # "ok", "cross", "warning", "stop", "question", "pause"
+    background: str
+    foreground: str
+
+
+# High-contrast pairs (white on dark, ≥ 7:1), and a distinct symbol per outcome.
+STYLES: dict[str, Style] = {
+    "admitted": Style("ok", "#14632B", "#FFFFFF"),
+    "already_in": Style("warning", "#8A4B00", "#FFFFFF"),
+    "not_today": Style("stop", "#7A1F5C", "#FFFFFF"),
+    "cancelled": Style("cross", "#A01818", "#FFFFFF"),
+    "waitlisted": Style("pause", "#4A2A85", "#FFFFFF"),
+    "superseded": Style("warning", "#8A4B00", "#FFFFFF"),
+    "unknown": Style("question", "#263238", "#FFFFFF"),
+    "unreadable": Style("question", "#263238", "#FFFFFF"),
+    "ready": Style("scan", "#F4F6F7", "#111111"),
+}
+
+
+@dataclass(frozen=True)
+class Answer:
+    outcome: str
+    headline: str  # the big word(s)
+    instruction: str  # what the volunteer does next
+    name: str
+    native_name: str
+    organisation: str
+    category: str
+    category_colour: str
+    category_text_colour: str
+    code: str
+    repaired: bool
+    style: Style
+
+
+def headline(outcome: str) -> str:
+    return {
+        "admitted": _("BIENVENUE"),
+        "already_in": _("DÉJÀ ENREGISTRÉ·E"),
+        "not_today": _("PAS AUJOURD'HUI"),
+        "cancelled": _("INSCRIPTION ANNULÉE"),
+        "waitlisted": _("LISTE D'ATTENTE"),
+        "superseded": _("ANCIEN BILLET"),
+        "unknown": _("CODE INCONNU"),
+        "unreadable": _("CODE ILLISIBLE"),
+    }.get(outcome, outcome.upper())
+
+
+def local_time(at: str, timezone: str) -> str:
+    """``HH:MM`` on the venue's clock from a fact's UTC ISO stamp."""
+    if not at:
+        return ""
+    try:
+        moment = datetime.fromisoformat(at.replace("Z", "+00:00"))
+    except ValueError:
+        return at[11:16]
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(ZoneInfo(timezone))
+    return moment.strftime("%H:%M")
+
+
+def instruction(decision: Any, event: EventConfig) -> str:
+    """The volunteer's next step: the core's wording, so screen and CLI say the same."""
+    from checkin import scan
+
+    shown = decision.live if decision.outcome == "superseded" and decision.live else decision
+    if shown.outcome == "not_today" and shown.attendee is not None:
+        # The core names the days in French; the screen names them in its own language.
+        days = _(" et ").join(event.day_label(x, language()) for x in shown.attendee.days)
+        text = _("Inscrit·e pour le {days} seulement — voir le responsable", days=days)
+        if shown is not decision:
+            text = _("Ancien billet, inscription à jour retrouvée — ") + text
+        return text
+    return scan.instruction(decision, event)
+
+
+def present(decision: Any, event: EventConfig) -> Answer:
+    """The answer for a decision; a superseded code shows its live registration."""
+    live = getattr(decision, "live", None)
+    shown = live if decision.outcome == "superseded" and live is not None else decision
+    attendee: AttendeeView | None = shown.attendee or decision.attendee
+    outcome = shown.outcome
+    category = event.category_by_name(attendee.category) if attendee else None
+    return Answer(
+        outcome=outcome,
+        headline=headline(outcome),
+        instruction=instruction(decision, event),
+        name=attendee.full_name if attendee else "",
+        native_name=attendee.native_name if attendee and attendee.first_name else "",
+        organisation=attendee.organisation if attendee else "",
+        category=category.label(language()) if category else (attendee.category if attendee else ""),
+        category_colour=category.colour if category else "#5D6D7E",
+        category_text_colour=category.text_colour if category else "#FFFFFF",
+        code=decision.code or "",
+        repaired=bool(decision.repaired),
+        style=STYLES.get(outcome, STYLES["unknown"]),
+    )

@@ -1,0 +1,159 @@
+"""The one door to Qt: every module of ``checkin.ui`` imports Qt names from here.
+
+Keeping the binding behind one small module means a port (PyQt6, a newer PySide) or a
+workaround touches one file, and a grep shows every Qt name the desk uses.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QCoreApplication,
+    QElapsedTimer,
+    QEvent,
+    QEventLoop,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QPoint,
+    QRect,
+    QRectF,
+    QRunnable,
+    QSize,
+    QStringListModel,
+    Qt,
+    QThreadPool,
+    QTimer,
+    QtMsgType,
+    QUrl,
+    Signal,
+    Slot,
+    qInstallMessageHandler,
+)
+from PySide6.QtGui import (
+    QAction,
+    QBrush,
+    QColor,
+    QFont,
+    QGuiApplication,
+    QIcon,
+    QKeyEvent,
+    QKeySequence,
+    QPainter,
+    QPalette,
+    QPen,
+    QShortcut,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QMainWindow,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QSpinBox,
+    QStackedWidget,
+    QStatusBar,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+from shiboken6 import delete as shiboken_delete
+
+
+def sound_effect_class() -> Any:
+    """``QSoundEffect``, imported on first use: QtMultimedia costs start-up time and
+    probes the audio system."""
+    from PySide6.QtMultimedia import QSoundEffect
+
+    return QSoundEffect
+
+
+def serial_port_class() -> Any:
+    """``QSerialPort``, imported only when a serial scanner is configured."""
+    from PySide6.QtSerialPort import QSerialPort
+
+    return QSerialPort
+
+
+__all__ = [
+    "QAbstractItemView",
+    "QAbstractListModel",
+    "QAction",
+    "QApplication",
+    "QBrush",
+    "QCheckBox",
+    "QColor",
+    "QComboBox",
+    "QCoreApplication",
+    "QDialog",
+    "QDialogButtonBox",
+    "QElapsedTimer",
+    "QEvent",
+    "QEventLoop",
+    "QFont",
+    "QFormLayout",
+    "QFrame",
+    "QGuiApplication",
+    "QHBoxLayout",
+    "QIcon",
+    "QKeyEvent",
+    "QKeySequence",
+    "QLabel",
+    "QLineEdit",
+    "QListView",
+    "QMainWindow",
+    "QMessageBox",
+    "QModelIndex",
+    "QObject",
+    "QPainter",
+    "QPalette",
+    "QPen",
+    "QPersistentModelIndex",
+    "QPlainTextEdit",
+    "QPoint",
+    "QPushButton",
+    "QRect",
+    "QRectF",
+    "QRunnable",
+    "QScrollArea",
+    "QShortcut",
+    "QSize",
+    "QSizePolicy",
+    "QSpinBox",
+    "QStackedWidget",
+    "QStatusBar",
+    "QStringListModel",
+    "QStyleOptionViewItem",
+    "QStyledItemDelegate",
+    "QThreadPool",
+    "QTimer",
+    "QToolButton",
+    "QUrl",
+    "QVBoxLayout",
+    "QWidget",
+    "Qt",
+    "QtMsgType",
+    "Signal",
+    "Slot",
+    "qInstallMessageHandler",
+    "serial_port_class",
+    "shiboken_delete",
+    "sound_effect_class",
+]

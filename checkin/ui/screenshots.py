@@ -1,0 +1,212 @@
+"""``checkin screenshots OUTDIR``: every state of the desk window as a 1366×768 PNG.
+
+Runs offscreen on a throw-away demo event (its own temporary home, so nothing of a real
+desk is touched), so the look of each state can be reviewed — and compared between
+versions — without a display.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from checkin.errors import KnownError
+from checkin.i18n import _
+
+SIZE = (1366, 768)
+
+
+class _BrokenPrinter:
+    def submit(self, data: bytes, *, job_id: str, title: str, media: str) -> str:
+        raise KnownError(_("Imprimante injoignable : {name}", name="Brother QL-820"))
+
+    def already_done(self, job_id: str) -> bool:
+        return False
+
+
+def _wait(condition: Callable[[], bool], timeout_ms: int = 10_000) -> bool:
+    """Run the event loop until ``condition()`` holds (polling every 20 ms)."""
+    from checkin.ui.qt import QElapsedTimer, QEventLoop, QTimer
+
+    loop = QEventLoop()
+    clock = QElapsedTimer()
+    clock.start()
+
+    def check() -> None:
+        if condition() or clock.elapsed() > timeout_ms:
+            loop.quit()
+
+    timer = QTimer()
+    timer.timeout.connect(check)
+    timer.start(20)
+    if not condition():
+        loop.exec()
+    timer.stop()
+    return condition()
+
+
+def _codes(db: Path) -> dict[str, str]:
+    con = sqlite3.connect(db)
+    live = "(live_uid = uid OR live_uid = '')"
+
+    def one(sql: str) -> str:
+        row = con.execute(sql).fetchone()
+        return str(row[0]) if row else "AICT26-ZZZZ9999"
+
+    try:
+        return {
+            "admitted": one(f"SELECT code FROM attendee WHERE status='confirmed' AND {live} AND native_name != '' AND first_name != '' AND days LIKE '%,%' LIMIT 1"),
+            "second": one(f"SELECT code FROM attendee WHERE status='confirmed' AND {live} AND days LIKE '%,%' LIMIT 1 OFFSET 5"),
+            "repaired": one(f"SELECT code FROM attendee WHERE status='confirmed' AND {live} AND days LIKE '%,%' LIMIT 1 OFFSET 7"),
+            "printer": one(f"SELECT code FROM attendee WHERE status='confirmed' AND {live} AND days LIKE '%,%' LIMIT 1 OFFSET 9"),
+            "not_today": one(f"SELECT code FROM attendee WHERE status='confirmed' AND {live} AND days = '2026-07-09' LIMIT 1"),
+            "cancelled": one(f"SELECT code FROM attendee WHERE status='cancelled' AND {live} LIMIT 1"),
+            "waitlisted": one(f"SELECT code FROM attendee WHERE status='waitlisted' AND {live} LIMIT 1"),
+            "superseded": one("SELECT code FROM attendee WHERE live_uid != '' AND live_uid != uid LIMIT 1"),
+        }
+    finally:
+        con.close()
+
+
+def render_all(outdir: Path) -> list[Path]:
+    outdir.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    previous = os.environ.get("CHECKIN_HOME")
+    with tempfile.TemporaryDirectory(prefix="checkin-shots-") as home:
+        os.environ["CHECKIN_HOME"] = home
+        try:
+            return _render(outdir, Path(home))
+        finally:
+            if previous is None:
+                os.environ.pop("CHECKIN_HOME", None)
+            else:
+                os.environ["CHECKIN_HOME"] = previous
+
+
+def _render(outdir: Path, home: Path) -> list[Path]:
+    from checkin import event as event_mod
+    from checkin import facts, i18n
+    from checkin.codes import garble
+    from checkin.db import open_replica
+    from checkin.ui.app import build_desk, demo_database
+    from checkin.ui.qt import QPainter, QPoint
+    from checkin.ui.settings import DeskSettings, hash_pin
+
+    db = demo_database(home / "demo", attendees=300)
+    ev = event_mod.load()
+    replica = open_replica(db)
+    for org in ("Mairie de Lyon", "Région Bretagne"):
+        facts.create_walkin(
+            replica, ev, {"first_name": "Jean", "last_name": "Dupont", "organisation": org},
+            day=ev.days[0].iso, desk="préparation", role="staff",
+        )
+    replica.close()
+    codes = _codes(db)
+    settings = DeskSettings.load()
+    settings.pin_hash = hash_pin("1234")
+    settings.desk_name = "Accueil 2"
+    i18n.set_language("fr")
+    desk = build_desk(db, day=ev.days[0].iso, settings=settings, show_crash_dialog=False)
+    w = desk.window
+    w.resize(*SIZE)
+    w.show()
+    written: list[Path] = []
+
+    def shot(name: str, dialog: Any = None) -> None:
+        _wait(lambda: False, 60)  # let layouts settle and queued signals arrive
+        pixmap = w.grab()
+        if dialog is not None:
+            dialog.adjustSize()
+            inner = dialog.grab()
+            painter = QPainter(pixmap)
+            painter.fillRect(pixmap.rect(), QColor(0, 0, 0, 110))
+            painter.drawPixmap(
+                QPoint((pixmap.width() - inner.width()) // 2, (pixmap.height() - inner.height()) // 3), inner
+            )
+            painter.end()
+        path = outdir / f"{len(written) + 1:02d}-{name}.png"
+        pixmap.save(str(path))
+        written.append(path)
+
+    from checkin.ui.qt import QColor
+
+    def scan(text: str) -> None:
+        w.on_scan(text)
+
+    try:
+        shot("ready")
+        scan(codes["admitted"])
+        _wait(lambda: "✓" in w.scan_page.panel.printing.text())
+        shot("admitted")
+        scan(codes["admitted"])
+        shot("already-in")
+        for outcome in ("not_today", "cancelled", "waitlisted", "superseded"):
+            scan(codes[outcome])
+            shot(outcome.replace("_", "-"))
+        scan("AICT26-ZZZZ9999")
+        shot("unknown")
+        scan("%%%")
+        shot("unreadable")
+        scan(garble(codes["repaired"], "us", "fr"))
+        shot("repaired")
+        w.show_search()
+        w.search_page.field.setText("dupont")
+        _wait(lambda: w.search_page.shown_text == "dupont")
+        shot("search-homonyms")
+        person = w.scan_page.panel.decision.attendee if w.scan_page.panel.decision else None
+        if person is not None:
+            w.open_card(person)
+            shot("card-volunteer")
+        w.toggle_lead()
+        shot("pin-lock", w.pin_dialog)
+        w.pin_dialog.pin.setText("1234")
+        w.pin_dialog.try_accept()
+        if person is not None:
+            w.open_card(person)
+            shot("card-lead")
+            w.card_page.buttons["reprint"].click()
+            shot("reprint-reason", w.dialog)
+            w.dialog.reject()
+        w.open_walkin()
+        w.dialog.first_name.setText("Zoë")
+        w.dialog.last_name.setText("Çelik")
+        w.dialog.organisation.setText("Ville d'Izmir")
+        shot("walkin-form", w.dialog)
+        w.dialog.reject()
+        for code in list(codes.values())[1:6]:
+            scan(code)
+        w.show_staff()
+        _wait(lambda: w.staff_page.figures.expected > 0)
+        shot("staff-view")
+        w.lock.lock()
+        queue = desk.printing.queue if desk.printing else None
+        if queue is not None:
+            working = dict(queue.printers)
+            for name in list(queue.printers):
+                queue.printers[name] = _BrokenPrinter()
+            queue.max_attempts = 1
+            scan(codes["printer"])
+            _wait(lambda: bool(w.banner.text))
+            shot("printer-error")
+            w.banner.dismiss()
+            queue.printers.update(working)
+            if desk.printing is not None:
+                desk.printing.errors.clear()
+            w.last_error = ""
+        w.set_language("en")
+        scan(codes["second"])
+        shot("english-admitted")
+        scan(codes["not_today"])
+        shot("english-not-today")
+        w.show_search()
+        w.search_page.field.setText("dupo")
+        _wait(lambda: w.search_page.shown_text == "dupo")
+        shot("english-search")
+        w.set_language("fr")
+    finally:
+        desk.close()
+    return written

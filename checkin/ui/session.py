@@ -1,0 +1,109 @@
+"""What the window does to the replica, in one place, without widgets.
+
+The window calls these; they call the core (``checkin.scan``, ``checkin.search``,
+``checkin.facts``) with the desk's name, day and current role, so every action is
+recorded with who did it. Reads for the attendee card (history, workshops, B2B meetings of
+the day) are small indexed queries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from checkin import attendees, facts, scan, search
+from checkin.attendees import AttendeeView
+from checkin.db import Replica
+from checkin.event import EventConfig
+from checkin.facts import FactView
+
+
+@dataclass(frozen=True)
+class CardData:
+    attendee: AttendeeView
+    history: list[FactView]
+    sessions: list[tuple[str, str, str, str]]  # (start, end, title, room) of the day
+    meetings: list[tuple[str, str, str]]  # (slot, table, other person) of the day
+    standing: list[FactView] = field(default_factory=list)  # today's check-ins in force
+
+
+@dataclass
+class DeskSession:
+    replica: Replica
+    event: EventConfig
+    day: str
+    desk: str
+    role: str = "volunteer"
+
+    def scan(self, text: str) -> scan.Decision:
+        return scan.decide(self.replica, self.event, text, day=self.day, desk=self.desk, role=self.role)
+
+    def find(self, text: str, limit: int = 30) -> list[AttendeeView]:
+        return search.find(self.replica, text, limit)
+
+    def card(self, uid: str) -> CardData | None:
+        with self.replica.read() as conn:
+            person = attendees.by_uid(conn, uid)
+            if person is None:
+                return None
+            history = facts.history(conn, uid)
+            standing = facts.checkins(conn, person.live_uid or person.uid, self.day)
+            sessions: list[tuple[str, str, str, str]] = []
+            if person.workshops:
+                marks = ",".join("?" * len(person.workshops))
+                rows = conn.exec_driver_sql(
+                    f"SELECT start, end, title, room FROM session WHERE day = ? AND code IN ({marks})"
+                    " ORDER BY start",
+                    (self.day, *person.workshops),
+                ).all()
+                sessions = [(str(r[0]), str(r[1]), str(r[2]), str(r[3])) for r in rows]
+            rows = conn.exec_driver_sql(
+                "SELECT m.slot, m.table_name, CASE WHEN m.code_a = ? THEN m.code_b ELSE m.code_a END"
+                " FROM meeting m WHERE m.day = ? AND (m.code_a = ? OR m.code_b = ?) ORDER BY m.slot",
+                (person.code, self.day, person.code, person.code),
+            ).all()
+            meetings = []
+            for slot, table, other_code in rows:
+                other = attendees.by_code(conn, str(other_code))
+                other_name = f"{other.full_name} ({other.organisation})" if other else str(other_code)
+                meetings.append((str(slot), str(table), other_name))
+        return CardData(person, history, sessions, meetings, standing)
+
+    def checkin(self, person: AttendeeView, *, override: str = "") -> Any:
+        """Admit from the card: through the scan decision (same rules as a scan), or with
+        the lead's override for someone not registered today."""
+        if override:
+            return facts.record_checkin(
+                self.replica, person, day=self.day, desk=self.desk, role=self.role,
+                code=person.code, override=override,
+            )
+        return self.scan(person.code)
+
+    def undo(self, checkin_id: str, reason: str = "") -> FactView:
+        return facts.record_undo(self.replica, checkin_id, desk=self.desk, role=self.role, reason=reason)
+
+    def edit(self, uid: str, field_name: str, value: str, reason: str = "") -> FactView:
+        return facts.record_edit(
+            self.replica, uid, field_name, value, desk=self.desk, role=self.role, reason=reason
+        )
+
+    def walkin(self, values: dict[str, str]) -> AttendeeView:
+        return facts.create_walkin(self.replica, self.event, values, day=self.day, desk=self.desk, role=self.role)
+
+    def counts(self) -> tuple[int, int]:
+        """(arrived today, expected today) — one person counts once."""
+        with self.replica.read() as conn:
+            arrived = conn.exec_driver_sql(
+                "SELECT count(DISTINCT coalesce(nullif(a.live_uid, ''), a.uid)) FROM fact f"
+                " JOIN attendee a ON a.uid = f.attendee_uid"
+                " WHERE f.kind = 'checkin' AND f.day = ?"
+                " AND NOT EXISTS (SELECT 1 FROM fact u WHERE u.kind = 'undo' AND u.ref = f.id)",
+                (self.day,),
+            ).scalar_one()
+            expected = conn.exec_driver_sql(
+                "SELECT count(*) FROM attendee WHERE status = 'confirmed'"
+                " AND (live_uid = uid OR live_uid = '')"
+                " AND (days = '' OR instr(',' || days || ',', ',' || ? || ',') > 0)",
+                (self.day,),
+            ).scalar_one()
+        return int(arrived), int(expected)

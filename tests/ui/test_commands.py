@@ -1,0 +1,67 @@
+"""The desk's commands: registered without Qt, and the screenshots rendered and readable."""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from pathlib import Path
+
+from PIL import Image
+
+
+def test_commands_register_without_importing_qt() -> None:
+    code = (
+        "import argparse, sys\n"
+        "from checkin.ui.commands import add_commands\n"
+        "p = argparse.ArgumentParser(); add_commands(p.add_subparsers(dest='cmd'))\n"
+        "a = p.parse_args(['desk', '--db', 'x.sqlite', '--desk', 'Accueil 3', '--day', '2026-07-09'])\n"
+        "assert (a.db, a.desk, a.day) == ('x.sqlite', 'Accueil 3', '2026-07-09')\n"
+        "assert p.parse_args(['screenshots', 'out']).outdir == 'out'\n"
+        "assert p.parse_args(['demo']).func.__name__ == 'run_demo'\n"
+        "assert not any(m.startswith('PySide6') for m in sys.modules), 'Qt imported'\n"
+        "print('ok')\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "ok"
+
+
+def test_choose_day(qapp: object) -> None:
+    from datetime import date
+
+    import pytest
+
+    from checkin import event as event_mod
+    from checkin.errors import KnownError
+    from checkin.ui.app import choose_day
+
+    ev = event_mod.load()
+    assert choose_day(ev, None, today=date(2026, 7, 9)) == "2026-07-09"
+    assert choose_day(ev, None, today=date(2026, 3, 1)) == "2026-07-08"
+    assert choose_day(ev, "2026-07-09", today=date(2026, 7, 8)) == "2026-07-09"
+    with pytest.raises(KnownError, match="n'est pas un jour"):
+        choose_day(ev, "2026-07-10")
+
+
+def test_screenshots_render_every_state(qapp: object, tmp_path: Path) -> None:
+    from checkin.ui.commands import run_screenshots
+
+    out = tmp_path / "shots"
+    assert run_screenshots(argparse.Namespace(outdir=str(out))) == 0
+    names = sorted(p.name for p in out.glob("*.png"))
+    for state in ("ready", "admitted", "already-in", "not-today", "cancelled", "waitlisted", "unknown",
+                  "repaired", "search-homonyms", "card-lead", "pin-lock", "walkin-form", "printer-error",
+                  "english-admitted"):
+        assert any(state in n for n in names), state
+    for path in out.glob("*.png"):
+        with Image.open(path) as image:
+            assert image.size == (1366, 768)
+            assert len(image.getcolors(1 << 20) or []) > 20  # not a blank frame
+    # The answer's colour differs between outcomes (and so does the symbol).
+    def pixel(name: str) -> tuple[int, ...]:
+        path = next(out.glob(f"*-{name}.png"))
+        with Image.open(path) as image:
+            return tuple(image.convert("RGB").getpixel((700, 450)))
+
+    assert pixel("admitted") != pixel("cancelled") != pixel("unknown")

@@ -1,0 +1,301 @@
+"""The lead's side: PIN, idle relock, reprint with a reason, undo, admit anyway, walk-in,
+fixing a name; language switch; printer failure and crash report without blocking."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from checkin.errors import KnownError
+from checkin.ui.dialogs import EditDialog, NoteDialog, ReasonDialog, WalkinDialog
+from checkin.ui.qt import QApplication, QLineEdit
+from checkin.ui.settings import check_pin, hash_pin
+
+
+def unlock(desk: Any, qtbot: Any, pin: str = "2468") -> None:
+    w = desk.window
+    w.toggle_lead()
+    dialog = w.pin_dialog
+    qtbot.waitExposed(dialog)
+    dialog.pin.setText(pin)
+    with qtbot.waitSignal(w.lock.changed, timeout=2000):
+        dialog.try_accept()
+
+
+def facts_of(db: Path, kind: str) -> list[tuple[str, str, str, str]]:
+    con = sqlite3.connect(db)
+    try:
+        return con.execute(
+            "SELECT desk, role, reason, attendee_uid FROM fact WHERE kind = ? ORDER BY seq", (kind,)
+        ).fetchall()
+    finally:
+        con.close()
+
+
+def test_pin_is_stored_slowly_hashed() -> None:
+    stored = hash_pin("2468")
+    assert stored.startswith("scrypt$") and "2468" not in stored
+    assert check_pin("2468", stored) and not check_pin("2469", stored)
+    assert hash_pin("2468") != stored  # salted
+
+
+def test_wrong_pin_keeps_the_volunteer_role(desk: Any, qtbot: Any) -> None:
+    w = desk.window
+    w.toggle_lead()
+    w.pin_dialog.pin.setText("0000")
+    w.pin_dialog.try_accept()
+    assert w.pin_dialog.error.text() == "Code PIN incorrect."
+    assert w.lock.role == "volunteer"
+    assert not w.nav["walkin"].isEnabled()
+
+
+def test_unlock_then_idle_relock(desk: Any, qtbot: Any) -> None:
+    w = desk.window
+    w.lock.set_idle_seconds(1)
+    unlock(desk, qtbot)
+    assert w.lock.role == "lead" and desk.session.role == "lead"
+    assert w.nav["walkin"].isEnabled()
+    assert "responsable" in w.status_desk.text()
+    with qtbot.waitSignal(w.lock.changed, timeout=4000) as got:
+        pass
+    assert got.args == [False]
+    assert desk.session.role == "volunteer"
+
+
+def test_reprint_with_reason_is_recorded(desk: Any, qtbot: Any, codes: dict[str, str], db_file: Path) -> None:
+    from checkin import paths
+
+    w = desk.window
+    w.on_scan(codes["both_days"])
+    qtbot.waitUntil(lambda: "imprimé" in w.scan_page.panel.printing.text(), timeout=15000)
+    unlock(desk, qtbot)
+    person = w.scan_page.panel.decision.attendee
+    w.open_card(person)
+    assert w.card_page.buttons["reprint"].isVisibleTo(w)
+    w.card_page.buttons["reprint"].click()
+    dialog = w.dialog
+    assert isinstance(dialog, ReasonDialog)
+    dialog.reason.setCurrentIndex(dialog.reason.findData("lost"))
+    with qtbot.waitSignal(desk.printing.job_changed, timeout=15000, check_params_cb=lambda j: j.reprint and j.state == "done"):
+        dialog.try_accept()
+    prints = facts_of(db_file, "print")
+    assert len(prints) == 2
+    assert prints[1][:3] == ("Accueil 2", "lead", "lost")
+    assert len(list(paths.print_dir().rglob("*.pdf"))) == 2
+
+
+def test_undo_a_checkin(desk: Any, qtbot: Any, codes: dict[str, str], db_file: Path) -> None:
+    w = desk.window
+    w.on_scan(codes["second_both"])
+    person = w.scan_page.panel.decision.attendee
+    unlock(desk, qtbot)
+    w.open_card(person)
+    assert "Arrivé·e aujourd'hui" in w.card_page.body.text()
+    w.card_page.buttons["undo"].click()
+    dialog = w.dialog
+    assert isinstance(dialog, NoteDialog)
+    dialog.try_accept()
+    assert dialog.error.text() == "Indiquez un motif."  # a reason is required
+    dialog.note.setText("mauvaise personne")
+    dialog.try_accept()
+    assert facts_of(db_file, "undo")[0][:3] == ("Accueil 2", "lead", "mauvaise personne")
+    assert "Pas encore arrivé·e aujourd'hui" in w.card_page.body.text()
+    w.on_scan(codes["second_both"])  # can be admitted again
+    assert w.scan_page.panel.answer.outcome == "admitted"
+
+
+def test_admit_someone_registered_for_the_other_day(desk: Any, qtbot: Any, codes: dict[str, str], db_file: Path) -> None:
+    w = desk.window
+    w.on_scan(codes["day2_only"])
+    person = w.scan_page.panel.decision.attendee
+    w.open_card(person)
+    assert w.card_page.buttons["admit"].isHidden()  # not for volunteers
+    unlock(desk, qtbot)
+    assert not w.card_page.buttons["admit"].isHidden()
+    w.card_page.buttons["admit"].click()
+    w.dialog.note.setText("accord de la direction")
+    w.dialog.try_accept()
+    checkins = facts_of(db_file, "checkin")
+    assert checkins[-1][:3] == ("Accueil 2", "lead", "accord de la direction")
+    assert "Arrivé·e aujourd'hui" in w.card_page.body.text()
+
+
+def test_fix_a_name(desk: Any, qtbot: Any, codes: dict[str, str]) -> None:
+    w = desk.window
+    unlock(desk, qtbot)
+    w.on_scan(codes["both_days"])
+    person = w.scan_page.panel.decision.attendee
+    w.open_card(person)
+    w.card_page.buttons["edit"].click()
+    dialog = w.dialog
+    assert isinstance(dialog, EditDialog)
+    dialog.fields["last_name"].setText("Nouveau-Nom")
+    dialog.try_accept()
+    assert "Nouveau-Nom" in w.card_page.body.text()
+    assert any(p.uid == person.uid for p in desk.session.find("nouveau-nom"))
+
+
+def test_walkin_creates_prints_and_admits(desk: Any, qtbot: Any, db_file: Path) -> None:
+    w = desk.window
+    w.open_walkin()
+    assert "responsable" in w.banner.text  # volunteers cannot
+    unlock(desk, qtbot)
+    w.open_walkin()
+    dialog = w.dialog
+    assert isinstance(dialog, WalkinDialog)
+    dialog.first_name.setText("Zoë")
+    dialog.last_name.setText("ÇELIK")
+    dialog.organisation.setText("Ville d'Izmir")
+    with qtbot.waitSignal(w.answer_shown, timeout=3000):
+        dialog.try_accept()
+    a = w.scan_page.panel.answer
+    assert a.outcome == "admitted" and a.name == "Zoë Çelik" and a.organisation == "Ville d'Izmir"
+    assert facts_of(db_file, "walkin")[-1][:2] == ("Accueil 2", "lead")
+    qtbot.waitUntil(lambda: "imprimé" in w.scan_page.panel.printing.text(), timeout=15000)
+
+
+def test_language_switch_retranslates_what_is_visible(desk: Any, qtbot: Any, codes: dict[str, str]) -> None:
+    w = desk.window
+    w.on_scan(codes["cancelled"])
+    w.toggle_language()
+    assert w.nav["search"].text() == "Search (F2)"
+    assert w.scan_page.panel.headline.text() == "REGISTRATION CANCELLED"
+    assert w.status_day.text() == "Day: 8 July"
+    w.toggle_language()
+    assert w.scan_page.panel.headline.text() == "INSCRIPTION ANNULÉE"
+
+
+def test_every_ui_string_has_an_english_entry() -> None:
+    import ast
+
+    root = Path(__file__).resolve().parents[2]
+    catalog = json.loads((root / "resources/i18n/en/ui.json").read_text(encoding="utf-8"))
+    missing = []
+    for path in sorted((root / "checkin/ui").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "_"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+            ):
+                text = node.args[0].value
+                if text not in catalog:
+                    from checkin.i18n import catalog as all_catalogs
+
+                    if text not in all_catalogs("en"):
+                        missing.append(f"{path.name}: {text}")
+    assert missing == []
+
+
+class BrokenPrinter:
+    def submit(self, data: bytes, *, job_id: str, title: str, media: str) -> str:
+        raise KnownError("Imprimante hors ligne")
+
+    def already_done(self, job_id: str) -> bool:
+        return False
+
+
+def test_print_failure_is_shown_without_blocking(desk: Any, qtbot: Any, codes: dict[str, str]) -> None:
+    queue = desk.printing.queue
+    for name in list(queue.printers):
+        queue.printers[name] = BrokenPrinter()
+    queue.max_attempts = 1
+    w = desk.window
+    w.on_scan(codes["both_days"])
+    qtbot.waitUntil(lambda: "échec" in w.scan_page.panel.printing.text(), timeout=15000)
+    assert "hors ligne" in w.banner.text
+    assert "en erreur" in w.status_printer.text()
+    assert "hors ligne" in w.status_error.text()
+    assert QApplication.activeModalWidget() is None  # a banner, not a dialog
+    w.on_scan(codes["second_both"])  # the desk keeps scanning
+    assert w.scan_page.panel.answer.outcome == "admitted"
+
+
+def test_a_bug_is_logged_and_reported_and_the_desk_survives(
+    desk: Any, qtbot: Any, codes: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    w = desk.window
+
+    def boom(text: str) -> Any:
+        raise ZeroDivisionError("bug in a slot")
+
+    monkeypatch.setattr(desk.session, "scan", boom)
+    with pytest.raises(ZeroDivisionError):
+        w.on_scan("AICT26-AAAAAAAA")
+    # As Qt would, hand the exception to sys.excepthook.
+    import sys
+
+    try:
+        boom("")
+    except ZeroDivisionError:
+        sys.excepthook(*sys.exc_info())  # type: ignore[arg-type]
+    assert "ZeroDivisionError: bug in a slot" in desk.crash.reports[-1]
+    monkeypatch.undo()
+    w.on_scan(codes["both_days"])
+    assert w.scan_page.panel.answer.outcome == "admitted"
+
+
+def test_crash_dialog_offers_a_copyable_report(qapp: Any, qtbot: Any) -> None:
+    from checkin.ui.crash import CrashHandler
+
+    handler = CrashHandler(None, show_dialog=True)
+    try:
+        raise RuntimeError("unexpected")
+    except RuntimeError as exc:
+        handler(type(exc), exc, exc.__traceback__)
+    dialog = handler.dialog
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    assert "RuntimeError: unexpected" in dialog.text.toPlainText()
+    dialog.copy_report()
+    assert "RuntimeError: unexpected" in QApplication.clipboard().text()
+    assert not any(isinstance(x, QLineEdit) for x in [dialog])
+
+
+def test_staff_view_counts_arrivals(desk: Any, qtbot: Any, codes: dict[str, str]) -> None:
+    w = desk.window
+    w.show_staff()
+    assert w.stack.currentWidget() is not w.staff_page  # lead only (names of no-shows)
+    w.on_scan(codes["both_days"])
+    w.on_scan(codes["second_both"])
+    unlock(desk, qtbot)
+    with qtbot.waitSignal(w.staff_shown, timeout=5000) as got:
+        w.show_staff()
+    figures = got.args[0]
+    arrived, expected = desk.session.counts()
+    assert (figures.arrived, figures.expected) == (arrived, expected) == (2, expected)
+    assert sum(n for _q, n in figures.per_quarter) == 2
+    assert sum(a for _c, a, _n in figures.per_category) == 2
+    assert len(figures.no_shows) == expected - 2
+    assert "2 arrivé·e·s sur" in w.staff_page.total.text()
+    w.lock.lock()
+    assert w.stack.currentWidget() is w.scan_page
+
+
+def test_lead_changes_desk_settings(desk: Any, qtbot: Any, codes: dict[str, str], db_file: Path) -> None:
+    from checkin.ui.dialogs import SettingsDialog
+    from checkin.ui.settings import DeskSettings
+
+    w = desk.window
+    w.open_settings()
+    assert "responsable" in w.banner.text
+    unlock(desk, qtbot)
+    w.open_settings()
+    dialog = w.dialog
+    assert isinstance(dialog, SettingsDialog)
+    dialog.desk_name.setText("Accueil VIP")
+    dialog.ready_delay.setValue(3)
+    dialog.language.setCurrentIndex(dialog.language.findData("en"))
+    dialog.try_accept()
+    assert w.status_desk.text().startswith("Desk: Accueil VIP")
+    assert w.scan_page.ready_timer.interval() == 3000
+    saved = DeskSettings.load(Path(w.settings.file))
+    assert (saved.desk_name, saved.ready_delay_s, saved.language) == ("Accueil VIP", 3, "en")
+    w.on_scan(codes["both_days"])
+    assert facts_of(db_file, "checkin")[-1][:2] == ("Accueil VIP", "lead")
