@@ -1,0 +1,1 @@
+"""Desks and the hub: exchange, conflicts, live mode, purge (no Qt here)."""

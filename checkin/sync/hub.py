@@ -1,0 +1,386 @@
+"""The hub: the one place every desk's work meets, on an SQLite file or on PostgreSQL.
+
+The same SQLAlchemy Core schema runs on both. Every row written to the hub takes a number
+from one counter (``hub_counter``); the counter row stays locked until the writing
+transaction commits, so writers are serialised and the rows a reader can see always form a
+prefix of the numbering. A desk can therefore pull "everything after n" and never skip a
+row committed late by a slower writer.
+
+The hub's schema has its own version (``hub_meta.schema_version``); a hub written by a
+newer checkin is refused with a clear message, as the replica is.
+
+An SQLite hub uses a rollback journal rather than WAL: WAL needs shared memory, which a
+shared folder or a USB stick opened from several laptops does not give.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Engine,
+    Index,
+    MetaData,
+    Table,
+    Text,
+    create_engine,
+    event,
+    exc,
+    make_url,
+)
+from sqlalchemy.engine import Connection
+from sqlalchemy.pool import NullPool
+
+from checkin.errors import KnownError
+from checkin.i18n import _
+
+log = logging.getLogger(__name__)
+
+HUB_SCHEMA = 1
+
+metadata = MetaData()
+
+
+def _text(name: str, **kw: Any) -> Column[str]:
+    return Column(name, Text, nullable=False, server_default="", **kw)
+
+
+ATTENDEE_COLUMNS = (
+    "uid source registration code status registered_at title first_name last_name "
+    "first_name_raw last_name_raw native_name function organisation organisation_type "
+    "country category delegation email phone days workshops regional_meeting language "
+    "person_key live_uid row_hash raw search_names search_org search_email"
+).split()
+FACT_COLUMNS = ("id kind attendee_uid code day desk desk_id role at hlc ref field value reason data").split()
+SESSION_COLUMNS = "code title kind day start end room".split()
+MEETING_COLUMNS = "day slot table_name code_a code_b".split()
+
+hub_meta = Table("hub_meta", metadata, Column("key", Text, primary_key=True), _text("value"))
+hub_counter = Table(
+    "hub_counter",
+    metadata,
+    Column("name", Text, primary_key=True),
+    Column("value", BigInteger, nullable=False),
+)
+hub_attendee = Table(
+    "hub_attendee",
+    metadata,
+    Column("uid", Text, primary_key=True),
+    *(_text(c) for c in ATTENDEE_COLUMNS if c != "uid"),
+    _text("imported"),  # JSON: the export's last values of the fields desks may fix
+    _text("field_hlc"),  # JSON: field -> stamp of the value it holds
+    _text("field_src"),  # JSON: field -> fact id of the desk fix it holds, if any
+    Column("hseq", BigInteger, nullable=False),
+    Index("hub_attendee_hseq", "hseq"),
+)
+hub_sensitive = Table(
+    "hub_sensitive",
+    metadata,
+    Column("uid", Text, primary_key=True),
+    _text("dietary"),
+    _text("accessibility"),
+    Column("hseq", BigInteger, nullable=False),
+    Index("hub_sensitive_hseq", "hseq"),
+)
+hub_ticket_code = Table(
+    "hub_ticket_code",
+    metadata,
+    Column("code", Text, primary_key=True),
+    _text("uid"),
+    Column("hseq", BigInteger, nullable=False),
+    Index("hub_ticket_code_hseq", "hseq"),
+)
+hub_session = Table(
+    "hub_session",
+    metadata,
+    Column("code", Text, primary_key=True),
+    *(_text(c) for c in SESSION_COLUMNS if c != "code"),
+    Column("hseq", BigInteger, nullable=False),
+)
+hub_meeting = Table(
+    "hub_meeting",
+    metadata,
+    Column("day", Text, primary_key=True),
+    Column("slot", Text, primary_key=True),
+    Column("table_name", Text, primary_key=True),
+    _text("code_a"),
+    _text("code_b"),
+    Column("hseq", BigInteger, nullable=False),
+)
+hub_fact = Table(
+    "hub_fact",
+    metadata,
+    Column("id", Text, primary_key=True),
+    *(_text(c) for c in FACT_COLUMNS if c != "id"),
+    _text("hub_hlc"),  # the stamp corrected for the desk's measured clock skew
+    Column("hseq", BigInteger, nullable=False),
+    Index("hub_fact_hseq", "hseq"),
+    Index("hub_fact_attendee", "attendee_uid", "kind"),
+)
+hub_conflict = Table(
+    "hub_conflict",
+    metadata,
+    Column("id", Text, primary_key=True),
+    _text("kind"),
+    _text("attendee_uid"),
+    _text("data"),
+    Column("hseq", BigInteger, nullable=False),
+    Index("hub_conflict_hseq", "hseq"),
+)
+# Counts kept after a purge (one row per measure).
+hub_aggregate = Table(
+    "hub_aggregate",
+    metadata,
+    Column("name", Text, primary_key=True),
+    Column("count", BigInteger, nullable=False),
+)
+
+
+class HubError(KnownError):
+    """The hub cannot be used: unreachable, not a hub, newer than this checkin."""
+
+
+@dataclass
+class Hub:
+    url: str
+    engine: Engine
+    hub_id: str
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """One writing transaction; on SQLite it takes the file's write lock at BEGIN."""
+        with guard(self.url):
+            with self.engine.connect() as conn:
+                conn.info["immediate"] = True
+                with conn.begin():
+                    yield conn
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        with guard(self.url):
+            with self.engine.connect() as conn:
+                with conn.begin():
+                    yield conn
+
+    def allocate(self, conn: Connection, count: int) -> int:
+        """Reserve ``count`` numbers; return the first. Locks the counter until commit."""
+        top = conn.execute(
+            hub_counter.update()
+            .where(hub_counter.c.name == "seq")
+            .values(value=hub_counter.c.value + count)
+            .returning(hub_counter.c.value)
+        ).scalar_one()
+        return int(top) - count + 1
+
+    def now_millis(self, conn: Connection) -> int:
+        """The hub's reference time: PostgreSQL's clock, or this computer's for a file."""
+        if self.is_sqlite:
+            import time
+
+            return int(time.time() * 1000)
+        value = conn.exec_driver_sql(
+            "SELECT (extract(epoch from clock_timestamp()) * 1000)::bigint"
+        ).scalar_one()
+        return int(value)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+@contextmanager
+def guard(url: str) -> Iterator[None]:
+    """Turn a lost or refused connection into one sentence; bugs still raise."""
+    try:
+        yield
+    except (exc.OperationalError, exc.InterfaceError) as error:
+        raise HubError(
+            _("Le hub {url} ne répond pas : {error}", url=safe_url(url), error=_short(error))
+        ) from error
+    except exc.DBAPIError as error:
+        if error.connection_invalidated:
+            raise HubError(
+                _("Le hub {url} ne répond pas : {error}", url=safe_url(url), error=_short(error))
+            ) from error
+        raise
+
+
+def _short(error: BaseException) -> str:
+    orig = getattr(error, "orig", None) or error
+    return str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+
+
+def safe_url(url: str) -> str:
+    """The URL without its password, for messages and logs."""
+    try:
+        return make_url(normalise_url(url)).render_as_string(hide_password=True)
+    except Exception:
+        return url
+
+
+def normalise_url(url: str) -> str:
+    """A bare path means an SQLite file hub; PostgreSQL URLs get the psycopg driver."""
+    if "://" not in url:
+        return f"sqlite:///{Path(url).expanduser().resolve()}"
+    if url.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def _sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+    dbapi_conn.isolation_level = None  # BEGIN is issued by _begin
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=DELETE")
+    cur.execute("PRAGMA synchronous=FULL")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
+def _begin(conn: Connection) -> None:
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.pop("immediate", False) else "BEGIN")
+
+
+def make_engine(url: str, *, create: bool) -> Engine:
+    full = normalise_url(url)
+    parsed = make_url(full)
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database or ""
+        if not database or database == ":memory:":
+            raise HubError(_("Un hub SQLite doit être un fichier : {url}", url=url))
+        path = Path(database)
+        if not path.exists():
+            if not create:
+                raise HubError(_("Hub introuvable : {path}", path=path))
+            path.parent.mkdir(parents=True, exist_ok=True)
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600))
+        # mode=rw: a hub file that disappears (a USB stick pulled out) is an error, not a
+        # new empty file.
+        uri = f"file:{path.resolve()}?mode=rw"
+        engine = create_engine(
+            "sqlite://", poolclass=NullPool, creator=lambda: sqlite3.connect(uri, uri=True, timeout=30)
+        )
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _begin)
+        return engine
+    if parsed.get_backend_name() == "postgresql":
+        return create_engine(full, connect_args={"connect_timeout": 5}, pool_pre_ping=True)
+    raise HubError(_("Type de hub non pris en charge : {url}", url=safe_url(url)))
+
+
+def open_hub(url: str, *, create: bool = False) -> Hub:
+    """Open a hub (``create``: make its tables if it has none); refuse a newer one."""
+    engine = make_engine(url, create=create)
+    try:
+        with guard(url):
+            with engine.connect() as conn:
+                exists = engine.dialect.has_table(conn, "hub_meta")
+            if not exists:
+                if not create:
+                    raise HubError(
+                        _(
+                            "{url} n'est pas un hub checkin : lancez d'abord « checkin hub init ».",
+                            url=safe_url(url),
+                        )
+                    )
+                _initialise(engine)
+            hub_id, version = _identity(engine)
+            if version > HUB_SCHEMA:
+                raise HubError(
+                    _(
+                        "Le hub {url} a été créé par une version plus récente de checkin "
+                        "(schéma {found}, cette version connaît jusqu'au {known}) : mettez checkin à jour.",
+                        url=safe_url(url),
+                        found=version,
+                        known=HUB_SCHEMA,
+                    )
+                )
+            while version < HUB_SCHEMA:
+                with engine.begin() as conn:
+                    MIGRATIONS[version](conn)
+                    version += 1
+                    _set_meta(conn, "schema_version", str(version))
+    except BaseException:
+        engine.dispose()
+        raise
+    return Hub(url, engine, hub_id)
+
+
+def _initialise(engine: Engine) -> None:
+    with engine.connect() as conn:
+        conn.info["immediate"] = True
+        with conn.begin():
+            # Two "hub init" at once: the second finds the tables and does nothing.
+            metadata.create_all(conn, checkfirst=True)
+            existing = conn.execute(hub_meta.select().where(hub_meta.c.key == "hub_id")).first()
+            if existing is None:
+                conn.execute(
+                    hub_meta.insert(),
+                    [
+                        {"key": "hub_id", "value": str(uuid.uuid4())},
+                        {"key": "schema_version", "value": str(HUB_SCHEMA)},
+                    ],
+                )
+                conn.execute(hub_counter.insert().values(name="seq", value=0))
+    log.info("hub created")
+
+
+def _identity(engine: Engine) -> tuple[str, int]:
+    with engine.connect() as conn:
+        rows: dict[str, str] = {str(k): str(v) for k, v in conn.execute(hub_meta.select())}
+    if "hub_id" not in rows:
+        raise HubError(_("Le hub est incomplet (identifiant manquant)."))
+    return rows["hub_id"], int(rows.get("schema_version", "0") or 0)
+
+
+def _set_meta(conn: Connection, key: str, value: str) -> None:
+    updated = conn.execute(hub_meta.update().where(hub_meta.c.key == key).values(value=value))
+    if not updated.rowcount:
+        conn.execute(hub_meta.insert().values(key=key, value=value))
+
+
+def set_meta(conn: Connection, key: str, value: str) -> None:
+    _set_meta(conn, key, value)
+
+
+def get_meta(conn: Connection, key: str, default: str = "") -> str:
+    row = conn.execute(hub_meta.select().where(hub_meta.c.key == key)).first()
+    return str(row[1]) if row else default
+
+
+# MIGRATIONS[n] takes a hub at version n to n + 1 (none yet beyond the first schema).
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
+
+
+def upsert(conn: Connection, table: Table, rows: list[dict[str, Any]], keys: list[str], update: bool) -> None:
+    """INSERT … ON CONFLICT DO NOTHING / DO UPDATE, on SQLite and PostgreSQL alike."""
+    if not rows:
+        return
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        stmt: Any = pg_insert(table)
+    else:
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        stmt = sqlite_insert(table)
+    if update:
+        names = [c for c in rows[0] if c not in keys]
+        stmt = stmt.on_conflict_do_update(
+            index_elements=keys, set_={c: getattr(stmt.excluded, c) for c in names}
+        )
+    else:
+        stmt = stmt.on_conflict_do_nothing(index_elements=keys)
+    conn.execute(stmt, rows)

@@ -1,0 +1,249 @@
+"""Importing an export into the hub with the desks' own importer.
+
+The hub does not have a second importer: the file goes through ``checkin.importer`` into a
+throw-away SQLite replica seeded with the hub's registrations as last imported (so the
+importer sees what is new, changed, cancelled, duplicated, and applies the same checks and
+rejections). What the importer wrote is then published to the hub in one transaction, each
+changed row with a new hub number so the desks pull it. A dry run stops before publishing.
+
+Desks' fixes are not shown to the importer: on the hub a fix and an export change compete by
+their stamps (see :mod:`checkin.sync.merge`), and an export change that overrides a
+different fix is recorded as a conflict.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.engine import Connection
+
+from checkin.db import Replica, open_replica
+from checkin.event import EventConfig
+from checkin.importer import ImportSummary, import_file
+from checkin.importer.apply import EDITABLE
+from checkin.sync import merge
+from checkin.sync.hub import (
+    ATTENDEE_COLUMNS,
+    MEETING_COLUMNS,
+    SESSION_COLUMNS,
+    Hub,
+    hub_attendee,
+    hub_meeting,
+    hub_sensitive,
+    hub_session,
+    hub_ticket_code,
+    upsert,
+)
+
+log = logging.getLogger(__name__)
+
+_EDITABLE = sorted(EDITABLE)
+_COLS = ", ".join(ATTENDEE_COLUMNS)
+
+
+def import_into_hub(
+    hub: Hub,
+    event: EventConfig,
+    path: str | Path,
+    *,
+    mapping: str | Path | None = None,
+    dry_run: bool = False,
+) -> ImportSummary:
+    with tempfile.TemporaryDirectory(prefix="checkin-hub-import-") as tmp:
+        staging = open_replica(Path(tmp) / "staging.sqlite")
+        try:
+            _seed(hub, staging)
+            summary = import_file(staging, event, path, mapping=mapping, dry_run=dry_run)
+            if not dry_run:
+                _publish(hub, staging, summary.kind)
+        finally:
+            staging.close()
+    return summary
+
+
+def _seed(hub: Hub, staging: Replica) -> None:
+    """The hub's registrations, with the export's own values in the fields desks may fix."""
+    with hub.read() as hconn:
+        rows = hconn.execute(select(hub_attendee).where(hub_attendee.c.source == "import")).mappings().all()
+        codes = hconn.execute(select(hub_ticket_code.c.code, hub_ticket_code.c.uid)).all()
+        sensitive = hconn.execute(
+            select(hub_sensitive.c.uid, hub_sensitive.c.dietary, hub_sensitive.c.accessibility)
+        ).all()
+        sessions = hconn.execute(select(*(hub_session.c[c] for c in SESSION_COLUMNS))).all()
+        meetings = hconn.execute(select(*(hub_meeting.c[c] for c in MEETING_COLUMNS))).all()
+    marks = ", ".join("?" * len(ATTENDEE_COLUMNS))
+    with staging.write() as conn:
+        batch = []
+        for row in rows:
+            values = dict(row)
+            values.update(json.loads(row["imported"] or "{}"))
+            batch.append(tuple(values[c] for c in ATTENDEE_COLUMNS))
+        if batch:
+            conn.exec_driver_sql(f"INSERT INTO attendee ({_COLS}) VALUES ({marks})", batch)  # type: ignore[arg-type]
+        if codes:
+            conn.exec_driver_sql(
+                "INSERT INTO ticket_code(code, uid) VALUES (?, ?)", [tuple(r) for r in codes]
+            )  # type: ignore[arg-type]
+        if sensitive:
+            conn.exec_driver_sql(
+                "INSERT INTO sensitive_info(uid, dietary, accessibility) VALUES (?, ?, ?)",
+                [tuple(r) for r in sensitive],
+            )  # type: ignore[arg-type]
+        if sessions:
+            conn.exec_driver_sql(
+                'INSERT INTO session(code, title, kind, day, start, "end", room) VALUES (?, ?, ?, ?, ?, ?, ?)',
+                [tuple(r) for r in sessions],  # type: ignore[arg-type]
+            )
+        if meetings:
+            conn.exec_driver_sql(
+                "INSERT INTO meeting(day, slot, table_name, code_a, code_b) VALUES (?, ?, ?, ?, ?)",
+                [tuple(r) for r in meetings],  # type: ignore[arg-type]
+            )
+
+
+def _publish(hub: Hub, staging: Replica, kind: str) -> None:
+    with staging.read() as sconn:
+        if kind == "programme":
+            sessions = [
+                dict(zip(SESSION_COLUMNS, r, strict=True))
+                for r in sconn.exec_driver_sql(
+                    'SELECT code, title, kind, day, start, "end", room FROM session'
+                )
+            ]
+            with hub.write() as conn:
+                _replace(hub, conn, hub_session, sessions)
+            return
+        if kind == "meetings":
+            meetings = [
+                dict(zip(MEETING_COLUMNS, r, strict=True))
+                for r in sconn.exec_driver_sql("SELECT day, slot, table_name, code_a, code_b FROM meeting")
+            ]
+            with hub.write() as conn:
+                _replace(hub, conn, hub_meeting, meetings)
+            return
+        rows = [
+            dict(zip(ATTENDEE_COLUMNS, r, strict=True))
+            for r in sconn.exec_driver_sql(f"SELECT {_COLS} FROM attendee WHERE source = 'import'")
+        ]
+        codes = sconn.exec_driver_sql("SELECT code, uid FROM ticket_code").all()
+        sensitive = {
+            uid: (d, a)
+            for uid, d, a in sconn.exec_driver_sql("SELECT uid, dietary, accessibility FROM sensitive_info")
+        }
+    with hub.write() as conn:
+        _publish_registrations(hub, conn, rows, [tuple(c) for c in codes], sensitive)
+
+
+def _replace(hub: Hub, conn: Connection, table: Any, rows: list[dict[str, Any]]) -> None:
+    """Small tables (programme, B2B grid): a change republishes the whole table."""
+    columns = [c for c in table.c.keys() if c != "hseq"]
+    current = sorted(tuple(r) for r in conn.execute(select(*(table.c[c] for c in columns))))
+    wanted = sorted(tuple(r[c] for c in columns) for r in rows)
+    if current == wanted:
+        return
+    conn.execute(delete(table))
+    first = hub.allocate(conn, max(1, len(rows)))
+    if rows:
+        conn.execute(table.insert(), [{**r, "hseq": first + i} for i, r in enumerate(rows)])
+
+
+def _publish_registrations(
+    hub: Hub,
+    conn: Connection,
+    rows: list[dict[str, Any]],
+    codes: list[Any],
+    sensitive: dict[str, tuple[str, str]],
+) -> None:
+    current = {
+        r["uid"]: r
+        for r in conn.execute(select(hub_attendee).where(hub_attendee.c.source == "import")).mappings()
+    }
+    clock = merge.hub_clock(hub, conn)
+    inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    for row in rows:
+        before = current.get(row["uid"])
+        imported = {f: row[f] for f in _EDITABLE}
+        if before is None:
+            inserts.append(
+                {
+                    **row,
+                    "imported": json.dumps(imported, ensure_ascii=False),
+                    "field_hlc": "{}",
+                    "field_src": "{}",
+                }
+            )
+            continue
+        if before["row_hash"] == row["row_hash"] and before["live_uid"] == row["live_uid"]:
+            continue
+        updates.append(_merge_row(hub, conn, clock.now(), before, row, imported))
+    first = hub.allocate(conn, len(inserts) + len(updates) + len(codes) + len(sensitive) + 1)
+    n = first
+    for values in inserts:
+        values["hseq"] = n
+        n += 1
+    if inserts:
+        conn.execute(hub_attendee.insert(), inserts)
+    for values in updates:
+        values["hseq"] = n
+        n += 1
+    upsert(conn, hub_attendee, updates, ["uid"], update=True)
+    known = set(conn.execute(select(hub_ticket_code.c.code)).scalars())
+    new_codes = [{"code": c, "uid": u, "hseq": n + i} for i, (c, u) in enumerate(codes) if c not in known]
+    n += len(new_codes)
+    if new_codes:
+        conn.execute(hub_ticket_code.insert(), new_codes)
+    have = {
+        u: (d, a)
+        for u, d, a in conn.execute(
+            select(hub_sensitive.c.uid, hub_sensitive.c.dietary, hub_sensitive.c.accessibility)
+        )
+    }
+    changed = [
+        {"uid": u, "dietary": d, "accessibility": a, "hseq": n + i}
+        for i, (u, (d, a)) in enumerate((u, v) for u, v in sensitive.items() if have.get(u) != v)
+    ]
+    upsert(conn, hub_sensitive, changed, ["uid"], update=True)
+    log.info("hub import: %d new, %d changed registrations", len(inserts), len(updates))
+
+
+def _merge_row(
+    hub: Hub,
+    conn: Connection,
+    stamp: str,
+    before: Any,
+    row: dict[str, Any],
+    imported: dict[str, str],
+) -> dict[str, Any]:
+    """The new hub row: the export's values, except fields whose fix is newer."""
+    previous: dict[str, str] = json.loads(before["imported"] or "{}")
+    stamps: dict[str, str] = json.loads(before["field_hlc"] or "{}")
+    sources: dict[str, str] = json.loads(before["field_src"] or "{}")
+    values = dict(row)
+    for field in _EDITABLE:
+        if imported[field] == previous.get(field, before[field]):
+            values[field] = before[field]  # the export did not change it: a fix stands
+            continue
+        fix = sources.get(field)
+        if fix and before[field] != imported[field]:
+            fact = {
+                "id": fix,
+                "value": before[field],
+                "desk": "",
+                "hub_hlc": stamps.get(field, ""),
+                "hlc": "",
+            }
+            merge.record_conflict(hub, conn, row["uid"], field, fact, imported[field], stamp)
+        stamps[field] = stamp
+        sources.pop(field, None)
+    if any(values[f] != imported[f] for f in _EDITABLE):
+        values.update(merge.search_fields(values))
+    values["imported"] = json.dumps(imported, ensure_ascii=False)
+    values["field_hlc"] = json.dumps(stamps)
+    values["field_src"] = json.dumps(sources)
+    return values

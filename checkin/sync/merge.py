@@ -1,0 +1,207 @@
+"""What the hub does with the facts and exports it receives: one merged view of each attendee.
+
+Facts are never changed; what changes is the attendee row the hub hands out, field by field:
+
+* a walk-in fact becomes an attendee row (the same row the desk made for itself);
+* a desk's fix (an ``edit`` fact) and a change in the export are ordered by their stamps:
+  the newer one holds the field. A fix only competes with an export value that *changed*
+  (re-importing the same export leaves fixes alone). When the newer export value overrides
+  an older fix with a different value, the pair is recorded in ``hub_conflict``.
+
+Desk stamps are corrected by the desk's clock skew measured against the hub at push time
+(``hub_hlc``), so a laptop whose clock is an hour ahead cannot make its fixes "newer" than
+an export imported after them. Export changes are stamped with a clock that has seen every
+fact on the hub, so an export imported now is newer than anything already received.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Connection
+
+from checkin.hlc import Clock, Stamp
+from checkin.importer.apply import EDITABLE
+from checkin.sync.hub import Hub, hub_attendee, hub_conflict, hub_fact, hub_ticket_code, upsert
+from checkin.text import search_words
+
+# Below this, a desk's clock is taken as right (network delay, rounding).
+SKEW_TOLERANCE_MS = 5_000
+
+
+def corrected(stamp: str, skew_ms: int) -> str:
+    """A desk's stamp moved back by its measured skew (the hub's view of when it happened)."""
+    if not stamp or abs(skew_ms) < SKEW_TOLERANCE_MS:
+        return stamp
+    s = Stamp.parse(stamp)
+    return str(Stamp(max(0, s.millis - skew_ms), s.counter, s.node))
+
+
+def hub_clock(hub: Hub, conn: Connection) -> Clock:
+    """A clock past every fact the hub holds: export changes are stamped with it."""
+    now = hub.now_millis(conn)
+    clock = Clock("hub", wall=lambda: now)
+    top = conn.execute(select(func.max(hub_fact.c.hub_hlc))).scalar()
+    clock.observe(str(top or ""))
+    return clock
+
+
+def search_fields(values: dict[str, str]) -> dict[str, str]:
+    """The folded search columns for a row (as the importer and the desks compute them)."""
+    names = " ".join(
+        dict.fromkeys(
+            search_words(
+                " ".join(
+                    (values.get("first_name", ""), values.get("last_name", ""), values.get("native_name", ""))
+                )
+            )
+        )
+    )
+    org = " ".join(
+        search_words(
+            " ".join(
+                (values.get("organisation", ""), values.get("delegation", ""), values.get("country", ""))
+            )
+        )
+    )
+    return {"search_names": names, "search_org": org}
+
+
+def walkin_row(fact: dict[str, Any]) -> dict[str, Any]:
+    """The attendee row for a walk-in fact: the columns checkin.facts.materialise_walkin writes."""
+    d: dict[str, str] = json.loads(fact["data"]) if fact["data"] else {}
+    code = d.get("code", fact["code"])
+    row: dict[str, Any] = {c: "" for c in hub_attendee.c.keys()}
+    row.update(
+        uid=fact["attendee_uid"],
+        source="desk",
+        registration=f"WALKIN-{code}",
+        code=code,
+        status="confirmed",
+        registered_at=fact["at"][:16],
+        live_uid=fact["attendee_uid"],
+    )
+    for key in (
+        "first_name",
+        "last_name",
+        "native_name",
+        "function",
+        "organisation",
+        "organisation_type",
+        "country",
+        "category",
+        "email",
+        "phone",
+        "days",
+        "language",
+    ):
+        row[key] = d.get(key, "")
+    row["first_name_raw"] = row["first_name"]
+    row["last_name_raw"] = row["last_name"]
+    names = " ".join(
+        dict.fromkeys(search_words(" ".join((row["first_name"], row["last_name"], row["native_name"]))))
+    )
+    row["search_names"] = names
+    row["search_org"] = " ".join(search_words(" ".join((row["organisation"], row["country"]))))
+    row["search_email"] = " ".join(search_words(row["email"].replace("@", " ").replace(".", " ")))
+    row["imported"] = json.dumps({f: row.get(f, "") for f in sorted(EDITABLE)}, ensure_ascii=False)
+    row["field_hlc"] = "{}"
+    row["field_src"] = "{}"
+    return row
+
+
+def apply_facts(hub: Hub, conn: Connection, facts: Iterable[dict[str, Any]]) -> None:
+    """Fold newly received facts into the hub's attendee rows (inside the push transaction)."""
+    for fact in facts:
+        if fact["kind"] == "walkin" and fact["attendee_uid"]:
+            _walkin(hub, conn, fact)
+        elif fact["kind"] == "edit" and fact["field"] in EDITABLE:
+            _edit(hub, conn, fact)
+
+
+def _walkin(hub: Hub, conn: Connection, fact: dict[str, Any]) -> None:
+    row = walkin_row(fact)
+    seq = hub.allocate(conn, 2)
+    row["hseq"] = seq
+    upsert(conn, hub_attendee, [row], ["uid"], update=False)
+    upsert(
+        conn,
+        hub_ticket_code,
+        [{"code": row["code"], "uid": row["uid"], "hseq": seq + 1}],
+        ["code"],
+        update=False,
+    )
+
+
+def _edit(hub: Hub, conn: Connection, fact: dict[str, Any]) -> None:
+    row = (
+        conn.execute(select(hub_attendee).where(hub_attendee.c.uid == fact["attendee_uid"]))
+        .mappings()
+        .first()
+    )
+    if row is None:
+        return
+    field = fact["field"]
+    stamps: dict[str, str] = json.loads(row["field_hlc"] or "{}")
+    sources: dict[str, str] = json.loads(row["field_src"] or "{}")
+    held = stamps.get(field, "")
+    if fact["hub_hlc"] > held:
+        values = {
+            k: row[k]
+            for k in ("first_name", "last_name", "native_name", "organisation", "delegation", "country")
+        }
+        values[field] = fact["value"]
+        stamps[field] = fact["hub_hlc"]
+        sources[field] = fact["id"]
+        conn.execute(
+            hub_attendee.update()
+            .where(hub_attendee.c.uid == row["uid"])
+            .values(
+                {
+                    field: fact["value"],
+                    **search_fields(values),
+                    "field_hlc": json.dumps(stamps),
+                    "field_src": json.dumps(sources),
+                    "hseq": hub.allocate(conn, 1),
+                }
+            )
+        )
+    elif row[field] != fact["value"] and not sources.get(field):
+        # An export value newer than this fix holds the field: keep both, say so.
+        record_conflict(hub, conn, row["uid"], field, fact, row[field], held)
+
+
+def record_conflict(
+    hub: Hub, conn: Connection, uid: str, field: str, fact: dict[str, Any], export_value: str, export_hlc: str
+) -> None:
+    data = {
+        "field": field,
+        "desk_value": fact["value"],
+        "desk": fact["desk"],
+        "fact": fact["id"],
+        "desk_hlc": fact["hub_hlc"] or fact["hlc"],
+        "export_value": export_value,
+        "export_hlc": export_hlc,
+        "kept": "export",
+    }
+    # The id is derived from the pair, so seeing it twice records it once.
+    cid = str(uuid.uuid5(uuid.NAMESPACE_URL, f"edit-export:{fact['id']}:{export_hlc}"))
+    upsert(
+        conn,
+        hub_conflict,
+        [
+            {
+                "id": cid,
+                "kind": "edit_vs_export",
+                "attendee_uid": uid,
+                "data": json.dumps(data, ensure_ascii=False),
+                "hseq": hub.allocate(conn, 1),
+            }
+        ],
+        ["id"],
+        update=False,
+    )

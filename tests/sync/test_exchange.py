@@ -1,0 +1,235 @@
+"""Desks and a hub (SQLite file and PostgreSQL): convergence, conflicts, undo, refusals."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from checkin import facts, search
+from checkin.event import EventConfig
+from checkin.sync.hub import HubError, open_hub
+
+from .conftest import SAMPLE, hub_state
+from .helpers import DAY1, admit, admitted, desk, desk_state, fact_ids, hub_rows, people, sync
+
+
+def test_first_exchange_brings_registrations_and_nothing_twice(
+    seeded_hub: Callable[[], str], tmp_path: Path
+) -> None:
+    url = seeded_hub()
+    d1 = desk(tmp_path, "d1")
+    first = sync(d1, url, "Accueil 1")
+    assert first.pulled_by_table["attendee"] == 578
+    assert first.pulled_by_table["session"] == 14
+    assert first.pulled_by_table["meeting"] == 156
+    assert (first.hub_ahead, first.desk_ahead) == (0, 0)
+    # Search on the desk works on what was pulled (the FTS index follows the rows).
+    assert [a.last_name for a in search.find(d1, "nour khoury")][:1] == ["Khoury"]
+    with d1.read() as conn:
+        # Sensitive fields are not configured for desks: none reach the laptop.
+        assert conn.exec_driver_sql("SELECT count(*) FROM sensitive_info").scalar_one() == 0
+        # The first pull set the search index's triggers aside and put them back.
+        triggers = "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND sql LIKE '%attendee_fts%'"
+        assert conn.exec_driver_sql(triggers).scalar_one() == 3
+    again = sync(d1, url)
+    assert (again.pushed, again.pulled) == (0, 0)
+
+
+@pytest.mark.parametrize("ndesks", [2, 3])
+def test_overlapping_desks_converge_in_every_order(
+    seeded_hub: Callable[[], str], tmp_path: Path, ndesks: int
+) -> None:
+    """Each desk admits people offline, some admitted at two desks; any order converges."""
+    orders = list(itertools.permutations(range(ndesks)))
+    results = []
+    for n, order in enumerate(orders):
+        url = seeded_hub()
+        base = tmp_path / f"run{n}"
+        base.mkdir()
+        desks = [desk(base, f"d{i}") for i in range(ndesks)]
+        for d in desks:
+            sync(d, url)
+        crowd = people(desks[0], 12)
+        for i, d in enumerate(desks):
+            # desk i admits people 3i .. 3i+5: each block of three is admitted by two desks.
+            for person in crowd[3 * i : 3 * i + 6]:
+                admit(d, person, f"Accueil {i}")
+        for _round in range(2):
+            reports = [sync(desks[i], url, f"Accueil {i}") for i in order]
+        states = [desk_state(d) for d in desks]
+        assert all(s == states[0] for s in states), order
+        central = hub_state(url)
+        assert central["facts"] == states[0]["facts"]
+        assert len(central["facts"]) == 6 * ndesks
+        doubles = [c for c in reports[-1].conflicts if c["kind"] == "double_admission"]
+        assert sorted(c["attendee_uid"] for c in doubles) == sorted(p.uid for p in crowd[3 : 3 * ndesks])
+        for c in doubles:
+            assert len(c["facts"]) == 2
+            assert c["arrival"]["fact"] == min(c["facts"], key=lambda f: f["hlc"])["fact"]
+        results.append(
+            sorted((c["attendee_uid"], tuple(sorted(f["desk"] for f in c["facts"]))) for c in doubles)
+        )
+        for d in desks:
+            d.close()
+    assert all(r == results[0] for r in results)
+
+
+def test_undo_wins_over_the_admission_everywhere(seeded_hub: Callable[[], str], tmp_path: Path) -> None:
+    url = seeded_hub()
+    d1, d2 = desk(tmp_path, "d1"), desk(tmp_path, "d2")
+    sync(d1, url)
+    sync(d2, url)
+    person = people(d1, 1)[0]
+    wrong = admit(d1, person, "Accueil 1")
+    sync(d1, url)
+    sync(d2, url)
+    assert admitted(d2, person.uid)
+    facts.record_undo(d1, wrong.id, desk="Accueil 1", role="lead", reason="mauvaise personne")
+    # d2 syncs first (sees nothing new), then d1 pushes the undo, then d2 pulls it.
+    for d in (d2, d1, d2, d1):
+        sync(d, url)
+    assert not admitted(d1, person.uid)
+    assert not admitted(d2, person.uid)
+    standing = hub_rows(
+        url,
+        "SELECT count(*) FROM hub_fact f WHERE f.kind = 'checkin' AND NOT EXISTS (SELECT 1 FROM hub_fact u WHERE u.kind = 'undo' AND u.ref = f.id)",
+    )
+    assert standing == [(0,)]
+
+
+def test_walkin_who_is_registered_is_reported_at_every_desk(
+    seeded_hub: Callable[[], str], tmp_path: Path, sync_event: EventConfig
+) -> None:
+    url = seeded_hub()
+    d1, d2 = desk(tmp_path, "d1"), desk(tmp_path, "d2")
+    sync(d1, url)
+    sync(d2, url)
+    known = people(d1, 1, offset=5)[0]
+    walkin = facts.create_walkin(
+        d1,
+        sync_event,
+        {"first_name": "Quelqu'un", "last_name": "Autre", "email": known.email.upper()},
+        day=DAY1,
+        desk="Accueil 1",
+    )
+    sync(d1, url)
+    report = sync(d2, url)
+    found = [c for c in report.conflicts if c["kind"] == "walkin_registered"]
+    assert [(c["attendee_uid"], c["registered_uid"], c["match"]) for c in found] == [
+        (walkin.uid, known.uid, "email")
+    ]
+    # The walk-in exists at desk 2 too (scannable by its new code).
+    with d2.read() as conn:
+        assert (
+            conn.exec_driver_sql("SELECT uid FROM ticket_code WHERE code = ?", (walkin.code,)).scalar_one()
+            == walkin.uid
+        )
+
+
+def test_a_hub_newer_than_the_code_is_refused(new_hub: Callable[[], str], tmp_path: Path) -> None:
+    url = new_hub()
+    hub = open_hub(url)
+    with hub.write() as conn:
+        conn.execute(text("UPDATE hub_meta SET value = '99' WHERE key = 'schema_version'"))
+    hub.close()
+    with pytest.raises(HubError, match="plus récente"):
+        open_hub(url)
+    run = subprocess.run(
+        [sys.executable, "-m", "checkin.sync", "sync", "--db", str(tmp_path / "d.sqlite"), "--hub", url],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 1
+    assert "plus récente" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_not_a_hub_is_refused(tmp_path: Path) -> None:
+    # A desk's replica given where the hub was expected (an easy slip).
+    desk(tmp_path, "d1").close()
+    with pytest.raises(HubError, match="hub init"):
+        open_hub(str(tmp_path / "d1.sqlite"))
+    with pytest.raises(HubError, match="introuvable"):
+        open_hub(str(tmp_path / "nothing.sqlite"))
+
+
+def test_sync_json_has_the_promised_keys(seeded_hub: Callable[[], str], tmp_path: Path) -> None:
+    url = seeded_hub()
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "checkin.sync",
+            "sync",
+            "--db",
+            str(tmp_path / "d.sqlite"),
+            "--hub",
+            url,
+            "--desk",
+            "Accueil 1",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    data = json.loads(run.stdout)
+    assert {"pushed", "pulled", "conflicts", "hub_ahead", "desk_ahead"} <= set(data)
+    assert data["pulled"] > 578 and data["conflicts"] == []
+
+
+def test_same_facts_pushed_twice_are_stored_once(seeded_hub: Callable[[], str], tmp_path: Path) -> None:
+    url = seeded_hub()
+    d1 = desk(tmp_path, "d1")
+    sync(d1, url)
+    for person in people(d1, 5):
+        admit(d1, person, "Accueil 1")
+    sync(d1, url)
+    # Forget the push cursor (as if killed after the hub committed): the retry adds nothing.
+    with d1.write() as conn:
+        conn.exec_driver_sql("DELETE FROM meta WHERE key LIKE 'sync.push.%'")
+    again = sync(d1, url)
+    assert again.pushed == 0
+    assert len(hub_state(url)["facts"]) == 5 == len(fact_ids(d1))
+
+
+def test_hub_init_and_import_commands_dry_run_then_cancellation_reaches_desks(
+    new_hub: Callable[[], str], tmp_path: Path
+) -> None:
+    url = str(tmp_path / "cli-hub.sqlite") if new_hub.kind == "sqlite" else new_hub()  # type: ignore[attr-defined]
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "checkin.sync", *args], capture_output=True, text=True, timeout=120
+        )
+
+    assert cli("hub", "init", url).returncode == 0
+    dry = cli("hub", "import", str(SAMPLE / "inscriptions.csv"), "--hub", url, "--dry-run", "--json")
+    assert dry.returncode == 0, dry.stderr
+    assert json.loads(dry.stdout)["created"] == 578
+    assert hub_rows(url, "SELECT count(*) FROM hub_attendee") == [(0,)]
+    assert cli("hub", "import", str(SAMPLE / "inscriptions.csv"), "--hub", url).returncode == 0
+    d1 = desk(tmp_path, "d1")
+    sync(d1, url)
+    # The next export cancels a registration: the desk learns it at its next exchange.
+    source = (SAMPLE / "inscriptions.csv").read_text(encoding="utf-8-sig")
+    line = "INS-2026-00419;AICT26-UD7TBP7G;Confirmée;"
+    changed = tmp_path / "v2.csv"
+    changed.write_text(source.replace(line, line.replace("Confirmée", "Annulée")), encoding="utf-8-sig")
+    again = cli("hub", "import", str(changed), "--hub", url, "--json")
+    assert json.loads(again.stdout)["cancelled"] == 1
+    result = sync(d1, url)
+    assert result.pulled_by_table["attendee"] == 1
+    with d1.read() as conn:
+        status = conn.exec_driver_sql(
+            "SELECT status FROM attendee WHERE registration = 'INS-2026-00419'"
+        ).scalar_one()
+    assert status == "cancelled"

@@ -1,0 +1,138 @@
+"""Purge after the event, desk fields, and live mode (exchanges in the background)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from checkin import facts
+from checkin.sync.live import LiveState, LiveSync
+from checkin.sync.purge import purge_replica
+
+from .helpers import DAY1, admit, admitted, desk, hub_rows, people, sync
+
+
+def test_purge_keeps_counts_and_no_name(seeded_hub: Callable[[], str], tmp_path: Path) -> None:
+    url = seeded_hub()
+    d1 = desk(tmp_path, "d1")
+    sync(d1, url)
+    came = people(d1, 25)
+    for person in came:
+        admit(d1, person, "Accueil 1")
+    sync(d1, url)
+    surname = came[0].last_name
+    d1.close()
+    assert surname.encode() in (tmp_path / "d1.sqlite").read_bytes()
+    counts = purge_replica(tmp_path / "d1.sqlite", keep_aggregates=True)
+    assert counts[f"{DAY1}.present"] == 25
+    data = (tmp_path / "d1.sqlite").read_bytes()
+    assert surname.encode() not in data and came[0].email.encode() not in data
+    d1 = desk(tmp_path, "d1")
+    with d1.read() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM attendee").scalar_one() == 0
+        assert (
+            conn.exec_driver_sql(
+                "SELECT value FROM meta WHERE key = ?", (f"aggregate.{DAY1}.present",)
+            ).scalar_one()
+            == "25"
+        )
+    # The append-only guard is back once the purge is over.
+    facts.record_print(d1, "someone", printer="Bureau", desk="Accueil 1")
+    with pytest.raises(Exception, match="append-only"):
+        with d1.write() as conn:
+            conn.exec_driver_sql("DELETE FROM fact")
+    # The hub, through the command.
+    run = subprocess.run(
+        [sys.executable, "-m", "checkin.sync", "purge", "--hub", url, "--keep-aggregates", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    assert hub_rows(url, "SELECT count(*) FROM hub_attendee") == [(0,)]
+    assert hub_rows(url, "SELECT count(*) FROM hub_fact") == [(0,)]
+    kept = dict(hub_rows(url, "SELECT name, count FROM hub_aggregate"))  # type: ignore[arg-type]
+    assert kept[f"{DAY1}.present"] == 25
+
+
+def test_sensitive_fields_reach_desks_only_when_configured(
+    seeded_hub: Callable[[], str], tmp_path: Path
+) -> None:
+    url = seeded_hub()
+    plain, kitchen = desk(tmp_path, "plain"), desk(tmp_path, "kitchen")
+    sync(plain, url)
+    sync(kitchen, url, desk_fields=("dietary",))
+    with plain.read() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM sensitive_info").scalar_one() == 0
+    with kitchen.read() as conn:
+        diets = conn.exec_driver_sql("SELECT count(*) FROM sensitive_info WHERE dietary != ''").scalar_one()
+        access = conn.exec_driver_sql(
+            "SELECT count(*) FROM sensitive_info WHERE accessibility != ''"
+        ).scalar_one()
+    assert diets > 0 and access == 0
+
+
+class _Watcher:
+    """Wakes the test when a condition on the live state holds (no sleeping)."""
+
+    def __init__(self) -> None:
+        self.condition: Callable[[LiveState], bool] = lambda s: False
+        self.event = threading.Event()
+
+    def expect(self, condition: Callable[[LiveState], bool]) -> threading.Event:
+        self.event = threading.Event()
+        self.condition = condition
+        return self.event
+
+    def __call__(self, state: LiveState) -> None:
+        if self.condition(state):
+            self.event.set()
+
+
+def test_live_mode_shows_other_desks_admissions_and_carries_on_alone(
+    seeded_hub: Callable[[], str], tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    url = seeded_hub()
+    d1, d2 = desk(tmp_path, "d1"), desk(tmp_path, "d2")
+    sync(d1, url)
+    sync(d2, url)
+    person, later = people(d1, 2)
+    live1 = LiveSync(d1, url, interval=0.2, desk="Accueil 1")
+    live2 = LiveSync(d2, url, interval=0.2, desk="Accueil 2")
+    watcher = _Watcher()
+    live2.subscribe(watcher)
+    try:
+        live1.start()
+        live2.start()
+        seen = watcher.expect(lambda s: admitted(d2, person.uid))
+        admit(d1, person, "Accueil 1")
+        live1.poke()
+        assert seen.wait(30), "desk 2 never saw the admission"
+        assert live2.state.online and "En ligne" in live2.state.status_text()
+        # The hub goes away: desk 2 says since when it is alone, and keeps working.
+        alone = watcher.expect(lambda s: not s.online)
+        cluster = request.getfixturevalue("pg_cluster") if "://" in url else None
+        if cluster is None:
+            Path(url).rename(url + ".away")
+        else:
+            name = url.rsplit("/", 1)[1]
+            cluster.admin(f"ALTER DATABASE {name} ALLOW_CONNECTIONS false")
+            cluster.admin(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'")
+        assert alone.wait(30)
+        assert "Seul depuis" in live2.state.status_text()
+        fact = admit(d2, later, "Accueil 2")
+        back = watcher.expect(lambda s: s.online)
+        if cluster is None:
+            Path(url + ".away").rename(url)
+        else:
+            cluster.admin(f"ALTER DATABASE {url.rsplit('/', 1)[1]} ALLOW_CONNECTIONS true")
+        assert back.wait(30)
+    finally:
+        live1.stop()
+        live2.stop()
+    assert hub_rows(url, "SELECT count(*) FROM hub_fact WHERE id = :i", {"i": fact.id}) == [(1,)]

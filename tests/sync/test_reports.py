@@ -1,0 +1,148 @@
+"""Reports from a desk and from the hub, checked with real tools (pdftotext, pdffonts, pdfinfo).
+
+Only the attendance report reads the hub, so only it runs against both hubs.
+"""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from checkin import attendees
+from checkin.db import Replica
+from checkin.reports import write_report
+from checkin.text import sort_key
+
+from .helpers import DAY1, admit, desk, people, sync
+
+
+def _tool(*args: str) -> str:
+    return subprocess.run(list(args), check=True, capture_output=True, text=True, timeout=60).stdout
+
+
+@pytest.fixture
+def busy_desk(
+    seeded_hub: Callable[[], str], tmp_path: Path
+) -> tuple[Replica, str, list[attendees.AttendeeView]]:
+    url = seeded_hub()
+    d1 = desk(tmp_path, "d1")
+    sync(d1, url)
+    came = people(d1, 40)
+    with d1.read() as conn:
+        everyone = attendees.all_live(conn)
+    # Someone whose name is also written in its own script.
+    came += [
+        a for a in everyone if a.native_name and DAY1 in a.days and a.status == "confirmed" and a not in came
+    ][:1]
+    for person in came:
+        admit(d1, person, "Accueil 1")
+    sync(d1, url)
+    return d1, url, came
+
+
+@pytest.mark.parametrize("new_hub", ["sqlite"], indirect=True)
+def test_sign_in_sheet_is_sorted_as_a_french_reader_expects(
+    busy_desk: tuple[Replica, str, list[attendees.AttendeeView]], tmp_path: Path
+) -> None:
+    d1, _url, _came = busy_desk
+    out = write_report("emargement", output=tmp_path / "em.csv", db=str(d1.path), day=DAY1)
+    rows = list(csv.reader(out.read_text(encoding="utf-8-sig").splitlines(), delimiter=";"))
+    assert rows[0][-1] == "Signature"
+    surnames = [r[0] for r in rows[1:]]
+    assert surnames == sorted(surnames, key=sort_key)
+    # Accents ignored: a surname starting with "É" sits among the E's, not after Z.
+    accented = [i for i, s in enumerate(surnames) if s[:1] in "ÉÈ"]
+    assert accented and all(sort_key(surnames[i - 1])[:1] <= "e" for i in accented)
+    assert out.stat().st_mode & 0o077 == 0
+    pdf = write_report("emargement", output=tmp_path / "em.pdf", db=str(d1.path), day=DAY1)
+    text = _tool("pdftotext", "-layout", str(pdf), "-")
+    assert "Feuille d'émargement" in text and "Signature" in text
+
+
+@pytest.mark.parametrize("new_hub", ["sqlite"], indirect=True)
+def test_formula_cells_cannot_run_in_csv_or_xlsx(
+    busy_desk: tuple[Replica, str, list[attendees.AttendeeView]], tmp_path: Path
+) -> None:
+    d1, _url, _came = busy_desk
+    csv_file = write_report("noshows", output=tmp_path / "absents.csv", db=str(d1.path))
+    cells = [
+        c
+        for row in csv.reader(csv_file.read_text(encoding="utf-8-sig").splitlines(), delimiter=";")
+        for c in row
+    ]
+    assert any(c.startswith("'=HYPERLINK") for c in cells)
+    assert not any(c[:1] in ("=", "+", "-", "@") for c in cells)
+    xlsx = write_report("noshows", output=tmp_path / "absents.xlsx", db=str(d1.path))
+    book = load_workbook(xlsx)
+    values = [
+        c for sheet in book.worksheets for row in sheet.iter_rows() for c in row if isinstance(c.value, str)
+    ]
+    assert any(c.value.startswith("'=HYPERLINK") for c in values)
+    assert all(c.data_type == "s" and not c.value.startswith("=") for c in values)
+
+
+def test_attendance_counts_and_chart(
+    busy_desk: tuple[Replica, str, list[attendees.AttendeeView]], tmp_path: Path
+) -> None:
+    d1, url, came = busy_desk
+    for source in ({"db": str(d1.path)}, {"hub": url}):
+        table = write_report("attendance", output=tmp_path / "att.csv", day=DAY1, **source)
+        rows = list(csv.reader(table.read_text(encoding="utf-8-sig").splitlines(), delimiter=";"))
+        by_category = [r for r in rows[1:] if r[0] == "Catégorie"]
+        assert sum(int(r[3]) for r in by_category) == len(came)
+        quarters = [r for r in rows[1:] if r[0] == "Quart d'heure"]
+        assert sum(int(r[3]) for r in quarters) == len(came)
+    pdf = write_report("attendance", output=tmp_path / "att.pdf", hub=url, day=DAY1)
+    text = _tool("pdftotext", str(pdf), "-")
+    assert "Arrivées par quart d'heure" in text
+    assert f"{len(came)} présents sur" in text
+
+
+@pytest.mark.parametrize("new_hub", ["sqlite"], indirect=True)
+def test_one_certificate_page_per_attendee_present_in_their_script(
+    busy_desk: tuple[Replica, str, list[attendees.AttendeeView]], tmp_path: Path
+) -> None:
+    d1, _url, came = busy_desk
+    pdf = write_report("certificates", output=tmp_path / "att.pdf", db=str(d1.path))
+    pages = int(
+        next(
+            line.split()[-1] for line in _tool("pdfinfo", str(pdf)).splitlines() if line.startswith("Pages:")
+        )
+    )
+    assert pages == len(came)
+    text = _tool("pdftotext", str(pdf), "-")
+    assert text.count("Attestation de présence") == len(came)
+    fonts = _tool("pdffonts", str(pdf))
+    assert "NotoSansArabic" in fonts or "DroidSansFallback" in fonts
+
+
+@pytest.mark.parametrize("new_hub", ["sqlite"], indirect=True)
+def test_report_command_refuses_a_day_outside_the_event(
+    busy_desk: tuple[Replica, str, list[attendees.AttendeeView]], tmp_path: Path
+) -> None:
+    d1, _url, _came = busy_desk
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "checkin.sync",
+            "report",
+            "noshows",
+            "--db",
+            str(d1.path),
+            "--day",
+            "2026-07-10",
+            "-o",
+            str(tmp_path / "x.pdf"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 1 and "2026-07-10" in run.stderr and "Traceback" not in run.stderr

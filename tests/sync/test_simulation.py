@@ -1,0 +1,31 @@
+"""Several desks exchanging at the same time with one hub: the counts come out exact."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from checkin import synthetic
+from checkin.event import EventConfig
+from checkin.sync.bench import simulate
+from checkin.sync.hub import open_hub
+from checkin.sync.hubimport import import_into_hub
+
+from .helpers import desk, sync
+
+
+def test_four_desks_at_once_end_with_exact_counts(
+    new_hub: Callable[[], str], tmp_path: Path, sync_event: EventConfig
+) -> None:
+    url = new_hub()
+    hub = open_hub(url)
+    import_into_hub(hub, sync_event, synthetic.write_export(tmp_path / "export.csv", 1200, sync_event))
+    hub.close()
+    template = desk(tmp_path, "template")
+    sync(template, url)
+    template.close()
+    result = simulate(url, tmp_path / "template.sqlite", tmp_path, desks=4, admissions=200, every=50)
+    assert result["hub_checkins"] == 800
+    assert result["desk_checkins"] == [800] * 4
+    assert result["desk_people"] == [800] * 4
+    assert result["exchanges"] == 4 * 5
