@@ -1,0 +1,133 @@
+"""What every report reads: people, who came when, and the conflicts — from a desk or the hub.
+
+A person counts once: registrations of the same person (``live_uid``) are folded onto the one
+that counts, and a check-in on any of them is that person's arrival. A check-in that an undo
+points at does not count. Sorting follows a French reader (``checkin.text.sort_key``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+
+from checkin.event import EventConfig
+from checkin.sync import conflicts as conflict_module
+from checkin.text import sort_key
+
+PERSON_FIELDS = (
+    "uid source registration code status title first_name last_name native_name function "
+    "organisation organisation_type country category delegation email days live_uid"
+).split()
+
+
+@dataclass(frozen=True)
+class Person:
+    uid: str
+    source: str
+    registration: str
+    code: str
+    status: str
+    title: str
+    first_name: str
+    last_name: str
+    native_name: str
+    function: str
+    organisation: str
+    organisation_type: str
+    country: str
+    category: str
+    delegation: str
+    email: str
+    days: tuple[str, ...]
+    live_uid: str
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.first_name, self.last_name) if p) or self.native_name
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (sort_key(self.last_name or self.native_name), sort_key(self.first_name), self.code)
+
+
+@dataclass
+class Dataset:
+    event: EventConfig
+    people: list[Person]  # the registrations that count, sorted by surname
+    arrivals: dict[tuple[str, str], str] = field(default_factory=dict)  # (uid, day) -> first UTC ISO
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
+
+    def expected(self, day: str) -> list[Person]:
+        """Confirmed registrations for the day, and walk-ins of that day."""
+        return [p for p in self.people if p.status == "confirmed" and (day in p.days or not p.days)]
+
+    def present(self, day: str) -> list[Person]:
+        return [p for p in self.people if (p.uid, day) in self.arrivals]
+
+    def noshows(self, day: str) -> list[Person]:
+        return [p for p in self.expected(day) if (p.uid, day) not in self.arrivals]
+
+    def days_present(self, person: Person) -> list[str]:
+        return [d.iso for d in self.event.days if (person.uid, d.iso) in self.arrivals]
+
+    def local(self, at: str) -> datetime:
+        return datetime.fromisoformat(at).astimezone(ZoneInfo(self.event.timezone))
+
+
+def load(conn: Connection, event: EventConfig, *, hub: bool) -> Dataset:
+    attendee, fact = ("hub_attendee", "hub_fact") if hub else ("attendee", "fact")
+    rows = conn.execute(text(f"SELECT {', '.join(PERSON_FIELDS)} FROM {attendee}")).all()
+    person_of: dict[str, str] = {}
+    people: list[Person] = []
+    for row in rows:
+        values = dict(zip(PERSON_FIELDS, row, strict=True))
+        values["days"] = tuple(d for d in (values["days"] or "").split(",") if d)
+        person = Person(**values)
+        person_of[person.uid] = person.live_uid or person.uid
+        if person.live_uid in ("", person.uid):
+            people.append(person)
+    people.sort(key=lambda p: p.key)
+    arrivals: dict[tuple[str, str], str] = {}
+    standing = conn.execute(
+        text(
+            f"SELECT f.attendee_uid, f.day, f.at FROM {fact} f WHERE f.kind = 'checkin' AND NOT EXISTS "
+            f"(SELECT 1 FROM {fact} u WHERE u.kind = 'undo' AND u.ref = f.id)"
+        )
+    ).all()
+    for uid, day, at in standing:
+        key = (person_of.get(uid, uid), day)
+        if key not in arrivals or at < arrivals[key]:
+            arrivals[key] = at
+    found = conflict_module.from_hub(conn) if hub else conflict_module.from_replica(conn)
+    return Dataset(event, people, arrivals, found)
+
+
+def breakdown(data: Dataset, day: str, dimension: str) -> list[tuple[str, int, int]]:
+    """(value, expected, present) for one dimension, sorted as a French reader expects."""
+    expected: dict[str, int] = defaultdict(int)
+    present: dict[str, int] = defaultdict(int)
+    for p in data.expected(day):
+        expected[getattr(p, dimension) or "—"] += 1
+    for p in data.present(day):
+        present[getattr(p, dimension) or "—"] += 1
+    keys = sorted(set(expected) | set(present), key=sort_key)
+    return [(k, expected[k], present[k]) for k in keys]
+
+
+def quarter_hours(data: Dataset, day: str) -> list[tuple[str, int]]:
+    """Arrivals per quarter hour (local time of the event), from the first to the last."""
+    counts: dict[int, int] = defaultdict(int)
+    for (_uid, d), at in data.arrivals.items():
+        if d == day:
+            t = data.local(at)
+            counts[(t.hour * 60 + t.minute) // 15] += 1
+    if not counts:
+        return []
+    lo, hi = min(counts), max(counts)
+    return [(f"{q * 15 // 60:02d}:{q * 15 % 60:02d}", counts.get(q, 0)) for q in range(lo, hi + 1)]
