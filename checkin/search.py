@@ -12,7 +12,7 @@ from __future__ import annotations
 from checkin import attendees
 from checkin.attendees import AttendeeView
 from checkin.db import Replica
-from checkin.text import words
+from checkin.text import fold, words
 
 MAX_TERMS = 8
 
@@ -33,6 +33,7 @@ def match_expression(text: str) -> str | None:
 
 
 CANDIDATES = 200
+BROAD = 2000
 
 
 def find(replica: Replica, text: str, limit: int = 20) -> list[AttendeeView]:
@@ -50,17 +51,35 @@ def find(replica: Replica, text: str, limit: int = 20) -> list[AttendeeView]:
     found: list[int] = []
     with replica.read() as conn:
         # Last, words spread over several fields ("dupont lyon": a name and a city).
-        for column in ("search_names", "search_org", "search_email", ""):
+        columns = (
+            ("search_names", "search_org", "search_email", "")
+            if len(terms) > 1
+            else ("search_names", "search_org", "search_email")
+        )
+        for column in columns:
             if len(found) >= limit:
                 break
+            query = f"{{{column}}} : ({expression})" if column else expression
+            # A broad prefix ("ma" at 100,000 attendees) matches thousands: sorting them all
+            # costs more than the answer is worth, so beyond BROAD matches we rank the first
+            # candidates the index gives and let the next keystroke narrow the list.
+            broad = (
+                conn.exec_driver_sql(
+                    "SELECT count(*) FROM (SELECT 1 FROM attendee_fts WHERE attendee_fts MATCH ? LIMIT ?)",
+                    (query, BROAD + 1),
+                ).scalar_one()
+                > BROAD
+            )
+            order = "" if broad else "ORDER BY a.last_name, a.first_name"
             rows = conn.exec_driver_sql(
-                "SELECT a.id, a.search_names, a.last_name FROM attendee a "
-                "WHERE a.id IN (SELECT rowid FROM attendee_fts WHERE attendee_fts MATCH ?) "
-                "AND (a.live_uid = a.uid OR a.live_uid = '') "
-                "ORDER BY a.last_name, a.first_name LIMIT ?",
-                (f"{{{column}}} : ({expression})" if column else expression, CANDIDATES),
+                "SELECT a.id, a.search_names, a.last_name, a.first_name FROM attendee a "
+                "WHERE a.id IN (SELECT rowid FROM attendee_fts WHERE attendee_fts MATCH ? LIMIT ?) "
+                f"AND (a.live_uid = a.uid OR a.live_uid = '') {order} LIMIT ?",
+                (query, BROAD if broad else -1, CANDIDATES),
             ).all()
             fresh = [r for r in rows if r[0] not in found]
+            if broad:
+                fresh.sort(key=lambda r: (fold(r[2]), fold(r[3])))
             if column == "search_names":
                 fresh.sort(key=lambda r: _name_rank(terms, r[1], r[2]))
             found.extend(r[0] for r in fresh)

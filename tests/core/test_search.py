@@ -63,3 +63,14 @@ def test_a_desk_fix_is_searchable_at_once(sample_db: Replica) -> None:
     target = search.find(sample_db, "aurore laroche")[0]
     facts.record_edit(sample_db, target.uid, "last_name", "Laroche-Kerhervé", desk="A", role="lead")
     assert [a.uid for a in search.find(sample_db, "kerherve")] == [target.uid]
+
+
+def test_a_broad_prefix_still_answers_with_name_matches_first(
+    sample_db: Replica, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search, "BROAD", 50)  # as "ma" at 100,000 attendees
+    found = search.find(sample_db, "ville", 15)
+    assert len(found) == 15
+    assert all("ville" in a.organisation.lower() or "ville" in a.email for a in found)
+    found = search.find(sample_db, "dupont")
+    assert found and found[0].last_name == "Dupont"
