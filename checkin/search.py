@@ -17,9 +17,19 @@ from checkin.text import fold, words
 MAX_TERMS = 8
 
 
+def _terms(text: str) -> list[str]:
+    """The words typed; a lone letter beside longer words (the "d" of "d'Estaing", the
+    "l" of "ville de l'", the "d" of "jean d" still being typed) is dropped: as a prefix
+    it matches a good part of the index and narrows little that the next keystroke
+    will not."""
+    terms = words(text)[:MAX_TERMS]
+    longer = [t for t in terms if len(t) > 1]
+    return longer or terms
+
+
 def match_expression(text: str) -> str | None:
     """The FTS5 query for what was typed, or ``None`` when nothing searchable was typed."""
-    terms = words(text)[:MAX_TERMS]
+    terms = _terms(text)
     if not terms:
         return None
     joined = "".join(terms)
@@ -27,6 +37,8 @@ def match_expression(text: str) -> str | None:
     # apostrophe or hyphen ("ndiaye", "oconnor") matches the joined form we index too.
     parts = [f'"{t}"*' for t in terms]
     expression = " AND ".join(parts)
+    if len(terms) > 1 and all(len(t) == 1 for t in terms):
+        return f'"{joined}"*'  # "d'E", "N'D": initials of one word, not two words
     if len(terms) > 1:
         expression = f'({expression}) OR "{joined}"*'
     return expression
@@ -47,7 +59,7 @@ def find(replica: Replica, text: str, limit: int = 20) -> list[AttendeeView]:
     expression = match_expression(text)
     if expression is None:
         return []
-    terms = words(text)[:MAX_TERMS]
+    terms = _terms(text)
     found: list[int] = []
     with replica.read() as conn:
         # Last, words spread over several fields ("dupont lyon": a name and a city).

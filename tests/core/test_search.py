@@ -29,6 +29,8 @@ def names(replica: Replica, text: str, limit: int = 10) -> list[str]:
         ("aurore.laroche@ville", "Aurore Laroche"),
         ("laroche concarneau", "Aurore Laroche"),
         ("dupont lyon", "Jean Dupont"),
+        ("O'C", "Siobhán O'Connor-Ní Bhriain"),  # initials: the joined prefix "oc"
+        ("jean d", "Jean Dupont"),  # a lone letter still being typed
         ("reynaud ville de lyon", "Léon Reynaud"),
     ],
 )
