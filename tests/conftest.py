@@ -62,3 +62,26 @@ def sample_db(tmp_path: Path, event: EventConfig, sample_dir: Path) -> Iterator[
 
 def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+_exit_status = 0
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    global _exit_status
+    _exit_status = int(exitstatus)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Leave without the interpreter's final garbage collection once Qt was loaded.
+
+    PySide6 6.12 can abort in that last collection ("bool_dealloc: deallocating True or
+    False", about one run in four here), after every test has passed and the summary is
+    printed; the exit status pytest computed is kept.
+    """
+    import sys
+
+    if "PySide6" in sys.modules:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(_exit_status)
