@@ -39,11 +39,13 @@ from PySide6.QtGui import (
     QFont,
     QGuiApplication,
     QIcon,
+    QImage,
     QKeyEvent,
     QKeySequence,
     QPainter,
     QPalette,
     QPen,
+    QPixmap,
     QShortcut,
 )
 from PySide6.QtWidgets import (
@@ -113,6 +115,7 @@ __all__ = [
     "QGuiApplication",
     "QHBoxLayout",
     "QIcon",
+    "QImage",
     "QKeyEvent",
     "QKeySequence",
     "QLabel",
@@ -126,6 +129,7 @@ __all__ = [
     "QPalette",
     "QPen",
     "QPersistentModelIndex",
+    "QPixmap",
     "QPlainTextEdit",
     "QPoint",
     "QPushButton",
@@ -152,8 +156,17 @@ __all__ = [
     "QtMsgType",
     "Signal",
     "Slot",
+    "camera_classes",
     "qInstallMessageHandler",
     "serial_port_class",
     "shiboken_delete",
     "sound_effect_class",
 ]
+
+
+def camera_classes() -> tuple[Any, Any, Any, Any]:
+    """``QCamera, QMediaCaptureSession, QMediaDevices, QVideoSink``, imported on first use
+    (the webcam is a fallback; QtMultimedia costs start-up time)."""
+    from PySide6.QtMultimedia import QCamera, QMediaCaptureSession, QMediaDevices, QVideoSink
+
+    return QCamera, QMediaCaptureSession, QMediaDevices, QVideoSink

@@ -119,7 +119,7 @@ class DeskWindow(QMainWindow):
             button.clicked.connect(slot)
             self.nav[name] = button
             header.addWidget(button)
-        for key, slot in (("F1", self.show_scan), ("F2", self.show_search), ("F4", self.open_walkin), ("F6", self.show_staff), ("F10", self.open_settings), ("F8", self.toggle_sound),
+        for key, slot in (("F1", self.show_scan), ("F2", self.show_search), ("F3", self.open_webcam), ("F4", self.open_walkin), ("F6", self.show_staff), ("F10", self.open_settings), ("F8", self.toggle_sound),
                           ("F9", self.toggle_lead), ("F12", self.toggle_language)):
             QShortcut(QKeySequence(key), self, activated=slot)
 
@@ -421,6 +421,15 @@ class DeskWindow(QMainWindow):
             if self._guard(lambda f=field_name, v=value: self.session.edit(person.uid, f, v)) is None:
                 return
         self._reopen_card()
+
+    def open_webcam(self) -> None:
+        """F3: read a code with the camera when the scanner is gone (anyone may)."""
+        from checkin.ui.webcam import WebcamDialog
+
+        dialog = WebcamDialog(self)
+        dialog.scanned.connect(self.on_scan)
+        self.dialog = dialog
+        dialog.open()
 
     def open_walkin(self) -> None:
         if not self.lock.is_lead:
