@@ -187,9 +187,25 @@ class WalkinDialog(_Form):
 class SettingsDialog(_Form):
     """The lead's desk settings: name, timings, printer, serial scanner, sounds, language."""
 
-    def __init__(self, settings: DeskSettings, printers: list[str], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        settings: DeskSettings,
+        printers: list[str],
+        parent: QWidget | None = None,
+        days: list[tuple[str, str]] | None = None,
+        current_day: str = "",
+    ) -> None:
         super().__init__(_("Réglages du poste"), _("Réglages du poste"), parent)
         self.desk_name = self.line(_("Nom du poste"), "desk_name", settings.desk_name)
+        # The event day this desk admits: today on an event day, else the lead's choice
+        # (a rehearsal the day before, a desk prepared in advance).
+        self.day = QComboBox()
+        self.day.setAccessibleName(_("Jour de l'événement"))
+        for iso, label in days or []:
+            self.day.addItem(label, iso)
+        if current_day:
+            self.day.setCurrentIndex(max(0, self.day.findData(current_day)))
+        self.form.addRow(_("Jour de l'événement"), self.day)
         self.ready_delay = QSpinBox()
         self.ready_delay.setRange(2, 120)
         self.ready_delay.setValue(settings.ready_delay_s)
@@ -225,6 +241,9 @@ class SettingsDialog(_Form):
 
     def check(self) -> str:
         return "" if self.desk_name.text().strip() else _("Donnez un nom au poste.")
+
+    def chosen_day(self) -> str:
+        return str(self.day.currentData() or "")
 
     def apply(self, settings: DeskSettings) -> None:
         settings.desk_name = self.desk_name.text().strip()

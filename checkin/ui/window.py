@@ -445,7 +445,10 @@ class DeskWindow(QMainWindow):
             self.show_error(_("Action réservée au responsable : déverrouillez avec le code PIN (F9)."))
             return
         printers = self.printing.printer_names() if self.printing else []
-        dialog = SettingsDialog(self.settings, printers, self)
+        days = [(d.iso, self.event_config.day_label(d.iso, i18n.language())) for d in self.event_config.days]
+        if self.session.day not in {iso for iso, _label in days}:
+            days.insert(0, (self.session.day, self.session.day))
+        dialog = SettingsDialog(self.settings, printers, self, days=days, current_day=self.session.day)
         dialog.accepted.connect(lambda: self.apply_settings(dialog))
         self.dialog = dialog
         dialog.open()
@@ -454,6 +457,11 @@ class DeskWindow(QMainWindow):
         port_before = self.settings.serial_port
         dialog.apply(self.settings)
         self.session.desk = self.settings.desk_name
+        chosen = dialog.chosen_day()
+        if chosen and chosen != self.session.day:
+            self.session.day = chosen  # the lead's choice; facts from now on carry this day
+            self.card_page.set_day(chosen)
+            self.refresh_counts()
         self.scan_page.set_ready_delay(self.settings.ready_delay_s)
         self.lock.set_idle_seconds(self.settings.idle_lock_s)
         self.sounds.muted = self.settings.muted

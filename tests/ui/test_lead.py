@@ -299,3 +299,24 @@ def test_lead_changes_desk_settings(desk: Any, qtbot: Any, codes: dict[str, str]
     assert (saved.desk_name, saved.ready_delay_s, saved.language) == ("Accueil VIP", 3, "en")
     w.on_scan(codes["both_days"])
     assert facts_of(db_file, "checkin")[-1][:2] == ("Accueil VIP", "lead")
+
+
+def test_lead_chooses_the_event_day(desk: Any, qtbot: Any, codes: dict[str, str], db_file: Path) -> None:
+    from checkin.ui.dialogs import SettingsDialog
+
+    w = desk.window
+    with qtbot.waitSignal(w.answer_shown, timeout=2000) as got:
+        w.on_scan(codes["day2_only"])
+    assert got.args[0].outcome == "not_today"
+    unlock(desk, qtbot)
+    w.open_settings()
+    dialog = w.dialog
+    assert isinstance(dialog, SettingsDialog)
+    assert [dialog.day.itemData(i) for i in range(dialog.day.count())] == ["2026-07-08", "2026-07-09"]
+    dialog.day.setCurrentIndex(dialog.day.findData("2026-07-09"))
+    dialog.try_accept()
+    assert "9 juillet" in w.status_day.text()
+    with qtbot.waitSignal(w.answer_shown, timeout=2000) as got:
+        w.on_scan(codes["day2_only"])
+    assert got.args[0].outcome == "admitted"
+    assert facts_of(db_file, "checkin")[-1][:2] == (w.session.desk, "lead")
