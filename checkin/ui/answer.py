@@ -172,8 +172,15 @@ class AnswerPanel(QFrame):
         palette.setColor(QPalette.ColorRole.Window, QColor(background))
         palette.setColor(QPalette.ColorRole.WindowText, QColor(foreground))
         self.setPalette(palette)
-        for label in (self.headline, self.name, self.native, self.organisation, self.instruction,
-                      self.printing, self.hint):
+        for label in (
+            self.headline,
+            self.name,
+            self.native,
+            self.organisation,
+            self.instruction,
+            self.printing,
+            self.hint,
+        ):
             label.setPalette(palette)
 
 

@@ -59,15 +59,16 @@ def build_database(attendees: int, folder: Path | None = None) -> Path:
 
 def cold_start(db: Path) -> float:
     """Seconds from launching a fresh Python to the window ready for a scan."""
-    code = (
-        "import sys, time\n"
-        "from checkin.ui import bench\n"
-        "bench._ready_child(sys.argv[1])\n"
-    )
+    code = "import sys, time\nfrom checkin.ui import bench\nbench._ready_child(sys.argv[1])\n"
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
     started = time.perf_counter()
     out = subprocess.run(
-        [sys.executable, "-c", code, str(db)], env=env, capture_output=True, text=True, check=True, timeout=120
+        [sys.executable, "-c", code, str(db)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
     )
     elapsed = time.perf_counter() - started
     if "READY" not in out.stdout:

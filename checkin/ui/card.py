@@ -124,7 +124,8 @@ class CardPage(QWidget):
             lines.append(f"<b>{escape(_('Ateliers du {day}', day=today))}</b><ul>{items}</ul>")
         if d.meetings:
             items = "".join(
-                f"<li>{escape(slot)} — {escape(table)} — {escape(other)}</li>" for slot, table, other in d.meetings
+                f"<li>{escape(slot)} — {escape(table)} — {escape(other)}</li>"
+                for slot, table, other in d.meetings
             )
             lines.append(f"<b>{escape(_('Rendez-vous B2B du {day}', day=today))}</b><ul>{items}</ul>")
         if d.history:

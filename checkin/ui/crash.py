@@ -87,9 +87,7 @@ class CrashHandler:
     def uninstall(self) -> None:
         sys.excepthook = self._previous
 
-    def __call__(
-        self, exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None
-    ) -> None:
+    def __call__(self, exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         if isinstance(exc, KnownError):
             self.known.append(exc.message)
             for callback in self.on_known:

@@ -161,9 +161,7 @@ class WalkinDialog(_Form):
         self.category.setAccessibleName(_("Catégorie"))
         for cat in event.categories:
             self.category.addItem(cat.label(language()), cat.name)
-        self.category.setCurrentIndex(
-            max(0, self.category.findData(event.default_category.name))
-        )
+        self.category.setCurrentIndex(max(0, self.category.findData(event.default_category.name)))
         self.form.addRow(_("Catégorie"), self.category)
         self.first_name.setFocus()
 
@@ -228,7 +226,9 @@ class SettingsDialog(_Form):
         self.auto_print = QCheckBox(_("Imprimer le badge à l'arrivée"))
         self.auto_print.setChecked(settings.auto_print)
         self.form.addRow("", self.auto_print)
-        self.serial_port = self.line(_("Port série du scanner (vide : clavier)"), "serial_port", settings.serial_port)
+        self.serial_port = self.line(
+            _("Port série du scanner (vide : clavier)"), "serial_port", settings.serial_port
+        )
         self.muted = QCheckBox(_("Son coupé"))
         self.muted.setChecked(settings.muted)
         self.form.addRow("", self.muted)

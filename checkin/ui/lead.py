@@ -102,7 +102,9 @@ class PinDialog(QDialog):
         self.again.setVisible(self.creating)
         self.error = QLabel()
         self.error.setStyleSheet("color: #A01818; font-size: 18px; font-weight: bold;")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Déverrouiller"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Annuler"))
         self.setMinimumWidth(520)

@@ -92,9 +92,7 @@ class PrintBridge(QObject):
         on_done: Callable[[Any], None] | None = None,
     ) -> None:
         def work() -> str:
-            job_id: str = self.queue.enqueue_badge(
-                attendee, printer or None, reason, reprint, desk, role
-            )
+            job_id: str = self.queue.enqueue_badge(attendee, printer or None, reason, reprint, desk, role)
             return job_id
 
         tasks.run(work, on_done, self.failed.emit)

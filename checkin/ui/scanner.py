@@ -29,9 +29,7 @@ log = logging.getLogger(__name__)
 _TERMINATOR_KEYS = {Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab}
 _TERMINATOR_TEXT = {"\r", "\n", "\t"}
 _SHORTCUT_MODS = (
-    Qt.KeyboardModifier.ControlModifier
-    | Qt.KeyboardModifier.AltModifier
-    | Qt.KeyboardModifier.MetaModifier
+    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.MetaModifier
 )
 
 
@@ -122,18 +120,13 @@ class BurstFilter(QObject):
             self.flush()
         if len(self._buffer.keys) >= self.config.max_length:
             self.flush()
-        self._buffer.keys.append(
-            _Held(obj, event.key(), event.modifiers(), text, stamp)
-        )
+        self._buffer.keys.append(_Held(obj, event.key(), event.modifiers(), text, stamp))
         self._flush_timer.start(int(self.config.max_gap_ms) + 1)
         return True
 
     def _on_terminator(self, stamp: float) -> bool:
         keys = self._buffer.keys
-        if (
-            len(keys) >= self.config.min_length
-            and 0 <= stamp - keys[-1].stamp <= self.config.max_gap_ms
-        ):
+        if len(keys) >= self.config.min_length and 0 <= stamp - keys[-1].stamp <= self.config.max_gap_ms:
             text = self._buffer.text
             self._buffer.clear()
             self._flush_timer.stop()

@@ -59,11 +59,21 @@ def _codes(db: Path) -> dict[str, str]:
 
     try:
         return {
-            "admitted": one(f"SELECT code FROM attendee WHERE status='confirmed' AND {live} AND native_name != '' AND first_name != '' AND days LIKE '%,%' LIMIT 1"),
-            "second": one(f"SELECT code FROM attendee WHERE status='confirmed' AND {live} AND days LIKE '%,%' LIMIT 1 OFFSET 5"),
-            "repaired": one(f"SELECT code FROM attendee WHERE status='confirmed' AND {live} AND days LIKE '%,%' LIMIT 1 OFFSET 7"),
-            "printer": one(f"SELECT code FROM attendee WHERE status='confirmed' AND {live} AND days LIKE '%,%' LIMIT 1 OFFSET 9"),
-            "not_today": one(f"SELECT code FROM attendee WHERE status='confirmed' AND {live} AND days = '2026-07-09' LIMIT 1"),
+            "admitted": one(
+                f"SELECT code FROM attendee WHERE status='confirmed' AND {live} AND native_name != '' AND first_name != '' AND days LIKE '%,%' LIMIT 1"
+            ),
+            "second": one(
+                f"SELECT code FROM attendee WHERE status='confirmed' AND {live} AND days LIKE '%,%' LIMIT 1 OFFSET 5"
+            ),
+            "repaired": one(
+                f"SELECT code FROM attendee WHERE status='confirmed' AND {live} AND days LIKE '%,%' LIMIT 1 OFFSET 7"
+            ),
+            "printer": one(
+                f"SELECT code FROM attendee WHERE status='confirmed' AND {live} AND days LIKE '%,%' LIMIT 1 OFFSET 9"
+            ),
+            "not_today": one(
+                f"SELECT code FROM attendee WHERE status='confirmed' AND {live} AND days = '2026-07-09' LIMIT 1"
+            ),
             "cancelled": one(f"SELECT code FROM attendee WHERE status='cancelled' AND {live} LIMIT 1"),
             "waitlisted": one(f"SELECT code FROM attendee WHERE status='waitlisted' AND {live} LIMIT 1"),
             "superseded": one("SELECT code FROM attendee WHERE live_uid != '' AND live_uid != uid LIMIT 1"),
@@ -101,8 +111,12 @@ def _render(outdir: Path, home: Path) -> list[Path]:
     replica = open_replica(db)
     for org in ("Mairie de Lyon", "Région Bretagne"):
         facts.create_walkin(
-            replica, ev, {"first_name": "Jean", "last_name": "Dupont", "organisation": org},
-            day=ev.days[0].iso, desk="préparation", role="staff",
+            replica,
+            ev,
+            {"first_name": "Jean", "last_name": "Dupont", "organisation": org},
+            day=ev.days[0].iso,
+            desk="préparation",
+            role="staff",
         )
     replica.close()
     codes = _codes(db)

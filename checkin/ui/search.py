@@ -95,7 +95,9 @@ class AttendeeListModel(QAbstractListModel):
 
     def roleNames(self) -> dict[int, bytes]:  # noqa: N802 (Qt API)
         names = dict(super().roleNames())
-        names.update({AttendeeRole: b"attendee", CodeRole: b"code", DetailRole: b"detail", StatusRole: b"status"})
+        names.update(
+            {AttendeeRole: b"attendee", CodeRole: b"code", DetailRole: b"detail", StatusRole: b"status"}
+        )
         return names
 
     def retranslate(self) -> None:
@@ -198,7 +200,9 @@ class SearchPage(QWidget):
         elif n == 0:
             self.count.setText(_("Aucun résultat pour « {text} »", text=text))
         else:
-            self.count.setText(_("{n} résultat(s) — ↑↓ pour choisir, Entrée pour ouvrir, Échap pour revenir", n=n))
+            self.count.setText(
+                _("{n} résultat(s) — ↑↓ pour choisir, Entrée pour ouvrir, Échap pour revenir", n=n)
+            )
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
         if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
@@ -207,7 +211,12 @@ class SearchPage(QWidget):
         if key == Qt.Key.Key_Escape:
             self.back.emit()
             return True
-        if obj is self.field and key in (Qt.Key.Key_Down, Qt.Key.Key_Up, Qt.Key.Key_PageDown, Qt.Key.Key_PageUp):
+        if obj is self.field and key in (
+            Qt.Key.Key_Down,
+            Qt.Key.Key_Up,
+            Qt.Key.Key_PageDown,
+            Qt.Key.Key_PageUp,
+        ):
             self._move(key)
             return True
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
@@ -220,7 +229,9 @@ class SearchPage(QWidget):
         if not n:
             return
         row = self.list.currentIndex().row()
-        step = {Qt.Key.Key_Down: 1, Qt.Key.Key_Up: -1, Qt.Key.Key_PageDown: 5, Qt.Key.Key_PageUp: -5}[Qt.Key(key)]
+        step = {Qt.Key.Key_Down: 1, Qt.Key.Key_Up: -1, Qt.Key.Key_PageDown: 5, Qt.Key.Key_PageUp: -5}[
+            Qt.Key(key)
+        ]
         row = max(0, min(n - 1, (row if row >= 0 else -1) + step))
         self.list.setCurrentIndex(self.model.index(row))
 

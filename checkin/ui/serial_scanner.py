@@ -55,7 +55,11 @@ class SerialScanner(QObject):
     def open(self) -> None:
         if not self.port.open(serial_port_class().OpenModeFlag.ReadOnly):
             raise KnownError(
-                _("Scanner série {port} inaccessible : {error}", port=self.port_name, error=self.port.errorString())
+                _(
+                    "Scanner série {port} inaccessible : {error}",
+                    port=self.port_name,
+                    error=self.port.errorString(),
+                )
             )
         log.info("serial scanner on %s", self.port_name)
 

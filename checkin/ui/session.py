@@ -74,8 +74,13 @@ class DeskSession:
         the lead's override for someone not registered today."""
         if override:
             return facts.record_checkin(
-                self.replica, person, day=self.day, desk=self.desk, role=self.role,
-                code=person.code, override=override,
+                self.replica,
+                person,
+                day=self.day,
+                desk=self.desk,
+                role=self.role,
+                code=person.code,
+                override=override,
             )
         return self.scan(person.code)
 
@@ -88,7 +93,9 @@ class DeskSession:
         )
 
     def walkin(self, values: dict[str, str]) -> AttendeeView:
-        return facts.create_walkin(self.replica, self.event, values, day=self.day, desk=self.desk, role=self.role)
+        return facts.create_walkin(
+            self.replica, self.event, values, day=self.day, desk=self.desk, role=self.role
+        )
 
     def counts(self) -> tuple[int, int]:
         """(arrived today, expected today) — one person counts once."""

@@ -127,14 +127,20 @@ class BarChart(QWidget):
         for name, value, total, colour in self.bars:
             row = QRectF(0, top, self.width(), 26)
             p.setPen(QColor("#111111"))
-            p.drawText(QRectF(0, top, label_w - 8, 26), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                       p.fontMetrics().elidedText(name, Qt.TextElideMode.ElideRight, label_w - 8))
+            p.drawText(
+                QRectF(0, top, label_w - 8, 26),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                p.fontMetrics().elidedText(name, Qt.TextElideMode.ElideRight, label_w - 8),
+            )
             if total:
                 p.fillRect(QRectF(label_w, top + 3, width * total / scale, 20), QColor("#D5D8DC"))
             p.fillRect(QRectF(label_w, top + 3, width * value / scale, 20), QColor(colour))
             text = f"{value}" + (f" / {total}" if total else "")
-            p.drawText(QRectF(label_w + width * max(value, total) / scale + 6, top, 90, 26),
-                       Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
+            p.drawText(
+                QRectF(label_w + width * max(value, total) / scale + 6, top, 90, 26),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                text,
+            )
             top = int(row.bottom()) + 4
         p.end()
 
@@ -159,7 +165,11 @@ class StaffPage(QWidget):
         self.no_shows.setModel(self.no_show_model)
         self.no_shows.setStyleSheet("font-size: 16px;")
         left = QVBoxLayout()
-        for key, chart in (("quarter", self.quarter), ("category", self.category), ("delegation", self.delegation)):
+        for key, chart in (
+            ("quarter", self.quarter),
+            ("category", self.category),
+            ("delegation", self.delegation),
+        ):
             left.addWidget(self.labels[key])
             left.addWidget(chart)
         left.addStretch(1)
@@ -194,7 +204,12 @@ class StaffPage(QWidget):
         self.title.setText(_("Arrivées en direct"))
         share = round(100 * f.arrived / f.expected) if f.expected else 0
         self.total.setText(
-            _("{arrived} arrivé·e·s sur {expected} attendu·e·s ({share} %)", arrived=f.arrived, expected=f.expected, share=share)
+            _(
+                "{arrived} arrivé·e·s sur {expected} attendu·e·s ({share} %)",
+                arrived=f.arrived,
+                expected=f.expected,
+                share=share,
+            )
         )
         self.labels["quarter"].setText(_("Arrivées par quart d'heure"))
         self.labels["category"].setText(_("Par catégorie (arrivé·e·s / attendu·e·s)"))

@@ -58,7 +58,9 @@ class SymbolIcon(QWidget):
             p.drawLine(QPoint(int(c.x()), int(c.y() - s * 0.35)), QPoint(int(c.x()), int(c.y() + s * 0.25)))
             p.drawPoint(QPoint(int(c.x()), int(c.y() + s * 0.55)))
         else:
-            p.drawEllipse(box.adjusted(pen.widthF() / 2, pen.widthF() / 2, -pen.widthF() / 2, -pen.widthF() / 2))
+            p.drawEllipse(
+                box.adjusted(pen.widthF() / 2, pen.widthF() / 2, -pen.widthF() / 2, -pen.widthF() / 2)
+            )
             if self.symbol == "ok":
                 p.drawPolyline(
                     [
@@ -76,8 +78,12 @@ class SymbolIcon(QWidget):
                 p.drawLine(QPoint(int(c.x() - d), int(c.y())), QPoint(int(c.x() + d), int(c.y())))
             elif self.symbol == "pause":
                 d = s * 0.35
-                p.drawLine(QPoint(int(c.x() - d / 2), int(c.y() - d)), QPoint(int(c.x() - d / 2), int(c.y() + d)))
-                p.drawLine(QPoint(int(c.x() + d / 2), int(c.y() - d)), QPoint(int(c.x() + d / 2), int(c.y() + d)))
+                p.drawLine(
+                    QPoint(int(c.x() - d / 2), int(c.y() - d)), QPoint(int(c.x() - d / 2), int(c.y() + d))
+                )
+                p.drawLine(
+                    QPoint(int(c.x() + d / 2), int(c.y() - d)), QPoint(int(c.x() + d / 2), int(c.y() + d))
+                )
             elif self.symbol == "question":
                 font = p.font()
                 font.setPixelSize(int(s * 1.2))

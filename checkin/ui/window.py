@@ -119,8 +119,17 @@ class DeskWindow(QMainWindow):
             button.clicked.connect(slot)
             self.nav[name] = button
             header.addWidget(button)
-        for key, slot in (("F1", self.show_scan), ("F2", self.show_search), ("F3", self.open_webcam), ("F4", self.open_walkin), ("F6", self.show_staff), ("F10", self.open_settings), ("F8", self.toggle_sound),
-                          ("F9", self.toggle_lead), ("F12", self.toggle_language)):
+        for key, slot in (
+            ("F1", self.show_scan),
+            ("F2", self.show_search),
+            ("F3", self.open_webcam),
+            ("F4", self.open_walkin),
+            ("F6", self.show_staff),
+            ("F10", self.open_settings),
+            ("F8", self.toggle_sound),
+            ("F9", self.toggle_lead),
+            ("F12", self.toggle_language),
+        ):
             QShortcut(QKeySequence(key), self, activated=slot)
 
         self.banner = Banner()
@@ -141,7 +150,11 @@ class DeskWindow(QMainWindow):
         self.staff_timer.timeout.connect(self.refresh_staff)
         self.stack = QStackedWidget()
         self.stack.currentChanged.connect(
-            lambda _i: self.staff_timer.start() if self.stack.currentWidget() is self.staff_page else self.staff_timer.stop()
+            lambda _i: (
+                self.staff_timer.start()
+                if self.stack.currentWidget() is self.staff_page
+                else self.staff_timer.stop()
+            )
         )
         for page in (self.scan_page, self.search_page, self.card_page, self.staff_page):
             self.stack.addWidget(page)
@@ -296,7 +309,9 @@ class DeskWindow(QMainWindow):
             self.current_job = job.id
             self.scan_page.panel.set_print_state(text)
         if job.state == "failed":
-            self.show_error(_("Impression impossible ({printer}) : {error}", printer=job.printer, error=job.error))
+            self.show_error(
+                _("Impression impossible ({printer}) : {error}", printer=job.printer, error=job.error)
+            )
         self._paint_printer_status()
 
     # -- navigation -------------------------------------------------------------------
@@ -360,9 +375,7 @@ class DeskWindow(QMainWindow):
         if not is_lead and self.stack.currentWidget() is self.staff_page:
             self.show_scan()
         self.nav["lead"].setObjectName("lead_on" if is_lead else "nav_lead")
-        self.nav["lead"].setStyleSheet(
-            "background: #8A4B00; color: white;" if is_lead else ""
-        )
+        self.nav["lead"].setStyleSheet("background: #8A4B00; color: white;" if is_lead else "")
         self.retranslate()
 
     def card_action(self, name: str) -> None:
@@ -382,10 +395,14 @@ class DeskWindow(QMainWindow):
             dialog: Any = ReasonDialog(person.full_name, self)
             dialog.accepted.connect(lambda: self.do_reprint(person, dialog.value()))
         elif name == "undo":
-            dialog = NoteDialog(_("Annuler l'arrivée"), _("Annuler l'arrivée de {name}", name=person.full_name), self)
+            dialog = NoteDialog(
+                _("Annuler l'arrivée"), _("Annuler l'arrivée de {name}", name=person.full_name), self
+            )
             dialog.accepted.connect(lambda: self.do_undo(dialog.value()))
         elif name == "admit":
-            dialog = NoteDialog(_("Admettre quand même"), _("Admettre {name} aujourd'hui", name=person.full_name), self)
+            dialog = NoteDialog(
+                _("Admettre quand même"), _("Admettre {name} aujourd'hui", name=person.full_name), self
+            )
             dialog.accepted.connect(lambda: self.do_admit(person, dialog.value()))
         elif name == "edit":
             values = {f: getattr(person, f) for f in EditDialog.FIELDS}
@@ -521,8 +538,10 @@ class DeskWindow(QMainWindow):
                 if self.sounds.muted
                 else (_("Son (F8)"), _("Couper le son"))
             ),
-            "language": ("English (F12)" if i18n.language() == "fr" else "Français (F12)",
-                         _("Changer de langue")),
+            "language": (
+                "English (F12)" if i18n.language() == "fr" else "Français (F12)",
+                _("Changer de langue"),
+            ),
         }
         for name, (text, accessible) in labels.items():
             self.nav[name].setText(text)
@@ -542,10 +561,11 @@ class DeskWindow(QMainWindow):
         day = self.event_config.day_label(self.session.day, i18n.language())
         self.status_day.setText(_("Jour : {day}", day=day))
         self.status_desk.setText(
-            _("Poste : {desk}", desk=self.session.desk)
-            + (_(" — responsable") if self.lock.is_lead else "")
+            _("Poste : {desk}", desk=self.session.desk) + (_(" — responsable") if self.lock.is_lead else "")
         )
-        self.status_counts.setText(_("Arrivées : {arrived} / {expected}", arrived=self.arrived, expected=self.expected))
+        self.status_counts.setText(
+            _("Arrivées : {arrived} / {expected}", arrived=self.arrived, expected=self.expected)
+        )
         self._paint_printer_status()
         self.status_error.setText(self.last_error)
 

@@ -54,8 +54,12 @@ def built_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
             ("Élodie", "Ngô-Lefèvre", "Ville de Besançon"),
         ):
             facts.create_walkin(
-                replica, ev, {"first_name": first, "last_name": last, "organisation": org},
-                day=DAY1, desk="préparation", role="staff",
+                replica,
+                ev,
+                {"first_name": first, "last_name": last, "organisation": org},
+                day=DAY1,
+                desk="préparation",
+                role="staff",
             )
         replica.close()
     finally:
@@ -80,6 +84,7 @@ def codes(db_file: Path) -> dict[str, str]:
 
     con = sqlite3.connect(db_file)
     try:
+
         def one(sql: str) -> str:
             row = con.execute(sql).fetchone()
             assert row, sql
@@ -87,11 +92,21 @@ def codes(db_file: Path) -> dict[str, str]:
 
         live = "(live_uid = uid OR live_uid = '')"
         return {
-            "both_days": one(f"SELECT code FROM attendee WHERE status='confirmed' AND {live} AND source='import' AND (days = '' OR days LIKE '%{DAY1}%{DAY2}%') ORDER BY id LIMIT 1"),
-            "day2_only": one(f"SELECT code FROM attendee WHERE status='confirmed' AND {live} AND days = '{DAY2}' ORDER BY id LIMIT 1"),
-            "cancelled": one(f"SELECT code FROM attendee WHERE status='cancelled' AND {live} ORDER BY id LIMIT 1"),
-            "waitlisted": one(f"SELECT code FROM attendee WHERE status='waitlisted' AND {live} ORDER BY id LIMIT 1"),
-            "second_both": one(f"SELECT code FROM attendee WHERE status='confirmed' AND {live} AND source='import' AND (days = '' OR days LIKE '%{DAY1}%{DAY2}%') ORDER BY id LIMIT 1 OFFSET 1"),
+            "both_days": one(
+                f"SELECT code FROM attendee WHERE status='confirmed' AND {live} AND source='import' AND (days = '' OR days LIKE '%{DAY1}%{DAY2}%') ORDER BY id LIMIT 1"
+            ),
+            "day2_only": one(
+                f"SELECT code FROM attendee WHERE status='confirmed' AND {live} AND days = '{DAY2}' ORDER BY id LIMIT 1"
+            ),
+            "cancelled": one(
+                f"SELECT code FROM attendee WHERE status='cancelled' AND {live} ORDER BY id LIMIT 1"
+            ),
+            "waitlisted": one(
+                f"SELECT code FROM attendee WHERE status='waitlisted' AND {live} ORDER BY id LIMIT 1"
+            ),
+            "second_both": one(
+                f"SELECT code FROM attendee WHERE status='confirmed' AND {live} AND source='import' AND (days = '' OR days LIKE '%{DAY1}%{DAY2}%') ORDER BY id LIMIT 1 OFFSET 1"
+            ),
         }
     finally:
         con.close()

@@ -50,14 +50,28 @@ def test_screenshots_render_every_state(qapp: object, tmp_path: Path) -> None:
     out = tmp_path / "shots"
     assert run_screenshots(argparse.Namespace(outdir=str(out))) == 0
     names = sorted(p.name for p in out.glob("*.png"))
-    for state in ("ready", "admitted", "already-in", "not-today", "cancelled", "waitlisted", "unknown",
-                  "repaired", "search-homonyms", "card-lead", "pin-lock", "walkin-form", "printer-error",
-                  "english-admitted"):
+    for state in (
+        "ready",
+        "admitted",
+        "already-in",
+        "not-today",
+        "cancelled",
+        "waitlisted",
+        "unknown",
+        "repaired",
+        "search-homonyms",
+        "card-lead",
+        "pin-lock",
+        "walkin-form",
+        "printer-error",
+        "english-admitted",
+    ):
         assert any(state in n for n in names), state
     for path in out.glob("*.png"):
         with Image.open(path) as image:
             assert image.size == (1366, 768)
             assert len(image.getcolors(1 << 20) or []) > 20  # not a blank frame
+
     # The answer's colour differs between outcomes (and so does the symbol).
     def pixel(name: str) -> tuple[int, ...]:
         path = next(out.glob(f"*-{name}.png"))

@@ -18,7 +18,9 @@ def answer(desk: Any) -> Any:
     return desk.window.scan_page.panel.answer
 
 
-def test_scan_burst_while_typing_in_the_search_box(desk: Any, qtbot: Any, kb: Any, codes: dict[str, str]) -> None:
+def test_scan_burst_while_typing_in_the_search_box(
+    desk: Any, qtbot: Any, kb: Any, codes: dict[str, str]
+) -> None:
     w = desk.window
     w.show_search()
     kb.type_text("dup", gap_ms=150)
@@ -55,8 +57,18 @@ def test_already_in_names_time_and_desk(desk: Any, qtbot: Any, codes: dict[str, 
 @pytest.mark.parametrize(
     ("which", "headline", "instruction", "symbol"),
     [
-        ("day2_only", "PAS AUJOURD'HUI", "Inscrit·e pour le 9 juillet seulement — voir le responsable", "stop"),
-        ("cancelled", "INSCRIPTION ANNULÉE", "Inscription annulée — orienter vers l'accueil VIP/responsable", "cross"),
+        (
+            "day2_only",
+            "PAS AUJOURD'HUI",
+            "Inscrit·e pour le 9 juillet seulement — voir le responsable",
+            "stop",
+        ),
+        (
+            "cancelled",
+            "INSCRIPTION ANNULÉE",
+            "Inscription annulée — orienter vers l'accueil VIP/responsable",
+            "cross",
+        ),
         ("waitlisted", "LISTE D'ATTENTE", "liste d'attente", "pause"),
         ("unknown", "CODE INCONNU", "Code inconnu — rechercher par nom", "question"),
         ("unreadable", "CODE ILLISIBLE", "Code illisible", "question"),
@@ -76,7 +88,9 @@ def test_each_problem_outcome(
     assert a.style.background != "#14632B"
 
 
-def test_new_scan_replaces_the_answer_and_it_returns_to_ready(desk: Any, qtbot: Any, codes: dict[str, str]) -> None:
+def test_new_scan_replaces_the_answer_and_it_returns_to_ready(
+    desk: Any, qtbot: Any, codes: dict[str, str]
+) -> None:
     w = desk.window
     w.on_scan(codes["cancelled"])
     w.on_scan(codes["both_days"])
@@ -128,15 +142,21 @@ def test_search_with_accents_and_homonyms_keyboard_driven(desk: Any, qtbot: Any,
     assert len(set(dupont)) == len(dupont)  # every homonym told apart by its second line
     assert any("Mairie de Lyon" in r for r in dupont) and any("Région Bretagne" in r for r in dupont)
     # Down moves the selection from the search box, Enter opens the card, Esc goes back.
-    QApplication.sendEvent(w.search_page.field, kb.key_event("\r", 0).__class__(
-        kb.key_event("\r", 0).type(), Qt.Key.Key_Down, Qt.KeyboardModifier.NoModifier, ""))
+    QApplication.sendEvent(
+        w.search_page.field,
+        kb.key_event("\r", 0).__class__(
+            kb.key_event("\r", 0).type(), Qt.Key.Key_Down, Qt.KeyboardModifier.NoModifier, ""
+        ),
+    )
     assert w.search_page.list.currentIndex().row() == 1
     chosen = model.data(model.index(1), AttendeeRole)
     kb.type_text("\r", gap_ms=300, start=90_000)
     assert w.stack.currentWidget() is w.card_page
     assert chosen.full_name in w.card_page.body.text()
     w.show_search()
-    esc = kb.key_event("\r", 0).__class__(kb.key_event("\r", 0).type(), Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier, "")
+    esc = kb.key_event("\r", 0).__class__(
+        kb.key_event("\r", 0).type(), Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier, ""
+    )
     QApplication.sendEvent(w.search_page.field, esc)
     assert w.stack.currentWidget() is w.scan_page
 
@@ -177,7 +197,9 @@ def test_english_instruction_names_the_day_in_english(desk: Any, qtbot: Any, cod
     assert w.scan_page.panel.instruction.text() == "→ Registered for 9 July only — see the desk lead"
 
 
-def test_each_outcome_has_its_sound_and_mute_silences(desk: Any, codes: dict[str, str], tmp_path: Any) -> None:
+def test_each_outcome_has_its_sound_and_mute_silences(
+    desk: Any, codes: dict[str, str], tmp_path: Any
+) -> None:
     import wave
 
     from checkin.ui.sounds import TUNES, folder, generate

@@ -80,7 +80,9 @@ def test_reprint_with_reason_is_recorded(desk: Any, qtbot: Any, codes: dict[str,
     dialog = w.dialog
     assert isinstance(dialog, ReasonDialog)
     dialog.reason.setCurrentIndex(dialog.reason.findData("lost"))
-    with qtbot.waitSignal(desk.printing.job_changed, timeout=15000, check_params_cb=lambda j: j.reprint and j.state == "done"):
+    with qtbot.waitSignal(
+        desk.printing.job_changed, timeout=15000, check_params_cb=lambda j: j.reprint and j.state == "done"
+    ):
         dialog.try_accept()
     prints = facts_of(db_file, "print")
     assert len(prints) == 2
@@ -108,7 +110,9 @@ def test_undo_a_checkin(desk: Any, qtbot: Any, codes: dict[str, str], db_file: P
     assert w.scan_page.panel.answer.outcome == "admitted"
 
 
-def test_admit_someone_registered_for_the_other_day(desk: Any, qtbot: Any, codes: dict[str, str], db_file: Path) -> None:
+def test_admit_someone_registered_for_the_other_day(
+    desk: Any, qtbot: Any, codes: dict[str, str], db_file: Path
+) -> None:
     w = desk.window
     w.on_scan(codes["day2_only"])
     person = w.scan_page.panel.decision.attendee

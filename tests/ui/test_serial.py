@@ -28,7 +28,9 @@ def test_serial_scan_reaches_the_desk(qapp: Any, qtbot: Any, db_file: Path, code
     try:
         settings = DeskSettings.load()
         settings.serial_port = os.ttyname(slave)
-        d = build_desk(db_file, day="2026-07-08", settings=settings, with_printing=False, show_crash_dialog=False)
+        d = build_desk(
+            db_file, day="2026-07-08", settings=settings, with_printing=False, show_crash_dialog=False
+        )
         try:
             assert d.window.banner.label.text() == ""
             with qtbot.waitSignal(d.window.answer_shown, timeout=3000) as got:
