@@ -34,6 +34,7 @@ class DeskSettings:
     serial_port: str = ""  # a COM/tty port for scanners in serial mode, "" = keyboard
     printer: str = ""  # a configured printer's name, "" = the default (file printer)
     auto_print: bool = True  # print the badge on admission
+    hub_url: str = ""  # the hub to exchange with (a shared .sqlite file or a PostgreSQL URL)
     file: str = field(default="", repr=False)  # where these settings live (not saved)
 
     @staticmethod

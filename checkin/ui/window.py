@@ -43,6 +43,7 @@ from checkin.ui.session import DeskSession
 from checkin.ui.settings import DeskSettings
 from checkin.ui.sounds import Sounds
 from checkin.ui.staff import Figures, StaffPage, compute
+from checkin.ui.staff_tools import LiveSyncRelay, StaffTools
 from checkin.ui.widgets import Banner
 
 log = logging.getLogger(__name__)
@@ -145,6 +146,10 @@ class DeskWindow(QMainWindow):
         self.card_page.back.connect(self.show_search)
         self.card_page.action.connect(self.card_action)
         self.staff_page = StaffPage(self.event_config)
+        self.staff_tools = StaffTools(session, self.settings)
+        self.staff_tools.finished.connect(self.on_staff_done)
+        self.staff_tools.failed.connect(self.on_task_error)
+        self.staff_page.layout().insertWidget(1, self.staff_tools)
         self.staff_timer = QTimer(self)
         self.staff_timer.setInterval(30_000)
         self.staff_timer.timeout.connect(self.refresh_staff)
@@ -175,8 +180,15 @@ class DeskWindow(QMainWindow):
         self.status_printer = QLabel()
         self.status_error = QLabel()
         self.status_error.setStyleSheet("color: #A01818; font-weight: bold;")
+        self.status_sync = QLabel()
         bar = self.statusBar()
-        for w in (self.status_day, self.status_desk, self.status_counts, self.status_printer):
+        for w in (
+            self.status_day,
+            self.status_desk,
+            self.status_counts,
+            self.status_printer,
+            self.status_sync,
+        ):
             bar.addWidget(w)
         bar.addWidget(self.status_error, 1)
         self.arrived = 0
@@ -190,8 +202,11 @@ class DeskWindow(QMainWindow):
         self._pending_prints: list[tuple[AttendeeView, str, bool]] = []
         if printing is not None:
             self.attach_printing(printing)
+        self.live_sync: LiveSyncRelay | None = None
         self.retranslate()
         self._count_now()
+        if self.settings.hub_url:
+            self.start_live_sync()
 
     # -- lifecycle --------------------------------------------------------------------
     def attach_printing(self, printing: PrintBridge) -> None:
@@ -234,6 +249,7 @@ class DeskWindow(QMainWindow):
 
     def closeEvent(self, event: Any) -> None:  # noqa: N802 (Qt API)
         self.stop_listening()
+        self.stop_live_sync()
         super().closeEvent(event)
 
     # -- errors -----------------------------------------------------------------------
@@ -322,6 +338,34 @@ class DeskWindow(QMainWindow):
     def show_search(self) -> None:
         self.stack.setCurrentWidget(self.search_page)
         self.search_page.focus()
+
+    # -- staff workflows and live sync ------------------------------------------------
+    def on_staff_done(self, message: str) -> None:
+        self.statusBar().showMessage(message, 10_000)
+        self._save_settings()
+        self.refresh_counts()
+        if self.settings.hub_url and self.live_sync is None:
+            self.start_live_sync()
+
+    def start_live_sync(self) -> None:
+        """Exchange in the background while the hub answers; the status bar says how."""
+        url = self.staff_tools.hub_url()
+        if not url:
+            return
+        self.live_sync = LiveSyncRelay(self.session.replica, url, self.session.desk, self)
+        self.live_sync.changed.connect(self.on_sync_state)
+        self.live_sync.start()
+
+    def stop_live_sync(self) -> None:
+        if self.live_sync is not None:
+            self.live_sync.stop()
+            self.live_sync = None
+
+    def on_sync_state(self, text: str, online: bool) -> None:
+        self.status_sync.setText(_("Synchro : {state}", state=text))
+        self.status_sync.setStyleSheet("" if online else "color: #8A4B00; font-weight: bold;")
+        if online:
+            self.refresh_counts()
 
     def show_staff(self) -> None:
         if not self.lock.is_lead:
@@ -555,6 +599,7 @@ class DeskWindow(QMainWindow):
         self.search_page.retranslate()
         self.card_page.retranslate()
         self.staff_page.retranslate()
+        self.staff_tools.retranslate()
         self._paint_status()
 
     def _paint_status(self) -> None:
