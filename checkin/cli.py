@@ -66,20 +66,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         dump(data)
         return 0
     prefix = _("Simulation : ") if args.dry_run else ""
-    print(
-        prefix
-        + _(
-            "{read} lignes lues : {created} ajoutées, {updated} mises à jour, {unchanged} inchangées, "
-            "{cancelled} annulées, {rejected} rejetées, {duplicates} personnes inscrites plusieurs fois.",
-            read=summary.read,
-            created=summary.created,
-            updated=summary.updated,
-            unchanged=summary.unchanged,
-            cancelled=summary.cancelled,
-            rejected=len(summary.rejected),
-            duplicates=len(summary.duplicates),
-        )
-    )
+    print(prefix + summary.sentence())
     for item in summary.rejected:
         print(_("  ligne {row} : {reason}", row=item["row"], reason=item["reason"]))
     return 0

@@ -24,7 +24,7 @@ from checkin.errors import KnownError
 from checkin.event import EventConfig
 from checkin.i18n import _
 from checkin.importer.apply import EDITABLE
-from checkin.text import clean, clean_email, display_name, search_words
+from checkin.text import clean, clean_email, display_name, search_columns
 
 ROLES = ("volunteer", "lead", "staff")
 REPRINT_REASONS = ("lost", "damaged", "misprint", "name_change", "other")
@@ -46,10 +46,6 @@ class FactView:
     value: str
     reason: str
     data: dict[str, Any]
-
-    @property
-    def local_time(self) -> datetime:
-        return datetime.fromisoformat(self.at).astimezone()
 
     def to_json(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
@@ -261,15 +257,14 @@ def apply_edit(conn: Connection, current: AttendeeView, field: str, value: str) 
         for f in ("first_name", "last_name", "native_name", "organisation", "country", "delegation")
     }
     values[field] = value
-    names = " ".join(
-        dict.fromkeys(
-            search_words(" ".join((values["first_name"], values["last_name"], values["native_name"])))
-        )
+    search = search_columns(
+        (values["first_name"], values["last_name"], values["native_name"]),
+        (values["organisation"], values["delegation"], values["country"]),
+        "",
     )
-    org = " ".join(search_words(" ".join((values["organisation"], values["delegation"], values["country"]))))
     conn.exec_driver_sql(
         f"UPDATE attendee SET {field} = ?, search_names = ?, search_org = ? WHERE uid = ?",
-        (value, names, org, current.uid),
+        (value, search["search_names"], search["search_org"], current.uid),
     )
 
 
@@ -335,15 +330,11 @@ def create_walkin(
 def materialise_walkin(conn: Connection, fact: FactView) -> None:
     """The attendee row for a walk-in fact (here, or pulled from another desk)."""
     d = fact.data
-    names = " ".join(
-        dict.fromkeys(
-            search_words(
-                " ".join((d.get("first_name", ""), d.get("last_name", ""), d.get("native_name", "")))
-            )
-        )
+    search = search_columns(
+        (d.get("first_name", ""), d.get("last_name", ""), d.get("native_name", "")),
+        (d.get("organisation", ""), d.get("country", "")),
+        d.get("email", ""),
     )
-    org = " ".join(search_words(" ".join((d.get("organisation", ""), d.get("country", "")))))
-    mail = " ".join(search_words(d.get("email", "").replace("@", " ").replace(".", " ")))
     conn.exec_driver_sql(
         "INSERT INTO attendee (uid, source, registration, code, status, registered_at, "
         "first_name, last_name, first_name_raw, last_name_raw, native_name, function, "
@@ -372,9 +363,9 @@ def materialise_walkin(conn: Connection, fact: FactView) -> None:
             d.get("days", ""),
             d.get("language", ""),
             fact.attendee_uid,
-            names,
-            org,
-            mail,
+            search["search_names"],
+            search["search_org"],
+            search["search_email"],
         ),
     )
     conn.exec_driver_sql(

@@ -48,10 +48,6 @@ class Decision:
         target = self.live if self.outcome == "superseded" and self.live else self
         return target.outcome in {"admitted", "already_in"}
 
-    def message(self, event: EventConfig, language: str | None = None) -> str:
-        """What the volunteer must do next, in one line."""
-        return instruction(self, event)
-
     def to_json(self) -> dict[str, Any]:
         return {
             "outcome": self.outcome,

@@ -58,6 +58,20 @@ class ImportSummary:
     dry_run: bool = False
     file: dict[str, str] = field(default_factory=dict)
 
+    def sentence(self) -> str:
+        """The summary in one line, as the command line and the window say it."""
+        return _(
+            "{read} lignes lues : {created} ajoutées, {updated} mises à jour, {unchanged} inchangées, "
+            "{cancelled} annulées, {rejected} rejetées, {duplicates} personnes inscrites plusieurs fois.",
+            read=self.read,
+            created=self.created,
+            updated=self.updated,
+            unchanged=self.unchanged,
+            cancelled=self.cancelled,
+            rejected=len(self.rejected),
+            duplicates=len(self.duplicates),
+        )
+
     def to_json(self) -> dict[str, Any]:
         return {
             "kind": self.kind,

@@ -12,7 +12,7 @@ from datetime import datetime
 from checkin.event import EventConfig
 from checkin.i18n import _
 from checkin.importer.mapping import Mapping
-from checkin.text import clean, clean_email, clean_phone, display_name, fold, search_words
+from checkin.text import clean, clean_email, clean_phone, display_name, fold, search_columns
 
 STATUSES: dict[str, str] = {}
 for _status, _names in {
@@ -227,9 +227,9 @@ def build(event: EventConfig, mapping: Mapping, cells: list[str], headers: tuple
     person_key = ""
     if email_ok:
         person_key = "|".join((email, fold(first), fold(last), fold(organisation)))
-    names = " ".join(dict.fromkeys(search_words(f"{first} {last} {native} {first_raw} {last_raw}")))
-    org_words = " ".join(search_words(f"{organisation} {delegation} {country}"))
-    email_words = " ".join(search_words(email.replace("@", " ").replace(".", " "))) if email else ""
+    search = search_columns(
+        (first, last, native, first_raw, last_raw), (organisation, delegation, country), email
+    )
     workshops = get("workshops", "")
     return Record(
         uid=attendee_uid(event.id, registration),
@@ -258,9 +258,9 @@ def build(event: EventConfig, mapping: Mapping, cells: list[str], headers: tuple
         person_key=person_key,
         row_hash=row_hash(cells),
         raw=json.dumps(cells, ensure_ascii=False),
-        search_names=names,
-        search_org=org_words,
-        search_email=email_words,
+        search_names=search["search_names"],
+        search_org=search["search_org"],
+        search_email=search["search_email"],
         dietary=clean(get("dietary", "")),
         accessibility=clean(get("accessibility", "")),
     )

@@ -24,10 +24,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
+from checkin.facts import WALKIN_FIELDS
 from checkin.hlc import Clock, Stamp
 from checkin.importer.apply import EDITABLE
 from checkin.sync.hub import Hub, hub_attendee, hub_conflict, hub_fact, hub_ticket_code, upsert
-from checkin.text import search_words
+from checkin.text import search_columns
 
 # Below this, a desk's clock is taken as right (network delay, rounding).
 SKEW_TOLERANCE_MS = 5_000
@@ -52,23 +53,12 @@ def hub_clock(hub: Hub, conn: Connection) -> Clock:
 
 def search_fields(values: dict[str, str]) -> dict[str, str]:
     """The folded search columns for a row (as the importer and the desks compute them)."""
-    names = " ".join(
-        dict.fromkeys(
-            search_words(
-                " ".join(
-                    (values.get("first_name", ""), values.get("last_name", ""), values.get("native_name", ""))
-                )
-            )
-        )
+    columns = search_columns(
+        (values.get("first_name", ""), values.get("last_name", ""), values.get("native_name", "")),
+        (values.get("organisation", ""), values.get("delegation", ""), values.get("country", "")),
+        "",
     )
-    org = " ".join(
-        search_words(
-            " ".join(
-                (values.get("organisation", ""), values.get("delegation", ""), values.get("country", ""))
-            )
-        )
-    )
-    return {"search_names": names, "search_org": org}
+    return {"search_names": columns["search_names"], "search_org": columns["search_org"]}
 
 
 def walkin_row(fact: dict[str, Any]) -> dict[str, Any]:
@@ -85,29 +75,17 @@ def walkin_row(fact: dict[str, Any]) -> dict[str, Any]:
         registered_at=fact["at"][:16],
         live_uid=fact["attendee_uid"],
     )
-    for key in (
-        "first_name",
-        "last_name",
-        "native_name",
-        "function",
-        "organisation",
-        "organisation_type",
-        "country",
-        "category",
-        "email",
-        "phone",
-        "days",
-        "language",
-    ):
+    for key in (*WALKIN_FIELDS, "days"):
         row[key] = d.get(key, "")
     row["first_name_raw"] = row["first_name"]
     row["last_name_raw"] = row["last_name"]
-    names = " ".join(
-        dict.fromkeys(search_words(" ".join((row["first_name"], row["last_name"], row["native_name"]))))
+    row.update(
+        search_columns(
+            (row["first_name"], row["last_name"], row["native_name"]),
+            (row["organisation"], row["country"]),
+            row["email"],
+        )
     )
-    row["search_names"] = names
-    row["search_org"] = " ".join(search_words(" ".join((row["organisation"], row["country"]))))
-    row["search_email"] = " ".join(search_words(row["email"].replace("@", " ").replace(".", " ")))
     row["imported"] = json.dumps({f: row.get(f, "") for f in sorted(EDITABLE)}, ensure_ascii=False)
     row["field_hlc"] = "{}"
     row["field_src"] = "{}"

@@ -130,17 +130,7 @@ class StaffTools(QWidget):
         replica, event = self.session.replica, self.session.event
 
         def describe(summary: Any) -> str:
-            return _(
-                "{read} lignes lues : {created} ajoutées, {updated} mises à jour, {unchanged} inchangées, "
-                "{cancelled} annulées, {rejected} rejetées, {duplicates} personnes inscrites plusieurs fois.",
-                read=summary.read,
-                created=summary.created,
-                updated=summary.updated,
-                unchanged=summary.unchanged,
-                cancelled=summary.cancelled,
-                rejected=len(summary.rejected),
-                duplicates=len(summary.duplicates),
-            )
+            return str(summary.sentence())
 
         self._start(lambda: import_file(replica, event, path), describe)
 
