@@ -245,6 +245,9 @@ def record_edit(
             field=field,
             value=text,
             reason=reason,
+            # What the fix replaced: the hub tells a fix made after seeing an export value
+            # from one made before it arrived (see checkin.sync.merge).
+            data={"before": getattr(current, field)},
         )
         apply_edit(conn, current, field, text)
         return fact

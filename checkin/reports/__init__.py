@@ -112,6 +112,7 @@ def _conflicts(data: Dataset) -> tuple[list[str], list[list[Any]]]:
         "double_admission": _("Double entrée"),
         "walkin_registered": _("Inscrit sur place déjà inscrit"),
         "edit_vs_export": _("Correction contre export"),
+        "edit_vs_edit": _("Deux corrections"),
     }
     rows = [
         [

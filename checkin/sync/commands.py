@@ -167,6 +167,23 @@ def describe(conflict: dict[str, Any]) -> str:
             code=conflict["code"],
             other=conflict["registered_code"],
         )
+    if kind == "edit_vs_edit":
+        return _(
+            "Deux corrections du même champ : {field} « {other_value} » ({other_desk}) → "
+            "« {desk_value} » ({desk}), la plus récente est gardée",
+            field=conflict.get("field", ""),
+            other_value=conflict.get("other_value", ""),
+            other_desk=conflict.get("other_desk", ""),
+            desk_value=conflict.get("desk_value", ""),
+            desk=conflict.get("desk", ""),
+        )
+    if conflict.get("kept") == "desk":
+        return _(
+            "Correction plus récente que l'export, gardée : {field} « {export_value} » → « {desk_value} »",
+            field=conflict.get("field", ""),
+            desk_value=conflict.get("desk_value", ""),
+            export_value=conflict.get("export_value", ""),
+        )
     return _(
         "Correction remplacée par l'export : {field} « {desk_value} » → « {export_value} »",
         field=conflict.get("field", ""),

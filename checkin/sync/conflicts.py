@@ -1,14 +1,18 @@
 """Conflicts are kept and shown, never silently resolved.
 
-Three kinds, computed the same way on a desk's replica and on the hub:
+Two kinds are computed the same way on a desk's replica and on the hub:
 
 * ``double_admission``: one person admitted on the same day by more than one standing
   check-in (two desks offline at the same time). Both facts stay; the earliest (by stamp)
   is the arrival; the list names every desk involved.
 * ``walkin_registered``: a walk-in created at a desk who turns out to be registered (same
   e-mail, or same name and organisation).
-* ``edit_vs_export``: a desk's fix overridden by a newer value in the export; the hub
-  records those as it merges (see :mod:`checkin.sync.merge`) and desks pull them.
+Two more only the hub can see, recorded as it merges (see :mod:`checkin.sync.merge`) and
+pulled by the desks:
+
+* ``edit_vs_export``: a desk's fix and an export change made without seeing each other;
+  the newer holds the field (``kept``: ``export`` or ``desk``), both values are listed.
+* ``edit_vs_edit``: two desks fixed the same field, neither seeing the other's fix.
 """
 
 from __future__ import annotations

@@ -18,6 +18,8 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+import sys
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -187,15 +189,27 @@ class Hub:
         return int(top) - count + 1
 
     def now_millis(self, conn: Connection) -> int:
-        """The hub's reference time: PostgreSQL's clock, or this computer's for a file."""
-        if self.is_sqlite:
-            import time
+        """The hub's reference time, against which a desk's clock skew is measured.
 
-            return int(time.time() * 1000)
-        value = conn.exec_driver_sql(
-            "SELECT (extract(epoch from clock_timestamp()) * 1000)::bigint"
-        ).scalar_one()
-        return int(value)
+        PostgreSQL's clock for a server hub. For a file hub on a shared folder, the file
+        server's clock: it stamps the modification time of a small probe file written next
+        to the hub. For a file on this computer's own disk or on a USB stick there is no
+        other clock than this computer's, and the desk's clock is taken as it is.
+        ``CHECKIN_HUB_CLOCK`` (``auto``, ``file``, ``local``) overrides the choice.
+        """
+        if not self.is_sqlite:
+            value = conn.exec_driver_sql(
+                "SELECT (extract(epoch from clock_timestamp()) * 1000)::bigint"
+            ).scalar_one()
+            return int(value)
+        path = Path(make_url(normalise_url(self.url)).database or "")
+        mode = os.environ.get("CHECKIN_HUB_CLOCK", "auto")
+        if mode == "file" or (mode == "auto" and on_network_share(path)):
+            try:
+                return file_clock(path)
+            except OSError as error:
+                log.warning("hub clock probe failed (%s); using this computer's clock", error)
+        return int(time.time() * 1000)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -278,6 +292,48 @@ def make_engine(url: str, *, create: bool) -> Engine:
     if parsed.get_backend_name() == "postgresql":
         return create_engine(full, connect_args={"connect_timeout": 5}, pool_pre_ping=True)
     raise HubError(_("Type de hub non pris en charge : {url}", url=safe_url(url)))
+
+
+def file_clock(path: Path) -> int:
+    """The time, in milliseconds, that the file system holding ``path`` stamps on a write."""
+    probe = path.with_name(path.name + ".clock")
+    fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.write(fd, str(os.getpid()).encode())
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    return os.stat(probe).st_mtime_ns // 1_000_000
+
+
+_NETWORK_FS = {"nfs", "nfs4", "cifs", "smb3", "smbfs", "fuse.sshfs", "9p", "afs", "davfs", "fuse.rclone"}
+
+
+def on_network_share(path: Path, mountinfo: str | None = None) -> bool:
+    """Whether ``path`` lies on a network file system (whose server has its own clock)."""
+    if sys.platform == "win32" and mountinfo is None:
+        resolved = str(path.resolve())
+        if resolved.startswith("\\\\"):
+            return True
+        import ctypes
+
+        drive = resolved[:3]
+        return bool(ctypes.windll.kernel32.GetDriveTypeW(drive) == 4)  # type: ignore[attr-defined]
+    try:
+        mounts = mountinfo or Path("/proc/self/mountinfo").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False  # macOS and others: taken as local
+    target = str(path.resolve())
+    best, fstype = "", ""
+    for line in mounts.splitlines():
+        left, _sep, right = line.partition(" - ")
+        fields = left.split()
+        if len(fields) < 5 or not right:
+            continue
+        point = fields[4].replace("\\040", " ")
+        if (target == point or target.startswith(point.rstrip("/") + "/")) and len(point) > len(best):
+            best, fstype = point, right.split()[0]
+    return fstype in _NETWORK_FS
 
 
 def open_hub(url: str, *, create: bool = False) -> Hub:

@@ -115,6 +115,18 @@ def _walkin(hub: Hub, conn: Connection, fact: dict[str, Any]) -> None:
     )
 
 
+def _before(fact: dict[str, Any]) -> str | None:
+    """The value a fix replaced, as its desk saw it (None for facts that do not say)."""
+    data = json.loads(fact["data"]) if fact.get("data") else {}
+    value = data.get("before")
+    return value if isinstance(value, str) else None
+
+
+def _held_fix(conn: Connection, fact_id: str) -> dict[str, Any] | None:
+    row = conn.execute(select(hub_fact).where(hub_fact.c.id == fact_id)).mappings().first()
+    return dict(row) if row else None
+
+
 def _edit(hub: Hub, conn: Connection, fact: dict[str, Any]) -> None:
     row = (
         conn.execute(select(hub_attendee).where(hub_attendee.c.uid == fact["attendee_uid"]))
@@ -127,7 +139,16 @@ def _edit(hub: Hub, conn: Connection, fact: dict[str, Any]) -> None:
     stamps: dict[str, str] = json.loads(row["field_hlc"] or "{}")
     sources: dict[str, str] = json.loads(row["field_src"] or "{}")
     held = stamps.get(field, "")
+    held_fix = _held_fix(conn, sources[field]) if sources.get(field) else None
     if fact["hub_hlc"] > held:
+        # The fix is newer and holds the field. If its desk never saw the value it now
+        # replaces (an export change or another desk's fix that reached the hub while it
+        # was offline), both changes were made blind to each other: say so.
+        if held and row[field] != fact["value"] and _before(fact) not in (None, row[field]):
+            if held_fix is None:
+                record_conflict(hub, conn, row["uid"], field, fact, row[field], held, kept="desk")
+            else:
+                record_fix_conflict(hub, conn, row["uid"], field, fact, held_fix, kept=fact)
         values = {
             k: row[k]
             for k in ("first_name", "last_name", "native_name", "organisation", "delegation", "country")
@@ -148,14 +169,27 @@ def _edit(hub: Hub, conn: Connection, fact: dict[str, Any]) -> None:
                 }
             )
         )
-    elif row[field] != fact["value"] and not sources.get(field):
-        # An export value newer than this fix holds the field: keep both, say so.
-        record_conflict(hub, conn, row["uid"], field, fact, row[field], held)
+    elif row[field] != fact["value"]:
+        if held_fix is None:
+            # An export value newer than this fix holds the field: keep both, say so.
+            record_conflict(hub, conn, row["uid"], field, fact, row[field], held)
+        elif _before(held_fix) not in (None, fact["value"]):
+            # A newer fix from another desk, made without seeing this one, holds the field.
+            record_fix_conflict(hub, conn, row["uid"], field, fact, held_fix, kept=held_fix)
 
 
 def record_conflict(
-    hub: Hub, conn: Connection, uid: str, field: str, fact: dict[str, Any], export_value: str, export_hlc: str
+    hub: Hub,
+    conn: Connection,
+    uid: str,
+    field: str,
+    fact: dict[str, Any],
+    export_value: str,
+    export_hlc: str,
+    *,
+    kept: str = "export",
 ) -> None:
+    """A desk's fix and an export change made without seeing each other; ``kept`` says which holds."""
     data = {
         "field": field,
         "desk_value": fact["value"],
@@ -164,17 +198,47 @@ def record_conflict(
         "desk_hlc": fact["hub_hlc"] or fact["hlc"],
         "export_value": export_value,
         "export_hlc": export_hlc,
-        "kept": "export",
+        "kept": kept,
     }
     # The id is derived from the pair, so seeing it twice records it once.
     cid = str(uuid.uuid5(uuid.NAMESPACE_URL, f"edit-export:{fact['id']}:{export_hlc}"))
+    _record(hub, conn, cid, "edit_vs_export", uid, data)
+
+
+def record_fix_conflict(
+    hub: Hub,
+    conn: Connection,
+    uid: str,
+    field: str,
+    fact: dict[str, Any],
+    other: dict[str, Any],
+    *,
+    kept: dict[str, Any],
+) -> None:
+    """Two desks fixed the same field, neither seeing the other's fix; the newer holds it."""
+    lost = other if kept is fact else fact
+    data = {
+        "field": field,
+        "desk_value": kept["value"],
+        "desk": kept["desk"],
+        "fact": kept["id"],
+        "other_value": lost["value"],
+        "other_desk": lost["desk"],
+        "other_fact": lost["id"],
+        "kept": "newer",
+    }
+    pair = ":".join(sorted((fact["id"], other["id"])))
+    _record(hub, conn, str(uuid.uuid5(uuid.NAMESPACE_URL, f"edit-edit:{pair}")), "edit_vs_edit", uid, data)
+
+
+def _record(hub: Hub, conn: Connection, cid: str, kind: str, uid: str, data: dict[str, Any]) -> None:
     upsert(
         conn,
         hub_conflict,
         [
             {
                 "id": cid,
-                "kind": "edit_vs_export",
+                "kind": kind,
                 "attendee_uid": uid,
                 "data": json.dumps(data, ensure_ascii=False),
                 "hseq": hub.allocate(conn, 1),

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from checkin import facts, search
+from checkin import attendees, facts, search
 from checkin.event import EventConfig
 from checkin.sync.hub import HubError, open_hub
 
@@ -102,6 +102,39 @@ def test_undo_wins_over_the_admission_everywhere(seeded_hub: Callable[[], str], 
         "SELECT count(*) FROM hub_fact f WHERE f.kind = 'checkin' AND NOT EXISTS (SELECT 1 FROM hub_fact u WHERE u.kind = 'undo' AND u.ref = f.id)",
     )
     assert standing == [(0,)]
+
+
+def test_two_desks_fixing_one_name_blind_are_listed_and_the_newer_holds(
+    seeded_hub: Callable[[], str], tmp_path: Path
+) -> None:
+    url = seeded_hub()
+    d1, d2, d3 = desk(tmp_path, "d1"), desk(tmp_path, "d2"), desk(tmp_path, "d3")
+    for d in (d1, d2, d3):
+        sync(d, url)
+    person = people(d1, 1, offset=12)[0]
+    # Both desks offline: each fixes the organisation without seeing the other's fix.
+    facts.record_edit(d1, person.uid, "organisation", "Mairie de Quimper", desk="Accueil 1", role="lead")
+    facts.record_edit(
+        d2, person.uid, "organisation", "Département du Finistère", desk="Accueil 2", role="lead"
+    )
+    for d in (d2, d1, d3, d2):  # the older fix arrives last at the hub
+        sync(d, url, name=d.path.stem if d.path else "")
+    for d in (d1, d2, d3):
+        with d.read() as conn:
+            assert attendees.by_uid(conn, person.uid).organisation == "Département du Finistère"  # type: ignore[union-attr]
+    found = [c for c in sync(d3, url).conflicts if c["kind"] == "edit_vs_edit"]
+    assert [(c["attendee_uid"], c["desk_value"], c["other_value"]) for c in found] == [
+        (person.uid, "Département du Finistère", "Mairie de Quimper")
+    ]
+    # A third fix made after seeing the others is no conflict.
+    facts.record_edit(
+        d3, person.uid, "organisation", "Département du Finistère (29)", desk="Accueil 3", role="lead"
+    )
+    again = sync(d3, url)
+    assert len([c for c in again.conflicts if c["kind"] == "edit_vs_edit"]) == 1
+    sync(d1, url)
+    with d1.read() as conn:
+        assert attendees.by_uid(conn, person.uid).organisation == "Département du Finistère (29)"  # type: ignore[union-attr]
 
 
 def test_walkin_who_is_registered_is_reported_at_every_desk(

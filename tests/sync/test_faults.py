@@ -15,10 +15,11 @@ from pathlib import Path
 import pytest
 
 from checkin import attendees, facts
+from checkin.db import open_replica
 from checkin.event import EventConfig
 from checkin.hlc import Clock, Stamp
 from checkin.sync import exchange as exchange_module
-from checkin.sync.hub import HubError, open_hub
+from checkin.sync.hub import HubError, on_network_share, open_hub
 from checkin.sync.hubimport import import_into_hub
 
 from .conftest import SAMPLE, clone, hub_state
@@ -240,3 +241,116 @@ def test_killed_during_the_first_pull_leaves_nothing_half_done(
     search = "SELECT count(*) FROM attendee_fts WHERE attendee_fts MATCH 'khoury'"
     with fresh.read() as a, ref.read() as b:
         assert a.exec_driver_sql(search).scalar_one() == b.exec_driver_sql(search).scalar_one() == 2
+
+
+_FIX_SCRIPT = """
+import sys
+from checkin import attendees, facts
+from checkin.db import open_replica
+replica = open_replica(sys.argv[1], create=False)
+with replica.read() as conn:
+    person = next(a for a in attendees.all_live(conn) if a.registration == "INS-2026-00419")
+facts.record_edit(replica, person.uid, "last_name", "Khouri", desk="Accueil 1", role="lead", reason="orthographe")
+print(person.uid)
+"""
+
+
+def _libfaketime() -> str:
+    import glob
+
+    found = glob.glob("/usr/lib/*/faketime/libfaketime.so.1")
+    if not found:
+        pytest.fail("libfaketime is not installed (apt-get install libfaketime)")
+    return found[0]
+
+
+def test_a_desk_computer_an_hour_fast_is_put_back_by_the_hub_clock(
+    seeded_hub: Callable[[], str], tmp_path: Path, sync_event: EventConfig
+) -> None:
+    """The whole desk process runs with its system clock an hour ahead (libfaketime).
+
+    The hub's clock stays right: PostgreSQL's, or for a file hub the file system's (as a
+    file server on a shared folder stamps its files; ``CHECKIN_HUB_CLOCK=file`` makes the
+    local disk play that part, the kernel's stamps are not faked).
+    """
+    url = seeded_hub()
+    db = tmp_path / "fast.sqlite"
+    first = open_replica(db)
+    sync(first, url)
+    first.close()
+    fast_env = {
+        "LD_PRELOAD": _libfaketime(),
+        "FAKETIME": "+1h",
+        "NO_FAKE_STAT": "1",
+        "CHECKIN_HUB_CLOCK": "file",
+    }
+    fixed = subprocess.run(
+        [sys.executable, "-c", _FIX_SCRIPT, str(db)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **fast_env},
+    )
+    assert fixed.returncode == 0, fixed.stderr
+    uid = fixed.stdout.strip()
+    after = open_replica(db)
+    with after.read() as conn:
+        [(fact_id, stamp)] = conn.exec_driver_sql("SELECT id, hlc FROM fact WHERE kind = 'edit'").all()
+    after.close()
+    assert Stamp.parse(stamp).millis > time.time() * 1000 + 3_500_000  # the desk believes so
+    # Later (really), staff import an export that changed the surname.
+    hub = open_hub(url)
+    import_into_hub(
+        hub, sync_event, _changed_export(tmp_path, "19:58;Mme;Nour;Khoury;", "19:58;Mme;Nour;Khoury-Haddad;")
+    )
+    hub.close()
+    if "://" not in url:  # without a clock to compare with, the fix wins, but the pair is listed
+        blind_url, blind_db = clone(url), tmp_path / "blind.sqlite"
+        shutil.copyfile(db, blind_db)
+        run = _sync_process(blind_db, blind_url, **{**fast_env, "CHECKIN_HUB_CLOCK": "local"})
+        assert run.returncode == 0, run.stderr
+        [conflict] = [c for c in json.loads(run.stdout)["conflicts"] if c["kind"] == "edit_vs_export"]
+        assert (conflict["desk_value"], conflict["export_value"], conflict["kept"]) == (
+            "Khouri",
+            "Khoury-Haddad",
+            "desk",
+        )
+    run = _sync_process(db, url, **fast_env)
+    assert run.returncode == 0, run.stderr
+    [conflict] = [c for c in json.loads(run.stdout)["conflicts"] if c["kind"] == "edit_vs_export"]
+    assert (conflict["attendee_uid"], conflict["desk_value"], conflict["export_value"], conflict["kept"]) == (
+        uid,
+        "Khouri",
+        "Khoury-Haddad",
+        "export",
+    )
+    [(name, placed)] = hub_rows(
+        url,
+        "SELECT a.last_name, f.hub_hlc FROM hub_attendee a, hub_fact f WHERE a.uid = :u AND f.id = :f",
+        {"u": uid, "f": fact_id},
+    )
+    assert name == "Khoury-Haddad"
+    assert isinstance(placed, str)
+    assert abs(Stamp.parse(placed).millis - time.time() * 1000) < 120_000
+
+
+MOUNTINFO = """\
+27 1 254:0 / / rw,relatime - ext4 /dev/vda rw
+40 27 0:50 / /mnt/partage rw,relatime - cifs //serveur/accueil rw
+41 27 0:51 / /media/clé\\040USB rw,relatime - vfat /dev/sdb1 rw
+42 27 0:52 / /srv/nfs rw,relatime - nfs4 serveur:/export rw
+"""
+
+
+@pytest.mark.parametrize(
+    ("path", "network"),
+    [
+        ("/mnt/partage/hub.sqlite", True),
+        ("/srv/nfs/accueil/hub.sqlite", True),
+        ("/media/clé USB/hub.sqlite", False),
+        ("/mnt/partage-local/hub.sqlite", False),
+        ("/home/accueil/hub.sqlite", False),
+    ],
+)
+def test_a_hub_on_a_shared_folder_is_told_from_one_on_a_local_disk(path: str, network: bool) -> None:
+    assert on_network_share(Path(path), MOUNTINFO) is network
