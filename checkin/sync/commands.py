@@ -132,6 +132,12 @@ def run_sync(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(result.to_json())
     else:
+        if result.purged:
+            print(
+                _(
+                    "Le hub a été purgé après l'événement : les données personnelles de ce poste sont effacées, ses comptes gardés."
+                )
+            )
         print(
             _(
                 "Échange terminé : {pushed} envoyés, {pulled} reçus, {conflicts} conflits, "

@@ -36,6 +36,7 @@ from checkin.sync.hub import (
     MEETING_COLUMNS,
     SESSION_COLUMNS,
     Hub,
+    get_meta,
     hub_attendee,
     hub_conflict,
     hub_fact,
@@ -71,9 +72,11 @@ class SyncResult:
     conflicts: list[dict[str, Any]] = field(default_factory=list)
     hub_ahead: int = 0
     desk_ahead: int = 0
+    purged: bool = False  # the hub was purged after the event, and so was this desk
 
     def to_json(self) -> dict[str, Any]:
         return {
+            "purged": self.purged,
             "pushed": self.pushed,
             "pulled": self.pulled,
             "pulled_by_table": self.pulled_by_table,
@@ -117,6 +120,7 @@ def exchange(
     if desk:
         with replica.write() as conn:
             _set(conn, "desk_name", desk)
+    result.purged = follow_purge(replica, hub)
     result.pushed = push(replica, hub, size)
     pulled = pull(replica, hub, size, desk_fields)
     result.pulled_by_table = pulled
@@ -126,6 +130,26 @@ def exchange(
         result.conflicts = conflict_module.from_replica(conn)
     log.info("sync: pushed %d, pulled %d, %d conflicts", result.pushed, result.pulled, len(result.conflicts))
     return result
+
+
+def follow_purge(replica: Replica, hub: Hub) -> bool:
+    """Purge this desk (keeping its counts) if the hub was purged since its last exchange.
+
+    Nothing is pushed to a purged hub first: the names would go back onto it. The desk's
+    own counts, including work the hub never received, stay in its ``aggregate.*`` rows.
+    """
+    from checkin.sync.purge import PURGE_KEY, purge_open
+
+    with hub.read() as hconn:
+        purge = get_meta(hconn, PURGE_KEY)
+    seen_key = f"purged.{hub.hub_id}"
+    if not purge or replica.meta(seen_key, "") == purge:
+        return False
+    purge_open(replica, keep_aggregates=True)
+    with replica.write() as conn:
+        _set(conn, seen_key, purge)
+    log.warning("the hub was purged (%s): this desk's personal data are deleted too", purge.split()[-1])
+    return True
 
 
 def push(replica: Replica, hub: Hub, size: int) -> int:

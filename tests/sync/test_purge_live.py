@@ -12,7 +12,7 @@ import pytest
 
 from checkin import facts
 from checkin.sync.live import LiveState, LiveSync
-from checkin.sync.purge import purge_replica
+from checkin.sync.purge import purge_hub, purge_replica
 
 from .helpers import DAY1, admit, admitted, desk, hub_rows, people, sync
 
@@ -58,6 +58,41 @@ def test_purge_keeps_counts_and_no_name(seeded_hub: Callable[[], str], tmp_path:
     assert hub_rows(url, "SELECT count(*) FROM hub_fact") == [(0,)]
     kept = dict(hub_rows(url, "SELECT name, count FROM hub_aggregate"))  # type: ignore[arg-type]
     assert kept[f"{DAY1}.present"] == 25
+
+
+def test_a_purged_hub_purges_every_desk_at_its_next_exchange(
+    seeded_hub: Callable[[], str], tmp_path: Path
+) -> None:
+    url = seeded_hub()
+    d1, d2 = desk(tmp_path, "d1"), desk(tmp_path, "d2")
+    sync(d1, url)
+    sync(d2, url)
+    for person in people(d1, 30):
+        admit(d1, person, "Accueil 1")
+    sync(d1, url)
+    late = people(d2, 8, offset=100)
+    for person in late:  # desk 2's last admissions never reached the hub
+        admit(d2, person, "Accueil 2")
+    hub_counts = purge_hub(url, keep_aggregates=True)
+    assert hub_counts[f"{DAY1}.present"] == 30
+    for d, present in ((d2, 8), (d1, 30)):
+        result = sync(d, url)
+        assert result.purged and result.pushed == 0
+        with d.read() as conn:
+            assert conn.exec_driver_sql("SELECT count(*) FROM attendee").scalar_one() == 0
+            assert conn.exec_driver_sql("SELECT count(*) FROM fact").scalar_one() == 0
+            kept = conn.exec_driver_sql(
+                "SELECT value FROM meta WHERE key = ?", (f"aggregate.{DAY1}.present",)
+            ).scalar_one()
+        assert int(kept) == present  # desk 2 counts its own admissions, unsent ones too
+        assert not sync(d, url).purged  # once
+    d2.close()
+    assert late[0].last_name.encode() not in (tmp_path / "d2.sqlite").read_bytes()
+    assert hub_rows(url, "SELECT count(*) FROM hub_fact") == [(0,)]
+    # Purging again keeps the counts of the first purge.
+    purge_hub(url, keep_aggregates=True)
+    kept = dict(hub_rows(url, "SELECT name, count FROM hub_aggregate"))  # type: ignore[arg-type]
+    assert kept[f"{DAY1}.present"] == 30
 
 
 def test_sensitive_fields_reach_desks_only_when_configured(
