@@ -1,6 +1,14 @@
-"""The staff's day workflows inside the window: import an export, exchange with the hub,
-write a report — the same functions as ``checkin import``, ``checkin sync`` and
-``checkin report``, run off the GUI thread, each ending in one plain sentence.
+"""The staff's day workflows inside the window: import an export (into this desk, or into
+the hub after a dry run), exchange with the hub, write a report, purge the personal data
+after the event — the same functions as ``checkin import``, ``checkin hub import``,
+``checkin sync``, ``checkin report`` and ``checkin purge``, run off the GUI thread, each
+ending in one plain sentence.
+
+What writes to the hub for every desk, or deletes for good, is confirmed first in a dialog
+that says what will change; the dialogs are opened (not run modally), kept in ``dialog`` and
+announced by ``confirm_shown``, so tests drive them as they drive the lead's forms. These two
+actions are the lead's (or staff's) only, checked again when the confirmation comes back: the
+lead lock may have closed meanwhile.
 
 Live sync runs here too: while a hub is configured, :class:`LiveSyncRelay` exchanges in
 the background and brings its state to the status bar through a queued signal.
@@ -14,8 +22,10 @@ from typing import Any
 
 from checkin.i18n import _
 from checkin.ui import tasks
+from checkin.ui.dialogs import HubImportDialog, PurgeDialog
 from checkin.ui.qt import (
     QComboBox,
+    QDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -29,6 +39,16 @@ from checkin.ui.qt import (
 log = logging.getLogger(__name__)
 
 REPORTS = ("attendance", "emargement", "certificates", "conflicts", "noshows")
+STAFF_ROLES = ("lead", "staff")
+
+
+def desk_contents(replica: Any) -> dict[str, int]:
+    """What a purge of this desk would delete, counted (runs on a worker)."""
+    with replica.read() as conn:
+        return {
+            table: int(conn.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar_one())
+            for table in ("attendee", "fact", "print_job")
+        }
 
 
 class StaffTools(QWidget):
@@ -36,15 +56,24 @@ class StaffTools(QWidget):
 
     finished = Signal(str)
     failed = Signal(object)
+    confirm_shown = Signal(object)  # a confirmation dialog, once open
+    purge_started = Signal()  # the window stops live sync: nothing may refill the desk meanwhile
+    purge_finished = Signal(bool)  # True when this desk's replica was emptied
 
     def __init__(self, session: Any, settings: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self.settings = settings
         self.busy = False
+        self.dialog: QDialog | None = None
         self.hub = QLineEdit(settings.hub_url)
         self.import_button = QPushButton()
         self.sync_button = QPushButton()
+        self.hub_import_button = QPushButton()
+        self.hub_import_button.setObjectName("hub_import")
+        self.purge_button = QPushButton()
+        self.purge_button.setObjectName("purge")
+        self.purge_button.setStyleSheet("QPushButton#purge { color: #A01818; border-color: #A01818; }")
         self.report_kind = QComboBox()
         self.report_format = QComboBox()
         for fmt in ("pdf", "xlsx", "csv"):
@@ -55,17 +84,22 @@ class StaffTools(QWidget):
         self.import_button.clicked.connect(self.choose_import)
         self.sync_button.clicked.connect(self.sync_now)
         self.report_button.clicked.connect(self.choose_report)
+        self.hub_import_button.clicked.connect(self.choose_hub_import)
+        self.purge_button.clicked.connect(self.request_purge)
         row = QHBoxLayout()
         self.hub_label = QLabel()
         row.addWidget(self.hub_label)
         row.addWidget(self.hub, 1)
         row.addWidget(self.sync_button)
+        row.addWidget(self.hub_import_button)
         row2 = QHBoxLayout()
         row2.addWidget(self.import_button)
         row2.addStretch(1)
         row2.addWidget(self.report_kind)
         row2.addWidget(self.report_format)
         row2.addWidget(self.report_button)
+        row2.addSpacing(32)  # the one button that deletes stands apart
+        row2.addWidget(self.purge_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(row)
@@ -78,7 +112,14 @@ class StaffTools(QWidget):
         self.hub.setPlaceholderText(_("fichier .sqlite partagé ou postgresql+psycopg://…"))
         self.hub.setAccessibleName(_("Adresse du hub"))
         self.import_button.setText(_("Importer un export…"))
+        self.import_button.setAccessibleName(_("Importer un export dans ce poste"))
         self.sync_button.setText(_("Synchroniser maintenant"))
+        self.hub_import_button.setText(_("Importer dans le hub…"))
+        self.hub_import_button.setAccessibleName(
+            _("Importer un export dans le hub, pour tous les postes (essai d'abord)")
+        )
+        self.purge_button.setText(_("Effacer les données…"))
+        self.purge_button.setAccessibleName(_("Effacer les données personnelles après l'événement"))
         self.report_button.setText(_("Écrire le rapport…"))
         current = self.report_kind.currentData()
         self.report_kind.clear()
@@ -94,8 +135,19 @@ class StaffTools(QWidget):
         if current:
             self.report_kind.setCurrentIndex(max(0, self.report_kind.findData(current)))
 
-    # -- the three workflows --------------------------------------------------------
-    def _start(self, work: Any, describe: Any) -> None:
+    # -- the workflows ---------------------------------------------------------------
+    def _start(
+        self,
+        work: Any,
+        describe: Any,
+        *,
+        then: Any = None,
+        otherwise: Any = None,
+        announce: bool = True,
+    ) -> None:
+        """Run ``work`` on the pool. On success ``then(value)`` runs first (it may open a
+        confirmation or change settings), then the sentence is shown and, if ``announce``,
+        sent as ``finished``; on failure ``otherwise()`` runs, then ``failed`` is sent."""
         if self.busy:
             self.result.setText(_("Une opération est déjà en cours."))
             return
@@ -104,16 +156,32 @@ class StaffTools(QWidget):
 
         def done(value: Any) -> None:
             self.busy = False
+            if then is not None:
+                then(value)
             message = describe(value)
             self.result.setText(message)
-            self.finished.emit(message)
+            if announce:
+                self.finished.emit(message)
 
         def error(exc: BaseException) -> None:
             self.busy = False
             self.result.setText("")
+            if otherwise is not None:
+                otherwise()
             self.failed.emit(exc)
 
         tasks.run(work, done, error)
+
+    def _allowed(self) -> bool:
+        if self.session.role in STAFF_ROLES:
+            return True
+        self.result.setText(_("Action réservée au responsable : déverrouillez avec le code PIN (F9)."))
+        return False
+
+    def _ask(self, dialog: QDialog) -> None:
+        self.dialog = dialog
+        dialog.open()
+        self.confirm_shown.emit(dialog)
 
     def choose_import(self) -> None:
         from checkin.ui.qt import QFileDialog
@@ -140,6 +208,13 @@ class StaffTools(QWidget):
             url = f"sqlite:///{Path(url).expanduser().resolve()}"
         return url
 
+    def hub_name(self) -> str:
+        """The hub as staff typed it (a file's path), a server's URL without its password."""
+        from checkin.sync.hub import safe_url
+
+        text = self.hub.text().strip()
+        return safe_url(text) if "://" in text else text
+
     def sync_now(self) -> None:
         from checkin.sync.exchange import exchange
         from checkin.sync.hub import open_hub
@@ -151,22 +226,160 @@ class StaffTools(QWidget):
         self.settings.hub_url = self.hub.text().strip()
         replica, desk = self.session.replica, self.session.desk
 
+        fields = self.session.event.desk_fields
+
         def work() -> Any:
             hub = open_hub(url)
             try:
-                return exchange(replica, hub, desk=desk)
+                return exchange(replica, hub, desk=desk, desk_fields=fields)
             finally:
                 hub.close()
 
         def describe(result: Any) -> str:
-            return _(
+            done = _(
                 "Échange terminé : {pushed} envoyés, {pulled} reçus, {conflicts} conflit(s).",
                 pushed=result.pushed,
                 pulled=result.pulled,
                 conflicts=len(result.conflicts),
             )
+            if result.purged:
+                purged = _(
+                    "Le hub a été purgé après l'événement : les données personnelles de ce poste "
+                    "sont effacées, ses comptes gardés."
+                )
+                return f"{purged} {done}"
+            return done
 
         self._start(work, describe)
+
+    def choose_hub_import(self) -> None:
+        from checkin.ui.qt import QFileDialog
+
+        if not self._allowed():
+            return
+        if not self.hub_url():
+            self.result.setText(_("Indiquez d'abord l'adresse du hub."))
+            return
+        path, _filter = QFileDialog.getOpenFileName(
+            self, _("Export des inscriptions"), "", _("Exports (*.csv *.txt *.xlsx);;Tous les fichiers (*)")
+        )
+        if path:
+            self.import_into_hub(Path(path))
+
+    def import_into_hub(self, path: Path) -> None:
+        """A dry run first, against the hub as it is; its summary asks for confirmation."""
+        if not self._allowed():
+            return
+        url, name = self.hub_url(), self.hub_name()
+        if not url:
+            self.result.setText(_("Indiquez d'abord l'adresse du hub."))
+            return
+
+        def ask(summary: Any) -> None:
+            dialog = HubImportDialog(summary, name, path.name, self)
+            dialog.accepted.connect(lambda: self._import_into_hub(url, path))
+            dialog.rejected.connect(
+                lambda: self.result.setText(_("Import annulé : rien n'a été écrit dans le hub."))
+            )
+            self._ask(dialog)
+
+        self._start(
+            self._hub_import_work(url, path, dry_run=True),
+            lambda _summary: _("Essai terminé : confirmez ou annulez l'import."),
+            then=ask,
+            announce=False,
+        )
+
+    def _import_into_hub(self, url: str, path: Path) -> None:
+        if not self._allowed():
+            return
+
+        def describe(summary: Any) -> str:
+            return _("Import dans le hub : {summary}", summary=summary.sentence())
+
+        self._start(self._hub_import_work(url, path, dry_run=False), describe)
+
+    def _hub_import_work(self, url: str, path: Path, *, dry_run: bool) -> Any:
+        event = self.session.event
+
+        def work() -> Any:
+            from checkin.sync.hub import open_hub
+            from checkin.sync.hubimport import import_into_hub
+
+            hub = open_hub(url)
+            try:
+                return import_into_hub(hub, event, path, dry_run=dry_run)
+            finally:
+                hub.close()
+
+        return work
+
+    def request_purge(self) -> None:
+        """Count what this desk holds (on a worker), then say what a purge would delete."""
+        if not self._allowed():
+            return
+        replica, name = self.session.replica, self.hub_name()
+
+        def ask(contents: dict[str, int]) -> None:
+            dialog = PurgeDialog(str(replica.path or ""), contents, name, self)
+            dialog.accepted.connect(
+                lambda: self.purge(
+                    hub_too=dialog.hub_too.isChecked(), keep_aggregates=dialog.keep_aggregates.isChecked()
+                )
+            )
+            dialog.rejected.connect(lambda: self.result.setText(_("Rien n'a été effacé.")))
+            self._ask(dialog)
+
+        self._start(lambda: desk_contents(replica), lambda _c: "", then=ask, announce=False)
+
+    def purge(self, *, hub_too: bool, keep_aggregates: bool) -> None:
+        """Delete the personal data of this desk (and of the hub): irreversible.
+
+        The desk's replica is purged through the session's own connection and write lock
+        (``purge_open``, as when a purged hub tells the desk), so the scan and print writers
+        wait for it instead of racing a second connection; the window keeps its session.
+        The hub goes first: if it does not answer, nothing is deleted here either. Purged
+        alone, the desk leaves its hub, which would otherwise send every name back.
+        """
+        if not self._allowed():
+            return
+        if self.busy:
+            self.result.setText(_("Une opération est déjà en cours."))
+            return
+        url = self.hub_url()
+        if hub_too and not url:
+            self.result.setText(_("Indiquez d'abord l'adresse du hub."))
+            return
+        replica = self.session.replica
+
+        def work() -> tuple[dict[str, int], dict[str, int]]:
+            from checkin.sync.purge import purge_hub, purge_open
+
+            hub_counts = purge_hub(url, keep_aggregates=keep_aggregates) if hub_too else {}
+            return purge_open(replica, keep_aggregates=keep_aggregates), hub_counts
+
+        def then(_counts: Any) -> None:
+            if not hub_too and url:
+                self.settings.hub_url = ""
+                self.hub.clear()
+            self.purge_finished.emit(True)
+
+        def describe(counts: tuple[dict[str, int], dict[str, int]]) -> str:
+            desk_counts, hub_counts = counts
+            if hub_too:
+                return _(
+                    "Données personnelles effacées sur ce poste ({desk} compteurs gardés) "
+                    "et sur le hub ({hub} compteurs gardés).",
+                    desk=len(desk_counts),
+                    hub=len(hub_counts),
+                )
+            message = _(
+                "Données personnelles effacées sur ce poste ({n} compteurs gardés).", n=len(desk_counts)
+            )
+            return message + (_(" Ce poste n'est plus relié au hub.") if url else "")
+
+        self.purge_started.emit()
+        self._start(work, describe, then=then, otherwise=lambda: self.purge_finished.emit(False))
 
     def choose_report(self) -> None:
         from checkin.ui.qt import QFileDialog
@@ -192,13 +405,30 @@ class LiveSyncRelay(QObject):
     """Brings :class:`checkin.sync.live.LiveSync`'s state (a worker thread's) to the GUI."""
 
     changed = Signal(str, bool)  # status text, online
+    purged = Signal()  # the hub was purged, and this desk with it
 
-    def __init__(self, replica: Any, url: str, desk: str, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        replica: Any,
+        url: str,
+        desk: str,
+        parent: QObject | None = None,
+        desk_fields: tuple[str, ...] = (),
+    ) -> None:
         super().__init__(parent)
         from checkin.sync.live import LiveSync
 
-        self.live = LiveSync(replica, url, desk=desk, interval=5.0)
-        self.live.subscribe(lambda state: self.changed.emit(state.status_text(), state.online))
+        self.live = LiveSync(replica, url, desk=desk, interval=5.0, desk_fields=desk_fields)
+        self.live.subscribe(self._relay)
+        self._seen = 0
+
+    def _relay(self, state: Any) -> None:
+        """Called on the worker thread; Qt queues the signals to the GUI thread."""
+        self.changed.emit(state.status_text(), state.online)
+        if state.exchanges != self._seen:
+            self._seen = state.exchanges
+            if state.last_result is not None and state.last_result.purged:
+                self.purged.emit()
 
     def start(self) -> None:
         self.live.start()

@@ -149,6 +149,8 @@ class DeskWindow(QMainWindow):
         self.staff_tools = StaffTools(session, self.settings)
         self.staff_tools.finished.connect(self.on_staff_done)
         self.staff_tools.failed.connect(self.on_task_error)
+        self.staff_tools.purge_started.connect(self.stop_live_sync)
+        self.staff_tools.purge_finished.connect(self.on_purged)
         self.staff_page.layout().insertWidget(1, self.staff_tools)
         self.staff_timer = QTimer(self)
         self.staff_timer.setInterval(30_000)
@@ -347,13 +349,32 @@ class DeskWindow(QMainWindow):
         if self.settings.hub_url and self.live_sync is None:
             self.start_live_sync()
 
+    def on_purged(self, emptied: bool) -> None:
+        """After a purge no page may keep showing a name that is gone from the disk; the
+        session stays (the purge ran through its replica), the desk simply shows empty."""
+        if emptied:
+            self.scan_page.ready_timer.stop()
+            self.scan_page.panel.show_ready()
+            self.search_page.field.clear()
+            self.search_page.model.set_results([])
+            self.card_page.data = None
+            self.card_page.body.setText("")
+            self.current_uid = self.current_job = ""
+            self.refresh_staff()
+            self.refresh_counts()
+        if self.settings.hub_url and self.live_sync is None:
+            self.start_live_sync()
+
     def start_live_sync(self) -> None:
         """Exchange in the background while the hub answers; the status bar says how."""
         url = self.staff_tools.hub_url()
         if not url:
             return
-        self.live_sync = LiveSyncRelay(self.session.replica, url, self.session.desk, self)
+        self.live_sync = LiveSyncRelay(
+            self.session.replica, url, self.session.desk, self, desk_fields=self.session.event.desk_fields
+        )
         self.live_sync.changed.connect(self.on_sync_state)
+        self.live_sync.purged.connect(lambda: self.on_purged(True))
         self.live_sync.start()
 
     def stop_live_sync(self) -> None:

@@ -76,3 +76,263 @@ def test_unreachable_hub_is_said_plainly(desk: Any, qtbot: Any) -> None:
         tools(desk).sync_now()
     qtbot.waitUntil(lambda: desk.window.banner.text != "", timeout=2000)
     assert "Traceback" not in desk.window.banner.text
+
+
+# -- the hub import and the purge (lead only, confirmed in a dialog) -------------------------
+
+
+def sample_code(sample_dir: Path) -> str:
+    """The ticket code of the export's first registration (confirmed, both days)."""
+    import csv
+
+    with (sample_dir / "inscriptions.csv").open(encoding="utf-8-sig", newline="") as fh:
+        row = next(csv.DictReader(fh, delimiter=";"))
+    assert row["Statut"] == "Confirmée"
+    return row["Code billet"]
+
+
+def empty_hub(tmp_path: Path) -> Path:
+    from checkin.sync.hub import open_hub
+
+    hub = tmp_path / "hub.sqlite"
+    open_hub(str(hub), create=True).close()  # staff ran `checkin hub init`
+    return hub
+
+
+def click(dialog: Any, which: str) -> None:
+    from checkin.ui.qt import QDialogButtonBox
+
+    button = QDialogButtonBox.StandardButton.Ok if which == "ok" else QDialogButtonBox.StandardButton.Cancel
+    dialog.buttons.button(button).click()
+
+
+def test_hub_import_dry_run_then_confirm_then_the_desk_sees_it(
+    desk: Any, qtbot: Any, tmp_path: Path, sample_dir: Path, db_file: Path
+) -> None:
+    from checkin.ui.dialogs import HubImportDialog
+
+    w, t = desk.window, tools(desk)
+    hub = empty_hub(tmp_path)
+    w.lock.unlock("2468")
+    t.hub.setText(str(hub))
+    with qtbot.waitSignal(t.confirm_shown, timeout=60_000) as shown:
+        t.import_into_hub(sample_dir / "inscriptions.csv")
+    dialog = shown.args[0]
+    assert isinstance(dialog, HubImportDialog) and dialog.isVisible()
+    text = dialog.summary.text()
+    assert "578 lignes lues : 578 nouvelles, 0 modifiées, 24 annulées" in text and "0 refusées" in text
+    assert str(hub) in text and "inscriptions.csv" in text
+    assert count(hub, "SELECT count(*) FROM hub_attendee") == 0  # the dry run wrote nothing
+    code = sample_code(sample_dir)
+    assert count(db_file, f"SELECT count(*) FROM attendee WHERE code = '{code}'") == 0
+
+    with qtbot.waitSignal(t.finished, timeout=60_000) as done:
+        click(dialog, "ok")
+    assert done.args[0].startswith("Import dans le hub : 578 lignes lues")
+    assert count(hub, "SELECT count(*) FROM hub_attendee") == 578
+
+    with qtbot.waitSignal(t.finished, timeout=60_000):
+        t.sync_now()
+    assert count(db_file, f"SELECT count(*) FROM attendee WHERE code = '{code}'") == 1
+    w.stop_live_sync()
+    w.on_scan(code)
+    assert w.scan_page.panel.answer.outcome == "admitted"
+
+
+def test_a_refused_hub_import_writes_nothing(desk: Any, qtbot: Any, tmp_path: Path, sample_dir: Path) -> None:
+    t = tools(desk)
+    hub = empty_hub(tmp_path)
+    desk.window.lock.unlock("2468")
+    t.hub.setText(str(hub))
+    with qtbot.waitSignal(t.confirm_shown, timeout=60_000) as shown:
+        t.import_into_hub(sample_dir / "inscriptions.csv")
+    with qtbot.assertNotEmitted(t.finished, wait=300), qtbot.assertNotEmitted(t.failed):
+        click(shown.args[0], "cancel")
+    assert t.result.text() == "Import annulé : rien n'a été écrit dans le hub."
+    assert not t.busy
+    assert count(hub, "SELECT count(*) FROM hub_attendee") == 0
+    assert count(hub, "SELECT count(*) FROM hub_ticket_code") == 0
+
+
+def test_hub_import_problems_are_said_plainly(
+    desk: Any, qtbot: Any, tmp_path: Path, sample_dir: Path
+) -> None:
+    w, t = desk.window, tools(desk)
+    w.lock.unlock("2468")
+    t.hub.setText("postgresql+psycopg://nobody@127.0.0.1:1/none")
+    with qtbot.waitSignal(t.failed, timeout=30_000):
+        t.import_into_hub(sample_dir / "inscriptions.csv")
+    qtbot.waitUntil(lambda: "ne répond pas" in w.banner.text, timeout=2000)
+    assert "Traceback" not in w.banner.text and t.dialog is None and not t.busy
+
+    hub = empty_hub(tmp_path)
+    t.hub.setText(str(hub))
+    fake = tmp_path / "inscriptions.csv"
+    fake.write_bytes(b"%PDF-1.4\n")
+    with qtbot.waitSignal(t.failed, timeout=30_000):
+        t.import_into_hub(fake)
+    qtbot.waitUntil(lambda: "PDF" in w.banner.text, timeout=2000)
+    assert t.dialog is None
+    assert count(hub, "SELECT count(*) FROM hub_attendee") == 0
+
+
+def test_only_the_lead_imports_into_the_hub_or_purges(
+    desk: Any, qtbot: Any, tmp_path: Path, sample_dir: Path, db_file: Path
+) -> None:
+    w, t = desk.window, tools(desk)
+    t.hub.setText(str(empty_hub(tmp_path)))
+    t.import_into_hub(sample_dir / "inscriptions.csv")
+    t.request_purge()
+    assert t.dialog is None and not t.busy
+    assert "responsable" in t.result.text()
+    # The lead lock closes while the confirmation is open: the confirmation does nothing.
+    w.lock.unlock("2468")
+    with qtbot.waitSignal(t.confirm_shown, timeout=10_000) as shown:
+        t.request_purge()
+    w.lock.lock()
+    click(shown.args[0], "ok")
+    assert "responsable" in t.result.text() and not t.busy
+    assert count(db_file, "SELECT count(*) FROM attendee") > 0
+
+
+def test_a_refused_purge_deletes_nothing(desk: Any, qtbot: Any, db_file: Path) -> None:
+    from checkin.ui.dialogs import PurgeDialog
+
+    t = tools(desk)
+    people = count(db_file, "SELECT count(*) FROM attendee")
+    desk.window.lock.unlock("2468")
+    with qtbot.waitSignal(t.confirm_shown, timeout=10_000) as shown:
+        t.request_purge()
+    dialog = shown.args[0]
+    assert isinstance(dialog, PurgeDialog)
+    # It names what will go: this file, its registrations; the counts are kept by default.
+    assert str(db_file) in dialog.details.text()
+    assert f"{people} inscription(s)" in dialog.details.text()
+    assert dialog.keep_aggregates.isChecked() and not dialog.hub_too.isEnabled()
+    cancel = dialog.buttons.button(dialog.buttons.StandardButton.Cancel)
+    assert cancel.isDefault()  # Enter does not delete
+    with qtbot.assertNotEmitted(t.finished, wait=300):
+        click(dialog, "cancel")
+    assert t.result.text() == "Rien n'a été effacé."
+    assert count(db_file, "SELECT count(*) FROM attendee") == people
+
+
+def test_purge_from_the_window_keeps_counts_and_the_desk_still_works(
+    desk: Any, qtbot: Any, tmp_path: Path, codes: dict[str, str], db_file: Path
+) -> None:
+    w, t = desk.window, tools(desk)
+    w.on_scan(codes["both_days"])
+    name = w.scan_page.panel.decision.attendee.last_name
+    assert name.encode() in db_file.read_bytes()
+    w.show_search()
+    w.search_page.field.setText("dupont")
+    qtbot.waitUntil(lambda: w.search_page.model.rowCount() >= 2, timeout=5000)
+    w.lock.unlock("2468")
+    w.settings.hub_url = str(empty_hub(tmp_path))  # a hub configured, but only this desk is purged
+    t.hub.setText(w.settings.hub_url)
+    w.show_staff()
+    with qtbot.waitSignal(t.confirm_shown, timeout=10_000) as shown:
+        t.request_purge()
+    dialog = shown.args[0]
+    assert "ce poste s'en détache" in dialog.details.text()
+    with qtbot.waitSignal(t.finished, timeout=60_000) as done:
+        click(dialog, "ok")
+    assert done.args[0].startswith("Données personnelles effacées sur ce poste")
+    for table in ("attendee", "fact", "ticket_code", "sensitive_info", "print_job", "meeting"):
+        assert count(db_file, f"SELECT count(*) FROM {table}") == 0, table
+    assert count(db_file, "SELECT count(*) FROM meta WHERE key LIKE 'aggregate.%'") > 0
+    assert count(db_file, "SELECT value FROM meta WHERE key = 'aggregate.2026-07-08.present'") == 1
+    for suffix in ("", "-wal"):
+        data = Path(f"{db_file}{suffix}")
+        if data.exists():  # vacuumed: the name is not left in free pages either
+            assert name.encode() not in data.read_bytes(), suffix
+    # The desk left its hub, which would send every name back at the next exchange.
+    assert w.settings.hub_url == "" and t.hub.text() == "" and w.live_sync is None
+
+    # The window shows an empty desk and goes on working.
+    assert w.scan_page.panel.decision is None and w.card_page.data is None
+    assert w.search_page.model.rowCount() == 0
+    qtbot.waitUntil(lambda: (w.arrived, w.expected) == (0, 0), timeout=5000)
+    with qtbot.waitSignal(w.staff_shown, timeout=10_000) as staff:
+        w.refresh_staff()
+    assert staff.args[0].expected == 0 and staff.args[0].no_shows == []
+    w.on_scan(codes["both_days"])
+    assert w.scan_page.panel.answer.outcome == "unknown"
+    with qtbot.waitSignal(w.results_shown, timeout=5000) as found:
+        w.run_search("dupont")
+    assert found.args == [0]
+    assert w.last_error == ""
+
+
+def test_purge_with_the_hub(
+    desk: Any, qtbot: Any, tmp_path: Path, codes: dict[str, str], db_file: Path
+) -> None:
+    w, t = desk.window, tools(desk)
+    hub = empty_hub(tmp_path)
+    t.hub.setText(str(hub))
+    w.on_scan(codes["both_days"])
+    with qtbot.waitSignal(t.finished, timeout=60_000):
+        t.sync_now()  # the day's work is on the hub
+    w.stop_live_sync()
+    assert count(hub, "SELECT count(*) FROM hub_attendee") > 0
+    w.lock.unlock("2468")
+    with qtbot.waitSignal(t.confirm_shown, timeout=10_000) as shown:
+        t.request_purge()
+    dialog = shown.args[0]
+    dialog.hub_too.setChecked(True)
+    assert f"Sur le hub ({hub})" in dialog.details.text()
+    with qtbot.waitSignal(t.finished, timeout=60_000) as done:
+        click(dialog, "ok")
+    assert "et sur le hub" in done.args[0]
+    assert count(hub, "SELECT count(*) FROM hub_attendee") == 0
+    assert count(hub, "SELECT count(*) FROM hub_fact") == 0
+    assert count(hub, "SELECT count FROM hub_aggregate WHERE name = 'facts.checkin'") == 1
+    assert count(db_file, "SELECT count(*) FROM attendee") == 0
+    assert count(db_file, "SELECT count(*) FROM meta WHERE key LIKE 'aggregate.%'") > 0
+    # Still attached to the (purged) hub: live sync goes on, and brings nothing back.
+    assert w.settings.hub_url and w.live_sync is not None
+    qtbot.waitUntil(lambda: "En ligne" in w.status_sync.text(), timeout=20_000)
+    w.stop_live_sync()
+    assert count(db_file, "SELECT count(*) FROM attendee") == 0
+
+
+def test_purge_when_the_hub_does_not_answer_deletes_nothing(desk: Any, qtbot: Any, db_file: Path) -> None:
+    w, t = desk.window, tools(desk)
+    people = count(db_file, "SELECT count(*) FROM attendee")
+    t.hub.setText("postgresql+psycopg://nobody@127.0.0.1:1/none")
+    w.lock.unlock("2468")
+    with qtbot.waitSignal(t.confirm_shown, timeout=10_000) as shown:
+        t.request_purge()
+    shown.args[0].hub_too.setChecked(True)
+    with qtbot.waitSignal(t.failed, timeout=30_000):
+        click(shown.args[0], "ok")
+    qtbot.waitUntil(lambda: "ne répond pas" in w.banner.text, timeout=2000)
+    assert "Traceback" not in w.banner.text
+    assert count(db_file, "SELECT count(*) FROM attendee") == people
+
+
+def test_a_hub_purged_elsewhere_empties_this_window_at_its_next_live_exchange(
+    desk: Any, qtbot: Any, tmp_path: Path, codes: dict[str, str], db_file: Path
+) -> None:
+    from checkin.sync.purge import purge_hub
+
+    w, t = desk.window, tools(desk)
+    hub = empty_hub(tmp_path)
+    t.hub.setText(str(hub))
+    w.on_scan(codes["both_days"])
+    with qtbot.waitSignal(t.finished, timeout=60_000):
+        t.sync_now()
+    assert w.live_sync is not None
+    w.show_search()
+    w.search_page.field.setText("dupont")
+    qtbot.waitUntil(lambda: w.search_page.model.rowCount() >= 2, timeout=5000)
+    purge_hub(str(hub), keep_aggregates=True)  # staff, on their own laptop, after the event
+    with qtbot.waitSignal(w.live_sync.purged, timeout=30_000):
+        w.live_sync.live.poke()
+    qtbot.waitUntil(lambda: w.search_page.model.rowCount() == 0, timeout=5000)
+    qtbot.waitUntil(lambda: (w.arrived, w.expected) == (0, 0), timeout=5000)
+    w.stop_live_sync()
+    assert count(db_file, "SELECT count(*) FROM attendee") == 0
+    assert count(db_file, "SELECT value FROM meta WHERE key = 'aggregate.2026-07-08.present'") == 1
+    w.on_scan(codes["both_days"])
+    assert w.scan_page.panel.answer.outcome == "unknown"
