@@ -34,6 +34,7 @@ from checkin.sync.hub import (
     ATTENDEE_COLUMNS,
     FACT_COLUMNS,
     MEETING_COLUMNS,
+    PURGE_KEY,
     SESSION_COLUMNS,
     Hub,
     get_meta,
@@ -113,8 +114,14 @@ def exchange(
     desk: str | None = None,
     desk_fields: tuple[str, ...] = (),
     batch: int | None = None,
+    report: bool = True,
 ) -> SyncResult:
-    """Push, then pull, then report; raises :class:`HubError` if the hub stops answering."""
+    """Push, then pull, then report; raises :class:`HubError` if the hub stops answering.
+
+    ``report=False`` leaves out the conflict list (live mode's exchanges every few seconds:
+    on a desk holding the whole event's check-ins, the list is most of an exchange's cost,
+    and the staff view and the reports compute it when they are asked).
+    """
     size = batch or BATCH
     result = SyncResult()
     if desk:
@@ -126,8 +133,9 @@ def exchange(
     result.pulled_by_table = pulled
     result.pulled = sum(pulled.values())
     result.desk_ahead, result.hub_ahead = ahead(replica, hub)
-    with replica.read() as conn:
-        result.conflicts = conflict_module.from_replica(conn)
+    if report:
+        with replica.read() as conn:
+            result.conflicts = conflict_module.from_replica(conn)
     log.info("sync: pushed %d, pulled %d, %d conflicts", result.pushed, result.pulled, len(result.conflicts))
     return result
 
@@ -138,13 +146,13 @@ def follow_purge(replica: Replica, hub: Hub) -> bool:
     Nothing is pushed to a purged hub first: the names would go back onto it. The desk's
     own counts, including work the hub never received, stay in its ``aggregate.*`` rows.
     """
-    from checkin.sync.purge import PURGE_KEY, purge_open
-
     with hub.read() as hconn:
         purge = get_meta(hconn, PURGE_KEY)
     seen_key = f"purged.{hub.hub_id}"
     if not purge or replica.meta(seen_key, "") == purge:
         return False
+    from checkin.sync.purge import purge_open  # the reports' code, needed only now
+
     purge_open(replica, keep_aggregates=True)
     with replica.write() as conn:
         _set(conn, seen_key, purge)

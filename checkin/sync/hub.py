@@ -49,6 +49,7 @@ from checkin.i18n import _
 log = logging.getLogger(__name__)
 
 HUB_SCHEMA = 1
+PURGE_KEY = "purge"  # hub_meta: "<purge id> <when>", set by the last purge of the hub
 
 metadata = MetaData()
 

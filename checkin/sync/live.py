@@ -108,7 +108,9 @@ class LiveSync:
         try:
             if self._hub is None:
                 self._hub = open_hub(self.url)
-            result = exchange(self.replica, self._hub, desk=self.desk, desk_fields=self.desk_fields)
+            result = exchange(
+                self.replica, self._hub, desk=self.desk, desk_fields=self.desk_fields, report=False
+            )
         except KnownError as error:
             log.info("live sync: hub unavailable")
             now = datetime.now(UTC)

@@ -26,6 +26,7 @@ from checkin import event as event_module
 from checkin.db import Replica, open_replica
 from checkin.reports import data as data_module
 from checkin.sync.hub import (
+    PURGE_KEY,
     hub_aggregate,
     hub_attendee,
     hub_conflict,
@@ -41,7 +42,6 @@ log = logging.getLogger(__name__)
 
 _REPLICA_TABLES = ("fact", "print_job", "sensitive_info", "ticket_code", "meeting", "attendee")
 _PERSONAL_META = ("sync.conflicts", "last_import")
-PURGE_KEY = "purge"  # hub_meta: "<purge id> <when>", set by the last purge of the hub
 
 
 def aggregates(conn: Connection, *, hub: bool) -> dict[str, int]:
