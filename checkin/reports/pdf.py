@@ -2,12 +2,15 @@
 
 Names are drawn run by run with the shipped font that holds their letters
 (:func:`checkin.printing.fonts.runs`), so a name in Arabic, Chinese or Armenian is printed,
-not boxed. Right-to-left runs are reshaped and put in visual order first (ReportLab does not).
+not boxed. Paragraphs are shaped by HarfBuzz (ReportLab's ``shaping``, as the badges are):
+Devanagari conjuncts and vowel signs, Arabic joining. ReportLab lays the shaped words out
+left to right, so the words of a right-to-left run are handed over in reverse order.
 """
 
 from __future__ import annotations
 
 import logging
+import unicodedata
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -23,7 +26,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from checkin.i18n import _
+from checkin.event import EventConfig
+from checkin.i18n import _, language
 from checkin.printing import fonts
 from checkin.reports.data import Dataset, breakdown, quarter_hours
 
@@ -65,13 +69,11 @@ def base_font(bold: bool = False) -> str:
     return _register(fonts.family_path(fonts.FAMILIES[0], bold))
 
 
-def _visual(text: str) -> str:
-    if any("\u0590" <= c <= "\u08ff" for c in text):
-        import arabic_reshaper
-        from bidi.algorithm import get_display
-
-        return str(get_display(arabic_reshaper.reshape(text)))
-    return text
+def _visual(run: str) -> str:
+    """A run's words in the order ReportLab must lay them out (each word stays logical)."""
+    if any(unicodedata.bidirectional(c) in ("R", "AL") for c in run):
+        return " ".join(reversed(run.split(" ")))
+    return run
 
 
 def markup(text: str, bold: bool = False) -> str:
@@ -83,7 +85,9 @@ def markup(text: str, bold: bool = False) -> str:
 
 
 def _style(size: float = 10, bold: bool = False, align: int = 0) -> ParagraphStyle:
-    return ParagraphStyle("s", fontName=base_font(bold), fontSize=size, leading=size * 1.25, alignment=align)
+    return ParagraphStyle(
+        "s", fontName=base_font(bold), fontSize=size, leading=size * 1.25, alignment=align, shaping=1
+    )
 
 
 def _p(text: str, size: float = 10, bold: bool = False, align: int = 0) -> Paragraph:
@@ -200,6 +204,20 @@ def emargement(path: Path, data: Dataset, days: list[str]) -> None:
     _doc(path, _("Feuille d'émargement"), landscape(A4)).build(story)
 
 
+def dates_sentence(event: EventConfig, days: list[str]) -> str:
+    """« le 8 juillet 2026 », « les 8 juillet et 9 juillet 2026 » (the year once, as written)."""
+    lang = language()
+    labels = [event.day_label(d, lang) for d in days]
+    years = sorted({d[:4] for d in days})
+    if len(years) > 1:  # an event across New Year: each date with its year
+        labels = [f"{label} {d[:4]}" for label, d in zip(labels, days, strict=True)]
+    elif years:
+        labels[-1] = f"{labels[-1]} {years[0]}"
+    if len(labels) == 1:
+        return _("le {day}", day=labels[0])
+    return _("les {days} et {last}", days=", ".join(labels[:-1]), last=labels[-1])
+
+
 def certificates(path: Path, data: Dataset, days: list[str]) -> None:
     story: list[Any] = []
     event = data.event
@@ -207,7 +225,7 @@ def certificates(path: Path, data: Dataset, days: list[str]) -> None:
     for n, person in enumerate(people):
         if n:
             story.append(PageBreak())
-        attended = [event.day_label(d) for d in data.days_present(person) if d in days]
+        attended = [d for d in data.days_present(person) if d in days]
         story += [
             Spacer(1, 30 * mm),
             _p(_("Attestation de présence"), 22, bold=True, align=1),
@@ -224,7 +242,7 @@ def certificates(path: Path, data: Dataset, days: list[str]) -> None:
             Spacer(1, 10 * mm),
             _p(_("a participé à {event}", event=event.name), 12, align=1),
             _p(_("{venue}, {address}", venue=event.venue, address=event.address), 11, align=1),
-            _p(_("le {days}", days=", ".join(attended)), 12, align=1),
+            _p(dates_sentence(event, attended), 12, align=1),
         ]
     if not people:
         story.append(_p(_("Aucun participant présent."), 12))

@@ -65,6 +65,60 @@ def test_sign_in_sheet_is_sorted_as_a_french_reader_expects(
     assert "Feuille d'émargement" in text and "Signature" in text
 
 
+def _shaped_width(text: str, size: float) -> tuple[float, float]:
+    """(HarfBuzz's shaped advance, the letters' advances one by one) of ``text`` at ``size``."""
+    import uharfbuzz as hb
+
+    from checkin.printing import fonts
+
+    [(run, path)] = fonts.runs(text)
+    face = hb.Face(hb.Blob.from_file_path(str(path)))
+    buf = hb.Buffer()
+    buf.add_str(run)
+    buf.guess_segment_properties()
+    hb.shape(hb.Font(face), buf, {})
+    shaped = sum(p.x_advance for p in buf.glyph_positions) / face.upem * size
+    glyphs = hb.Font(face)
+    plain = sum(glyphs.get_glyph_h_advance(glyphs.get_nominal_glyph(ord(c)) or 0) for c in run)
+    return shaped, plain / face.upem * size
+
+
+@pytest.mark.parametrize("new_hub", ["sqlite"], indirect=True)
+def test_devanagari_names_are_shaped_on_the_sign_in_sheet(
+    busy_desk: tuple[Replica, str, list[attendees.AttendeeView]], tmp_path: Path
+) -> None:
+    """आचार्य takes a reph and कुलकर्णी a conjunct: drawn letter by letter, each shows a
+    visible virama and comes out wider. pdftotext's word boxes measure what was drawn."""
+    import re
+
+    d1, _url, _came = busy_desk
+    pdf = write_report("emargement", output=tmp_path / "em.pdf", db=str(d1.path))
+    assert "NotoSansDevanagari" in _tool("pdffonts", str(pdf))
+    words = re.findall(
+        r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>',
+        _tool("pdftotext", "-bbox", str(pdf), "-"),
+    )
+    for name in ("आचार्य", "शाह"):  # surnames in the sample, written in Devanagari only
+        shaped, plain = _shaped_width(name, 9)
+        drawn = [float(x1) - float(x0) for x0, x1, text in words if text[:2] == name[:2]]
+        assert drawn, name
+        assert all(abs(width - shaped) < 0.3 for width in drawn), (name, drawn, shaped, plain)
+    shaped, plain = _shaped_width("आचार्य", 9)
+    assert plain - shaped > 2  # the test tells one from the other
+
+
+@pytest.mark.parametrize("new_hub", ["sqlite"], indirect=True)
+def test_certificates_give_the_year_and_the_name_in_its_script(
+    busy_desk: tuple[Replica, str, list[attendees.AttendeeView]], tmp_path: Path
+) -> None:
+    d1, _url, came = busy_desk
+    pdf = write_report("certificates", output=tmp_path / "att.pdf", db=str(d1.path))
+    text = _tool("pdftotext", str(pdf), "-")
+    assert text.count("le 8 juillet 2026") == len(came)
+    native = next(p for p in came if p.native_name)
+    assert any(native.full_name in page for page in text.split("\f"))
+
+
 @pytest.mark.parametrize("new_hub", ["sqlite"], indirect=True)
 def test_formula_cells_cannot_run_in_csv_or_xlsx(
     busy_desk: tuple[Replica, str, list[attendees.AttendeeView]], tmp_path: Path
