@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from checkin import synthetic
 from checkin.event import EventConfig
 from checkin.sync.bench import simulate
@@ -29,3 +31,22 @@ def test_four_desks_at_once_end_with_exact_counts(
     assert result["desk_checkins"] == [800] * 4
     assert result["desk_people"] == [800] * 4
     assert result["exchanges"] == 4 * 5
+
+
+@pytest.mark.parametrize("new_hub", ["postgresql"], indirect=True)
+def test_twenty_desks_of_2500_admissions_on_one_postgresql_hub(
+    new_hub: Callable[[], str], tmp_path: Path, sync_event: EventConfig
+) -> None:
+    """The issue's simulation at its full size: 20 desk processes at once, 50,000 admissions."""
+    url = new_hub()
+    hub = open_hub(url)
+    import_into_hub(hub, sync_event, synthetic.write_export(tmp_path / "export.csv", 60_000, sync_event))
+    hub.close()
+    template = desk(tmp_path, "template")
+    sync(template, url)
+    template.close()
+    result = simulate(url, tmp_path / "template.sqlite", tmp_path, desks=20, admissions=2500)
+    assert result["hub_checkins"] == 50_000
+    assert result["desk_checkins"] == [50_000] * 20
+    assert result["desk_people"] == [50_000] * 20
+    assert result["exchanges"] == 20 * 11  # every 250 admissions, and once at the end
