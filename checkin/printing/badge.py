@@ -1,9 +1,9 @@
 """The one badge renderer: a layout (data) and an attendee in, PDF drawing operations out.
 
-Every string is split into font runs (:mod:`checkin.printing.fonts`), complex scripts are
-shaped by HarfBuzz through ReportLab (Arabic joined and right to left, Devanagari
-conjuncts), and the size is computed from the measured width so that a long name shrinks
-instead of overflowing. Every piece of text drawn is recorded with its box, so tests (and
+Every string is split into font runs and complex scripts are shaped by HarfBuzz
+(:mod:`checkin.printing.shaping`, shared with the reports: Arabic joined and right to
+left, Devanagari conjuncts), and the size is computed from the measured width so that a
+long name shrinks instead of overflowing. Every piece of text drawn is recorded with its box, so tests (and
 the preview) can check that nothing left its box.
 
 The QR code is drawn as vectors: the module matrix is computed once per code and its runs
@@ -15,19 +15,15 @@ from __future__ import annotations
 
 import itertools
 import logging
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
 
 import qrcode
 import qrcode.constants
-import uharfbuzz as hb
 from reportlab.lib.colors import HexColor
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont, shapeStr
 from reportlab.pdfgen.canvas import Canvas
 
 from checkin.attendees import AttendeeView
@@ -35,118 +31,18 @@ from checkin.event import EventConfig
 from checkin.i18n import _
 from checkin.printing import fonts
 from checkin.printing.layout import Box, Element, Layout, load_layout
+from checkin.printing.shaping import Shaped, draw_line, rl_font
+from checkin.printing.shaping import shape as shape  # re-exported: the bench and tests measure it here
 from checkin.text import fold
 
 log = logging.getLogger(__name__)
 
-NOMINAL_ASCENT, NOMINAL_DESCENT = 950.0, -260.0
 LINE_GAP = 150.0  # white space between wrapped lines, per 1000 pt
 QUIET_MODULES = 2  # white modules kept round the QR code inside its box
 HOME_COUNTRIES = frozenset({"france", ""})
 
 
-# ----------------------------------------------------------------------------- fonts & text
-
-
-@cache
-def rl_font(path: Path) -> str:
-    """Register a shipped font with ReportLab once and return its name."""
-    name = f"ck-{path.stem}"
-    pdfmetrics.registerFont(TTFont(name, str(path)))
-    return name
-
-
-def _needs_shaping(text: str) -> bool:
-    """HarfBuzz is needed for joining/reordering scripts and for combining marks."""
-    for ch in text:
-        cp = ord(ch)
-        if 0x0590 <= cp <= 0x08FF or 0x0900 <= cp <= 0x0DFF or 0xFB1D <= cp <= 0xFEFC:
-            return True
-        if unicodedata.combining(ch):
-            return True
-    return False
-
-
-def _is_rtl(text: str) -> bool:
-    """Paragraph direction from the first strong character (Unicode rule P2)."""
-    for ch in text:
-        kind = unicodedata.bidirectional(ch)
-        if kind == "L":
-            return False
-        if kind in ("R", "AL"):
-            return True
-    return False
-
-
-@dataclass(frozen=True)
-class Piece:
-    text: str  # a ReportLab ShapedStr when shaped, in visual order
-    font: str
-    width: float  # at size 1000
-
-
-@dataclass(frozen=True)
-class Shaped:
-    """A line ready to draw at any size: pieces in visual order and metrics per 1000 pt."""
-
-    pieces: tuple[Piece, ...]
-    width: float
-    ascent: float
-    descent: float  # negative
-
-
-@cache
-def _hb_font(path: Path) -> tuple[hb.Font, float]:
-    face = hb.Face(hb.Blob.from_file_path(str(path)))
-    return hb.Font(face), 1000.0 / face.upem
-
-
-@lru_cache(maxsize=8192)
-def ink(run: str, path: Path) -> tuple[float, float]:
-    """Top and bottom of the glyphs' ink (per 1000 pt), from the shaped outlines.
-
-    Fonts declare very different line heights (Noto Arabic's is half again Latin's), so
-    fitting by declared metrics would print Arabic names tiny; the ink is what must stay
-    inside the box.
-    """
-    font, scale = _hb_font(path)
-    buf = hb.Buffer()
-    buf.add_str(run)
-    buf.guess_segment_properties()
-    hb.shape(font, buf, {})
-    top, bottom = 0.0, 0.0
-    for info, pos in zip(buf.glyph_infos, buf.glyph_positions, strict=True):
-        extents = font.get_glyph_extents(info.codepoint)
-        if extents is None or extents.height == 0:
-            continue
-        y_top = (extents.y_bearing + pos.y_offset) * scale
-        top = max(top, y_top)
-        bottom = min(bottom, y_top + extents.height * scale)  # height is negative (y goes up)
-    return top, bottom
-
-
-@lru_cache(maxsize=8192)
-def shape(text: str, bold: bool = False) -> Shaped:
-    pieces: list[Piece] = []
-    # At least a nominal height (Latin capitals with accents, descenders), so that names
-    # without them sit on the same baseline as names with them.
-    ascent, descent = NOMINAL_ASCENT, NOMINAL_DESCENT
-    for run, path in fonts.runs(text, bold):
-        name = rl_font(path)
-        top, bottom = ink(run, path)
-        ascent, descent = max(ascent, top), min(descent, bottom)
-        if _needs_shaping(run):
-            shaped = shapeStr(run, name, 1000)
-            data = getattr(shaped, "__shapeData__", None)
-            width = sum(d.x_advance for d in data) if data else pdfmetrics.stringWidth(run, name, 1000)
-            pieces.append(Piece(shaped, name, width))
-        else:
-            pieces.append(Piece(run, name, pdfmetrics.stringWidth(run, name, 1000)))
-    if _is_rtl(text):
-        pieces.reverse()
-    if not pieces:
-        return Shaped((), 0.0, 1000.0, -250.0)
-    return Shaped(tuple(pieces), sum(p.width for p in pieces), ascent, descent)
+# ----------------------------------------------------------------------------- text
 
 
 @dataclass(frozen=True)
@@ -239,10 +135,7 @@ def draw_text(
             x = box.x + (box.w - width) / 2
         baseline = y - line.ascent * s / 1000
         x_min, x_max = min(x_min, x), max(x_max, x + width)
-        for piece in line.pieces:
-            canvas.setFont(piece.font, s)
-            canvas.drawString(x, baseline, piece.text)
-            x += piece.width * s / 1000
+        draw_line(canvas, line, x, baseline, s)
         y -= height + gap
     return Drawn(name, text, box, (x_min, y + gap, x_max, top), s, len(result.lines))
 

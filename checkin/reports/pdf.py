@@ -1,97 +1,93 @@
 """Reports as PDF (ReportLab): attendance with its arrival chart, sign-in sheets, certificates.
 
-Names are drawn run by run with the shipped font that holds their letters
-(:func:`checkin.printing.fonts.runs`), so a name in Arabic, Chinese or Armenian is printed,
-not boxed. Paragraphs are shaped by HarfBuzz (ReportLab's ``shaping``, as the badges are):
-Devanagari conjuncts and vowel signs, Arabic joining. ReportLab lays the shaped words out
-left to right, so the words of a right-to-left run are handed over in reverse order.
+Text is drawn as on the badges (:mod:`checkin.printing.shaping`): each run of a name with
+the shipped font that holds its letters, so a name in Arabic, Chinese or Armenian is
+printed, not boxed, and shaped by HarfBuzz (Devanagari conjuncts and reph, Arabic joining,
+right to left). ReportLab's own paragraph shaping is not used: it shapes a whole word with
+the font of its first letter, which boxes or crashes on a word such as "Li/李".
 """
 
 from __future__ import annotations
 
 import logging
-import unicodedata
-from functools import cache
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, PageBreak, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from checkin.event import EventConfig
 from checkin.i18n import _, language
 from checkin.printing import fonts
+from checkin.printing.shaping import Shaped, draw_line, rl_font, shape
 from checkin.reports.data import Dataset, breakdown, quarter_hours
 
 log = logging.getLogger(__name__)
 
-_SYSTEM_FONTS = (
-    Path("/usr/share/fonts/truetype"),
-    Path("/usr/share/fonts/opentype"),
-    Path("/usr/share/fonts"),
-)
-_BASE = "ReportSans"
-
-
-@cache
-def _font_file(path: Path) -> Path | None:
-    """The shipped file, or the same file installed on the system, or None."""
-    if path.exists():
-        return path
-    for root in _SYSTEM_FONTS:
-        found = next(iter(sorted(root.rglob(path.name))), None) if root.exists() else None
-        if found:
-            return found
-    return None
-
-
-@cache
-def _register(path: Path) -> str:
-    """Register a TTF once; return its ReportLab name (Helvetica when it cannot be found)."""
-    real = _font_file(path)
-    if real is None:
-        log.warning("font %s not found; falling back", path.name)
-        return "Helvetica"
-    name = "R-" + real.stem
-    pdfmetrics.registerFont(TTFont(name, str(real)))
-    return name
-
 
 def base_font(bold: bool = False) -> str:
-    return _register(fonts.family_path(fonts.FAMILIES[0], bold))
+    return rl_font(fonts.family_path(fonts.FAMILIES[0], bold))
 
 
-def _visual(run: str) -> str:
-    """A run's words in the order ReportLab must lay them out (each word stays logical)."""
-    if any(unicodedata.bidirectional(c) in ("R", "AL") for c in run):
-        return " ".join(reversed(run.split(" ")))
-    return run
+class Text(Flowable):  # type: ignore[misc]  # ReportLab has no type information
+    """A paragraph drawn as badges draw text, broken into lines at spaces.
+
+    Lines are filled greedily with whole words. A word wider than the space available (a
+    long e-mail address, a code in a narrow column) is shrunk to fit, as on badges, rather
+    than cut in two or spilt over the next cell.
+    """
+
+    def __init__(self, text: str, size: float = 10, bold: bool = False, align: int = TA_LEFT) -> None:
+        super().__init__()
+        self.text = " ".join(text.split())
+        self.words = self.text.split(" ") if self.text else []
+        self.size, self.bold, self.align = size, bold, align
+        self.leading = size * 1.25
+        self.lines: list[tuple[Shaped, float]] = []  # each line with its size
+        self.avail = 0.0
+
+    def _width(self, words: list[str]) -> float:
+        return shape(" ".join(words), self.bold).width * self.size / 1000
+
+    def minWidth(self) -> float:  # noqa: N802  (ReportLab's name: a table column's least width)
+        return max((self._width([word]) for word in self.words), default=0.0)
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        lines: list[list[str]] = []
+        for word in self.words:
+            if lines and self._width([*lines[-1], word]) <= avail_width:
+                lines[-1].append(word)
+            else:
+                lines.append([word])
+        self.lines = []
+        for words in lines:
+            line = shape(" ".join(words), self.bold)
+            width = line.width * self.size / 1000
+            fits = min(1.0, max(avail_width, 0.0) / width) if width else 1.0
+            self.lines.append((line, self.size * fits))
+        self.avail = avail_width
+        return avail_width, self.leading * len(self.lines)
+
+    def draw(self) -> None:
+        self.canv.setFillColor(colors.black)
+        top = self.leading * len(self.lines)
+        for n, (line, size) in enumerate(self.lines):
+            width = line.width * size / 1000
+            x = {TA_CENTER: (self.avail - width) / 2, TA_RIGHT: self.avail - width}.get(self.align, 0.0)
+            # The first baseline one font size below the top, as a ReportLab Paragraph has it.
+            draw_line(self.canv, line, x, top - self.size - n * self.leading, size)
+
+    def __repr__(self) -> str:
+        return f"Text({self.text!r})"
 
 
-def markup(text: str, bold: bool = False) -> str:
-    """Paragraph markup drawing each run of ``text`` with a font that has its letters."""
-    out = []
-    for run, path in fonts.runs(text, bold):
-        out.append(f'<font name="{_register(path)}">{escape(_visual(run))}</font>')
-    return "".join(out)
-
-
-def _style(size: float = 10, bold: bool = False, align: int = 0) -> ParagraphStyle:
-    return ParagraphStyle(
-        "s", fontName=base_font(bold), fontSize=size, leading=size * 1.25, alignment=align, shaping=1
-    )
-
-
-def _p(text: str, size: float = 10, bold: bool = False, align: int = 0) -> Paragraph:
-    return Paragraph(markup(text, bold), _style(size, bold, align))
+def _p(text: str, size: float = 10, bold: bool = False, align: int = TA_LEFT) -> Text:
+    return Text(text, size, bold, align)
 
 
 _GRID = TableStyle(
@@ -228,21 +224,21 @@ def certificates(path: Path, data: Dataset, days: list[str]) -> None:
         attended = [d for d in data.days_present(person) if d in days]
         story += [
             Spacer(1, 30 * mm),
-            _p(_("Attestation de présence"), 22, bold=True, align=1),
+            _p(_("Attestation de présence"), 22, bold=True, align=TA_CENTER),
             Spacer(1, 15 * mm),
-            _p(_("{organiser} atteste que", organiser=event.organiser), 12, align=1),
+            _p(_("{organiser} atteste que", organiser=event.organiser), 12, align=TA_CENTER),
             Spacer(1, 6 * mm),
-            _p(" ".join(x for x in (person.title, person.full_name) if x), 18, bold=True, align=1),
+            _p(" ".join(x for x in (person.title, person.full_name) if x), 18, bold=True, align=TA_CENTER),
         ]
         if person.native_name and person.native_name != person.full_name:
-            story.append(_p(person.native_name, 14, align=1))
+            story.append(_p(person.native_name, 14, align=TA_CENTER))
         story += [
             Spacer(1, 3 * mm),
-            _p(", ".join(x for x in (person.function, person.organisation) if x), 12, align=1),
+            _p(", ".join(x for x in (person.function, person.organisation) if x), 12, align=TA_CENTER),
             Spacer(1, 10 * mm),
-            _p(_("a participé à {event}", event=event.name), 12, align=1),
-            _p(_("{venue}, {address}", venue=event.venue, address=event.address), 11, align=1),
-            _p(dates_sentence(event, attended), 12, align=1),
+            _p(_("a participé à {event}", event=event.name), 12, align=TA_CENTER),
+            _p(_("{venue}, {address}", venue=event.venue, address=event.address), 11, align=TA_CENTER),
+            _p(dates_sentence(event, attended), 12, align=TA_CENTER),
         ]
     if not people:
         story.append(_p(_("Aucun participant présent."), 12))

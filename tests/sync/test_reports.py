@@ -119,6 +119,52 @@ def test_certificates_give_the_year_and_the_name_in_its_script(
     assert any(native.full_name in page for page in text.split("\f"))
 
 
+def test_a_word_mixing_scripts_is_drawn_run_by_run(sample_db: Replica, tmp_path: Path) -> None:
+    """A surname such as Li/李 is one word in two fonts. Each run is shaped with its own font,
+    as on badges: shaping the word with the font of its first letter draws boxes (Ram/राम)
+    or fails outright (Li/李)."""
+    import re
+    from dataclasses import replace
+
+    from checkin.printing.shaping import shape
+    from checkin.reports import load, pdf
+
+    data = load(db=str(sample_db.path))
+    someone = data.expected(DAY1)[0]
+    data.people = [
+        replace(someone, uid="mixed-1", last_name="Li/李", organisation="Municipalité de Wuhan（武汉）"),
+        replace(someone, uid="mixed-2", last_name="Ram/राम", organisation="Ville de Pune/पुणे"),
+    ]
+    out = tmp_path / "em.pdf"
+    pdf.emargement(out, data, [DAY1])
+    text = _tool("pdftotext", "-layout", str(out), "-")
+    for expected in ("Li/李", "Ram/राम", "Municipalité de Wuhan（武汉）", "Ville de Pune/पुणे"):
+        assert expected in text, expected
+    words = re.findall(
+        r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>',
+        _tool("pdftotext", "-bbox", str(out), "-"),
+    )
+    [drawn] = [float(x1) - float(x0) for x0, x1, word in words if word == "Ram/राम"]
+    assert abs(drawn - shape("Ram/राम").width * 9 / 1000) < 0.3
+
+
+@pytest.mark.parametrize("new_hub", ["sqlite"], indirect=True)
+def test_certificates_in_english_give_the_year(
+    busy_desk: tuple[Replica, str, list[attendees.AttendeeView]], tmp_path: Path
+) -> None:
+    from checkin import i18n
+
+    d1, _url, came = busy_desk
+    try:
+        i18n.set_language("en")
+        pdf = write_report("certificates", output=tmp_path / "att.pdf", db=str(d1.path))
+    finally:
+        i18n.set_language("fr")
+    text = _tool("pdftotext", str(pdf), "-")
+    assert text.count("Certificate of attendance") == len(came)
+    assert text.count("on 8 July 2026") == len(came)
+
+
 @pytest.mark.parametrize("new_hub", ["sqlite"], indirect=True)
 def test_formula_cells_cannot_run_in_csv_or_xlsx(
     busy_desk: tuple[Replica, str, list[attendees.AttendeeView]], tmp_path: Path
