@@ -201,9 +201,13 @@ def emargement(path: Path, data: Dataset, days: list[str]) -> None:
 
 
 def dates_sentence(event: EventConfig, days: list[str]) -> str:
-    """« le 8 juillet 2026 », « les 8 juillet et 9 juillet 2026 » (the year once, as written)."""
+    """« le 8 juillet 2026 », « les 8 et 9 juillet 2026 » (the year once, as written)."""
     lang = language()
     labels = [event.day_label(d, lang) for d in days]
+    # Days of one month written "8 juillet", "9 juillet": the month once, after the last day.
+    parts = [label.split(" ", 1) for label in labels]
+    if len(parts) > 1 and all(len(x) == 2 and x[0].isdigit() and x[1] == parts[0][1] for x in parts):
+        labels = [x[0] for x in parts[:-1]] + [labels[-1]]
     years = sorted({d[:4] for d in days})
     if len(years) > 1:  # an event across New Year: each date with its year
         labels = [f"{label} {d[:4]}" for label, d in zip(labels, days, strict=True)]

@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 
 from checkin import attendees
 from checkin.db import Replica
+from checkin.event import EventConfig
 from checkin.reports import write_report
 from checkin.text import sort_key
 
@@ -246,3 +247,16 @@ def test_report_command_refuses_a_day_outside_the_event(
         timeout=60,
     )
     assert run.returncode == 1 and "2026-07-10" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_certificate_dates_name_the_month_and_year_once(sync_event: EventConfig) -> None:
+    from checkin import i18n
+    from checkin.reports.pdf import dates_sentence
+
+    assert dates_sentence(sync_event, ["2026-07-09"]) == "le 9 juillet 2026"
+    assert dates_sentence(sync_event, ["2026-07-08", "2026-07-09"]) == "les 8 et 9 juillet 2026"
+    i18n.set_language("en")
+    try:
+        assert dates_sentence(sync_event, ["2026-07-08", "2026-07-09"]) == "on 8 and 9 July 2026"
+    finally:
+        i18n.set_language("fr")
