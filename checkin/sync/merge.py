@@ -5,13 +5,17 @@ Facts are never changed; what changes is the attendee row the hub hands out, fie
 * a walk-in fact becomes an attendee row (the same row the desk made for itself);
 * a desk's fix (an ``edit`` fact) and a change in the export are ordered by their stamps:
   the newer one holds the field. A fix only competes with an export value that *changed*
-  (re-importing the same export leaves fixes alone). When the newer export value overrides
-  an older fix with a different value, the pair is recorded in ``hub_conflict``.
+  (re-importing the same export leaves fixes alone). When the two were made blind to each
+  other (the fix's desk had not seen the export value, as its fact's ``before`` shows), the
+  pair is recorded in ``hub_conflict``, whichever holds the field; so are two desks' blind
+  fixes of one field.
 
 Desk stamps are corrected by the desk's clock skew measured against the hub at push time
 (``hub_hlc``), so a laptop whose clock is an hour ahead cannot make its fixes "newer" than
-an export imported after them. Export changes are stamped with a clock that has seen every
-fact on the hub, so an export imported now is newer than anything already received.
+an export imported after them. (For a file hub the reference is the file server's clock on
+a shared folder, and this computer's own on a local disk or USB stick: see
+:meth:`checkin.sync.hub.Hub.now_millis`.) Export changes are stamped with a clock that has
+seen every fact on the hub, so an export imported now is newer than anything already received.
 """
 
 from __future__ import annotations
