@@ -48,7 +48,7 @@ from checkin.i18n import _
 
 log = logging.getLogger(__name__)
 
-HUB_SCHEMA = 1
+HUB_SCHEMA = 2
 PURGE_KEY = "purge"  # hub_meta: "<purge id> <when>", set by the last purge of the hub
 
 metadata = MetaData()
@@ -129,6 +129,7 @@ hub_fact = Table(
     Column("hseq", BigInteger, nullable=False),
     Index("hub_fact_hseq", "hseq"),
     Index("hub_fact_attendee", "attendee_uid", "kind"),
+    Index("hub_fact_ref", "ref"),  # schema 2: the undo of a check-in, found by its ref
 )
 hub_conflict = Table(
     "hub_conflict",
@@ -364,11 +365,8 @@ def open_hub(url: str, *, create: bool = False) -> Hub:
                         known=HUB_SCHEMA,
                     )
                 )
-            while version < HUB_SCHEMA:
-                with engine.begin() as conn:
-                    MIGRATIONS[version](conn)
-                    version += 1
-                    _set_meta(conn, "schema_version", str(version))
+            if version < HUB_SCHEMA:
+                _migrate(engine)
     except BaseException:
         engine.dispose()
         raise
@@ -417,8 +415,32 @@ def get_meta(conn: Connection, key: str, default: str = "") -> str:
     return str(row[1]) if row else default
 
 
-# MIGRATIONS[n] takes a hub at version n to n + 1 (none yet beyond the first schema).
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
+def _migrate(engine: Engine) -> None:
+    """Bring an older hub to this schema, one step per transaction.
+
+    Each step re-reads the version under a lock (SQLite's write lock, a table lock on
+    PostgreSQL), so desks opening the same old hub at once migrate it once.
+    """
+    while True:
+        with engine.connect() as conn:
+            conn.info["immediate"] = True
+            with conn.begin():
+                if conn.dialect.name == "postgresql":
+                    conn.exec_driver_sql("LOCK TABLE hub_meta IN SHARE ROW EXCLUSIVE MODE")
+                version = int(get_meta(conn, "schema_version", "0") or 0)
+                if version >= HUB_SCHEMA:
+                    return
+                MIGRATIONS[version](conn)
+                _set_meta(conn, "schema_version", str(version + 1))
+                log.info("hub migrated to schema %d", version + 1)
+
+
+def _v1_to_v2(conn: Connection) -> None:
+    conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS hub_fact_ref ON hub_fact (ref)")
+
+
+# MIGRATIONS[n] takes a hub at version n to n + 1.
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2}
 
 
 def upsert(conn: Connection, table: Table, rows: list[dict[str, Any]], keys: list[str], update: bool) -> None:

@@ -184,6 +184,48 @@ def test_a_hub_newer_than_the_code_is_refused(new_hub: Callable[[], str], tmp_pa
     assert "plus récente" in run.stderr and "Traceback" not in run.stderr
 
 
+def test_an_older_hub_is_migrated_once_when_desks_open_it_together(
+    seeded_hub: Callable[[], str], tmp_path: Path
+) -> None:
+    import threading
+
+    from sqlalchemy import inspect
+
+    url = seeded_hub()
+    d1 = desk(tmp_path, "d1")
+    sync(d1, url)
+    admit(d1, people(d1, 1)[0], "Accueil 1")
+    sync(d1, url)
+    hub = open_hub(url)  # made as schema 1 was: no index on hub_fact.ref
+    with hub.write() as conn:
+        conn.execute(text("DROP INDEX hub_fact_ref"))
+        conn.execute(text("UPDATE hub_meta SET value = '1' WHERE key = 'schema_version'"))
+    hub.close()
+    errors: list[BaseException] = []
+
+    def open_it() -> None:
+        try:
+            open_hub(url).close()
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=open_it) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert hub_rows(url, "SELECT value FROM hub_meta WHERE key = 'schema_version'") == [("2",)]
+    hub = open_hub(url)
+    try:
+        with hub.read() as conn:
+            assert "hub_fact_ref" in {i["name"] for i in inspect(conn).get_indexes("hub_fact")}
+    finally:
+        hub.close()
+    assert hub_rows(url, "SELECT count(*) FROM hub_fact WHERE kind = 'checkin'") == [(1,)]
+    assert sync(d1, url).desk_ahead == 0
+
+
 def test_not_a_hub_is_refused(tmp_path: Path) -> None:
     # A desk's replica given where the hub was expected (an easy slip).
     desk(tmp_path, "d1").close()
