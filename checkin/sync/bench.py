@@ -6,9 +6,10 @@
 2. times the first pull of all of them into an empty desk (goal ≤ 15 s for 100,000);
 3. times an incremental exchange of 50 new facts (goal ≤ 300 ms on a local PostgreSQL);
 4. runs the simulation: ``desks`` processes, each admitting ``admissions`` distinct people
-   and exchanging every 250 admissions (as live mode does, without the conflict list), all at
-   once against the hub; then every desk exchanges once more and the counts are checked exactly: the hub and every desk hold
-   ``desks × admissions`` check-ins, each person admitted once.
+   and exchanging every 250 admissions (as live mode does, without the conflict list), all
+   at once against the hub; then every desk exchanges once more and the counts are checked
+   exactly: the hub and every desk hold ``desks × admissions`` check-ins, each person
+   admitted once.
 
 :func:`simulate` is also what the tests run, smaller.
 """

@@ -133,11 +133,7 @@ def run_sync(args: argparse.Namespace) -> int:
         _print_json(result.to_json())
     else:
         if result.purged:
-            print(
-                _(
-                    "Le hub a été purgé après l'événement : les données personnelles de ce poste sont effacées, ses comptes gardés."
-                )
-            )
+            print(result.purge_notice())
         print(
             _(
                 "Échange terminé : {pushed} envoyés, {pulled} reçus, {conflicts} conflits, "

@@ -28,6 +28,7 @@ from checkin import facts as fact_module
 from checkin.attendees import by_uid
 from checkin.db import Replica
 from checkin.hlc import Stamp
+from checkin.i18n import _
 from checkin.sync import conflicts as conflict_module
 from checkin.sync import merge
 from checkin.sync.hub import (
@@ -74,6 +75,15 @@ class SyncResult:
     hub_ahead: int = 0
     desk_ahead: int = 0
     purged: bool = False  # the hub was purged after the event, and so was this desk
+
+    def purge_notice(self) -> str:
+        """The sentence a desk shows when this exchange purged it, else ""."""
+        if not self.purged:
+            return ""
+        return _(
+            "Le hub a été purgé après l'événement : les données personnelles de ce poste "
+            "sont effacées, ses comptes gardés."
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -24,6 +24,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -204,14 +205,21 @@ class Hub:
                 "SELECT (extract(epoch from clock_timestamp()) * 1000)::bigint"
             ).scalar_one()
             return int(value)
-        path = Path(make_url(normalise_url(self.url)).database or "")
-        mode = os.environ.get("CHECKIN_HUB_CLOCK", "auto")
-        if mode == "file" or (mode == "auto" and on_network_share(path)):
+        if self.clock_file is not None:
             try:
-                return file_clock(path)
+                return file_clock(self.clock_file)
             except OSError as error:
                 log.warning("hub clock probe failed (%s); using this computer's clock", error)
         return int(time.time() * 1000)
+
+    @cached_property
+    def clock_file(self) -> Path | None:
+        """The file hub whose file system gives the reference time (decided once per opening)."""
+        if not self.is_sqlite:
+            return None
+        path = Path(make_url(normalise_url(self.url)).database or "")
+        mode = os.environ.get("CHECKIN_HUB_CLOCK", "auto")
+        return path if mode == "file" or (mode == "auto" and on_network_share(path)) else None
 
     def close(self) -> None:
         self.engine.dispose()

@@ -152,7 +152,7 @@ def _edit(hub: Hub, conn: Connection, fact: dict[str, Any]) -> None:
             if held_fix is None:
                 record_conflict(hub, conn, row["uid"], field, fact, row[field], held, kept="desk")
             else:
-                record_fix_conflict(hub, conn, row["uid"], field, fact, held_fix, kept=fact)
+                record_fix_conflict(hub, conn, row["uid"], field, kept=fact, lost=held_fix)
         values = {
             k: row[k]
             for k in ("first_name", "last_name", "native_name", "organisation", "delegation", "country")
@@ -179,7 +179,7 @@ def _edit(hub: Hub, conn: Connection, fact: dict[str, Any]) -> None:
             record_conflict(hub, conn, row["uid"], field, fact, row[field], held)
         elif _before(held_fix) not in (None, fact["value"]):
             # A newer fix from another desk, made without seeing this one, holds the field.
-            record_fix_conflict(hub, conn, row["uid"], field, fact, held_fix, kept=held_fix)
+            record_fix_conflict(hub, conn, row["uid"], field, kept=held_fix, lost=fact)
 
 
 def record_conflict(
@@ -214,13 +214,11 @@ def record_fix_conflict(
     conn: Connection,
     uid: str,
     field: str,
-    fact: dict[str, Any],
-    other: dict[str, Any],
     *,
     kept: dict[str, Any],
+    lost: dict[str, Any],
 ) -> None:
-    """Two desks fixed the same field, neither seeing the other's fix; the newer holds it."""
-    lost = other if kept is fact else fact
+    """Two desks fixed the same field, neither seeing the other's fix; the newer (``kept``) holds it."""
     data = {
         "field": field,
         "desk_value": kept["value"],
@@ -231,7 +229,7 @@ def record_fix_conflict(
         "other_fact": lost["id"],
         "kept": "newer",
     }
-    pair = ":".join(sorted((fact["id"], other["id"])))
+    pair = ":".join(sorted((kept["id"], lost["id"])))
     _record(hub, conn, str(uuid.uuid5(uuid.NAMESPACE_URL, f"edit-edit:{pair}")), "edit_vs_edit", uid, data)
 
 

@@ -242,13 +242,7 @@ class StaffTools(QWidget):
                 pulled=result.pulled,
                 conflicts=len(result.conflicts),
             )
-            if result.purged:
-                purged = _(
-                    "Le hub a été purgé après l'événement : les données personnelles de ce poste "
-                    "sont effacées, ses comptes gardés."
-                )
-                return f"{purged} {done}"
-            return done
+            return f"{result.purge_notice()} {done}" if result.purged else done
 
         self._start(work, describe)
 
