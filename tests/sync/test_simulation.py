@@ -16,17 +16,24 @@ from checkin.sync.hubimport import import_into_hub
 from .helpers import desk, sync
 
 
-def test_four_desks_at_once_end_with_exact_counts(
-    new_hub: Callable[[], str], tmp_path: Path, sync_event: EventConfig
-) -> None:
-    url = new_hub()
+def _template(url: str, tmp_path: Path, event: EventConfig, registrations: int) -> Path:
+    """A hub holding a synthetic export, and a desk that pulled it (the desks are its copies)."""
     hub = open_hub(url)
-    import_into_hub(hub, sync_event, synthetic.write_export(tmp_path / "export.csv", 1200, sync_event))
+    import_into_hub(hub, event, synthetic.write_export(tmp_path / "export.csv", registrations, event))
     hub.close()
     template = desk(tmp_path, "template")
     sync(template, url)
     template.close()
-    result = simulate(url, tmp_path / "template.sqlite", tmp_path, desks=4, admissions=200, every=50)
+    return tmp_path / "template.sqlite"
+
+
+def test_four_desks_at_once_end_with_exact_counts(
+    new_hub: Callable[[], str], tmp_path: Path, sync_event: EventConfig
+) -> None:
+    url = new_hub()
+    result = simulate(
+        url, _template(url, tmp_path, sync_event, 1200), tmp_path, desks=4, admissions=200, every=50
+    )
     assert result["hub_checkins"] == 800
     assert result["desk_checkins"] == [800] * 4
     assert result["desk_people"] == [800] * 4
@@ -39,13 +46,7 @@ def test_twenty_desks_of_2500_admissions_on_one_postgresql_hub(
 ) -> None:
     """The issue's simulation at its full size: 20 desk processes at once, 50,000 admissions."""
     url = new_hub()
-    hub = open_hub(url)
-    import_into_hub(hub, sync_event, synthetic.write_export(tmp_path / "export.csv", 60_000, sync_event))
-    hub.close()
-    template = desk(tmp_path, "template")
-    sync(template, url)
-    template.close()
-    result = simulate(url, tmp_path / "template.sqlite", tmp_path, desks=20, admissions=2500)
+    result = simulate(url, _template(url, tmp_path, sync_event, 60_000), tmp_path, desks=20, admissions=2500)
     assert result["hub_checkins"] == 50_000
     assert result["desk_checkins"] == [50_000] * 20
     assert result["desk_people"] == [50_000] * 20

@@ -99,6 +99,17 @@ def empty_hub(tmp_path: Path) -> Path:
     return hub
 
 
+def day_on_a_hub(desk: Any, qtbot: Any, tmp_path: Path, codes: dict[str, str]) -> Path:
+    """Someone admitted, then the day's work sent to a new file hub from the staff view."""
+    w, t = desk.window, tools(desk)
+    hub = empty_hub(tmp_path)
+    t.hub.setText(str(hub))
+    w.on_scan(codes["both_days"])
+    with qtbot.waitSignal(t.finished, timeout=60_000):
+        t.sync_now()
+    return hub
+
+
 def click(dialog: Any, which: str) -> None:
     from checkin.ui.qt import QDialogButtonBox
 
@@ -268,11 +279,7 @@ def test_purge_with_the_hub(
     desk: Any, qtbot: Any, tmp_path: Path, codes: dict[str, str], db_file: Path
 ) -> None:
     w, t = desk.window, tools(desk)
-    hub = empty_hub(tmp_path)
-    t.hub.setText(str(hub))
-    w.on_scan(codes["both_days"])
-    with qtbot.waitSignal(t.finished, timeout=60_000):
-        t.sync_now()  # the day's work is on the hub
+    hub = day_on_a_hub(desk, qtbot, tmp_path, codes)
     w.stop_live_sync()
     assert count(hub, "SELECT count(*) FROM hub_attendee") > 0
     w.lock.unlock("2468")
@@ -316,12 +323,8 @@ def test_a_hub_purged_elsewhere_empties_this_window_at_its_next_live_exchange(
 ) -> None:
     from checkin.sync.purge import purge_hub
 
-    w, t = desk.window, tools(desk)
-    hub = empty_hub(tmp_path)
-    t.hub.setText(str(hub))
-    w.on_scan(codes["both_days"])
-    with qtbot.waitSignal(t.finished, timeout=60_000):
-        t.sync_now()
+    w = desk.window
+    hub = day_on_a_hub(desk, qtbot, tmp_path, codes)
     assert w.live_sync is not None
     w.show_search()
     w.search_page.field.setText("dupont")
