@@ -1,6 +1,6 @@
 """The event as configuration: name, days, categories, code pattern, texts.
 
-Loaded from a TOML file (``resources/events/aict2026.toml`` by default) and validated, so a
+Loaded from a TOML file (``checkin/resources/events/aict2026.toml`` by default) and validated, so a
 second event needs a new file and no code change.
 """
 

@@ -1,7 +1,7 @@
 """One translation mechanism for the whole program, Qt-free so printing can use it too.
 
 Messages are written in French in the code (French first) and looked up by that text in a
-catalog per language (every ``resources/i18n/<lang>/*.json``, one file per part). A missing entry falls back to the
+catalog per language (every ``checkin/resources/i18n/<lang>/*.json``, one file per part). A missing entry falls back to the
 French text, and ``tests/test_i18n.py`` fails when any message in the code lacks an English
 entry. Arguments are filled with :meth:`str.format` after translation.
 """

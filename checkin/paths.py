@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import importlib.resources
 import os
 from pathlib import Path
 
@@ -57,10 +58,16 @@ def print_dir() -> Path:
 
 
 def resources_dir() -> Path:
+    """The data shipped inside the package (events, fonts, layouts, slips, sounds, catalogs).
+
+    Read through ``importlib.resources`` so the same code finds them in a git checkout, an
+    installed wheel and a frozen bundle; every file there is a plain file on disk (the
+    package is never imported from a zip), which ReportLab and Qt need.
+    """
     env = os.environ.get("CHECKIN_RESOURCES")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parent.parent / "resources"
+    return Path(str(importlib.resources.files("checkin").joinpath("resources")))
 
 
 def event_path(override: str | os.PathLike[str] | None = None) -> Path:

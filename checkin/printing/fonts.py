@@ -1,6 +1,6 @@
 """The fonts a badge or a ticket needs, and which one draws which characters.
 
-The fonts ship in ``resources/fonts`` (Noto and Droid Sans Fallback, with their licences) so a
+The fonts ship in ``checkin/resources/fonts`` (Noto and Droid Sans Fallback, with their licences) so a
 badge looks the same on every laptop. A name is split into *runs*, each drawn with the first
 family that holds all its letters; spaces, punctuation, digits and combining marks stay with
 the run around them so that shaping (Arabic joining, Devanagari conjuncts) sees whole words.

@@ -4,7 +4,7 @@ A layout is a page the size of the stock, one or more *faces* on it (an A4 folde
 carries the badge twice, the back one upside down) and a list of elements, each in a box
 measured in millimetres from the face's bottom-left corner. A sheet imposes many badges of
 one layout on a bigger page (4×A6 on A4, label sheets). Presets live in
-``resources/layouts``; a file elsewhere can be named by its path.
+``checkin/resources/layouts``; a file elsewhere can be named by its path.
 """
 
 from __future__ import annotations

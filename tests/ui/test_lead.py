@@ -177,7 +177,7 @@ def test_every_ui_string_has_an_english_entry() -> None:
     import ast
 
     root = Path(__file__).resolve().parents[2]
-    catalog = json.loads((root / "resources/i18n/en/ui.json").read_text(encoding="utf-8"))
+    catalog = json.loads((root / "checkin/resources/i18n/en/ui.json").read_text(encoding="utf-8"))
     missing = []
     for path in sorted((root / "checkin/ui").glob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):

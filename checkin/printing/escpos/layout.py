@@ -1,4 +1,4 @@
-"""Slip layouts as data: ``resources/tickets/<name>.toml``, validated when loaded.
+"""Slip layouts as data: ``checkin/resources/tickets/<name>.toml``, validated when loaded.
 
 A layout is a list of elements drawn top to bottom by one renderer (``render.py``). An
 organiser changes what a slip says by editing the file, not the code; a mistake in the file
