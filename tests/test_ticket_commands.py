@@ -99,7 +99,9 @@ def test_bench_tickets_reports_its_figures(capsys: pytest.CaptureFixture[str]) -
 
 
 def test_every_message_has_an_english_translation() -> None:
-    catalog = json.loads((ROOT / "checkin" / "resources" / "i18n" / "en" / "tickets.json").read_text(encoding="utf-8"))
+    catalog = json.loads(
+        (ROOT / "checkin" / "resources" / "i18n" / "en" / "tickets.json").read_text(encoding="utf-8")
+    )
     missing = []
     for path in (ROOT / "checkin" / "printing" / "escpos").glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):

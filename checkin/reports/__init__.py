@@ -20,7 +20,7 @@ from checkin.reports import data as data_module
 from checkin.reports import pdf, tables
 from checkin.reports.data import Dataset
 
-KINDS = ("attendance", "emargement", "certificates", "conflicts", "noshows")
+KINDS = ("attendance", "emargement", "certificates", "conflicts", "noshows", "fallback")
 
 
 def load(*, db: str | None = None, hub: str | None = None, event_path: str | None = None) -> Dataset:
@@ -54,6 +54,8 @@ def write_report(
 ) -> Path:
     path = Path(output)
     fmt = fmt or path.suffix.lstrip(".").lower() or "pdf"
+    if kind == "fallback" and fmt != "pdf":
+        raise KnownError(_("La liste de secours s'imprime : format PDF seulement."))
     if fmt not in ("pdf", "xlsx", "csv"):
         raise KnownError(_("Format de rapport inconnu : {fmt} (pdf, xlsx ou csv)", fmt=fmt))
     if kind not in KINDS:
@@ -80,6 +82,10 @@ def _pdf(kind: str, path: Path, data: Dataset, days: list[str]) -> None:
         pdf.attendance(path, data, days)
     elif kind == "emargement":
         pdf.emargement(path, data, days)
+    elif kind == "fallback":
+        from checkin.reports import fallback
+
+        fallback.write(path, data)
     elif kind == "certificates":
         pdf.certificates(path, data, days)
     elif kind == "noshows":

@@ -17,7 +17,7 @@ from checkin.db import open_replica
 from checkin.errors import KnownError
 from checkin.i18n import _
 
-REPORTS = ("attendance", "emargement", "certificates", "conflicts", "noshows")
+REPORTS = ("attendance", "emargement", "certificates", "conflicts", "noshows", "fallback")
 
 
 def add_commands(subparsers: Any) -> None:
@@ -44,7 +44,7 @@ def add_commands(subparsers: Any) -> None:
     sync.set_defaults(func=run_sync)
 
     report = subparsers.add_parser(
-        "report", help=_("rapports : présence, émargement, attestations, conflits, absents")
+        "report", help=_("rapports : présence, émargement, attestations, conflits, absents, liste de secours")
     )
     report.add_argument("kind", choices=REPORTS)
     source = report.add_mutually_exclusive_group()
