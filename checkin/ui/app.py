@@ -19,11 +19,11 @@ from checkin.db import Replica, open_replica
 from checkin.errors import KnownError
 from checkin.event import EventConfig
 from checkin.i18n import _
+from checkin.settings import DeskSettings
 from checkin.ui.crash import CrashHandler
 from checkin.ui.printing import PrintBridge
 from checkin.ui.qt import QApplication, QFont, QTimer, QtMsgType, qInstallMessageHandler, shiboken_delete
 from checkin.ui.session import DeskSession
-from checkin.ui.settings import DeskSettings
 from checkin.ui.window import DeskWindow
 
 log = logging.getLogger(__name__)
@@ -64,8 +64,13 @@ def application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def choose_day(event: EventConfig, given: str | None, today: date | None = None) -> str:
-    """Today when today is an event day, else the day given, else the first event day."""
+def choose_day(event: EventConfig, given: str | None, today: date | None = None, *, saved: str = "") -> str:
+    """The day given (``--day``), else the day the lead chose earlier today (``saved``: a
+    restart keeps it), else today when today is an event day, else the first event day."""
+    if not given and saved:
+        if event.day(saved) is not None:
+            return saved
+        log.warning("the saved day %s is not a day of this event; ignored", saved)
     if given:
         if event.day(given) is None:
             days = ", ".join(d.iso for d in event.days)
@@ -109,6 +114,7 @@ class Desk:
     crash: CrashHandler
     replica: Replica
     collector: MainThreadGc
+    closed: bool = False
 
     def start_printing(self) -> None:
         """Start the print queue once the window is up (see ``defer_printing``)."""
@@ -118,6 +124,9 @@ class Desk:
 
     def close(self) -> None:
         """Stop the printer threads first, then delete the window on the GUI thread."""
+        if self.closed:
+            return
+        self.closed = True
         if self.printing is not None:
             self.printing.stop()
         self.window.stop_listening()
@@ -142,10 +151,11 @@ def build_desk(
     show_crash_dialog: bool = True,
 ) -> Desk:
     ev = event or event_mod.load()
-    chosen_day = choose_day(ev, day)  # a wrong --day is told before any window opens
+    settings = settings or DeskSettings.load()
+    # A wrong --day is told before any window opens.
+    chosen_day = choose_day(ev, day, saved=settings.chosen_day())
     app = application()
     collector = MainThreadGc(app)
-    settings = settings or DeskSettings.load()
     if desk_name:
         settings.desk_name = desk_name
     i18n.set_language(os.environ.get("CHECKIN_LANG") or settings.language)
@@ -162,6 +172,8 @@ def build_desk(
         empty = conn.exec_driver_sql("SELECT count(*) FROM attendee").scalar_one() == 0
     if empty:
         window.show_error(_("La base est vide : importez d'abord les inscriptions (checkin import FICHIER)."))
+    if settings.problems:
+        window.show_error(" ".join(settings.problems))
     desk = Desk(window, session, window.printing, crash, replica, collector)
     if with_printing and defer_printing:
         QTimer.singleShot(0, desk.start_printing)

@@ -48,13 +48,13 @@ def run_desk(args: argparse.Namespace) -> int:
 
 def run_demo(args: argparse.Namespace) -> int:
     from checkin import paths
+    from checkin.settings import DeskSettings
     from checkin.ui import app
-    from checkin.ui.settings import DeskSettings
 
     db = app.demo_database()
-    settings = DeskSettings.load(paths.config_dir() / "demo-desk.json")
+    settings = DeskSettings.load(paths.config_dir() / "demo-settings.toml")
     if not settings.pin_hash:
-        from checkin.ui.settings import hash_pin
+        from checkin.pin import hash_pin
 
         settings.pin_hash = hash_pin("1234")
         settings.save()

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from checkin.event import EventConfig
 from checkin.i18n import _, language
+from checkin.settings import DeskSettings
 from checkin.ui.qt import (
     QCheckBox,
     QComboBox,
@@ -23,7 +24,6 @@ from checkin.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
-from checkin.ui.settings import DeskSettings
 
 if TYPE_CHECKING:
     from checkin.importer import ImportSummary

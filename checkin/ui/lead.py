@@ -8,6 +8,8 @@ desk drops back to the volunteer role by itself.
 from __future__ import annotations
 
 from checkin.i18n import _
+from checkin.pin import check_pin, hash_pin
+from checkin.settings import DeskSettings
 from checkin.ui.qt import (
     QDialog,
     QDialogButtonBox,
@@ -20,7 +22,6 @@ from checkin.ui.qt import (
     QWidget,
     Signal,
 )
-from checkin.ui.settings import DeskSettings, check_pin, hash_pin
 
 _ACTIVITY = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel}
 

@@ -102,9 +102,10 @@ def _render(outdir: Path, home: Path) -> list[Path]:
     from checkin import facts, i18n
     from checkin.codes import garble
     from checkin.db import open_replica
+    from checkin.pin import hash_pin
+    from checkin.settings import DeskSettings
     from checkin.ui.app import build_desk, demo_database
     from checkin.ui.qt import QPainter, QPoint
-    from checkin.ui.settings import DeskSettings, hash_pin
 
     db = demo_database(home / "demo", attendees=300)
     ev = event_mod.load()

@@ -408,11 +408,12 @@ class LiveSyncRelay(QObject):
         desk: str,
         parent: QObject | None = None,
         desk_fields: tuple[str, ...] = (),
+        interval: float = 5.0,
     ) -> None:
         super().__init__(parent)
         from checkin.sync.live import LiveSync
 
-        self.live = LiveSync(replica, url, desk=desk, interval=5.0, desk_fields=desk_fields)
+        self.live = LiveSync(replica, url, desk=desk, interval=interval, desk_fields=desk_fields)
         self.live.subscribe(self._relay)
         self._seen = 0
 

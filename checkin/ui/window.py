@@ -16,6 +16,7 @@ from checkin import i18n
 from checkin.attendees import AttendeeView
 from checkin.errors import KnownError
 from checkin.i18n import _
+from checkin.settings import DeskSettings
 from checkin.ui import tasks
 from checkin.ui.answer import ScanPage
 from checkin.ui.card import CardPage
@@ -40,7 +41,6 @@ from checkin.ui.qt import (
 from checkin.ui.scanner import BurstConfig, BurstFilter
 from checkin.ui.search import SearchPage
 from checkin.ui.session import DeskSession
-from checkin.ui.settings import DeskSettings
 from checkin.ui.sounds import Sounds
 from checkin.ui.staff import Figures, StaffPage, compute
 from checkin.ui.staff_tools import LiveSyncRelay, StaffTools
@@ -371,7 +371,12 @@ class DeskWindow(QMainWindow):
         if not url:
             return
         self.live_sync = LiveSyncRelay(
-            self.session.replica, url, self.session.desk, self, desk_fields=self.session.event.desk_fields
+            self.session.replica,
+            url,
+            self.session.desk,
+            self,
+            desk_fields=self.session.event.desk_fields,
+            interval=float(self.settings.sync_interval_s),
         )
         self.live_sync.changed.connect(self.on_sync_state)
         self.live_sync.purged.connect(lambda: self.on_purged(True))
@@ -544,6 +549,8 @@ class DeskWindow(QMainWindow):
             self.session.day = chosen  # the lead's choice; facts from now on carry this day
             self.card_page.set_day(chosen)
             self.refresh_counts()
+        if chosen:
+            self.settings.choose_day(chosen)  # kept if the desk restarts today
         self.scan_page.set_ready_delay(self.settings.ready_delay_s)
         self.lock.set_idle_seconds(self.settings.idle_lock_s)
         self.sounds.muted = self.settings.muted

@@ -124,8 +124,9 @@ class Clock:
 
 @pytest.fixture
 def desk(qapp: Any, db_file: Path, qtbot: Any) -> Iterator[Any]:
+    from checkin.pin import hash_pin
+    from checkin.settings import DeskSettings
     from checkin.ui.app import build_desk
-    from checkin.ui.settings import DeskSettings, hash_pin
 
     settings = DeskSettings.load()
     settings.pin_hash = hash_pin("2468")

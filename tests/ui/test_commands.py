@@ -40,6 +40,10 @@ def test_choose_day(qapp: object) -> None:
     assert choose_day(ev, None, today=date(2026, 7, 9)) == "2026-07-09"
     assert choose_day(ev, None, today=date(2026, 3, 1)) == "2026-07-08"
     assert choose_day(ev, "2026-07-09", today=date(2026, 7, 8)) == "2026-07-09"
+    # The lead's choice made earlier today holds over today's date; --day over both.
+    assert choose_day(ev, None, today=date(2026, 7, 8), saved="2026-07-09") == "2026-07-09"
+    assert choose_day(ev, "2026-07-08", saved="2026-07-09") == "2026-07-08"
+    assert choose_day(ev, None, today=date(2026, 7, 9), saved="2031-01-01") == "2026-07-09"
     with pytest.raises(KnownError, match="n'est pas un jour"):
         choose_day(ev, "2026-07-10")
 

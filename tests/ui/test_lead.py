@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from checkin.errors import KnownError
+from checkin.pin import check_pin, hash_pin
 from checkin.ui.dialogs import EditDialog, NoteDialog, ReasonDialog, WalkinDialog
 from checkin.ui.qt import QApplication, QLineEdit
-from checkin.ui.settings import check_pin, hash_pin
 
 
 def unlock(desk: Any, qtbot: Any, pin: str = "2468") -> None:
@@ -283,8 +283,8 @@ def test_staff_view_counts_arrivals(desk: Any, qtbot: Any, codes: dict[str, str]
 
 
 def test_lead_changes_desk_settings(desk: Any, qtbot: Any, codes: dict[str, str], db_file: Path) -> None:
+    from checkin.settings import DeskSettings
     from checkin.ui.dialogs import SettingsDialog
-    from checkin.ui.settings import DeskSettings
 
     w = desk.window
     w.open_settings()
@@ -324,3 +324,29 @@ def test_lead_chooses_the_event_day(desk: Any, qtbot: Any, codes: dict[str, str]
         w.on_scan(codes["day2_only"])
     assert got.args[0].outcome == "admitted"
     assert facts_of(db_file, "checkin")[-1][:2] == (w.session.desk, "lead")
+
+
+def test_the_lead_day_and_a_bad_settings_file_survive_a_restart(desk: Any, qtbot: Any, db_file: Path) -> None:
+    from checkin import paths
+    from checkin.ui.app import build_desk
+    from checkin.ui.dialogs import SettingsDialog
+
+    w = desk.window
+    unlock(desk, qtbot)
+    w.open_settings()
+    dialog = w.dialog
+    assert isinstance(dialog, SettingsDialog)
+    dialog.day.setCurrentIndex(dialog.day.findData("2026-07-09"))
+    dialog.try_accept()
+    desk.close()
+    # A hand edit gone wrong elsewhere in the file: that value only falls back.
+    path = paths.settings_path()
+    path.write_text(path.read_text(encoding="utf-8").replace("ready_delay_s = 8", 'ready_delay_s = "soon"'))
+    again = build_desk(db_file, show_crash_dialog=False, with_printing=False)
+    try:
+        assert again.session.day == "2026-07-09"
+        assert "9 juillet" in again.window.status_day.text()
+        assert again.window.settings.ready_delay_s == 8
+        assert 'nombre entier attendu, "soon" lu' in again.window.last_error
+    finally:
+        again.close()

@@ -21,8 +21,8 @@ def test_split_lines_keeps_the_unfinished_rest() -> None:
 
 
 def test_serial_scan_reaches_the_desk(qapp: Any, qtbot: Any, db_file: Path, codes: dict[str, str]) -> None:
+    from checkin.settings import DeskSettings
     from checkin.ui.app import build_desk
-    from checkin.ui.settings import DeskSettings
 
     master, slave = os.openpty()
     try:
@@ -44,8 +44,8 @@ def test_serial_scan_reaches_the_desk(qapp: Any, qtbot: Any, db_file: Path, code
 
 
 def test_missing_serial_port_is_a_banner(qapp: Any, db_file: Path) -> None:
+    from checkin.settings import DeskSettings
     from checkin.ui.app import build_desk
-    from checkin.ui.settings import DeskSettings
 
     settings = DeskSettings.load()
     settings.serial_port = "/dev/does-not-exist"
