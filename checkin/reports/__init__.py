@@ -146,6 +146,9 @@ def sheets_for(kind: str, data: Dataset, days: list[str]) -> list[tables.Sheet]:
             ):
                 rows += [[label, v, e, p] for v, e, p in data_module.breakdown(data, d, dim)]
             rows += [[_("Quart d'heure"), t, "", n] for t, n in data_module.quarter_hours(data, d)]
+            paper = sum(1 for p in data.present(d) if (p.uid, d) in data.paper)
+            if paper:
+                rows.append([_("Saisies après coup (liste papier)"), "", "", paper])
             sheets.append(
                 (_("Présence {day}", day=d), [_("Critère"), _("Valeur"), _("Attendus"), _("Présents")], rows)
             )
@@ -192,4 +195,7 @@ def sheets_for(kind: str, data: Dataset, days: list[str]) -> list[tables.Sheet]:
 
 def _arrival(data: Dataset, uid: str, day: str) -> str:
     at = data.arrivals.get((uid, day))
-    return data.local(at).strftime("%H:%M") if at else ""
+    if not at:
+        return ""
+    when = data.local(at).strftime("%H:%M")
+    return _("{time} (papier)", time=when) if (uid, day) in data.paper else when

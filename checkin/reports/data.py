@@ -62,6 +62,7 @@ class Dataset:
     people: list[Person]  # the registrations that count, sorted by surname
     arrivals: dict[tuple[str, str], str] = field(default_factory=dict)  # (uid, day) -> first UTC ISO
     conflicts: list[dict[str, Any]] = field(default_factory=list)
+    paper: set[tuple[str, str]] = field(default_factory=set)  # (uid, day) entered from the paper list
 
     def expected(self, day: str) -> list[Person]:
         """Confirmed registrations for the day, and walk-ins of that day."""
@@ -105,7 +106,9 @@ def load(conn: Connection, event: EventConfig, *, hub: bool) -> Dataset:
         if key not in arrivals or at < arrivals[key]:
             arrivals[key] = at
     found = conflict_module.from_hub(conn) if hub else conflict_module.from_replica(conn)
-    return Dataset(event, people, arrivals, found)
+    from checkin.paper import paper_keys
+
+    return Dataset(event, people, arrivals, found, paper_keys(conn, hub=hub))
 
 
 def breakdown(data: Dataset, day: str, dimension: str) -> list[tuple[str, int, int]]:

@@ -163,6 +163,7 @@ def attendance(path: Path, data: Dataset, days: list[str]) -> None:
             Spacer(1, 4 * mm),
             _p(data.event.day_label(day), 13, bold=True),
             _p(_("{present} présents sur {expected} attendus", present=present, expected=expected), 11),
+            *_paper_line(data, day),
             Spacer(1, 3 * mm),
             chart(quarter_hours(data, day)),
         ]
@@ -173,6 +174,14 @@ def attendance(path: Path, data: Dataset, days: list[str]) -> None:
                 _table([label, _("Attendus"), _("Présents")], rows, [110 * mm, 30 * mm, 30 * mm]),
             ]
     _doc(path, _("Présence")).build(story)
+
+
+def _paper_line(data: Dataset, day: str) -> list[Any]:
+    """Arrivals typed in from the paper list afterwards are counted, and said to be."""
+    n = sum(1 for p in data.present(day) if (p.uid, day) in data.paper)
+    if not n:
+        return []
+    return [_p(_("dont {count} saisies après coup depuis la liste papier", count=n), 10)]
 
 
 def emargement(path: Path, data: Dataset, days: list[str]) -> None:

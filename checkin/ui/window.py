@@ -38,6 +38,7 @@ from checkin.ui.qt import (
     QWidget,
     Signal,
 )
+from checkin.ui.ready import ReadyBar
 from checkin.ui.scanner import BurstConfig, BurstFilter
 from checkin.ui.search import SearchPage
 from checkin.ui.session import DeskSession
@@ -152,6 +153,9 @@ class DeskWindow(QMainWindow):
         self.staff_tools.purge_started.connect(self.stop_live_sync)
         self.staff_tools.purge_finished.connect(self.on_purged)
         self.staff_page.layout().insertWidget(1, self.staff_tools)
+        self.ready_bar = ReadyBar(session, self)
+        self.ready_bar.arrivals_changed.connect(self.refresh_counts)
+        self.staff_page.layout().insertWidget(1, self.ready_bar)
         self.staff_timer = QTimer(self)
         self.staff_timer.setInterval(30_000)
         self.staff_timer.timeout.connect(self.refresh_staff)
@@ -628,6 +632,7 @@ class DeskWindow(QMainWindow):
         self.card_page.retranslate()
         self.staff_page.retranslate()
         self.staff_tools.retranslate()
+        self.ready_bar.retranslate()
         self._paint_status()
 
     def _paint_status(self) -> None:
