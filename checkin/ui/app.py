@@ -171,7 +171,12 @@ def build_desk(
     with replica.read() as conn:
         empty = conn.exec_driver_sql("SELECT count(*) FROM attendee").scalar_one() == 0
     if empty:
-        window.show_error(_("La base est vide : importez d'abord les inscriptions (checkin import FICHIER)."))
+        window.show_error(
+            _(
+                "Aucune inscription sur ce poste : le responsable importe l'export des inscriptions "
+                "— « Responsable (F9) », puis « Tableau (F6) » › « Importer un export… »."
+            )
+        )
     if settings.problems:
         window.show_error(" ".join(settings.problems))
     desk = Desk(window, session, window.printing, crash, replica, collector)

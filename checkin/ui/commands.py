@@ -59,6 +59,17 @@ def run_demo(args: argparse.Namespace) -> int:
         settings.pin_hash = hash_pin("1234")
         settings.save()
     print(_("Démonstration : base {db}", db=db))
+    from checkin import demo_mail
+    from checkin import event as event_mod
+
+    ev = event_mod.load(getattr(args, "event", None))
+    mails = demo_mail.write_for_demo(db, ev, app.choose_day(ev, args.day))
+    print(
+        _(
+            "Exemples d'e-mails à scanner (valide, déjà utilisé, annulé, autre jour, illisible) : {path}",
+            path=mails,
+        )
+    )
     print(_("Les badges sont écrits en PDF dans {folder}", folder=paths.print_dir()))
     print(_("Code PIN du responsable pour la démonstration : 1234"))
     desk = app.build_desk(db, desk_name=args.desk, day=args.day, settings=settings, defer_printing=True)

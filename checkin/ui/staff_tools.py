@@ -38,7 +38,7 @@ from checkin.ui.qt import (
 
 log = logging.getLogger(__name__)
 
-REPORTS = ("attendance", "emargement", "certificates", "conflicts", "noshows")
+REPORTS = ("attendance", "emargement", "certificates", "conflicts", "noshows", "fallback")
 STAFF_ROLES = ("lead", "staff")
 
 
@@ -129,6 +129,7 @@ class StaffTools(QWidget):
             "certificates": _("Attestations"),
             "conflicts": _("Conflits"),
             "noshows": _("Absents"),
+            "fallback": _("Liste de secours (papier)"),
         }
         for kind in REPORTS:
             self.report_kind.addItem(labels[kind], kind)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from checkin import i18n
@@ -84,6 +85,7 @@ class DeskWindow(QMainWindow):
         self.last_error = ""
         self.current_uid = ""
         self.current_job = ""
+        self.today: Callable[[], date] = date.today  # tests set another day
         self.setObjectName("desk")
         self.setStyleSheet(STYLE)
         self.sounds = Sounds(settings.muted)
@@ -637,7 +639,21 @@ class DeskWindow(QMainWindow):
 
     def _paint_status(self) -> None:
         day = self.event_config.day_label(self.session.day, i18n.language())
-        self.status_day.setText(_("Jour : {day}", day=day))
+        today = self.today()
+        if self.event_config.day(today.isoformat()) is None:
+            # The desk works on an event day all the same (the lead chooses which in the
+            # settings): say so, or a rehearsal on the eve looks like the real day.
+            self.status_day.setText(
+                _(
+                    "Jour : {day} — aujourd'hui ({today}) n'est pas un jour de l'événement",
+                    day=day,
+                    today=today.strftime("%d/%m"),
+                )
+            )
+            self.status_day.setStyleSheet("color: #8A4B00; font-weight: bold;")
+        else:
+            self.status_day.setText(_("Jour : {day}", day=day))
+            self.status_day.setStyleSheet("")
         self.status_desk.setText(
             _("Poste : {desk}", desk=self.session.desk) + (_(" — responsable") if self.lock.is_lead else "")
         )

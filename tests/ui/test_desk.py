@@ -225,7 +225,7 @@ def test_each_outcome_has_its_sound_and_mute_silences(
 
 def test_status_bar_shows_day_desk_arrivals_and_printer(desk: Any, qtbot: Any, codes: dict[str, str]) -> None:
     w = desk.window
-    assert w.status_day.text() == "Jour : 8 juillet"
+    assert w.status_day.text().startswith("Jour : 8 juillet")
     assert w.status_desk.text() == "Poste : Accueil 2"
     assert w.status_printer.text() == "Imprimante files : prête"
     with qtbot.waitSignal(w.counts_updated, timeout=5000) as got:
@@ -240,7 +240,7 @@ def test_empty_database_says_what_to_do(qapp: Any, tmp_path: Any) -> None:
 
     d = build_desk(tmp_path / "empty.sqlite", day="2026-07-08", with_printing=False, show_crash_dialog=False)
     try:
-        assert "importez d'abord les inscriptions" in d.window.banner.label.text()
+        assert "Importer un export…" in d.window.banner.label.text()
         d.window.on_scan("AICT26-7K3M9Q2X")
         assert d.window.scan_page.panel.answer.headline == "CODE INCONNU"
     finally:
