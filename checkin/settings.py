@@ -19,9 +19,11 @@ Why these defaults, where two older copies disagreed:
 * ``idle_lock_s`` = 2 min (not 5): the lead's functions (undo, reprint, walk-in, purge)
   unlock in three seconds with the PIN, while a desk left unlocked for minutes at a busy
   entrance lets anyone use them. The brief asks for a PIN *and* an idle timeout.
-* ``scanner_max_gap_ms`` = 40 ms (not 35): the value the burst filter was built and tested
-  with; scanners send keys 2–20 ms apart and a person's fastest keys come 80 ms and more
-  apart, and 35 ms left less room for a scanner slowed by a busy USB hub.
+* ``scanner_max_gap_ms`` = 60 ms (not 35 or 40): scanners are set anywhere from 2 to 50 ms
+  between keys (their "inter-character delay"), and the filter no longer holds a person's
+  keys while it waits (it takes the first key of a scan back instead), so the threshold
+  can cover the slow scanners without making anyone wait. The scanner check raises it for
+  a scanner measured slower still.
 """
 
 from __future__ import annotations
@@ -93,9 +95,22 @@ class DeskSettings:
     )
     # [scanner]
     scanner_max_gap_ms: int = setting(
-        40, "scanner", "Keys closer than this (ms) belong to a scanner burst", minimum=5, maximum=200
+        60, "scanner", "Keys closer than this (ms) belong to a scanner burst", minimum=5, maximum=200
     )
     scanner_min_length: int = setting(4, "scanner", "Shortest burst taken as a scan", minimum=1, maximum=64)
+    # What the scanner check found (empty: never checked). The layout pair is tried first
+    # when a scan needs repairing, so a known mix-up is undone without guessing.
+    scanner_layout: str = setting(
+        "", "scanner", "Keyboard layout the scanner types in (us, fr, be, de, ch), as the scanner check found"
+    )
+    desk_layout: str = setting(
+        "", "scanner", "This desk's own keyboard layout (us, fr, be, de, ch), as the scanner check found"
+    )
+    scanner_terminator: str = setting(
+        "", "scanner", "Key the scanner sends after a code (enter, keypad-enter, tab, cr-lf…; none: nothing)"
+    )
+    scanner_prefix: str = setting("", "scanner", "Prefix the scanner adds before each code (e.g. ]Q1)")
+    scanner_checked: str = setting("", "scanner", "When the scanner check was last passed (ISO date and time)")
     serial_port: str = setting(
         "", "scanner", "Serial (COM/tty) port of a scanner in serial mode; empty: keyboard"
     )

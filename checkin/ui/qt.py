@@ -40,6 +40,7 @@ from PySide6.QtGui import (
     QGuiApplication,
     QIcon,
     QImage,
+    QInputMethodEvent,
     QKeyEvent,
     QKeySequence,
     QPainter,
@@ -49,7 +50,9 @@ from PySide6.QtGui import (
     QShortcut,
 )
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
+    QAbstractSpinBox,
     QApplication,
     QCheckBox,
     QComboBox,
@@ -73,6 +76,7 @@ from PySide6.QtWidgets import (
     QStatusBar,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QTextEdit,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -96,8 +100,10 @@ def serial_port_class() -> Any:
 
 
 __all__ = [
+    "QAbstractButton",
     "QAbstractItemView",
     "QAbstractListModel",
+    "QAbstractSpinBox",
     "QAction",
     "QApplication",
     "QBrush",
@@ -118,6 +124,7 @@ __all__ = [
     "QHBoxLayout",
     "QIcon",
     "QImage",
+    "QInputMethodEvent",
     "QKeyEvent",
     "QKeySequence",
     "QLabel",
@@ -148,6 +155,7 @@ __all__ = [
     "QStringListModel",
     "QStyleOptionViewItem",
     "QStyledItemDelegate",
+    "QTextEdit",
     "QThreadPool",
     "QTimer",
     "QToolButton",

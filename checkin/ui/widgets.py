@@ -140,3 +140,23 @@ class Banner(QWidget):
     @property
     def text(self) -> str:
         return self.label.accessibleName() if self.isVisible() else ""
+
+
+def tell(dialog: QWidget, message: str) -> None:
+    """Say ``message`` inside an open dialog (its error line, or a line added on top): the
+    window's banner is hidden behind a modal dialog."""
+    label = dialog.findChild(QLabel, "scan_notice")
+    if label is None:
+        label = QLabel(dialog)
+        label.setObjectName("scan_notice")
+        label.setWordWrap(True)
+        label.setStyleSheet(
+            "color: #A01818; font-size: 17px; font-weight: bold; background: #FDECEA; padding: 6px;"
+        )
+        layout = dialog.layout()
+        if layout is not None and hasattr(layout, "insertWidget"):
+            layout.insertWidget(0, label)
+        elif layout is not None:
+            layout.addWidget(label)
+    label.setText(message)
+    label.show()

@@ -40,13 +40,13 @@ from checkin.ui.qt import (
     Signal,
 )
 from checkin.ui.ready import ReadyBar
-from checkin.ui.scanner import BurstConfig, BurstFilter
+from checkin.ui.scanner import Burst, BurstConfig, BurstFilter
 from checkin.ui.search import SearchPage
 from checkin.ui.session import DeskSession
 from checkin.ui.sounds import Sounds
 from checkin.ui.staff import Figures, StaffPage, compute
 from checkin.ui.staff_tools import LiveSyncRelay, StaffTools
-from checkin.ui.widgets import Banner
+from checkin.ui.widgets import Banner, tell
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +97,8 @@ class DeskWindow(QMainWindow):
             clock=burst_clock,
             parent=self,
         )
-        self.burst.scanned.connect(self.on_scan)
+        self.burst.captured.connect(self.on_burst)
+        self.refused_scans = 0
 
         # header
         self.title = QLabel(self.event_config.short_name)
@@ -283,6 +284,28 @@ class DeskWindow(QMainWindow):
             return None
 
     # -- scanning ---------------------------------------------------------------------
+    def on_burst(self, burst: Burst) -> None:
+        """A scanner burst, wherever the focus was. With a modal dialog open the scan is
+        refused (a sound and a sentence in the dialog; nothing was typed into it), unless
+        the dialog reads scans itself (the scanner check, the webcam)."""
+        modal = QApplication.activeModalWidget()
+        if modal is None:
+            self.on_scan(burst.text)
+            return
+        reader = getattr(modal, "take_scan", None)
+        if callable(reader):
+            reader(burst)
+            return
+        self.refuse_scan(modal)
+
+    def refuse_scan(self, dialog: QWidget) -> None:
+        self.refused_scans += 1
+        self.sounds.play("error")
+        tell(
+            dialog,
+            _("Scan ignoré : une fenêtre est ouverte. Terminez-la ou fermez-la, puis scannez à nouveau."),
+        )
+
     def on_scan(self, text: str) -> None:
         decision = self._guard(lambda: self.session.scan(text))
         if decision is None:

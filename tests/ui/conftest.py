@@ -160,27 +160,50 @@ def key_event(ch: str, stamp: int) -> QKeyEvent:
     return event
 
 
-def type_text(text: str, *, gap_ms: int, start: int = 10_000, target: QWidget | None = None) -> int:
+def modifier_event(key: Qt.Key, stamp: int, *, press: bool) -> QKeyEvent:
+    kind = QEvent.Type.KeyPress if press else QEvent.Type.KeyRelease
+    mods = (
+        Qt.KeyboardModifier.ShiftModifier
+        if press and key == Qt.Key.Key_Shift
+        else Qt.KeyboardModifier.NoModifier
+    )
+    event = QKeyEvent(kind, key, mods, "")
+    event.setTimestamp(stamp)
+    return event
+
+
+def type_text(
+    text: str, *, gap_ms: int, start: int = 10_000, target: QWidget | None = None, shift: bool = False
+) -> int:
     """Send ``text`` to the focused widget (or ``target``), ``gap_ms`` apart; return the
-    last timestamp used."""
+    last timestamp used. ``shift``: a Shift press and release around each capital, as
+    a keyboard (and a scanner) sends them."""
     stamp = start
     for ch in text:
         widget = target or QApplication.focusWidget()
         assert widget is not None, "nothing has the focus"
+        capital = shift and ch.isupper()
+        if capital:
+            QApplication.sendEvent(widget, modifier_event(Qt.Key.Key_Shift, stamp, press=True))
+            stamp += 1
         QApplication.sendEvent(widget, key_event(ch, stamp))
+        if capital:
+            QApplication.sendEvent(widget, modifier_event(Qt.Key.Key_Shift, stamp + 1, press=False))
         stamp += gap_ms
     return stamp
 
 
-def scanner_burst(text: str, *, start: int = 10_000, terminator: str = "\r") -> int:
-    """A keyboard-wedge scanner: 3 ms between keys, then the terminator."""
-    return type_text(text + terminator, gap_ms=3, start=start)
+def scanner_burst(text: str, *, start: int = 10_000, terminator: str = "\r", gap_ms: int = 3) -> int:
+    """A keyboard-wedge scanner: a few ms between keys, Shift around capitals, then the
+    terminator."""
+    return type_text(text + terminator, gap_ms=gap_ms, start=start, shift=True)
 
 
 class Keyboard:
     """The helpers above, as a fixture, so test modules need no import path tricks."""
 
     key_event = staticmethod(key_event)
+    modifier_event = staticmethod(modifier_event)
     type_text = staticmethod(type_text)
     scanner_burst = staticmethod(scanner_burst)
 

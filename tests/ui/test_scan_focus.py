@@ -1,0 +1,66 @@
+"""A scan wherever the focus is (offscreen, synthetic key events): pages, the card, the
+lead's dialogs. With a modal dialog open the scan is refused — a sound and a sentence in
+the dialog — and nothing is typed into it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from checkin.ui.qt import QApplication, QLabel, QLineEdit
+
+
+def test_scan_with_the_pin_dialog_open_is_refused_and_types_nothing(
+    desk: Any, qtbot: Any, kb: Any, codes: dict[str, str]
+) -> None:
+    w = desk.window
+    shown: list[Any] = []
+    w.answer_shown.connect(shown.append)
+    w.toggle_lead()
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is w.pin_dialog, timeout=2000)
+    w.pin_dialog.pin.setFocus()
+    w.pin_dialog.pin.setText("24")
+    kb.scanner_burst(codes["both_days"])
+    assert w.pin_dialog.pin.text() == "24"
+    assert w.refused_scans == 1
+    assert w.sounds.played[-1] == "error"
+    notice = w.pin_dialog.findChild(QLabel, "scan_notice")
+    assert notice is not None and "Scan ignoré" in notice.text()
+    assert shown == []
+    assert w.pin_dialog.isVisible()  # the terminator did not validate the dialog
+
+
+def test_scan_with_the_walkin_form_open_leaves_every_field_as_it_was(
+    desk: Any, qtbot: Any, kb: Any, codes: dict[str, str]
+) -> None:
+    w = desk.window
+    w.lock.unlock("2468")
+    w.open_walkin()
+    dialog = w.dialog
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is dialog, timeout=2000)
+    dialog.last_name.setText("Çelik")
+    dialog.first_name.setFocus()
+    kb.scanner_burst(codes["both_days"], gap_ms=10)
+    assert {f.objectName(): f.text() for f in dialog.findChildren(QLineEdit)}["last_name"] == "Çelik"
+    assert all(f.text() in ("", "Çelik") for f in dialog.findChildren(QLineEdit))
+    assert dialog.isVisible() and w.refused_scans == 1
+    dialog.reject()
+
+
+def test_scan_from_the_card_and_the_staff_view(desk: Any, qtbot: Any, kb: Any, codes: dict[str, str]) -> None:
+    w = desk.window
+    w.lock.unlock("2468")
+    w.show_staff()
+    fields = [f for f in w.staff_page.findChildren(QLineEdit) if f.isVisible()]
+    assert fields, "the staff view has text fields"
+    fields[0].setFocus()
+    before = fields[0].text()
+    with qtbot.waitSignal(w.answer_shown, timeout=3000) as got:
+        kb.scanner_burst(codes["both_days"], gap_ms=10)
+    assert got.args[0].outcome == "admitted"
+    assert fields[0].text() == before
+    w.open_card(got.args[0].attendee)
+    w.card_page.buttons["back"].setFocus()
+    with qtbot.waitSignal(w.answer_shown, timeout=3000) as again:
+        kb.scanner_burst(codes["second_both"], start=90_000)
+    assert again.args[0].outcome == "admitted"
+    assert again.args[0].attendee.code == codes["second_both"]
