@@ -110,7 +110,9 @@ class DeskSettings:
         "", "scanner", "Key the scanner sends after a code (enter, keypad-enter, tab, cr-lf…; none: nothing)"
     )
     scanner_prefix: str = setting("", "scanner", "Prefix the scanner adds before each code (e.g. ]Q1)")
-    scanner_checked: str = setting("", "scanner", "When the scanner check was last passed (ISO date and time)")
+    scanner_checked: str = setting(
+        "", "scanner", "When the scanner check was last passed (ISO date and time)"
+    )
     serial_port: str = setting(
         "", "scanner", "Serial (COM/tty) port of a scanner in serial mode; empty: keyboard"
     )

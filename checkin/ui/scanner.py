@@ -256,6 +256,7 @@ class _Open:
     modifiers: list[str] = field(default_factory=list)
     pressed: set[int] = field(default_factory=set)  # scan codes whose press we saw
     released: bool = False  # held keys were given back (an idle gap that was not one)
+    estimated: bool = False  # opened by input-method text, whose time is an estimate
 
     @property
     def characters(self) -> int:
@@ -336,8 +337,15 @@ class BurstFilter(QObject):
         return given
 
     def _continues(self, stamp: float) -> bool:
+        """Whether an event stamped ``stamp`` belongs to the open burst. Key timestamps
+        only grow; a burst opened by input-method text has an estimated time, which the
+        keys queued ahead of it may precede by the GUI thread's delay."""
         burst = self._open
-        return burst is not None and stamp - burst.last <= self.config.max_gap_ms
+        if burst is None:
+            return False
+        gap = stamp - burst.last
+        early = 1000.0 if burst.estimated else self.config.max_gap_ms
+        return -early <= gap <= self.config.max_gap_ms
 
     def _arm(self) -> None:
         self._idle.start(int(self.config.max_gap_ms) + 20)
@@ -380,7 +388,8 @@ class BurstFilter(QObject):
                 return self._start(obj, event, stamp)
             burst.strokes.append(self._stroke(event, stamp, "dead" if dead else "char", held=True))
             burst.pressed.add(event.nativeScanCode())
-            burst.last = max(burst.last, stamp)
+            burst.last = stamp if burst.estimated else max(burst.last, stamp)
+            burst.estimated = False
             self._arm()
             return True
         self._end_idle()
@@ -470,7 +479,7 @@ class BurstFilter(QObject):
             self._arm()
             return True
         self._end_idle()
-        self._open = _Open(obj, snapshot(obj), stamp)
+        self._open = _Open(obj, snapshot(obj), stamp, estimated=True)
         self._open.strokes.append(Stroke("composed", text, stamp, self._seq, held=False, placed=False))
         self._arm()
         return False
