@@ -86,6 +86,7 @@ def run(
             hits += bool(found)
         replica.close()
     return {
+        "event": event.id,
         "attendees": attendees,
         "rows_imported": summary.created,
         "import_s": round(import_s, 2),

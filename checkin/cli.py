@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 # Modules that add their own sub-commands (each has ``add_commands(subparsers)``). The UI
 # module imports Qt only inside its handlers, so the CLI runs without a display.
 PLUGINS = (
+    "checkin.eventfile",
     "checkin.printing.commands",
     "checkin.printing.escpos.commands",
     "checkin.ui.commands",
@@ -55,10 +56,9 @@ def today_or(args_day: str | None, ev: event.EventConfig) -> str:
 def cmd_import(args: argparse.Namespace) -> int:
     from checkin.importer import import_file
 
-    ev = event.load(args.event)
     replica = open_db(args)
     try:
-        summary = import_file(replica, ev, args.file, mapping=args.mapping, dry_run=args.dry_run)
+        summary = import_file(replica, event.of(args), args.file, mapping=args.mapping, dry_run=args.dry_run)
     finally:
         replica.close()
     data = summary.to_json()
@@ -75,7 +75,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_scan(args: argparse.Namespace) -> int:
     from checkin import scan
 
-    ev = event.load(args.event)
+    ev = event.of(args)
     replica = open_db(args)
     try:
         decision = scan.decide(
@@ -113,7 +113,7 @@ def cmd_find(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from checkin import bench
 
-    result = bench.run(event.load(args.event), args.attendees)
+    result = bench.run(event.of(args), args.attendees)
     if args.json:
         dump(result)
     else:
@@ -125,7 +125,14 @@ def cmd_bench(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="checkin", description=_("Accueil des participants d'un congrès."))
     parser.add_argument("--version", action="version", version=f"checkin {__version__}")
-    parser.add_argument("--event", help=_("fichier TOML de l'événement (défaut : AICT 2026)"))
+    parser.add_argument(
+        "--event",
+        metavar="FILE",
+        help=_(
+            "fichier TOML de l'événement, accepté avant ou après la commande ; sinon CHECKIN_EVENT, "
+            "puis le réglage du poste (checkin event use), puis AICT 2026"
+        ),
+    )
     parser.add_argument("--lang", choices=("fr", "en"), help=_("langue des messages"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -150,7 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db")
     p.add_argument("--limit", type=int, default=20)
     p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_find)
+    p.set_defaults(func=cmd_find, needs_event=False)
 
     p = sub.add_parser("bench", help=_("mesurer import, scan et recherche sur un événement synthétique"))
     p.add_argument("--attendees", type=int, default=100_000)
@@ -169,6 +176,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def run_command(args: argparse.Namespace, given: str | None) -> int:
+    """Run one parsed command with the event resolved once for it.
+
+    ``args.event`` is the loaded :class:`~checkin.event.EventConfig` (``--event``, else
+    ``CHECKIN_EVENT``, else the desk's settings, else the shipped event), and every
+    ``event.load()`` without a path returns it while the command runs. A command that works
+    on event files themselves (``event check``…) sets ``needs_event=False`` and gets the
+    option's value in ``args.event_option``.
+    """
+    args.event_option = given
+    if not getattr(args, "needs_event", True):
+        args.event = None
+        return int(args.func(args))
+    path, origin = event.resolve(given)
+    ev = event.load(path)
+    log.info("event %s (%s, from %s)", ev.id, path, origin)
+    args.event = ev
+    with event.activated(ev):
+        return int(args.func(args))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     logs.setup()
     args_list = list(sys.argv[1:] if argv is None else argv)
@@ -179,6 +207,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             i18n.set_language(args_list[i + 1])
     try:
+        given, args_list = event.take_option(args_list)
         parser = build_parser()
         args = parser.parse_args(args_list)
         if not getattr(args, "func", None):
@@ -186,8 +215,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 parser.print_help()
                 return 0
             args = parser.parse_args([*args_list, "desk"])
-        code: int = args.func(args)
-        return code
+        return run_command(args, given)
     except KnownError as exc:
         print(f"checkin: {exc.message}", file=sys.stderr)
         return 1

@@ -6,8 +6,11 @@ second event needs a new file and no code change.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -141,9 +144,86 @@ def _compile(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
+def take_option(argv: list[str]) -> tuple[str | None, list[str]]:
+    """``--event FILE`` (or ``--event=FILE``) taken from anywhere on a command line.
+
+    Returns the file (the last one given) and the other arguments in order; what follows a
+    bare ``--`` is left alone.
+    """
+    value: str | None = None
+    rest: list[str] = []
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--":
+            rest.extend(argv[i:])
+            break
+        if arg == "--event":
+            if i + 1 >= len(argv) or not argv[i + 1]:
+                raise KnownError(_("--event attend un fichier d'événement (TOML)."))
+            value = argv[i + 1]
+            i += 2
+            continue
+        if arg.startswith("--event="):
+            value = arg.partition("=")[2]
+        else:
+            rest.append(arg)
+        i += 1
+    return value, rest
+
+
+# The event the command line resolved for this run (see :func:`resolve`, :func:`activated`).
+_active: list[EventConfig] = []
+
+
+def resolve(given: str | os.PathLike[str] | None = None) -> tuple[Path, str]:
+    """The event file of this run and where the choice came from, resolved in one order.
+
+    ``--event`` (given), then ``CHECKIN_EVENT``, then the desk's settings (``[desk] event``,
+    set with ``checkin event use FILE``), then the event shipped with the program. The second
+    value names the origin (``option``, ``environment``, ``settings``, ``default``).
+    """
+    if given:
+        return Path(given).expanduser(), "option"
+    env = os.environ.get("CHECKIN_EVENT")
+    if env:
+        return Path(env).expanduser(), "environment"
+    from checkin.settings import DeskSettings
+
+    chosen = DeskSettings.load().event
+    if chosen:
+        return Path(chosen).expanduser(), "settings"
+    return paths.default_event_path(), "default"
+
+
+@contextmanager
+def activated(ev: EventConfig) -> Iterator[EventConfig]:
+    """Make ``ev`` the event every ``load()`` without a path returns, for one command's run."""
+    _active.append(ev)
+    try:
+        yield ev
+    finally:
+        _active.remove(ev)
+
+
+def of(args: object) -> EventConfig:
+    """The event a command runs for: the one the CLI resolved into ``args.event``, else
+    (a handler called on its own, by a test or another entry point) the resolved default."""
+    given = getattr(args, "event", None)
+    if isinstance(given, EventConfig):
+        return given
+    return load(given if isinstance(given, str) and given else None)
+
+
 def load(path: str | Path | None = None) -> EventConfig:
-    """Load and validate an event file; a bad file is a known error naming the problem."""
-    source = paths.event_path(path)
+    """Load and validate an event file; a bad file is a known error naming the problem.
+
+    Without a path: the event this run resolved (``--event`` anywhere on the command line),
+    else the first of ``CHECKIN_EVENT``, the desk's settings and the shipped event.
+    """
+    if path is None and _active:
+        return _active[-1]
+    source = resolve(path)[0]
     try:
         data = tomllib.loads(source.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
@@ -162,7 +242,8 @@ def load(path: str | Path | None = None) -> EventConfig:
 
 @cache
 def default() -> EventConfig:
-    return load()
+    """The event shipped with the program, whatever this run chose."""
+    return load(paths.default_event_path())
 
 
 def _build(data: dict[str, object], source: Path) -> EventConfig:

@@ -1,7 +1,7 @@
 """Every path the program uses, in one place, so tests can redirect them all.
 
 ``CHECKIN_HOME`` moves the data and configuration folders (tests point it at ``tmp_path``);
-``--db`` or ``CHECKIN_DB`` picks the replica file; ``CHECKIN_EVENT`` the event file.
+``--db`` or ``CHECKIN_DB`` picks the replica file; the event file is chosen once per run by ``checkin.event.resolve``.
 """
 
 from __future__ import annotations
@@ -70,13 +70,16 @@ def resources_dir() -> Path:
     return Path(str(importlib.resources.files("checkin").joinpath("resources")))
 
 
-def event_path(override: str | os.PathLike[str] | None = None) -> Path:
-    if override:
-        return Path(override)
-    env = os.environ.get("CHECKIN_EVENT")
-    if env:
-        return Path(env)
+def default_event_path() -> Path:
+    """The event shipped with the program (AICT 2026), used when nothing else is chosen."""
     return resources_dir() / "events" / "aict2026.toml"
+
+
+def event_path(override: str | os.PathLike[str] | None = None) -> Path:
+    """The event file: see :func:`checkin.event.resolve` for the order of the choices."""
+    from checkin.event import resolve
+
+    return resolve(override)[0]
 
 
 def _private_dir(path: Path) -> Path:

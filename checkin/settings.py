@@ -86,6 +86,12 @@ class DeskSettings:
         8, "desk", "Seconds before the answer goes back to 'ready'", minimum=2, maximum=120
     )
     muted: bool = setting(False, "desk", "Sounds off")
+    event: str = setting(
+        "",
+        "desk",
+        "Event file this desk serves (checkin event use FILE); --event and CHECKIN_EVENT come first; "
+        "empty: the event shipped with the program",
+    )
     # [lead]
     pin_hash: str = setting(
         "", "lead", "The lead's PIN, hashed with scrypt (see checkin.pin); empty: none yet"

@@ -34,6 +34,53 @@ def event() -> EventConfig:
     return event_module.load()
 
 
+OTHER_EVENT_NAME = "Forum des territoires solidaires"
+
+
+def write_other_event(folder: Path) -> Path:
+    """A second event that differs visibly from AICT 2026 and still reads the sample export.
+
+    Other id, name and short name; a third day (10 July); the « Élu » category renamed
+    and recoloured; another badge footer; dietary needs shown at the desks.
+    """
+    from checkin import paths
+
+    text = paths.default_event_path().read_text(encoding="utf-8")
+    for old, new in (
+        ('id = "aict2026"', 'id = "fts2026"'),
+        (
+            'name = "17es Rencontres de l\'action internationale des collectivités territoriales"',
+            f'name = "{OTHER_EVENT_NAME}"',
+        ),
+        ('short_name = "Rencontres de l\'AICT 2026"', 'short_name = "Forum FTS 2026"'),
+        ('label = "9 juillet"\nlabel_en = "9 July"', 'label = "jeudi 9"\nlabel_en = "Thursday 9"'),
+        (
+            "[registration]",
+            '[[days]]\ndate = "2026-07-10"\nlabel = "vendredi 10"\nlabel_en = "Friday 10"\n'
+            'aliases = ["10 juillet"]\n\n[registration]',
+        ),
+        (
+            'name = "Élu"\nname_en = "Elected official"\ncolour = "#1F4E9D"',
+            'name = "Élu·e local·e"\nname_en = "Local councillor"\ncolour = "#7B241C"',
+        ),
+        ("Cités Unies France — #AICT2026", "Forum FTS — #FTS2026"),
+        ("desk_fields = []", 'desk_fields = ["dietary"]'),
+    ):
+        assert old in text, old
+        text = text.replace(old, new)
+    path = folder / "fts2026.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def other_event(tmp_path: Path) -> Path:
+    """The file of a second event (see :func:`write_other_event`)."""
+    folder = tmp_path / "other-event"
+    folder.mkdir(exist_ok=True)
+    return write_other_event(folder)
+
+
 @pytest.fixture(scope="session")
 def sample_dir() -> Path:
     assert SAMPLE_DIR.exists(), f"sample data not found at {SAMPLE_DIR}"

@@ -94,7 +94,7 @@ def run_badge(args: argparse.Namespace) -> int:
     view = attendees.get(replica, args.code.strip())
     if view is None:
         raise KnownError(_("Code inconnu : {code}", code=args.code))
-    BadgeRenderer(event_mod.load(), args.layout).render([view], Path(args.output))
+    BadgeRenderer(event_mod.of(args), args.layout).render([view], Path(args.output))
     print(
         json.dumps(
             {"output": args.output, "code": view.code, "layout": args.layout},
@@ -104,12 +104,12 @@ def run_badge(args: argparse.Namespace) -> int:
     return 0
 
 
-def select(replica: Replica, expr: str) -> list[AttendeeView]:
+def select(replica: Replica, expr: str, ev: event_mod.EventConfig | None = None) -> list[AttendeeView]:
     """Live registrations (not cancelled nor waitlisted) matching a ``--select`` expression.
 
     Codes given one by one are taken as asked, whatever their status.
     """
-    ev = event_mod.load()
+    ev = ev or event_mod.load()
     with replica.read() as conn:
         people = [a for a in attendees.all_live(conn) if a.status not in NOT_PRINTED]
     key, _sep, value = expr.partition("=")
@@ -155,8 +155,8 @@ class Progress:
 
 def run_badges(args: argparse.Namespace) -> int:
     replica = _replica(args)
-    people = sorted(select(replica, args.select), key=SORTS[args.sort])
-    ev = event_mod.load()
+    ev = event_mod.of(args)
+    people = sorted(select(replica, args.select, ev), key=SORTS[args.sort])
     progress = Progress(len(people))
     if args.sheet == "none":
         result = BadgeRenderer(ev, args.layout or "a6").render(people, Path(args.output), progress=progress)
@@ -240,7 +240,7 @@ def run_print_test(args: argparse.Namespace) -> int:
         raise KnownError(_("Imprimante inconnue : {name}", name=target))
     cfg = printers[target]
     backend = config.build(cfg)
-    renderer = BadgeRenderer(event_mod.load(), cfg.layout)
+    renderer = BadgeRenderer(event_mod.of(args), cfg.layout)
     out = io.BytesIO()
     renderer.render([test_attendee()], out)
     handle = backend.submit(

@@ -15,6 +15,7 @@ from checkin import event as event_module
 from checkin import paths
 from checkin.db import open_replica
 from checkin.errors import KnownError
+from checkin.event import EventConfig
 from checkin.i18n import _
 from checkin.reports import data as data_module
 from checkin.reports import pdf, tables
@@ -23,8 +24,15 @@ from checkin.reports.data import Dataset
 KINDS = ("attendance", "emargement", "certificates", "conflicts", "noshows", "fallback")
 
 
-def load(*, db: str | None = None, hub: str | None = None, event_path: str | None = None) -> Dataset:
-    event = event_module.load(event_path)
+def load(
+    *,
+    db: str | None = None,
+    hub: str | None = None,
+    event_path: str | None = None,
+    event: EventConfig | None = None,
+) -> Dataset:
+    """The report's data; ``event`` (the one the command or the window resolved) first."""
+    event = event or event_module.load(event_path)
     if hub:
         from checkin.sync.hub import open_hub
 
@@ -51,6 +59,7 @@ def write_report(
     day: str | None = None,
     fmt: str | None = None,
     event_path: str | None = None,
+    event: EventConfig | None = None,
 ) -> Path:
     path = Path(output)
     fmt = fmt or path.suffix.lstrip(".").lower() or "pdf"
@@ -60,7 +69,7 @@ def write_report(
         raise KnownError(_("Format de rapport inconnu : {fmt} (pdf, xlsx ou csv)", fmt=fmt))
     if kind not in KINDS:
         raise KnownError(_("Rapport inconnu : {kind}", kind=kind))
-    dataset = load(db=db, hub=hub, event_path=event_path)
+    dataset = load(db=db, hub=hub, event_path=event_path, event=event)
     days = [d.iso for d in dataset.event.days]
     if day:
         if day not in days:

@@ -25,13 +25,12 @@ def add_commands(subparsers: Any) -> None:
     hub_sub = hub.add_subparsers(dest="hub_command", required=True)
     init = hub_sub.add_parser("init", help=_("créer un hub (fichier SQLite ou URL PostgreSQL)"))
     init.add_argument("url")
-    init.set_defaults(func=run_hub_init)
+    init.set_defaults(func=run_hub_init, needs_event=False)
     imp = hub_sub.add_parser("import", help=_("importer un export d'inscriptions dans le hub"))
     imp.add_argument("file")
     imp.add_argument("--hub", required=True)
     imp.add_argument("--dry-run", action="store_true")
     imp.add_argument("--mapping")
-    imp.add_argument("--event")
     imp.add_argument("--json", action="store_true")
     imp.set_defaults(func=run_hub_import)
 
@@ -39,7 +38,6 @@ def add_commands(subparsers: Any) -> None:
     sync.add_argument("--db")
     sync.add_argument("--hub", required=True)
     sync.add_argument("--desk")
-    sync.add_argument("--event")
     sync.add_argument("--json", action="store_true")
     sync.set_defaults(func=run_sync)
 
@@ -52,7 +50,6 @@ def add_commands(subparsers: Any) -> None:
     source.add_argument("--hub")
     report.add_argument("--day")
     report.add_argument("--format", choices=("pdf", "xlsx", "csv"))
-    report.add_argument("--event")
     report.add_argument("-o", "--output", required=True)
     report.set_defaults(func=run_report)
 
@@ -93,7 +90,7 @@ def run_hub_import(args: argparse.Namespace) -> int:
     hub = open_hub(args.hub)
     try:
         summary = import_into_hub(
-            hub, event_module.load(args.event), args.file, mapping=args.mapping, dry_run=args.dry_run
+            hub, event_module.of(args), args.file, mapping=args.mapping, dry_run=args.dry_run
         )
     finally:
         hub.close()
@@ -123,8 +120,8 @@ def run_sync(args: argparse.Namespace) -> int:
     try:
         hub = open_hub(args.hub)
         try:
-            fields = event_module.load(args.event).desk_fields
-            result = exchange(replica, hub, desk=args.desk, desk_fields=fields)
+            ev = event_module.of(args)
+            result = exchange(replica, hub, desk=args.desk, desk_fields=ev.desk_fields, event=ev)
         finally:
             hub.close()
     finally:
@@ -204,7 +201,7 @@ def run_report(args: argparse.Namespace) -> int:
         hub=args.hub,
         day=args.day,
         fmt=args.format,
-        event_path=args.event,
+        event=event_module.of(args),
     )
     print(_("Rapport écrit : {path}", path=path))
     return 0
@@ -214,9 +211,11 @@ def run_purge(args: argparse.Namespace) -> int:
     from checkin.sync.purge import purge_hub, purge_replica
 
     if args.hub:
-        counts = purge_hub(args.hub, keep_aggregates=args.keep_aggregates)
+        counts = purge_hub(args.hub, keep_aggregates=args.keep_aggregates, event=event_module.of(args))
     else:
-        counts = purge_replica(paths.db_path(args.db), keep_aggregates=args.keep_aggregates)
+        counts = purge_replica(
+            paths.db_path(args.db), keep_aggregates=args.keep_aggregates, event=event_module.of(args)
+        )
     if args.json:
         _print_json(counts)
     else:
@@ -239,9 +238,14 @@ def main(argv: list[str] | None = None) -> int:
     """Run these commands without the rest of the CLI (``python -m checkin.sync``)."""
     parser = argparse.ArgumentParser(prog="checkin")
     add_commands(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
     try:
-        return int(args.func(args))
+        given, rest = event_module.take_option(list(sys.argv[1:] if argv is None else argv))
+        args = parser.parse_args(rest)
+        args.event = event_module.load(given) if getattr(args, "needs_event", True) else None
+        if args.event is None:
+            return int(args.func(args))
+        with event_module.activated(args.event):
+            return int(args.func(args))
     except KnownError as error:
         print(str(error), file=sys.stderr)
         return 1

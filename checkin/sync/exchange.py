@@ -27,6 +27,7 @@ from sqlalchemy.engine import Connection
 from checkin import facts as fact_module
 from checkin.attendees import by_uid
 from checkin.db import Replica
+from checkin.event import EventConfig
 from checkin.hlc import Stamp
 from checkin.i18n import _
 from checkin.sync import conflicts as conflict_module
@@ -125,8 +126,12 @@ def exchange(
     desk_fields: tuple[str, ...] = (),
     batch: int | None = None,
     report: bool = True,
+    event: EventConfig | None = None,
 ) -> SyncResult:
     """Push, then pull, then report; raises :class:`HubError` if the hub stops answering.
+
+    ``event`` is the desk's event (the days whose counts a purge keeps); without it, the
+    event this run resolved.
 
     ``report=False`` leaves out the conflict list (live mode's exchanges every few seconds:
     on a desk holding the whole event's check-ins, the list is most of an exchange's cost,
@@ -137,7 +142,7 @@ def exchange(
     if desk:
         with replica.write() as conn:
             _set(conn, "desk_name", desk)
-    result.purged = follow_purge(replica, hub)
+    result.purged = follow_purge(replica, hub, event)
     result.pushed = push(replica, hub, size)
     pulled = pull(replica, hub, size, desk_fields)
     result.pulled_by_table = pulled
@@ -150,7 +155,7 @@ def exchange(
     return result
 
 
-def follow_purge(replica: Replica, hub: Hub) -> bool:
+def follow_purge(replica: Replica, hub: Hub, event: EventConfig | None = None) -> bool:
     """Purge this desk (keeping its counts) if the hub was purged since its last exchange.
 
     Nothing is pushed to a purged hub first: the names would go back onto it. The desk's
@@ -163,7 +168,7 @@ def follow_purge(replica: Replica, hub: Hub) -> bool:
         return False
     from checkin.sync.purge import purge_open  # the reports' code, needed only now
 
-    purge_open(replica, keep_aggregates=True)
+    purge_open(replica, keep_aggregates=True, event=event)
     with replica.write() as conn:
         _set(conn, seen_key, purge)
     log.warning("the hub was purged (%s): this desk's personal data are deleted too", purge.split()[-1])

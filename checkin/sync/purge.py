@@ -24,6 +24,7 @@ from sqlalchemy.engine import Connection
 
 from checkin import event as event_module
 from checkin.db import Replica, open_replica
+from checkin.event import EventConfig
 from checkin.reports import data as data_module
 from checkin.sync.hub import (
     PURGE_KEY,
@@ -44,9 +45,13 @@ _REPLICA_TABLES = ("fact", "print_job", "sensitive_info", "ticket_code", "meetin
 _PERSONAL_META = ("sync.conflicts", "last_import")
 
 
-def aggregates(conn: Connection, *, hub: bool) -> dict[str, int]:
-    """The counts worth keeping: per day, expected and present, by category, type, country."""
-    data = data_module.load(conn, event_module.load(), hub=hub)
+def aggregates(conn: Connection, *, hub: bool, event: EventConfig | None = None) -> dict[str, int]:
+    """The counts worth keeping: per day, expected and present, by category, type, country.
+
+    ``event`` is the event being purged (its days are the ones counted); without it, the
+    event this run resolved (see :func:`checkin.event.load`).
+    """
+    data = data_module.load(conn, event or event_module.load(), hub=hub)
     counts: Counter[str] = Counter()
     for day in (d.iso for d in data.event.days):
         counts[f"{day}.expected"] = len(data.expected(day))
@@ -76,22 +81,24 @@ def _vacuum(engine: Engine) -> None:
         raw.close()
 
 
-def purge_replica(path: Path, *, keep_aggregates: bool) -> dict[str, int]:
+def purge_replica(path: Path, *, keep_aggregates: bool, event: EventConfig | None = None) -> dict[str, int]:
     replica = open_replica(path, create=False)
     try:
-        return purge_open(replica, keep_aggregates=keep_aggregates)
+        return purge_open(replica, keep_aggregates=keep_aggregates, event=event)
     finally:
         replica.close()
 
 
-def purge_open(replica: Replica, *, keep_aggregates: bool) -> dict[str, int]:
+def purge_open(
+    replica: Replica, *, keep_aggregates: bool, event: EventConfig | None = None
+) -> dict[str, int]:
     """Purge a replica this process has open (a desk told by its hub that the event is over)."""
     with replica.write() as conn:
         # Purging an already purged desk keeps the counts it has (there is nothing to recount).
         empty = not conn.exec_driver_sql(
             "SELECT EXISTS (SELECT 1 FROM attendee) OR EXISTS (SELECT 1 FROM fact)"
         ).scalar_one()
-        counts = aggregates(conn, hub=False) if keep_aggregates and not empty else {}
+        counts = aggregates(conn, hub=False, event=event) if keep_aggregates and not empty else {}
         conn.exec_driver_sql(
             "INSERT INTO meta(key, value) VALUES ('purging', 'yes') ON CONFLICT(key) DO UPDATE SET value = 'yes'"
         )
@@ -114,14 +121,14 @@ def purge_open(replica: Replica, *, keep_aggregates: bool) -> dict[str, int]:
     return counts
 
 
-def purge_hub(url: str, *, keep_aggregates: bool) -> dict[str, int]:
+def purge_hub(url: str, *, keep_aggregates: bool, event: EventConfig | None = None) -> dict[str, int]:
     hub = open_hub(url)
     try:
         with hub.write() as conn:
             hub.allocate(conn, 1)  # one writer at a time, as every hub write
             empty = conn.execute(select(hub_attendee.c.uid).limit(1)).first() is None
             empty = empty and conn.execute(select(hub_fact.c.id).limit(1)).first() is None
-            counts = aggregates(conn, hub=True) if keep_aggregates and not empty else {}
+            counts = aggregates(conn, hub=True, event=event) if keep_aggregates and not empty else {}
             for table in (hub_fact, hub_conflict, hub_sensitive, hub_ticket_code, hub_meeting, hub_attendee):
                 conn.execute(delete(table))
             if not empty:  # purging again keeps the counts of the first purge

@@ -200,16 +200,20 @@ def run(desk: Desk) -> int:
         app.shutdown()
 
 
-def demo_database(folder: Path | None = None, attendees: int = 400) -> Path:
-    """A demo event (synthetic people, both days, workshops, B2B) in the data folder."""
+def demo_database(folder: Path | None = None, attendees: int = 400, event: EventConfig | None = None) -> Path:
+    """A demo event (synthetic people, every day, workshops, B2B) in the data folder.
+
+    One database per event (its id names the folder), so a demo of another event file
+    never shows the first one's people.
+    """
     from checkin import synthetic
     from checkin.importer import import_file
 
-    folder = folder or paths.data_dir() / "demo"
+    ev = event or event_mod.load()
+    folder = folder or paths.data_dir() / "demo" / ev.id
     db = folder / "demo.sqlite"
     if db.exists():
         return db
-    ev = event_mod.load()
     files = synthetic.build_event_files(folder, attendees, ev)
     replica = open_replica(db)
     try:

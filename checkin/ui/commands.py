@@ -12,6 +12,7 @@ import os
 import sys
 from pathlib import Path
 
+from checkin import event as event_mod
 from checkin.i18n import _
 
 
@@ -42,7 +43,9 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:  # type: ignor
 def run_desk(args: argparse.Namespace) -> int:
     from checkin.ui import app
 
-    desk = app.build_desk(args.db, desk_name=args.desk, day=args.day, defer_printing=True)
+    desk = app.build_desk(
+        args.db, desk_name=args.desk, day=args.day, event=event_mod.of(args), defer_printing=True
+    )
     return app.run(desk)
 
 
@@ -51,7 +54,8 @@ def run_demo(args: argparse.Namespace) -> int:
     from checkin.settings import DeskSettings
     from checkin.ui import app
 
-    db = app.demo_database()
+    ev = event_mod.of(args)
+    db = app.demo_database(event=ev)
     settings = DeskSettings.load(paths.config_dir() / "demo-settings.toml")
     if not settings.pin_hash:
         from checkin.pin import hash_pin
@@ -60,9 +64,7 @@ def run_demo(args: argparse.Namespace) -> int:
         settings.save()
     print(_("Démonstration : base {db}", db=db))
     from checkin import demo_mail
-    from checkin import event as event_mod
 
-    ev = event_mod.load(getattr(args, "event", None))
     mails = demo_mail.write_for_demo(db, ev, app.choose_day(ev, args.day))
     print(
         _(
@@ -72,14 +74,21 @@ def run_demo(args: argparse.Namespace) -> int:
     )
     print(_("Les badges sont écrits en PDF dans {folder}", folder=paths.print_dir()))
     print(_("Code PIN du responsable pour la démonstration : 1234"))
-    desk = app.build_desk(db, desk_name=args.desk, day=args.day, settings=settings, defer_printing=True)
+    desk = app.build_desk(
+        db,
+        desk_name=args.desk,
+        day=args.day,
+        settings=settings,
+        event=ev,
+        defer_printing=True,
+    )
     return app.run(desk)
 
 
 def run_screenshots(args: argparse.Namespace) -> int:
     from checkin.ui import screenshots
 
-    written = screenshots.render_all(Path(args.outdir))
+    written = screenshots.render_all(Path(args.outdir), event=event_mod.of(args))
     for path in written:
         print(path)
     return 0

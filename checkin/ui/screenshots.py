@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from checkin.errors import KnownError
+from checkin.event import EventConfig
 from checkin.i18n import _
 
 SIZE = (1366, 768)
@@ -49,7 +50,7 @@ def _wait(condition: Callable[[], bool], timeout_ms: int = 10_000) -> bool:
     return condition()
 
 
-def _codes(db: Path) -> dict[str, str]:
+def _codes(db: Path, last_day: str) -> dict[str, str]:
     con = sqlite3.connect(db)
     live = "(live_uid = uid OR live_uid = '')"
 
@@ -72,7 +73,7 @@ def _codes(db: Path) -> dict[str, str]:
                 f"SELECT code FROM attendee WHERE status='confirmed' AND {live} AND days LIKE '%,%' LIMIT 1 OFFSET 9"
             ),
             "not_today": one(
-                f"SELECT code FROM attendee WHERE status='confirmed' AND {live} AND days = '2026-07-09' LIMIT 1"
+                f"SELECT code FROM attendee WHERE status='confirmed' AND {live} AND days = '{last_day}' LIMIT 1"
             ),
             "cancelled": one(f"SELECT code FROM attendee WHERE status='cancelled' AND {live} LIMIT 1"),
             "waitlisted": one(f"SELECT code FROM attendee WHERE status='waitlisted' AND {live} LIMIT 1"),
@@ -82,14 +83,14 @@ def _codes(db: Path) -> dict[str, str]:
         con.close()
 
 
-def render_all(outdir: Path) -> list[Path]:
+def render_all(outdir: Path, event: EventConfig | None = None) -> list[Path]:
     outdir.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     previous = os.environ.get("CHECKIN_HOME")
     with tempfile.TemporaryDirectory(prefix="checkin-shots-") as home:
         os.environ["CHECKIN_HOME"] = home
         try:
-            return _render(outdir, Path(home))
+            return _render(outdir, Path(home), event)
         finally:
             if previous is None:
                 os.environ.pop("CHECKIN_HOME", None)
@@ -97,7 +98,7 @@ def render_all(outdir: Path) -> list[Path]:
                 os.environ["CHECKIN_HOME"] = previous
 
 
-def _render(outdir: Path, home: Path) -> list[Path]:
+def _render(outdir: Path, home: Path, event: EventConfig | None) -> list[Path]:
     from checkin import event as event_mod
     from checkin import facts, i18n
     from checkin.codes import garble
@@ -107,8 +108,8 @@ def _render(outdir: Path, home: Path) -> list[Path]:
     from checkin.ui.app import build_desk, demo_database
     from checkin.ui.qt import QPainter, QPoint
 
-    db = demo_database(home / "demo", attendees=300)
-    ev = event_mod.load()
+    ev = event or event_mod.load()
+    db = demo_database(home / "demo", attendees=300, event=ev)
     replica = open_replica(db)
     for org in ("Mairie de Lyon", "Région Bretagne"):
         facts.create_walkin(
@@ -120,12 +121,12 @@ def _render(outdir: Path, home: Path) -> list[Path]:
             role="staff",
         )
     replica.close()
-    codes = _codes(db)
+    codes = _codes(db, ev.days[-1].iso)
     settings = DeskSettings.load()
     settings.pin_hash = hash_pin("1234")
     settings.desk_name = "Accueil 2"
     i18n.set_language("fr")
-    desk = build_desk(db, day=ev.days[0].iso, settings=settings, show_crash_dialog=False)
+    desk = build_desk(db, day=ev.days[0].iso, settings=settings, event=ev, show_crash_dialog=False)
     w = desk.window
     w.resize(*SIZE)
     w.show()

@@ -227,12 +227,12 @@ class StaffTools(QWidget):
         self.settings.hub_url = self.hub.text().strip()
         replica, desk = self.session.replica, self.session.desk
 
-        fields = self.session.event.desk_fields
+        event = self.session.event
 
         def work() -> Any:
             hub = open_hub(url)
             try:
-                return exchange(replica, hub, desk=desk, desk_fields=fields)
+                return exchange(replica, hub, desk=desk, desk_fields=event.desk_fields, event=event)
             finally:
                 hub.close()
 
@@ -345,13 +345,13 @@ class StaffTools(QWidget):
         if hub_too and not url:
             self.result.setText(_("Indiquez d'abord l'adresse du hub."))
             return
-        replica = self.session.replica
+        replica, event = self.session.replica, self.session.event
 
         def work() -> tuple[dict[str, int], dict[str, int]]:
             from checkin.sync.purge import purge_hub, purge_open
 
-            hub_counts = purge_hub(url, keep_aggregates=keep_aggregates) if hub_too else {}
-            return purge_open(replica, keep_aggregates=keep_aggregates), hub_counts
+            hub_counts = purge_hub(url, keep_aggregates=keep_aggregates, event=event) if hub_too else {}
+            return purge_open(replica, keep_aggregates=keep_aggregates, event=event), hub_counts
 
         def then(_counts: Any) -> None:
             if not hub_too and url:
@@ -388,12 +388,12 @@ class StaffTools(QWidget):
     def write_report(self, kind: str, fmt: str, path: Path) -> None:
         from checkin.reports import write_report
 
-        db, day = str(self.session.replica.path), self.session.day
+        db, day, event = str(self.session.replica.path), self.session.day, self.session.event
 
         def describe(written: Path) -> str:
             return _("Rapport écrit : {path}", path=written)
 
-        self._start(lambda: write_report(kind, output=path, db=db, day=day, fmt=fmt), describe)
+        self._start(lambda: write_report(kind, output=path, db=db, day=day, fmt=fmt, event=event), describe)
 
 
 class LiveSyncRelay(QObject):

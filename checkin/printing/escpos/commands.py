@@ -49,7 +49,7 @@ def run_ticket(args: argparse.Namespace) -> int:
             args.kind,
             replica=replica,
             code=args.code,
-            event=event_mod.load(),
+            event=event_mod.of(args),
             profile=args.profile,
             width=args.width,
             codepage=args.codepage,
