@@ -68,6 +68,7 @@ class EventConfig:
     texts: dict[str, str] = field(default_factory=dict)
     desk_fields: tuple[str, ...] = ()
     retention_days: int = 90
+    lead_pin_hash: str = ""  # [lead] pin_hash: the lead PIN provisioned with the event
     source: Path | None = None
     _memo: dict[tuple[str, str], object] = field(default_factory=dict, compare=False, repr=False)
 
@@ -250,6 +251,7 @@ def _build(data: dict[str, object], source: Path) -> EventConfig:
     ev = _table(data, "event")
     reg = _table(data, "registration", required=False)
     privacy = _table(data, "privacy", required=False)
+    lead = _table(data, "lead", required=False)
     texts = {str(k): str(v) for k, v in _table(data, "texts", required=False).items()}
     days = tuple(
         Day(
@@ -297,6 +299,7 @@ def _build(data: dict[str, object], source: Path) -> EventConfig:
         texts=texts,
         desk_fields=_strings(privacy.get("desk_fields", [])),
         retention_days=int(str(privacy.get("retention_days", 90))),
+        lead_pin_hash=str(lead.get("pin_hash", "")),
         source=source,
     )
 

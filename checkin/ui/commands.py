@@ -32,6 +32,18 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:  # type: ignor
     shots.add_argument("outdir", help=_("Dossier des images"))
     shots.set_defaults(func=run_screenshots)
 
+    pin = subparsers.add_parser(
+        "lead-pin",
+        help=_("Définir le code PIN du responsable de ce poste (à l'installation)"),
+        description=_(
+            "Demande le code deux fois (ou le lit sur l'entrée standard) et l'enregistre haché dans "
+            "les réglages du poste. Avec --print-hash, affiche le haché à mettre dans le fichier de "
+            "l'événement ([lead] pin_hash) pour tous les postes."
+        ),
+    )
+    pin.add_argument("--print-hash", action="store_true", help=_("afficher le haché sans l'enregistrer"))
+    pin.set_defaults(func=run_lead_pin, needs_event=False)
+
     bench = subparsers.add_parser("bench-desk", help=_("Mesurer la vitesse de la fenêtre"))
     bench.add_argument("--attendees", type=int, default=100_000)
     bench.add_argument("--db", help=_("Base existante à réutiliser"))
@@ -83,6 +95,39 @@ def run_demo(args: argparse.Namespace) -> int:
         defer_printing=True,
     )
     return app.run(desk)
+
+
+def read_pin() -> str:
+    """The PIN typed twice at a terminal, or one line of standard input (scripts)."""
+    from checkin.errors import KnownError
+
+    if sys.stdin.isatty():
+        import getpass
+
+        first = getpass.getpass(_("Nouveau code PIN du responsable (4 chiffres ou plus) : "))
+        if first != getpass.getpass(_("Le même code, à nouveau : ")):
+            raise KnownError(_("Les deux codes ne sont pas identiques ; rien n'a été changé."))
+    else:
+        first = sys.stdin.readline().strip()
+    if len(first) < 4 or not first.isdigit():
+        raise KnownError(_("Le code PIN doit avoir au moins 4 chiffres ; rien n'a été changé."))
+    return first
+
+
+def run_lead_pin(args: argparse.Namespace) -> int:
+    from checkin.pin import hash_pin
+    from checkin.settings import DeskSettings
+
+    digest = hash_pin(read_pin())
+    if args.print_hash:
+        print(_("À mettre dans le fichier de l'événement :"))
+        print(f'[lead]\npin_hash = "{digest}"')
+        return 0
+    settings = DeskSettings.load()
+    settings.pin_hash = digest
+    settings.save()
+    print(_("Code PIN du responsable enregistré pour ce poste ({path}).", path=settings.file))
+    return 0
 
 
 def run_screenshots(args: argparse.Namespace) -> int:

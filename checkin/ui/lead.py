@@ -1,14 +1,16 @@
 """The desk lead's PIN, and the idle timer that locks the lead functions again.
 
-The PIN is stored as a slow salted hash (scrypt, see ``settings.hash_pin``). Any key press
-or click in the application counts as activity; after ``idle_lock_s`` without any, the
-desk drops back to the volunteer role by itself.
+The PIN is stored as a slow salted hash (scrypt, see ``checkin.pin``). Staff set it
+at set-up — ``checkin lead-pin`` on the desk, or ``[lead] pin_hash`` in the event file for
+every desk at once — never whoever presses F9 first: a desk without a PIN says how to set
+one. Any key press or click in the application counts as activity; after ``idle_lock_s``
+without any, the desk drops back to the volunteer role by itself.
 """
 
 from __future__ import annotations
 
 from checkin.i18n import _
-from checkin.pin import check_pin, hash_pin
+from checkin.pin import check_pin
 from checkin.settings import DeskSettings
 from checkin.ui.qt import (
     QDialog,
@@ -31,9 +33,10 @@ class LeadLock(QObject):
 
     changed = Signal(bool)
 
-    def __init__(self, settings: DeskSettings, parent: QObject | None = None) -> None:
+    def __init__(self, settings: DeskSettings, parent: QObject | None = None, provisioned: str = "") -> None:
         super().__init__(parent)
         self.settings = settings
+        self.provisioned = provisioned  # the event file's [lead] pin_hash
         self.is_lead = False
         self.idle = QTimer(self)
         self.idle.setSingleShot(True)
@@ -48,15 +51,16 @@ class LeadLock(QObject):
         return "lead" if self.is_lead else "volunteer"
 
     @property
-    def has_pin(self) -> bool:
-        return bool(self.settings.pin_hash)
+    def pin_hash(self) -> str:
+        """The desk's own PIN (``checkin lead-pin``) first, else the event's."""
+        return self.settings.pin_hash or self.provisioned
 
-    def set_pin(self, pin: str) -> None:
-        self.settings.pin_hash = hash_pin(pin)
-        self.settings.save()
+    @property
+    def has_pin(self) -> bool:
+        return bool(self.pin_hash)
 
     def unlock(self, pin: str) -> bool:
-        if not self.settings.pin_hash or not check_pin(pin, self.settings.pin_hash):
+        if not self.pin_hash or not check_pin(pin, self.pin_hash):
             return False
         self.is_lead = True
         self.idle.start()
@@ -75,32 +79,29 @@ class LeadLock(QObject):
         return False
 
 
+def no_pin_message() -> str:
+    """What a desk without a lead PIN says when F9 is pressed."""
+    return _(
+        "Aucun code PIN de responsable sur ce poste : le personnel le définit à l'installation "
+        "avec « checkin lead-pin » (ou « [lead] pin_hash » dans le fichier de l'événement)."
+    )
+
+
 class PinDialog(QDialog):
-    """Asks the PIN; when none is set yet, asks for a new one twice."""
+    """Asks the lead's PIN (set by staff beforehand; see :func:`no_pin_message`)."""
 
     def __init__(self, lock: LeadLock, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.lock = lock
-        self.creating = not lock.has_pin
         self.setWindowTitle(_("Responsable"))
         self.setModal(True)
-        self.prompt = QLabel(
-            _("Choisissez le code PIN du responsable (4 chiffres ou plus) :")
-            if self.creating
-            else _("Code PIN du responsable :")
-        )
+        self.prompt = QLabel(_("Code PIN du responsable :"))
         self.prompt.setStyleSheet("font-size: 20px;")
         self.pin = QLineEdit()
         self.pin.setObjectName("pin_field")
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
         self.pin.setAccessibleName(_("Code PIN"))
         self.pin.setStyleSheet("font-size: 28px;")
-        self.again = QLineEdit()
-        self.again.setEchoMode(QLineEdit.EchoMode.Password)
-        self.again.setAccessibleName(_("Code PIN, à nouveau"))
-        self.again.setPlaceholderText(_("À nouveau"))
-        self.again.setStyleSheet("font-size: 28px;")
-        self.again.setVisible(self.creating)
         self.error = QLabel()
         self.error.setStyleSheet("color: #A01818; font-size: 18px; font-weight: bold;")
         buttons = QDialogButtonBox(
@@ -112,20 +113,12 @@ class PinDialog(QDialog):
         buttons.accepted.connect(self.try_accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        for w in (self.prompt, self.pin, self.again, self.error, buttons):
+        for w in (self.prompt, self.pin, self.error, buttons):
             layout.addWidget(w)
         self.pin.setFocus()
 
     def try_accept(self) -> None:
         pin = self.pin.text()
-        if self.creating:
-            if len(pin) < 4 or not pin.isdigit():
-                self.error.setText(_("Le code PIN doit avoir au moins 4 chiffres."))
-                return
-            if pin != self.again.text():
-                self.error.setText(_("Les deux codes ne sont pas identiques."))
-                return
-            self.lock.set_pin(pin)
         if self.lock.unlock(pin):
             self.accept()
         else:

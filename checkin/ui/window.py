@@ -22,7 +22,7 @@ from checkin.ui import tasks
 from checkin.ui.answer import ScanPage
 from checkin.ui.card import CardPage
 from checkin.ui.dialogs import EditDialog, NoteDialog, ReasonDialog, SettingsDialog, WalkinDialog
-from checkin.ui.lead import LeadLock, PinDialog
+from checkin.ui.lead import LeadLock, PinDialog, no_pin_message
 from checkin.ui.printing import PrintBridge, state_text
 from checkin.ui.qt import (
     QApplication,
@@ -90,7 +90,7 @@ class DeskWindow(QMainWindow):
         self.setStyleSheet(STYLE)
         self.sounds = Sounds(settings.muted)
         self.serial: Any = None
-        self.lock = LeadLock(settings, self)
+        self.lock = LeadLock(settings, self, provisioned=session.event.lead_pin_hash)
         self.lock.changed.connect(self._role_changed)
         self.burst = BurstFilter(
             BurstConfig(settings.scanner_max_gap_ms, settings.scanner_min_length),
@@ -460,6 +460,9 @@ class DeskWindow(QMainWindow):
     def toggle_lead(self) -> None:
         if self.lock.is_lead:
             self.lock.lock()
+            return
+        if not self.lock.has_pin:
+            self.show_error(no_pin_message())
             return
         dialog = PinDialog(self.lock, self)
         dialog.open()

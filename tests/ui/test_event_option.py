@@ -66,8 +66,9 @@ def test_report_and_purge_from_the_window_use_the_desks_event(
     from checkin import event as event_mod
     from checkin.db import open_replica
     from checkin.importer import import_file
+    from checkin.pin import hash_pin
+    from checkin.settings import DeskSettings
     from checkin.ui.app import build_desk
-    from checkin.ui.settings import DeskSettings, hash_pin
 
     ev = event_mod.load(other_event)
     db_file = tmp_path / "fts.sqlite"
