@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -73,12 +74,18 @@ def write_other_event(folder: Path) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def other_event_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The file of a second event (see :func:`write_other_event`), written once."""
+    return write_other_event(tmp_path_factory.mktemp("other-event"))
+
+
 @pytest.fixture
-def other_event(tmp_path: Path) -> Path:
-    """The file of a second event (see :func:`write_other_event`)."""
+def other_event(tmp_path: Path, other_event_file: Path) -> Path:
+    """A copy of the second event's file that a test may change."""
     folder = tmp_path / "other-event"
     folder.mkdir(exist_ok=True)
-    return write_other_event(folder)
+    return Path(shutil.copy(other_event_file, folder / other_event_file.name))
 
 
 @pytest.fixture(scope="session")

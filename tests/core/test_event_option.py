@@ -37,15 +37,15 @@ def ok(result: subprocess.CompletedProcess[str]) -> str:
 
 
 @pytest.fixture(scope="module")
-def other_db(tmp_path_factory: pytest.TempPathFactory, sample_dir: Path) -> tuple[Path, Path]:
+def other_db(
+    tmp_path_factory: pytest.TempPathFactory, sample_dir: Path, other_event_file: Path
+) -> tuple[Path, Path]:
     """The sample export imported under the second event, once for the module."""
-    from conftest import write_other_event
-
     from checkin.db import open_replica
     from checkin.importer import import_file
 
     folder = tmp_path_factory.mktemp("other")
-    event_file = write_other_event(folder)
+    event_file = other_event_file
     replica = open_replica(folder / "desk.sqlite")
     try:
         for name in ("inscriptions.csv", "programme.csv", "rendez-vous-b2b.csv"):
