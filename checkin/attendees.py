@@ -18,7 +18,7 @@ COLUMNS = (
     "id uid source registration code status registered_at title first_name last_name "
     "first_name_raw last_name_raw native_name function organisation organisation_type "
     "country category delegation email phone days workshops regional_meeting language "
-    "person_key live_uid"
+    "person_key live_uid platform_checkin"
 ).split()
 SELECT = "SELECT " + ", ".join(COLUMNS) + " FROM attendee"
 
@@ -52,6 +52,7 @@ class AttendeeView:
     language: str
     person_key: str
     live_uid: str
+    platform_checkin: str = ""  # a check-in recorded by the ticketing platform: information only
 
     @property
     def full_name(self) -> str:

@@ -219,3 +219,16 @@ def garble(text: str, scanner: str, laptop: str) -> str:
     """
     table = {meant: got for got, meant in layout_map(scanner, laptop).items()}
     return "".join(table.get(ch, ch) for ch in text)
+
+
+def own_code(prefix: str, event_id: str, registration: str, attempt: int = 0) -> str:
+    """The code the desk gives a registration whose platform exported none.
+
+    Derived from the event and the registration number, so the same export imported
+    again (on this desk or another, or on the hub) gives every person the same code; the
+    alphabet is the walk-ins' own. ``attempt`` draws another code in the rare case two
+    registrations meet on one.
+    """
+    salt = f"#{attempt}" if attempt else ""
+    digest = blake2b(f"{event_id}:import:{registration}{salt}".encode(), digest_size=16).digest()
+    return prefix + "".join(ALPHABET[b % len(ALPHABET)] for b in digest[:8])

@@ -29,7 +29,7 @@ from checkin.i18n import _
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _FTS = [
     # External-content index over the folded columns; triggers keep it in step.
@@ -66,8 +66,15 @@ def _migrate_0_to_1(conn: Connection) -> None:
         conn.exec_driver_sql(statement)
 
 
+def _migrate_1_to_2(conn: Connection) -> None:
+    """The check-in a ticketing platform had recorded, shown on the card (imports)."""
+    columns = {row[1] for row in conn.exec_driver_sql("PRAGMA table_info(attendee)")}
+    if "platform_checkin" not in columns:
+        conn.exec_driver_sql("ALTER TABLE attendee ADD COLUMN platform_checkin VARCHAR NOT NULL DEFAULT ''")
+
+
 # MIGRATIONS[n] takes a database at version n to version n + 1.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {0: _migrate_0_to_1}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {0: _migrate_0_to_1, 1: _migrate_1_to_2}
 
 
 @dataclass

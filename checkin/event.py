@@ -49,6 +49,37 @@ class Category:
 
 
 @dataclass(frozen=True)
+class TicketRule:
+    """An explicit rule for ticket types whose words cannot decide (``[[ticket_types]]``).
+
+    ``match`` is a ticket type's text (whole words, accents and case ignored) or, with
+    ``exact``, the whole text; the rule gives a category, days, or both.
+    """
+
+    match: str
+    exact: bool = False
+    category: str = ""  # a category key
+    days: tuple[str, ...] = ()  # ISO dates; empty: the rule does not decide days
+
+    def matches(self, folded_text: str) -> bool:
+        key = fold(self.match)
+        if self.exact:
+            return key == folded_text
+        return _word_in(key, folded_text)
+
+
+@dataclass(frozen=True)
+class TicketType:
+    """What a ticket type's text says: the category, the days, and what fell to a default."""
+
+    category: Category
+    days: tuple[str, ...]
+    category_default: bool
+    days_default: bool
+    rule: str = ""  # the rule that decided, if any
+
+
+@dataclass(frozen=True)
 class EventConfig:
     id: str
     name: str
@@ -69,8 +100,9 @@ class EventConfig:
     desk_fields: tuple[str, ...] = ()
     retention_days: int = 90
     lead_pin_hash: str = ""  # [lead] pin_hash: the lead PIN provisioned with the event
+    ticket_rules: tuple[TicketRule, ...] = ()
     source: Path | None = None
-    _memo: dict[tuple[str, str], object] = field(default_factory=dict, compare=False, repr=False)
+    _memo: dict[tuple[str, ...], object] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def code_regex(self) -> re.Pattern[str]:
@@ -100,6 +132,80 @@ class EventConfig:
             }:
                 return cat
         return self.default_category
+
+    def category_in_text(self, text: str) -> Category | None:
+        """The category whose name or alias stands as whole words in a ticket type's text
+        ("Elected official – 8 July only"); the longest such alias wins."""
+        memo = self._memo.get(("category_in", text))
+        if memo is None:
+            folded = fold(text)
+            best: tuple[int, int, Category] | None = None
+            for order, cat in enumerate(self.categories):
+                for alias in (cat.name, cat.name_en, cat.key, *cat.aliases):
+                    key = fold(alias)
+                    if key and _word_in(key, folded) and (best is None or (len(key), -order) > best[:2]):
+                        best = (len(key), -order, cat)
+            memo = self._memo[("category_in", text)] = best[2] if best else False
+        return memo or None  # type: ignore[return-value]
+
+    def ticket_type(self, text: str, category_value: str = "", days_value: str = "") -> TicketType:
+        """Category and days of a registration, from explicit columns if the export has
+        them, else from the ticket type's text; explicit ``[[ticket_types]]`` rules first."""
+        key = ("ticket", text, category_value, days_value)
+        memo = self._memo.get(key)
+        if memo is None:
+            memo = self._memo[key] = self._ticket_type(text, category_value, days_value)
+        return memo  # type: ignore[return-value]
+
+    def _ticket_type(self, text: str, category_value: str, days_value: str) -> TicketType:
+        folded = fold(text)
+        category: Category | None = None
+        days: tuple[str, ...] | None = None
+        used = ""
+        for rule in self.ticket_rules if folded else ():
+            if not rule.matches(folded):
+                continue
+            if category is None and rule.category:
+                category = self.category_by_key(rule.category)
+                used = used or rule.match
+            if days is None and rule.days:
+                days = rule.days
+                used = used or rule.match
+        if category is None and category_value:
+            found = self.category(category_value)
+            if found is not self.default_category or self._names_category(found, category_value):
+                category = found
+        if category is None and text:
+            category = self.category_in_text(text)
+        if days is None and days_value:
+            days = self.parse_days(days_value) or None
+        if days is None and text:
+            days = self._days_in(folded) or None
+        everyday = tuple(d.iso for d in self.days)
+        return TicketType(
+            category=category or self.default_category,
+            days=days if days is not None else (everyday if self.empty_days_means_all else ()),
+            category_default=category is None,
+            days_default=days is None,
+            rule=used,
+        )
+
+    def _names_category(self, cat: Category, value: str) -> bool:
+        key = fold(value)
+        return key in {fold(cat.name), fold(cat.key), fold(cat.name_en)} | {fold(a) for a in cat.aliases}
+
+    def _days_in(self, folded: str) -> tuple[str, ...]:
+        if any(_word_in(fold(label), folded) for label in self.all_days):
+            return tuple(d.iso for d in self.days)
+        return tuple(
+            d.iso
+            for d in self.days
+            if any(_word_in(fold(a), folded) for a in (d.label, d.label_en, d.iso, *d.aliases))
+        )
+
+    def category_by_key(self, key: str) -> Category | None:
+        wanted = fold(key)
+        return next((c for c in self.categories if fold(c.key) == wanted), None) or self.category_by_name(key)
 
     def category_by_name(self, name: str) -> Category | None:
         key = fold(name)
@@ -135,9 +241,16 @@ class EventConfig:
 
 
 def _word_in(needle: str, haystack: str) -> bool:
-    if not needle:
+    """``needle`` stands as whole words in ``haystack`` (both folded): an en dash, a hyphen,
+    a slash-free punctuation or a space around it, never a letter or digit."""
+    if not needle or needle not in haystack:
         return False
-    return re.search(r"(?<![\w/])" + re.escape(needle) + r"(?![\w/])", haystack) is not None
+    return _word_pattern(needle).search(haystack) is not None
+
+
+@cache
+def _word_pattern(needle: str) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w/])" + re.escape(needle) + r"(?![\w/])")
 
 
 @cache
@@ -300,8 +413,36 @@ def _build(data: dict[str, object], source: Path) -> EventConfig:
         desk_fields=_strings(privacy.get("desk_fields", [])),
         retention_days=int(str(privacy.get("retention_days", 90))),
         lead_pin_hash=str(lead.get("pin_hash", "")),
+        ticket_rules=parse_ticket_rules(data, categories, days),
         source=source,
     )
+
+
+def parse_ticket_rules(
+    data: dict[str, object], categories: tuple[Category, ...], days: tuple[Day, ...]
+) -> tuple[TicketRule, ...]:
+    rules = []
+    keys = {c.key for c in categories}
+    isos = {d.iso for d in days}
+    for n, item in enumerate(_list(data, "ticket_types"), start=1):
+        match = str(item.get("match", item.get("exact", ""))).strip()
+        if not match:
+            raise ValueError(f"[[ticket_types]] #{n}: 'match' is missing")
+        category = str(item.get("category", ""))
+        if category and category not in keys:
+            raise ValueError(
+                f"[[ticket_types]] #{n}: unknown category {category!r} (known: {', '.join(sorted(keys))})"
+            )
+        raw_days = item.get("days", [])
+        wanted = tuple(isos) if raw_days == "all" else _strings(raw_days)
+        wanted = tuple(d for d in (d.iso for d in days) if d in wanted)
+        unknown = set(_strings(raw_days) if raw_days != "all" else ()) - isos
+        if unknown:
+            raise ValueError(f"[[ticket_types]] #{n}: days not in the event: {', '.join(sorted(unknown))}")
+        if not category and not wanted:
+            raise ValueError(f"[[ticket_types]] #{n}: give a category, days, or both")
+        rules.append(TicketRule(match=match, exact="exact" in item, category=category, days=wanted))
+    return tuple(rules)
 
 
 def _table(data: dict[str, object], key: str, *, required: bool = True) -> dict[str, object]:

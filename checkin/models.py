@@ -32,7 +32,7 @@ class Attendee(SQLModel, table=True):
     source: str = "import"  # "import" or "desk" (a walk-in)
     registration: str = Field(unique=True, index=True)
     code: str = Field(index=True)
-    status: str = "confirmed"  # confirmed | cancelled | waitlisted
+    status: str = "confirmed"  # confirmed | pending (payment) | cancelled | waitlisted
     registered_at: str = ""  # ISO 8601, local time of the event
     title: str = ""
     first_name: str = ""  # as displayed
@@ -62,6 +62,9 @@ class Attendee(SQLModel, table=True):
     search_names: str = ""
     search_org: str = ""
     search_email: str = ""
+    # A check-in the ticketing platform had recorded when the export was taken (schema 2):
+    # shown on the card as information, never counted as an arrival at a desk.
+    platform_checkin: str = Field(default="", sa_column_kwargs={"server_default": ""})
 
 
 class SensitiveInfo(SQLModel, table=True):

@@ -2,7 +2,7 @@
 
 It reads the code (repairing a keyboard-layout mix-up), finds the registration, and
 answers: admitted, already in (when, where), not registered for today, cancelled,
-wait-listed, superseded (another registration of the same person counts), unknown or
+wait-listed, payment pending (the lead decides), superseded (another registration of the same person counts), unknown or
 unreadable. An admission is written durably before the answer returns.
 """
 
@@ -26,6 +26,7 @@ OUTCOMES = (
     "not_today",
     "cancelled",
     "waitlisted",
+    "payment_pending",
     "superseded",
     "unknown",
     "unreadable",
@@ -108,7 +109,7 @@ def _admit(
 ) -> Decision:
     if attendee.status == "waitlisted":
         return Decision("waitlisted", code, repaired, attendee)
-    if attendee.days and day not in attendee.days:
+    if attendee.days and day not in attendee.days and attendee.status != "pending":
         return Decision("not_today", code, repaired, attendee)
     # Check and record in one write transaction: two scans of one badge at one desk
     # cannot both admit.
@@ -116,6 +117,9 @@ def _admit(
         standing = facts.checkins(conn, attendee.live_uid or attendee.uid, day)
         if standing:
             return Decision("already_in", code, repaired, attendee, first_checkin=standing[0])
+        if attendee.status == "pending":
+            # Not admitted silently: the lead sees the unpaid ticket and may admit anyway.
+            return Decision("payment_pending", code, repaired, attendee)
         fact = facts.add(
             conn,
             replica,
@@ -150,6 +154,8 @@ def instruction(decision: Decision, event: EventConfig) -> str:
         return _("Inscription annulée — orienter vers l'accueil VIP/responsable")
     if d.outcome == "waitlisted":
         return _("Inscription en liste d'attente — voir le responsable")
+    if d.outcome == "payment_pending":
+        return _("Paiement en attente — voir le responsable")
     if d.outcome == "unknown":
         return _("Code inconnu — rechercher par nom")
     return _("Code illisible — scanner à nouveau ou rechercher par nom")

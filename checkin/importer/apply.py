@@ -1,46 +1,67 @@
-"""Writing an export into the replica: all or nothing, idempotent, never touching facts.
+"""Writing an export into the replica: checked whole first, then applied in short steps.
 
-The whole import is one transaction; a dry run is the same work rolled back at the end.
-Registrations are matched by their registration number (the code when there is none), so
-importing the next export updates what changed, marks what was cancelled, adds what is
-new, and leaves alone everything desks recorded (check-ins, prints, fixes: the ``fact``
-table). A field a desk fixed keeps the desk's value; the export's is kept in ``raw``.
+An import reads and checks the whole file before it writes anything: every row is cleaned
+and compared with what the replica holds (new, changed, unchanged, cancelled, rejected
+with its reason) into a staging file on the side, without holding the replica's write
+lock. A dry run stops there. A real import then applies the staged rows in short
+transactions — each holds the write lock for a few tens of milliseconds at most — so a
+scan at the desk never waits behind an import.
+
+Registrations are matched by their registration number, so importing the next export
+updates what changed, marks what was cancelled, adds what is new, and leaves alone
+everything desks recorded (check-ins, prints, fixes: the ``fact`` table). A field a desk
+fixed keeps the desk's value; the export's is kept in ``raw``.
+
+An import interrupted halfway (the program killed, the disk full) leaves part of the rows
+applied and a note ``import_state`` in ``meta`` naming the file: the desk says so, and
+importing the file again finishes the work (the rows already applied are unchanged, the
+others are applied), since every step is an idempotent upsert keyed by registration.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
-from collections import defaultdict
-from collections.abc import Iterator
+import sqlite3
+import tempfile
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Connection
 
+from checkin import codes
 from checkin.db import Replica
 from checkin.event import EventConfig
 from checkin.i18n import _
 from checkin.importer import grid
 from checkin.importer.mapping import Mapping, build, load_mapping_file
-from checkin.importer.records import Record, RowError, row_hash
+from checkin.importer.platforms import unguard
+from checkin.importer.records import CLEANING_VERSION, Record, RowError, RowSkipped, row_hash
 from checkin.importer.records import build as build_record
-from checkin.importer.sources import open_table
-from checkin.text import clean
+from checkin.importer.saved import load_choices, with_rules
+from checkin.importer.sources import Table, open_table
 
 log = logging.getLogger(__name__)
 
-BATCH = 2000
 ATTENDEE_FIELDS = (
     "uid registration code status registered_at title first_name last_name first_name_raw "
     "last_name_raw native_name function organisation organisation_type country category "
     "delegation email phone days workshops regional_meeting language person_key row_hash raw "
-    "search_names search_org search_email"
+    "search_names search_org search_email platform_checkin"
 ).split()
+STAGED = (*ATTENDEE_FIELDS, "dietary", "accessibility")
 # Fields a desk may fix; a fixed field keeps the desk's value on re-import.
 EDITABLE = {"first_name", "last_name", "native_name", "function", "organisation", "country"}
-_STATUS_RANK = {"confirmed": 0, "waitlisted": 1, "cancelled": 2}
+_STATUS_RANK = {"confirmed": 0, "pending": 1, "waitlisted": 2, "cancelled": 3}
+# How long one step of an import may hold the replica's write lock.
+LOCK_BUDGET_S = 0.025
+MAX_SHOWN_ROWS = 10_000  # rejected / defaulted rows listed in a summary, at most
 
 
 @dataclass
@@ -57,6 +78,18 @@ class ImportSummary:
     kept_fixes: int = 0
     dry_run: bool = False
     file: dict[str, str] = field(default_factory=dict)
+    platform: str = ""  # the platform layout the file was read as ("" for a generic file)
+    layout: str = ""  # that layout in words
+    columns: dict[str, str] = field(default_factory=dict)  # field → header it was read from
+    own_codes: int = 0  # registrations given a code of ours (the export has none)
+    skipped: list[dict[str, Any]] = field(default_factory=list)  # rows that are not people
+    table: dict[str, dict[str, int]] = field(default_factory=dict)  # category → day → people
+    ticket_types: list[dict[str, Any]] = field(default_factory=list)
+    defaults: list[dict[str, Any]] = field(default_factory=list)  # rows that fell to a default
+    statuses: dict[str, int] = field(default_factory=dict)
+    platform_checkins: int = 0
+    steps: int = 0  # write transactions
+    longest_step_ms: float = 0.0
 
     def sentence(self) -> str:
         """The summary in one line, as the command line and the window say it."""
@@ -86,11 +119,19 @@ class ImportSummary:
             "kept_fixes": self.kept_fixes,
             "dry_run": self.dry_run,
             "file": self.file,
+            "platform": self.platform,
+            "layout": self.layout,
+            "columns": self.columns,
+            "own_codes": self.own_codes,
+            "skipped": self.skipped,
+            "table": self.table,
+            "ticket_types": self.ticket_types,
+            "defaults": self.defaults,
+            "statuses": self.statuses,
+            "platform_checkins": self.platform_checkins,
+            "steps": self.steps,
+            "longest_step_ms": round(self.longest_step_ms, 1),
         }
-
-
-class _DryRunError(Exception):
-    """Raised inside the transaction to roll a dry run back."""
 
 
 def import_file(
@@ -98,10 +139,18 @@ def import_file(
     event: EventConfig,
     path: str | Path,
     *,
-    mapping: str | Path | None = None,
+    mapping: str | Path | dict[str, str] | None = None,
     dry_run: bool = False,
+    lock_budget_s: float | None = LOCK_BUDGET_S,
+    saved_choices: bool = True,
 ) -> ImportSummary:
-    """Import a registration export (or the programme, or the B2B grid) into the replica."""
+    """Import a registration export (or the programme, or the B2B grid) into the replica.
+
+    ``mapping`` is a mapping file or a ``field → header`` dict; without it, the choices
+    saved with the event apply (``saved_choices``). ``lock_budget_s=None`` applies the
+    import in one transaction (a private replica nobody else writes, such as the hub's
+    staging copy).
+    """
     source = Path(path)
     table = open_table(source)
     kind = grid.detect(table.headers)
@@ -111,219 +160,517 @@ def import_file(
         summary.file["encoding"] = table.encoding
     if table.delimiter:
         summary.file["delimiter"] = {"\t": "tab"}.get(table.delimiter, table.delimiter)
+    if table.sheet:
+        summary.file["sheet"] = table.sheet
     try:
-        with replica.write() as conn:
-            if kind == "programme":
-                grid.import_programme(conn, table, summary)
-            elif kind == "meetings":
-                grid.import_meetings(conn, table, summary)
-            else:
-                saved = load_mapping_file(Path(mapping)) if mapping else None
-                columns = build(table.headers, saved)
-                _import_registrations(conn, event, columns, table.rows, summary)
-                conn.exec_driver_sql(
-                    "INSERT INTO meta(key, value) VALUES ('import_headers', ?) "
-                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                    (json.dumps(table.headers, ensure_ascii=False),),
-                )
-            conn.exec_driver_sql(
-                "INSERT INTO meta(key, value) VALUES ('last_import', ?) "
-                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                (json.dumps({k: v for k, v in summary.to_json().items() if k != "rejected"}),),
-            )
-            if dry_run:
-                raise _DryRunError
-    except _DryRunError:
-        pass
+        if kind in ("programme", "meetings"):
+            _import_grid(replica, table, kind, summary, dry_run)
+        else:
+            saved: dict[str, str] | None = None
+            if isinstance(mapping, dict):
+                saved = mapping
+            elif mapping:
+                saved = load_mapping_file(Path(mapping))
+            elif saved_choices:
+                choices = load_choices(event)
+                saved = choices.columns or None
+                event = with_rules(event, choices.rules)
+            columns = build(table.headers, saved)
+            _import_registrations(replica, event, columns, table, summary, dry_run, lock_budget_s)
     finally:
         table.close()
     log.info(
-        "import %s: read %d, created %d, updated %d, rejected %d%s",
+        "import %s (%s): read %d, created %d, updated %d, rejected %d in %d steps%s",
         kind,
+        summary.platform or "generic",
         summary.read,
         summary.created,
         summary.updated,
         len(summary.rejected),
+        summary.steps,
         " (dry run)" if dry_run else "",
     )
     return summary
 
 
+def interrupted_import(replica: Replica) -> dict[str, Any] | None:
+    """The import left halfway, if any: its file, when it started, how far it got."""
+    text = replica.meta("import_state")
+    return json.loads(text) if text else None
+
+
+def _import_grid(replica: Replica, table: Table, kind: str, summary: ImportSummary, dry_run: bool) -> None:
+    """The programme and the B2B grid are small: one transaction (rolled back for a dry run)."""
+
+    class _DryRun(Exception):
+        pass
+
+    try:
+        with replica.write() as conn:
+            if kind == "programme":
+                grid.import_programme(conn, table, summary)
+            else:
+                grid.import_meetings(conn, table, summary)
+            _set_meta(conn, "last_import", json.dumps(_public(summary)))
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
+    summary.steps = 0 if dry_run else 1
+
+
+def _public(summary: ImportSummary) -> dict[str, Any]:
+    keep = ("kind", "read", "created", "updated", "unchanged", "cancelled", "missing", "kept_fixes")
+    data = {k: v for k, v in summary.to_json().items() if k in keep or k in ("file", "platform", "dry_run")}
+    data["rejected"] = len(summary.rejected)
+    data["duplicates"] = len(summary.duplicates)
+    return data
+
+
+def _context(event: EventConfig, mapping: Mapping) -> str:
+    """What a row's reading depends on besides its cells: a changed rule re-reads all."""
+    parts = [
+        CLEANING_VERSION,
+        repr([(c.key, c.name, c.aliases, c.default) for c in event.categories]),
+        repr([(d.iso, d.label, d.label_en, d.aliases) for d in event.days]),
+        repr((event.all_days, event.empty_days_means_all, event.ticket_rules, event.phone_region)),
+        repr(
+            (
+                sorted(mapping.columns.items()),
+                mapping.profile.key if mapping.profile else "",
+                mapping.own_codes,
+            )
+        ),
+    ]
+    return hashlib.blake2b("\x1e".join(parts).encode(), digest_size=8).hexdigest()
+
+
+class _Staging:
+    """The checked rows, on disk beside the import (never in the replica until applied)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.db = sqlite3.connect(folder / "staging.sqlite", isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=OFF")
+        self.db.execute("PRAGMA synchronous=OFF")
+        cols = ", ".join(f"{c} TEXT" for c in STAGED)
+        self.db.execute(f"CREATE TABLE row (n INTEGER PRIMARY KEY, op TEXT, fixed TEXT, {cols})")
+        self.db.execute("BEGIN")
+        self.pending: list[tuple[Any, ...]] = []
+        self.count = 0
+        marks = ", ".join("?" * (len(STAGED) + 2))
+        self._insert = f"INSERT INTO row (op, fixed, {', '.join(STAGED)}) VALUES ({marks})"
+
+    def add(self, op: str, fixed: str, record: Record) -> None:
+        values = record.__dict__
+        self.pending.append((op, fixed, *(values[c] for c in STAGED)))
+        self.count += 1
+        if len(self.pending) >= 5000:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pending:
+            self.db.executemany(self._insert, self.pending)
+            self.pending.clear()
+
+    def chunks(self, sizes: Callable[[], int]) -> Iterator[list[tuple[Any, ...]]]:
+        self.flush()
+        self.db.execute("COMMIT")
+        last = 0
+        while True:
+            rows = self.db.execute(
+                f"SELECT n, op, fixed, {', '.join(STAGED)} FROM row WHERE n > ? ORDER BY n LIMIT ?",
+                (last, sizes()),
+            ).fetchall()
+            if not rows:
+                return
+            last = rows[-1][0]
+            yield rows
+
+    def close(self) -> None:
+        self.db.close()
+
+
 def _import_registrations(
-    conn: Connection,
+    replica: Replica,
     event: EventConfig,
     mapping: Mapping,
-    rows: Iterator[tuple[int, list[str]]],
+    table: Table,
     summary: ImportSummary,
+    dry_run: bool,
+    lock_budget_s: float | None,
 ) -> None:
-    existing: dict[str, tuple[str, str, str, str]] = {
-        reg: (uid, row_hash, status, source)
-        for reg, uid, row_hash, status, source in conn.exec_driver_sql(
-            "SELECT registration, uid, row_hash, status, source FROM attendee"
-        )
-    }
-    code_owner: dict[str, str] = dict(
-        conn.exec_driver_sql("SELECT code, uid FROM ticket_code").all()  # type: ignore[arg-type]
-    )
-    fixed: dict[str, set[str]] = defaultdict(set)
-    for uid, fld in conn.exec_driver_sql("SELECT DISTINCT attendee_uid, field FROM fact WHERE kind = 'edit'"):
-        if fld in EDITABLE:
-            fixed[uid].add(fld)
-    seen_registrations: dict[str, int] = {}
-    batch: list[tuple[int, Record]] = []
-
-    def flush() -> None:
-        _write_batch(conn, batch, existing, fixed, summary)
-        batch.clear()
-
-    reg_col = mapping.columns.get("registration", mapping.columns["code"])
-    code_col = mapping.columns["code"]
-    for number, cells in rows:
-        summary.read += 1
-        # An unchanged row (same cells as last time) needs no cleaning at all.
-        quick_reg = clean(cells[reg_col]) if reg_col < len(cells) else ""
-        if not quick_reg and code_col < len(cells):
-            quick_reg = clean(cells[code_col]).upper().replace(" ", "")
-        before = existing.get(quick_reg)
-        if before is not None and before[1] == row_hash(cells) and quick_reg not in seen_registrations:
-            seen_registrations[quick_reg] = number
-            summary.unchanged += 1
-            continue
+    summary.platform = mapping.profile.platform if mapping.profile else ""
+    summary.layout = mapping.label
+    summary.columns = {f: mapping.header(f) for f in sorted(mapping.columns, key=mapping.columns.get)}  # type: ignore[arg-type]
+    context = _context(event, mapping)
+    with replica.read() as conn:
+        existing: dict[str, tuple[str, str, str, str, str, str, str]] = {
+            reg: (uid, h, status, source, category, days, code)
+            for reg, uid, h, status, source, category, days, code in conn.exec_driver_sql(
+                "SELECT registration, uid, row_hash, status, source, category, days, code FROM attendee"
+            )
+        }
+        code_owner: dict[str, str] = dict(conn.exec_driver_sql("SELECT code, uid FROM ticket_code").all())  # type: ignore[arg-type]
+        fixed: dict[str, set[str]] = defaultdict(set)
+        for uid, fld in conn.exec_driver_sql(
+            "SELECT DISTINCT attendee_uid, field FROM fact WHERE kind = 'edit'"
+        ):
+            if fld in EDITABLE:
+                fixed[uid].add(fld)
+    by_hash = {v[1]: reg for reg, v in existing.items() if v[3] == "import"}
+    seen: dict[str, int] = {}
+    tally = _Tally(event, summary)
+    guarded = mapping.profile is not None and mapping.profile.guarded and table.kind == "csv"
+    with tempfile.TemporaryDirectory(prefix="checkin-import-") as tmp:
+        staging = _Staging(Path(tmp))
         try:
-            record = build_record(event, mapping, cells, mapping.headers)
-        except RowError as exc:
-            summary.rejected.append({"row": number, "reason": str(exc)})
-            continue
-        first = seen_registrations.get(record.registration)
-        if first is not None:
-            summary.rejected.append(
-                {
-                    "row": number,
-                    "reason": _(
-                        "inscription {reg} en double dans le fichier (déjà ligne {row})",
-                        reg=record.registration,
-                        row=first,
-                    ),
-                }
-            )
-            continue
-        owner = code_owner.get(record.code)
-        if owner is not None and owner != record.uid:
-            summary.rejected.append(
-                {
-                    "row": number,
-                    "reason": _("le code {code} appartient déjà à une autre inscription", code=record.code),
-                }
-            )
-            continue
-        seen_registrations[record.registration] = number
-        code_owner[record.code] = record.uid
-        batch.append((number, record))
-        if len(batch) >= BATCH:
-            flush()
-    flush()
-    summary.missing = sum(
-        1
-        for reg, (_u, _h, _s, source) in existing.items()
-        if source == "import" and reg not in seen_registrations
-    )
-    summary.duplicates = _regroup(conn)
+            for number, cells in table.rows:
+                summary.read += 1
+                if guarded:
+                    cells = [unguard(c) if c[:1] == "'" else c for c in cells]
+                if not dry_run:  # an unchanged row (same cells, same rules) needs no cleaning
+                    reg = by_hash.get(row_hash(cells, context))
+                    if reg is not None and reg not in seen:
+                        seen[reg] = number
+                        summary.unchanged += 1
+                        before = existing[reg]
+                        tally.known(before[4], before[5], before[2])
+                        continue
+                _stage_row(
+                    event,
+                    mapping,
+                    cells,
+                    number,
+                    context,
+                    existing,
+                    code_owner,
+                    fixed,
+                    seen,
+                    staging,
+                    summary,
+                    tally,
+                )
+            summary.missing = sum(1 for reg, v in existing.items() if v[3] == "import" and reg not in seen)
+            tally.finish()
+            if dry_run:
+                staging.flush()
+                summary.duplicates = _duplicates_preview(replica, staging)
+                return
+            _apply(replica, staging, summary, table.headers, lock_budget_s)
+        finally:
+            staging.close()
 
 
-def _write_batch(
-    conn: Connection,
-    batch: list[tuple[int, Record]],
-    existing: dict[str, tuple[str, str, str, str]],
+class _Tally:
+    """The dry run's tables: category × day, ticket types, rows that fell to a default."""
+
+    def __init__(self, event: EventConfig, summary: ImportSummary) -> None:
+        self.event = event
+        self.summary = summary
+        self.cells: Counter[tuple[str, str]] = Counter()
+        self.types: dict[tuple[str, str, str], dict[str, Any]] = {}
+        self.statuses: Counter[str] = Counter()
+
+    def known(self, category: str, days: str, status: str) -> None:
+        self.statuses[status] += 1
+        if status != "cancelled":
+            for day in days.split(",") if days else ("",):
+                self.cells[(category, day)] += 1
+
+    def record(self, record: Record, number: int) -> None:
+        self.known(record.category, record.days, record.status)
+        key = (record.ticket_type, record.category, record.days)
+        entry = self.types.get(key)
+        if entry is None:
+            entry = self.types[key] = {
+                "ticket_type": record.ticket_type,
+                "category": record.category,
+                "days": [d for d in record.days.split(",") if d],
+                "category_default": record.category_default,
+                "days_default": record.days_default,
+                "count": 0,
+            }
+        entry["count"] += 1
+        if record.category_default or record.days_default:
+            if len(self.summary.defaults) < MAX_SHOWN_ROWS:
+                what = []
+                if record.category_default:
+                    what.append("category")
+                if record.days_default:
+                    what.append("days")
+                self.summary.defaults.append(
+                    {
+                        "row": number,
+                        "name": " ".join(p for p in (record.first_name, record.last_name) if p),
+                        "ticket_type": record.ticket_type,
+                        "category": record.category,
+                        "days": [d for d in record.days.split(",") if d],
+                        "defaults": what,
+                    }
+                )
+
+    def finish(self) -> None:
+        days = [d.iso for d in self.event.days]
+        table: dict[str, dict[str, int]] = {}
+        for cat in [c.name for c in self.event.categories] + sorted({c for c, _d in self.cells}):
+            row = {day: self.cells.get((cat, day), 0) for day in days}
+            if self.cells.get((cat, "")):
+                row[""] = self.cells[(cat, "")]
+            if any(row.values()):
+                table[cat] = row
+        self.summary.table = table
+        self.summary.ticket_types = sorted(self.types.values(), key=lambda e: (-e["count"], e["ticket_type"]))
+        self.summary.statuses = dict(self.statuses)
+
+
+def _stage_row(
+    event: EventConfig,
+    mapping: Mapping,
+    cells: list[str],
+    number: int,
+    context: str,
+    existing: dict[str, tuple[str, str, str, str, str, str, str]],
+    code_owner: dict[str, str],
     fixed: dict[str, set[str]],
+    seen: dict[str, int],
+    staging: _Staging,
     summary: ImportSummary,
+    tally: _Tally,
 ) -> None:
-    inserts: list[dict[str, str]] = []
-    updates: list[dict[str, str]] = []
-    sensitive: list[tuple[str, str, str]] = []
-    codes: list[tuple[str, str]] = []
-    for _number, record in batch:
-        values = record.values()
-        before = existing.get(record.registration)
-        codes.append((record.code, record.uid))
-        sensitive.append((record.uid, record.dietary, record.accessibility))
-        if before is None:
-            inserts.append(values)
-            summary.created += 1
-            if record.status == "cancelled":
-                summary.cancelled += 1
-            continue
-        uid, row_hash, status, _source = before
-        if row_hash == record.row_hash:
-            summary.unchanged += 1
-            continue
-        if status != "cancelled" and record.status == "cancelled":
-            summary.cancelled += 1
-        for name in fixed.get(uid, ()):
-            values.pop(name, None)
-            summary.kept_fixes += 1
-        updates.append(values)
-        summary.updated += 1
-    if inserts:
-        columns = ", ".join(ATTENDEE_FIELDS)
-        marks = ", ".join(f":{c}" for c in ATTENDEE_FIELDS)
-        conn.exec_driver_sql(
-            f"INSERT INTO attendee (source, live_uid, {columns}) VALUES ('import', :uid, {marks})",
-            [{c: v[c] for c in ATTENDEE_FIELDS} for v in inserts],  # type: ignore[arg-type]
-        )
-    for values in updates:
-        names = [c for c in ATTENDEE_FIELDS if c in values and c not in {"uid", "registration"}]
-        assignments = ", ".join(f"{c} = :{c}" for c in names)
-        params = {c: values[c] for c in names}
-        params["registration"] = values["registration"]
-        conn.exec_driver_sql(
-            f"UPDATE attendee SET {assignments} WHERE registration = :registration",
-            params,  # type: ignore[arg-type]
-        )
-    if not codes:
+    try:
+        record = build_record(event, mapping, cells, context)
+    except RowSkipped as exc:
+        if len(summary.skipped) < MAX_SHOWN_ROWS:
+            summary.skipped.append({"row": number, "reason": str(exc)})
         return
+    except RowError as exc:
+        if len(summary.rejected) < MAX_SHOWN_ROWS:
+            summary.rejected.append({"row": number, "reason": str(exc)})
+        return
+    first = seen.get(record.registration)
+    if first is not None:
+        summary.rejected.append(
+            {
+                "row": number,
+                "reason": _(
+                    "inscription {reg} en double dans le fichier (déjà ligne {row})",
+                    reg=record.registration,
+                    row=first,
+                ),
+            }
+        )
+        return
+    before = existing.get(record.registration)
+    if mapping.own_codes:
+        record.code = _own_code(event, record, before, code_owner)
+        summary.own_codes += 1
+    owner = code_owner.get(record.code)
+    if owner is not None and owner != record.uid:
+        summary.rejected.append(
+            {
+                "row": number,
+                "reason": _("le code {code} appartient déjà à une autre inscription", code=record.code),
+            }
+        )
+        return
+    seen[record.registration] = number
+    code_owner[record.code] = record.uid
+    tally.record(record, number)
+    if record.platform_checkin:
+        summary.platform_checkins += 1
+    if before is None:
+        summary.created += 1
+        if record.status == "cancelled":
+            summary.cancelled += 1
+        staging.add("insert", "", record)
+        return
+    uid, old_hash, status, _source, _cat, _days, _code = before
+    if old_hash == record.row_hash:
+        summary.unchanged += 1
+        return
+    if status != "cancelled" and record.status == "cancelled":
+        summary.cancelled += 1
+    kept = fixed.get(uid, set())
+    summary.kept_fixes += len(kept)
+    summary.updated += 1
+    staging.add("update", ",".join(sorted(kept)), record)
+
+
+def _own_code(
+    event: EventConfig, record: Record, before: tuple[str, ...] | None, code_owner: dict[str, str]
+) -> str:
+    """A registration's own code: the one it already has, else one derived from it."""
+    if before is not None and before[6]:
+        return before[6]
+    for attempt in range(100):
+        code = codes.own_code(event.walkin_prefix, event.id, record.registration, attempt)
+        if code_owner.get(code, record.uid) == record.uid:
+            return code
+    raise RowError(_("aucun code libre pour {reg}", reg=record.registration))
+
+
+_INSERT = (
+    f"INSERT INTO attendee (source, live_uid, {', '.join(ATTENDEE_FIELDS)}) "
+    f"VALUES ('import', ?, {', '.join('?' * len(ATTENDEE_FIELDS))})"
+)
+
+
+def _apply(
+    replica: Replica, staging: _Staging, summary: ImportSummary, headers: list[str], budget: float | None
+) -> None:
+    """Apply the staged rows in steps that each hold the write lock briefly."""
+    state = {
+        "file": summary.file.get("name", ""),
+        "started": datetime.now(UTC).isoformat(timespec="seconds"),
+        "rows": summary.created + summary.updated,
+    }
+    size = [500]
+
+    def sizes() -> int:
+        return size[0] if budget is not None else 1_000_000_000
+
+    first = True
+    for chunk in staging.chunks(sizes):
+        started = time.perf_counter()
+        with replica.write() as conn:
+            if first:
+                _set_meta(conn, "import_state", json.dumps(state))
+                first = False
+            _write_chunk(conn, chunk)
+        elapsed = time.perf_counter() - started
+        _step(summary, elapsed)
+        if budget is not None:  # aim each step at the budget
+            size[0] = max(50, min(5000, int(size[0] * (budget / max(elapsed, 1e-4)) * 0.8)))
+    changes = _regroup_changes(replica)
+    for at in range(0, len(changes), 2000 if budget is not None else len(changes) or 1):
+        started = time.perf_counter()
+        with replica.write() as conn:
+            conn.exec_driver_sql(
+                "UPDATE attendee SET live_uid = ? WHERE uid = ?",
+                changes[at : at + (2000 if budget is not None else len(changes))],  # type: ignore[arg-type]
+            )
+        _step(summary, time.perf_counter() - started)
+    summary.duplicates = _duplicates(replica)
+    started = time.perf_counter()
+    with replica.write() as conn:
+        _set_meta(conn, "import_headers", json.dumps(headers, ensure_ascii=False))
+        _set_meta(conn, "last_import", json.dumps(_public(summary)))
+        conn.exec_driver_sql("DELETE FROM meta WHERE key = 'import_state'")
+    _step(summary, time.perf_counter() - started)
+
+
+def _step(summary: ImportSummary, elapsed: float) -> None:
+    summary.steps += 1
+    summary.longest_step_ms = max(summary.longest_step_ms, elapsed * 1000)
+
+
+def _set_meta(conn: Connection, key: str, value: str) -> None:
     conn.exec_driver_sql(
-        "INSERT INTO ticket_code(code, uid) VALUES (?, ?) ON CONFLICT(code) DO NOTHING",
-        codes,  # type: ignore[arg-type]
+        "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        (key, value),
     )
-    conn.exec_driver_sql(
+
+
+_N = len(ATTENDEE_FIELDS)
+_UPDATE_COLS = [c for c in ATTENDEE_FIELDS if c not in ("uid", "registration")]
+
+
+def _write_chunk(conn: Connection, chunk: list[tuple[Any, ...]]) -> None:
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    inserts: list[tuple[Any, ...]] = []
+    codes_: list[tuple[str, str]] = []
+    sensitive: list[tuple[str, str, str]] = []
+    for row in chunk:
+        _n, op, kept, *values = row
+        attendee = values[:_N]
+        uid = attendee[0]
+        codes_.append((attendee[2], uid))
+        sensitive.append((uid, values[_N], values[_N + 1]))
+        if op == "insert":
+            inserts.append((uid, *attendee))
+            continue
+        named = dict(zip(ATTENDEE_FIELDS, attendee, strict=True))
+        names = [c for c in _UPDATE_COLS if c not in set(kept.split(","))]
+        raw.execute(
+            f"UPDATE attendee SET {', '.join(f'{c} = ?' for c in names)} WHERE registration = ?",
+            (*(named[c] for c in names), named["registration"]),
+        )
+    if inserts:
+        raw.executemany(_INSERT, inserts)
+    raw.executemany("INSERT INTO ticket_code(code, uid) VALUES (?, ?) ON CONFLICT(code) DO NOTHING", codes_)
+    raw.executemany(
         "INSERT INTO sensitive_info(uid, dietary, accessibility) VALUES (?, ?, ?) "
-        "ON CONFLICT(uid) DO UPDATE SET dietary = excluded.dietary, "
-        "accessibility = excluded.accessibility",
-        sensitive,  # type: ignore[arg-type]
+        "ON CONFLICT(uid) DO UPDATE SET dietary = excluded.dietary, accessibility = excluded.accessibility",
+        sensitive,
     )
 
 
-def _regroup(conn: Connection) -> list[dict[str, Any]]:
-    """Point every registration of a person at the one that counts; list the duplicates.
+def _regroup_changes(replica: Replica) -> list[tuple[str, str]]:
+    """Point every registration of a person at the one that counts (read on a snapshot).
 
     The same person (same e-mail, name and organisation) registered more than once keeps
     all codes scannable; the registration that counts is the newest live one (confirmed
-    before wait-listed before cancelled).
+    before pending before wait-listed before cancelled).
     """
-    groups: dict[str, list[tuple[str, str, str, str, str, str]]] = defaultdict(list)
+    groups: dict[str, list[tuple[str, str, str, str, str]]] = defaultdict(list)
     changes: list[tuple[str, str]] = []
-    for uid, key, status, registered_at, registration, live, code in conn.exec_driver_sql(
-        "SELECT uid, person_key, status, registered_at, registration, live_uid, code "
-        "FROM attendee WHERE source = 'import'"
-    ):
+    with replica.read() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT uid, person_key, status, registered_at, registration, live_uid "
+            "FROM attendee WHERE source = 'import'"
+        ).all()
+    for uid, key, status, registered_at, registration, live in rows:
         if key:
-            groups[key].append((uid, status, registered_at, registration, live, code))
+            groups[key].append((uid, status, registered_at, registration, live))
         elif live != uid:
             changes.append((uid, uid))
-    duplicates: list[dict[str, Any]] = []
     for members in groups.values():
-        best = min(
-            members,
-            key=lambda m: (_STATUS_RANK.get(m[1], 3), _neg(m[2]), _neg(m[3])),
-        )
-        for uid, _status, _at, _reg, live, _code in members:
+        if len(members) == 1:
+            uid, *_rest, live = members[0]
+            if live != uid:
+                changes.append((uid, uid))
+            continue
+        best = min(members, key=lambda m: (_STATUS_RANK.get(m[1], 4), _neg(m[2]), _neg(m[3])))
+        for uid, _status, _at, _reg, live in members:
             if live != best[0]:
                 changes.append((best[0], uid))
-        if len(members) > 1:
-            duplicates.append({"live": best[5], "others": sorted(m[5] for m in members if m[0] != best[0])})
-    if changes:
-        conn.exec_driver_sql("UPDATE attendee SET live_uid = ? WHERE uid = ?", changes)  # type: ignore[arg-type]
-    return sorted(duplicates, key=lambda d: str(d["live"]))
+    return changes
+
+
+def _duplicates(replica: Replica) -> list[dict[str, Any]]:
+    with replica.read() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT a.code, l.code FROM attendee a JOIN attendee l ON l.uid = a.live_uid "
+            "WHERE a.source = 'import' AND a.live_uid != a.uid"
+        ).all()
+    others: dict[str, list[str]] = defaultdict(list)
+    for code, live in rows:
+        others[str(live)].append(str(code))
+    return sorted(({"live": k, "others": sorted(v)} for k, v in others.items()), key=lambda d: str(d["live"]))
+
+
+def _duplicates_preview(replica: Replica, staging: _Staging) -> list[dict[str, Any]]:
+    """The dry run's duplicates: the replica's registrations with the staged ones over them."""
+    people: dict[str, dict[str, tuple[str, str, str, str]]] = defaultdict(dict)
+    with replica.read() as conn:
+        for uid, key, status, at, reg, code in conn.exec_driver_sql(
+            "SELECT uid, person_key, status, registered_at, registration, code FROM attendee "
+            "WHERE source = 'import' AND person_key != ''"
+        ):
+            people[key][uid] = (status, at, reg, code)
+    staging.flush()
+    for uid, key, status, at, reg, code in staging.db.execute(
+        "SELECT uid, person_key, status, registered_at, registration, code FROM row WHERE person_key != ''"
+    ):
+        people[key][uid] = (status, at, reg, code)
+    out = []
+    for members in people.values():
+        if len(members) < 2:
+            continue
+        ranked = sorted(members.values(), key=lambda m: (_STATUS_RANK.get(m[0], 4), _neg(m[1]), _neg(m[2])))
+        out.append({"live": ranked[0][3], "others": sorted(m[3] for m in ranked[1:])})
+    return sorted(out, key=lambda d: str(d["live"]))
 
 
 def _neg(text: str) -> tuple[int, ...]:

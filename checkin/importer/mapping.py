@@ -8,14 +8,13 @@ file (TOML or JSON: ``field = "Header as in the file"``) overrides the guesses.
 from __future__ import annotations
 
 import json
-import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from checkin.errors import ImportFileError
 from checkin.i18n import _
-from checkin.text import fold
+from checkin.importer.platforms import Profile, assign, detect, header_key
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "registration": (
@@ -205,7 +204,24 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "language": ("Langue", "Langue préférée", "Language", "Preferred language"),
 }
 
-FIELDS = tuple(SYNONYMS)
+# Fields that only platform layouts read (see :mod:`checkin.importer.platforms`); a saved
+# mapping may name them too.
+EXTRA_FIELDS = (
+    "ticket_type",
+    "variation",
+    "order",
+    "position",
+    "paid",
+    "checked_in",
+    "payer_email",
+    "payer_first_name",
+    "payer_last_name",
+    "addon_to",
+    "order_type",
+)
+SYNONYMS["ticket_type"] = ("Type de billet", "Ticket type", "Product", "Produit")
+SYNONYMS["checked_in"] = ("Déjà enregistré", "Checked in", "Enregistré le")
+FIELDS = tuple(SYNONYMS) + tuple(f for f in EXTRA_FIELDS if f not in SYNONYMS)
 # Without these nothing can be scanned or printed.
 REQUIRED_ANY_NAME = ("last_name", "first_name", "full_name", "native_name")
 
@@ -215,9 +231,7 @@ LABELS = {
 }
 
 
-def _key(header: str) -> str:
-    return re.sub(r"[^0-9a-z]+", " ", fold(header)).strip()
-
+_key = header_key
 
 _INDEX: dict[str, str] = {}
 for _field, _names in SYNONYMS.items():
@@ -227,10 +241,20 @@ for _field, _names in SYNONYMS.items():
 
 @dataclass(frozen=True)
 class Mapping:
-    """Field name → column index in the file."""
+    """Field name → column index in the file, and the platform layout it was read as."""
 
     columns: dict[str, int]
     headers: tuple[str, ...]
+    profile: Profile | None = None  # None: our own layout or any other file
+    own_codes: bool = False  # the export has no scannable code: the desk makes its own
+
+    @property
+    def label(self) -> str:
+        return self.profile.label if self.profile else _("export générique (en-têtes reconnus)")
+
+    def header(self, field: str) -> str:
+        index = self.columns.get(field)
+        return self.headers[index] if index is not None and index < len(self.headers) else ""
 
     def get(self, cells: list[str], field: str) -> str:
         index = self.columns.get(field)
@@ -261,11 +285,31 @@ def load_mapping_file(path: Path) -> dict[str, str]:
 
 
 def build(headers: list[str], saved: dict[str, str] | None = None) -> Mapping:
-    """Map the file's headers to fields; a clear error when the essentials are missing."""
+    """Map the file's headers to fields; a clear error when the essentials are missing.
+
+    A platform's export (recognised by its headers) is read with that platform's layout;
+    any other file by the synonyms above. A saved mapping overrides either, field by field.
+    """
     columns: dict[str, int] = {}
     keys = [_key(h) for h in headers]
+    found = detect(headers)
+    if found is not None:
+        columns = dict(found.columns)
+        _apply_saved(columns, keys, headers, saved)
+        if not any(f in columns for f in REQUIRED_ANY_NAME):
+            raise ImportFileError(
+                _(
+                    "Colonne obligatoire manquante : {column}. Colonnes trouvées : {found}. "
+                    "Indiquez la correspondance avec --mapping.",
+                    column=LABELS["name"],
+                    found=_found(headers),
+                )
+            )
+        return Mapping(columns, tuple(headers), found.profile, own_codes="code" not in columns)
     if saved:
         for field, header in saved.items():
+            if not header:
+                continue
             try:
                 columns[field] = keys.index(_key(header))
             except ValueError as exc:
@@ -301,6 +345,34 @@ def build(headers: list[str], saved: dict[str, str] | None = None) -> Mapping:
             )
         )
     return Mapping(columns, shown)
+
+
+def _apply_saved(
+    columns: dict[str, int], keys: list[str], headers: list[str], saved: dict[str, str] | None
+) -> None:
+    for field, header in (saved or {}).items():
+        if not header:  # "field = ''": do not read that field at all
+            columns.pop(field, None)
+            continue
+        try:
+            index = keys.index(_key(header))
+        except ValueError as exc:
+            raise ImportFileError(
+                _(
+                    "La colonne « {header} » de la correspondance est absente du fichier. "
+                    "Colonnes trouvées : {found}.",
+                    header=header,
+                    found=_found(headers),
+                )
+            ) from exc
+        for other, at in list(columns.items()):
+            if at == index and other != field:
+                del columns[other]
+        columns[field] = index
+
+
+def profile_columns(profile: Profile, headers: list[str]) -> dict[str, int]:
+    return assign(profile, headers)
 
 
 def _found(headers: list[str]) -> str:

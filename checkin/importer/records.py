@@ -12,6 +12,7 @@ from datetime import datetime
 from checkin.event import EventConfig
 from checkin.i18n import _
 from checkin.importer.mapping import Mapping
+from checkin.importer.platforms import Profile
 from checkin.text import clean, clean_email, clean_phone, display_name, fold, search_columns
 
 STATUSES: dict[str, str] = {}
@@ -50,6 +51,14 @@ for _status, _names in {
         "deleted",
         "not attending",
         "void",
+    ),
+    "pending": (
+        "paiement en attente",
+        "payment pending",
+        "non payé",
+        "non payée",
+        "unpaid",
+        "awaiting payment",
     ),
     "waitlisted": (
         "en attente",
@@ -90,12 +99,14 @@ def attendee_uid(event_id: str, registration: str) -> str:
 
 
 # Bump when cleaning rules change, so the next import re-cleans every row.
-CLEANING_VERSION = "1"
+CLEANING_VERSION = "2"
 
 
-def row_hash(cells: list[str]) -> str:
-    """What tells an unchanged row from a changed one: the export's cells as read."""
-    text = CLEANING_VERSION + "\x1e" + "\x1f".join(cells)
+def row_hash(cells: list[str], context: str = "") -> str:
+    """What tells an unchanged row from a changed one: the export's cells as read, and
+    the context they were read in (the event's categories, days and ticket-type rules,
+    the column mapping): a changed rule re-reads every row."""
+    text = CLEANING_VERSION + context + "\x1e" + "\x1f".join(cells)
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
@@ -132,6 +143,10 @@ class Record:
     search_email: str
     dietary: str
     accessibility: str
+    platform_checkin: str = ""  # a check-in the platform recorded: shown, never counted
+    ticket_type: str = ""
+    category_default: bool = False
+    days_default: bool = False
 
     def values(self) -> dict[str, str]:
         return dict(self.__dict__)
@@ -165,11 +180,13 @@ def parse_date(value: str) -> str:
         raise RowError(_("date d'inscription illisible « {value} »", value=text)) from exc
 
 
-def parse_status(value: str) -> str:
+def parse_status(value: str, profile: Profile | None = None) -> str:
     text = fold(clean(value))
     if not text:
         return "confirmed"
-    status = STATUSES.get(text)
+    status = profile.status(text) if profile is not None else None
+    if status is None:
+        status = STATUSES.get(text)
     if status is None:
         raise RowError(_("statut inconnu « {value} »", value=clean(value)))
     return status
@@ -192,16 +209,19 @@ def _codes_list(value: str) -> str:
     return ",".join(c.upper() for c in codes if c)
 
 
-def build(event: EventConfig, mapping: Mapping, cells: list[str], headers: tuple[str, ...]) -> Record:
+class RowSkipped(ValueError):
+    """A row that is not a person (a pretix add-on such as a lunch): counted, not rejected."""
+
+
+def build(event: EventConfig, mapping: Mapping, cells: list[str], context: str = "") -> Record:
     n = len(cells)
-    got = {f: cells[i] for f, i in mapping.columns.items() if i < n}
-    get = got.get
-    code = clean(get("code", "")).upper().replace(" ", "")
-    if not code:
-        raise RowError(_("code billet vide"))
-    if len(code) > 64 or not _CODE.fullmatch(code):
-        raise RowError(_("code billet invalide « {value} »", value=code[:64]))
-    registration = clean(get("registration", "")) or code
+    v = {f: cells[i] for f, i in mapping.columns.items() if i < n}
+    profile = mapping.profile
+    if profile is not None and profile.finish is not None:
+        profile.finish(profile, v)
+    get = v.get
+    if clean(get("addon_to", "")):
+        raise RowSkipped(_("option rattachée à la position {ref}", ref=clean(get("addon_to", ""))))
     first_raw = clean(get("first_name", ""))
     last_raw = clean(get("last_name", ""))
     native = clean(get("native_name", ""))
@@ -210,19 +230,45 @@ def build(event: EventConfig, mapping: Mapping, cells: list[str], headers: tuple
         if full:
             first_raw, last_raw = _split_full_name(full)
     if not (first_raw or last_raw or native):
+        # HelloAsso and others: the payer's name only when the participant's is empty.
+        first_raw, last_raw = clean(get("payer_first_name", "")), clean(get("payer_last_name", ""))
+    if not (first_raw or last_raw or native):
         raise RowError(_("ni nom ni prénom"))
-    status = parse_status(get("status", ""))
+    registration = clean(get("registration", ""))
+    code = clean(get("code", "")).upper().replace(" ", "")
+    if mapping.own_codes:
+        if not registration:
+            raise RowError(_("ni code billet ni numéro d'inscription"))
+        code = ""  # made in apply, where codes already given are known
+    else:
+        if not code:
+            raise RowError(_("code billet vide"))
+        if _DAMAGED.fullmatch(code):
+            raise RowError(
+                _(
+                    "code billet abîmé « {value} » : le tableur l'a enregistré comme un nombre et en a "
+                    "perdu des chiffres ; exportez la liste en CSV",
+                    value=code,
+                )
+            )
+        if len(code) > 128 or not _CODE.fullmatch(code):
+            raise RowError(_("code billet invalide « {value} »", value=code[:64]))
+    registration = registration or code
+    status = get("_status") or parse_status(get("status", ""), profile)
     registered_at = parse_date(get("registered_at", ""))
     email, email_ok = clean_email(get("email", ""))
+    if not email_ok and get("payer_email"):
+        email, email_ok = clean_email(get("payer_email", ""))
     first = display_name(first_raw)
     last = display_name(last_raw, surname=True)
     organisation = clean(get("organisation", ""))
     country = clean(get("country", ""))
     delegation = clean(get("delegation", ""))
-    category = event.category(clean(get("category", ""))).name
+    category_value = clean(get("category", ""))
+    ticket = clean(get("ticket_type", "")) or category_value
     days_text = clean(get("days", ""))
-    days = event.parse_days(days_text)
-    if days_text and not days:
+    kind = event.ticket_type(ticket, category_value, days_text)
+    if days_text and kind.days_default:
         raise RowError(_("jours inconnus « {value} »", value=days_text))
     person_key = ""
     if email_ok:
@@ -231,6 +277,7 @@ def build(event: EventConfig, mapping: Mapping, cells: list[str], headers: tuple
         (first, last, native, first_raw, last_raw), (organisation, delegation, country), email
     )
     workshops = get("workshops", "")
+    checked = clean(get("checked_in", ""))
     return Record(
         uid=attendee_uid(event.id, registration),
         registration=registration,
@@ -247,23 +294,28 @@ def build(event: EventConfig, mapping: Mapping, cells: list[str], headers: tuple
         organisation=organisation,
         organisation_type=clean(get("organisation_type", "")),
         country=country,
-        category=category,
+        category=kind.category.name,
         delegation=delegation,
         email=email,
-        phone=clean_phone(get("phone", ""), event.phone_region),
-        days=",".join(days),
+        phone=clean_phone(get("phone", ""), event.phone_region) if get("phone") else "",
+        days=",".join(kind.days),
         workshops=_codes_list(workshops) if workshops else "",
         regional_meeting=clean(get("regional_meeting", "")),
         language=clean(get("language", "")).upper()[:8],
         person_key=person_key,
-        row_hash=row_hash(cells),
+        row_hash=row_hash(cells, context),
         raw=json.dumps(cells, ensure_ascii=False),
         search_names=search["search_names"],
         search_org=search["search_org"],
         search_email=search["search_email"],
         dietary=clean(get("dietary", "")),
         accessibility=clean(get("accessibility", "")),
+        platform_checkin=f"{profile.label.split(' —')[0]} : {checked}" if checked and profile else checked,
+        ticket_type=ticket,
+        category_default=kind.category_default,
+        days_default=kind.days_default,
     )
 
 
-_CODE = re.compile(r"[0-9A-Z][0-9A-Z_.\-/]*")
+_CODE = re.compile(r"[0-9A-Z][0-9A-Z_.\-/+=]*")
+_DAMAGED = re.compile(r"-?\d\.\d+E[+-]?\d+")

@@ -13,6 +13,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from checkin.errors import ImportFileError
 from checkin.i18n import _
@@ -30,6 +31,7 @@ class Table:
     encoding: str = ""
     delimiter: str = ""
     close: Callable[[], None] = lambda: None
+    sheet: str = ""  # the XLSX sheet read
 
 
 def open_table(path: Path) -> Table:
@@ -141,9 +143,9 @@ def _csv(path: Path, head: bytes) -> Table:
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         try:
-            line = reader.line_num
+            number = 1  # records, as a spreadsheet numbers its rows (a cell may hold line breaks)
             for cells in reader:
-                number, line = line + 1, reader.line_num
+                number += 1
                 if any(c.strip() for c in cells):
                     yield number, cells
         except UnicodeDecodeError as exc:
@@ -197,11 +199,7 @@ def _xlsx(path: Path) -> Table:
         raise ImportFileError(
             _("Classeur Excel illisible ({name}) : {error}", name=path.name, error=exc)
         ) from exc
-    sheet = workbook.worksheets[0]
-    for candidate in workbook.worksheets:  # prefer a sheet that looks like registrations
-        if candidate.title.casefold() in {"inscriptions", "registrations", "attendees", "participants"}:
-            sheet = candidate
-            break
+    sheet = _best_sheet(workbook.worksheets)
     values = sheet.iter_rows(values_only=True)
     header_row: tuple[object, ...] = ()
     number = 0
@@ -223,7 +221,32 @@ def _xlsx(path: Path) -> Table:
         finally:
             workbook.close()
 
-    return Table(headers, rows(), "xlsx", close=workbook.close)
+    return Table(headers, rows(), "xlsx", close=workbook.close, sheet=sheet.title)
+
+
+def _best_sheet(sheets: list[Any]) -> Any:
+    """The sheet of people: a platform layout's (pretix's order data has three sheets,
+    orders, positions and fees: the positions are the people), else a sheet named like
+    registrations, else the first."""
+    from checkin.importer.platforms import detect
+
+    best: tuple[int, int, Any] | None = None
+    for order, sheet in enumerate(sheets):
+        header: list[str] = []
+        for row in sheet.iter_rows(values_only=True, max_row=5):
+            if any(v not in (None, "") for v in row):
+                header = [_cell(v) for v in row]
+                break
+        found = detect(header) if header else None
+        named = sheet.title.casefold() in {"inscriptions", "registrations", "attendees", "participants"}
+        score = (found.score if found else 0) + (5 if named else 0)
+        if best is None or (score, -order) > best[:2]:
+            best = (score, -order, sheet)
+    return best[2] if best else sheets[0]
+
+
+# Above this, a float has lost digits: a 20-digit barcode Excel stored as a number.
+_EXACT_FLOAT = 2.0**53
 
 
 def _cell(value: object) -> str:
@@ -232,5 +255,7 @@ def _cell(value: object) -> str:
     if hasattr(value, "strftime"):
         return value.strftime("%d/%m/%Y %H:%M")  # type: ignore[no-any-return]
     if isinstance(value, float) and value.is_integer():
+        if abs(value) >= _EXACT_FLOAT:
+            return f"{value:.15E}".replace("E+", "E+")  # kept visibly damaged, never a code
         return str(int(value))
     return str(value)

@@ -49,7 +49,7 @@ from checkin.i18n import _
 
 log = logging.getLogger(__name__)
 
-HUB_SCHEMA = 2
+HUB_SCHEMA = 3
 PURGE_KEY = "purge"  # hub_meta: "<purge id> <when>", set by the last purge of the hub
 
 metadata = MetaData()
@@ -63,7 +63,7 @@ ATTENDEE_COLUMNS = (
     "uid source registration code status registered_at title first_name last_name "
     "first_name_raw last_name_raw native_name function organisation organisation_type "
     "country category delegation email phone days workshops regional_meeting language "
-    "person_key live_uid row_hash raw search_names search_org search_email"
+    "person_key live_uid row_hash raw search_names search_org search_email platform_checkin"
 ).split()
 FACT_COLUMNS = ("id kind attendee_uid code day desk desk_id role at hlc ref field value reason data").split()
 SESSION_COLUMNS = "code title kind day start end room".split()
@@ -447,8 +447,16 @@ def _v1_to_v2(conn: Connection) -> None:
     conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS hub_fact_ref ON hub_fact (ref)")
 
 
+def _v2_to_v3(conn: Connection) -> None:
+    """Registrations carry the check-in their ticketing platform had recorded (imports)."""
+    from sqlalchemy import inspect
+
+    if "platform_checkin" not in {c["name"] for c in inspect(conn).get_columns("hub_attendee")}:
+        conn.exec_driver_sql("ALTER TABLE hub_attendee ADD COLUMN platform_checkin TEXT NOT NULL DEFAULT ''")
+
+
 # MIGRATIONS[n] takes a hub at version n to n + 1.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3}
 
 
 def upsert(conn: Connection, table: Table, rows: list[dict[str, Any]], keys: list[str], update: bool) -> None:

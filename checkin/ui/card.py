@@ -89,6 +89,7 @@ class CardPage(QWidget):
             "confirmed": _("confirmée"),
             "cancelled": _("ANNULÉE"),
             "waitlisted": _("liste d'attente"),
+            "pending": _("PAIEMENT EN ATTENTE"),
         }.get(a.status, a.status)
         days = ", ".join(self.event_config.day_label(x, lang) for x in a.days) or _("tous les jours")
         today = self.event_config.day_label(self.data_day(), lang)
@@ -117,6 +118,11 @@ class CardPage(QWidget):
             f"&nbsp;&nbsp;{escape(_('Inscription'))} : {escape(status)}</p>"
         )
         lines.append(f"<p><b>{escape(_('Jours'))} :</b> {escape(days)}<br><b>{escape(arrived)}</b></p>")
+        if a.platform_checkin:  # information from the export, not an arrival at a desk
+            lines.append(
+                f"<p><i>{escape(_('Enregistrement déjà noté par la billetterie : {what}', what=a.platform_checkin))}"
+                "</i></p>"
+            )
         if d.sessions:
             items = "".join(
                 f"<li>{escape(s)}–{escape(e)} {escape(t)} ({escape(r)})</li>" for s, e, t, r in d.sessions

@@ -38,6 +38,7 @@ OUTCOME_SOUND = {
     "not_today": "stop",
     "cancelled": "stop",
     "waitlisted": "stop",
+    "payment_pending": "stop",
     "unknown": "error",
     "unreadable": "error",
 }

@@ -277,19 +277,42 @@ def test_reimport_updates_cancels_adds_and_keeps_desk_work(
     assert (third.created, third.updated, third.unchanged) == (0, 0, 579)
 
 
-def test_a_failed_import_changes_nothing(
-    replica: Replica, event: EventConfig, sample_dir: Path, monkeypatch: pytest.MonkeyPatch
+def test_an_import_interrupted_halfway_says_so_and_a_rerun_completes_it(
+    tmp_path: Path, event: EventConfig, sample_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Imports apply in short steps (a scan never waits behind one): a crash between two
+    steps leaves part of the rows, a visible note naming the file, and desk work intact;
+    importing the file again finishes the job, as if nothing had happened."""
+    from checkin.db import open_replica
     from checkin.importer import apply
 
-    def broken(_conn: object) -> list[object]:
-        raise OSError("disk went away")
+    replica = open_replica(tmp_path / "desk.sqlite")
+    real = apply._write_chunk
+    calls = {"n": 0}
 
-    monkeypatch.setattr(apply, "_regroup", broken)
+    def failing(conn: object, chunk: list[object]) -> None:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise OSError("disk went away")
+        real(conn, chunk)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(apply, "_write_chunk", failing)
     with pytest.raises(OSError):
-        import_file(replica, event, sample_dir / "inscriptions.csv")
-    assert _count(replica, "SELECT count(*) FROM attendee") == 0
-    assert _count(replica, "SELECT count(*) FROM ticket_code") == 0
+        import_file(replica, event, sample_dir / "inscriptions.csv", lock_budget_s=0.0001)
+    half = _count(replica, "SELECT count(*) FROM attendee")
+    assert 0 < half < 578
+    state = apply.interrupted_import(replica)
+    assert state is not None and state["file"] == "inscriptions.csv" and state["rows"] == 578
+    monkeypatch.setattr(apply, "_write_chunk", real)
+    again = import_file(replica, event, sample_dir / "inscriptions.csv", lock_budget_s=0.0001)
+    assert (again.created + again.unchanged, again.rejected) == (578, [])
+    assert apply.interrupted_import(replica) is None
+    clean = open_replica(tmp_path / "clean.sqlite")
+    import_file(clean, event, sample_dir / "inscriptions.csv")
+    query = "SELECT uid, code, status, category, days, live_uid, search_names FROM attendee ORDER BY uid"
+    with replica.read() as a, clean.read() as b:
+        assert a.exec_driver_sql(query).all() == b.exec_driver_sql(query).all()
+    assert again.created == 578 - half
 
 
 def test_programme_and_b2b_grid(sample_db: Replica) -> None:

@@ -14,7 +14,7 @@ from sqlalchemy import text
 
 from checkin import attendees, facts, search
 from checkin.event import EventConfig
-from checkin.sync.hub import HubError, open_hub
+from checkin.sync.hub import HUB_SCHEMA, HubError, open_hub
 
 from .conftest import SAMPLE, hub_state
 from .helpers import DAY1, admit, admitted, desk, desk_state, fact_ids, hub_rows, people, sync
@@ -196,9 +196,10 @@ def test_an_older_hub_is_migrated_once_when_desks_open_it_together(
     sync(d1, url)
     admit(d1, people(d1, 1)[0], "Accueil 1")
     sync(d1, url)
-    hub = open_hub(url)  # made as schema 1 was: no index on hub_fact.ref
+    hub = open_hub(url)  # made as schema 1 was: no index on hub_fact.ref, no platform check-ins
     with hub.write() as conn:
         conn.execute(text("DROP INDEX hub_fact_ref"))
+        conn.execute(text("ALTER TABLE hub_attendee DROP COLUMN platform_checkin"))
         conn.execute(text("UPDATE hub_meta SET value = '1' WHERE key = 'schema_version'"))
     hub.close()
     errors: list[BaseException] = []
@@ -215,11 +216,12 @@ def test_an_older_hub_is_migrated_once_when_desks_open_it_together(
     for t in threads:
         t.join()
     assert not errors
-    assert hub_rows(url, "SELECT value FROM hub_meta WHERE key = 'schema_version'") == [("2",)]
+    assert hub_rows(url, "SELECT value FROM hub_meta WHERE key = 'schema_version'") == [(str(HUB_SCHEMA),)]
     hub = open_hub(url)
     try:
         with hub.read() as conn:
             assert "hub_fact_ref" in {i["name"] for i in inspect(conn).get_indexes("hub_fact")}
+            assert "platform_checkin" in {c["name"] for c in inspect(conn).get_columns("hub_attendee")}
     finally:
         hub.close()
     assert hub_rows(url, "SELECT count(*) FROM hub_fact WHERE kind = 'checkin'") == [(1,)]
