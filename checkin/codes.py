@@ -54,6 +54,20 @@ LAYOUTS: dict[str, tuple[tuple[str, str], ...]] = {
     ),
 }
 
+# Dead keys (levels 1 and 2): where each layout has one, as (row, column, shifted), and
+# the sign it types on its own. A dead key types nothing at once: with the next key it
+# makes an accented letter (``^`` + ``e`` → ``ê``), or its own sign and that key where the
+# two do not combine — which is what a laptop receives when a scanner's character sits
+# there (a Belgian scanner's ``-`` on a German laptop: ``´``).
+DEAD_KEYS: dict[str, dict[tuple[int, int, int], str]] = {
+    "us": {},
+    "fr": {(1, 10, 0): "^", (1, 10, 1): "¨"},
+    "be": {(1, 10, 0): "^", (1, 10, 1): "¨"},
+    "de": {(0, 0, 0): "^", (0, 12, 0): "´", (0, 12, 1): "`"},
+    "ch": {(0, 12, 0): "^", (0, 12, 1): "`", (1, 11, 0): "¨"},
+}
+_MARKS = {"^": "\u0302", "¨": "\u0308", "´": "\u0301", "`": "\u0300"}
+
 # The pairs worth trying: (scanner's layout, laptop's layout).
 LAYOUT_PAIRS: tuple[tuple[str, str], ...] = tuple((a, b) for a in LAYOUTS for b in LAYOUTS if a != b)
 
@@ -75,12 +89,59 @@ def layout_map(scanner: str, laptop: str) -> dict[str, str]:
             for meant, got in zip(meant_row, got_row, strict=True):
                 if meant != " " and got != " " and got not in table:
                     table[got] = meant
+    for (row, column, shifted), sign in DEAD_KEYS[laptop].items():
+        meant = LAYOUTS[scanner][row][shifted][column]
+        if meant != " " and sign not in table:
+            table[sign] = meant
     return table
+
+
+def expand_dead_keys(text: str, laptop: str) -> str:
+    """Undo the laptop's dead keys: an accented letter the layout has no key for was made
+    by a dead key and the next one (``ê`` on AZERTY → ``^e``)."""
+    signs = {sign: _MARKS[sign] for sign in DEAD_KEYS[laptop].values()}
+    if not signs or text.isascii():
+        return text
+    direct = _typeable(laptop)
+    out = []
+    for ch in text:
+        parts = unicodedata.normalize("NFD", ch)
+        if ch not in direct and len(parts) == 2:
+            sign = next((s for s, mark in signs.items() if mark == parts[1]), None)
+            if sign is not None:
+                out.append(sign + parts[0])
+                continue
+        out.append(ch)
+    return "".join(out)
+
+
+def compose_dead_keys(text: str, laptop: str) -> str:
+    """What a laptop shows when its dead keys are typed: ``^`` + ``e`` → ``ê`` where the two
+    combine, both characters where they do not."""
+    signs = {sign: _MARKS[sign] for sign in DEAD_KEYS[laptop].values()}
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch in signs and i + 1 < len(text):
+            composed = unicodedata.normalize("NFC", text[i + 1] + signs[ch])
+            if len(composed) == 1:
+                out.append(composed)
+                i += 2
+                continue
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+@cache
+def _typeable(layout: str) -> frozenset[str]:
+    return frozenset(ch for plain, shifted in LAYOUTS[layout] for ch in plain + shifted if ch != " ")
 
 
 def translate(text: str, scanner: str, laptop: str) -> str:
     table = layout_map(scanner, laptop)
-    return "".join(table.get(ch, ch) for ch in text)
+    return "".join(table.get(ch, ch) for ch in expand_dead_keys(text, laptop))
 
 
 @dataclass(frozen=True)
@@ -218,7 +279,7 @@ def garble(text: str, scanner: str, laptop: str) -> str:
     mis-set scanner.
     """
     table = {meant: got for got, meant in layout_map(scanner, laptop).items()}
-    return "".join(table.get(ch, ch) for ch in text)
+    return compose_dead_keys("".join(table.get(ch, ch) for ch in text), laptop)
 
 
 def own_code(prefix: str, event_id: str, registration: str, attempt: int = 0) -> str:

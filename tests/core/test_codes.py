@@ -115,3 +115,34 @@ def test_walk_in_code_skips_codes_already_taken() -> None:
     first = codes.new_code("W-", "desk", taken.__contains__)
     taken.add(first)
     assert codes.new_code("W-", "desk", taken.__contains__) != first
+
+
+@pytest.mark.parametrize(
+    ("meant", "scanner", "laptop", "received"),
+    [
+        # A Belgian scanner's "-" is the German layout's dead acute: "´7" where it does not
+        # combine, an accented letter where it does.
+        ("AICT26-7K3M9Q2X", "be", "de", "´/"),
+        ("AICT26-EK3M9Q2X", "be", "de", "É"),
+        # A US scanner's "=" in a link is the German dead acute too.
+        ("https://x.example/?c=AICT26-7K3M9Q2X", "us", "de", None),
+        # A US scanner's "[" is the French dead circumflex.
+        ("AICT26-7K3M9Q2X?[e", "us", "fr", None),
+    ],
+)
+def test_dead_keys_of_the_laptop_are_undone(
+    meant: str, scanner: str, laptop: str, received: str | None
+) -> None:
+    garbled = codes.garble(meant, scanner, laptop)
+    if received is not None:
+        assert received in garbled
+    assert codes.translate(garbled, scanner, laptop) == meant
+    code = "AICT26-" + meant.split("AICT26-")[1][:8]
+    parsed = codes.parse(garbled, PATTERN, lambda c: c == code, [(scanner, laptop)])
+    assert parsed.code == code
+
+
+def test_a_letter_the_laptop_types_directly_is_not_taken_for_a_dead_key() -> None:
+    assert codes.expand_dead_keys("Müller", "ch") == "Müller"  # ü has its own key there
+    assert codes.expand_dead_keys("ê", "fr") == "^e"
+    assert codes.expand_dead_keys("é", "fr") == "é"
