@@ -103,8 +103,14 @@ def expand_dead_keys(text: str, laptop: str) -> str:
     if not signs or text.isascii():
         return text
     direct = _typeable(laptop)
-    out = []
+    out: list[str] = []
     for ch in text:
+        if unicodedata.combining(ch):
+            # A dead key an input method left as a mark after its letter (``J́``).
+            sign = next((s for s, mark in signs.items() if mark == ch), None)
+            if sign is not None and out:
+                out[-1] = sign + out[-1]
+                continue
         parts = unicodedata.normalize("NFD", ch)
         if ch not in direct and len(parts) == 2:
             sign = next((s for s, mark in signs.items() if mark == parts[1]), None)

@@ -128,10 +128,14 @@ def compose(dead: int, text: str) -> str:
 
 @dataclass
 class BurstConfig:
-    # Scanners type 2–50 ms apart (their inter-character delay); people 100 ms and more.
-    max_gap_ms: float = 60.0
+    # Scanners type 2–50 ms apart (their inter-character delay), plus the timestamps'
+    # jitter on a busy laptop; people 100 ms and more (see checkin.settings).
+    max_gap_ms: float = 80.0
     min_length: int = 4  # characters before a terminator
     min_length_idle: int = 6  # characters of a burst ended by an idle gap (no terminator)
+    # Silence (on the GUI thread's clock) that ends a scan sent without terminator. Longer
+    # than a gap: a desk busy for a moment must not cut such a scan in two.
+    idle_scan_ms: float = 200.0
     max_length: int = 2048
 
 
@@ -257,6 +261,7 @@ class _Open:
     pressed: set[int] = field(default_factory=set)  # scan codes whose press we saw
     released: bool = False  # held keys were given back (an idle gap that was not one)
     estimated: bool = False  # opened by input-method text, whose time is an estimate
+    seen: float = 0.0  # when the newest event of the burst was read (the GUI thread's clock)
 
     @property
     def characters(self) -> int:
@@ -287,6 +292,8 @@ class BurstFilter(QObject):
         self._last_burst: Burst | None = None
         self._replaying = False
         self.enabled = True
+        self._idle_due = 0.0
+        self._confirming = False
         self._idle = QTimer(self)
         self._idle.setSingleShot(True)
         self._idle.timeout.connect(self._on_idle)
@@ -345,10 +352,32 @@ class BurstFilter(QObject):
             return False
         gap = stamp - burst.last
         early = 1000.0 if burst.estimated else self.config.max_gap_ms
-        return -early <= gap <= self.config.max_gap_ms
+        return -early <= gap <= self._tolerance()
 
-    def _arm(self) -> None:
-        self._idle.start(int(self.config.max_gap_ms) + 20)
+    def _tolerance(self) -> float:
+        """The longest gap the open burst may still have. Once a few keys have come at a
+        scanner's pace, a gap is judged against that pace (2.5 times the median gap, at
+        most twice ``max_gap_ms``): a 40 ms scanner on a loaded laptop whose display
+        server stamps one key 90 ms after the other is still one burst, while a person
+        (never three keys within ``max_gap_ms``) gets no such allowance."""
+        limit = self.config.max_gap_ms
+        burst = self._open
+        if burst is None:
+            return limit
+        stamps = sorted(s.stamp for s in burst.strokes)
+        if len(stamps) < 3:
+            return limit
+        gaps = sorted(b - a for a, b in itertools.pairwise(stamps))
+        median = gaps[len(gaps) // 2]
+        return min(max(limit, 2.5 * median), 2 * limit)
+
+    def _arm(self, interval: float | None = None) -> None:
+        if interval is None and self._open is not None:
+            self._open.seen = self._clock()
+        wait = interval if interval is not None else self._tolerance() + 20
+        self._idle_due = self._clock() + wait
+        self._confirming = interval is not None
+        self._idle.start(int(wait))
 
     # -- presses ----------------------------------------------------------------------
     def _on_press(self, obj: QWidget, event: QKeyEvent, stamp: float) -> bool:
@@ -489,7 +518,24 @@ class BurstFilter(QObject):
         burst = self._open
         if burst is None:
             return
+        # The timer runs on the GUI thread's clock, the keys on the platform's. When the
+        # GUI thread was busy, keys typed meanwhile may be waiting behind this timer:
+        # wait once more, briefly, so they are read before the burst is called finished.
+        late = self._clock() - self._idle_due
+        if not self._confirming or late > 10:
+            self._arm(15)
+            return
+        self._settle()
+
+    def _settle(self, *, forced: bool = False) -> None:
+        burst = self._open
+        if burst is None:
+            return
         if burst.characters >= self.config.min_length_idle and not burst.released:
+            silent = self._clock() - burst.seen
+            if not forced and silent < self.config.idle_scan_ms:
+                self._arm(self.config.idle_scan_ms - silent)
+                return
             self._emit("")
         else:
             self._give_back()
@@ -499,7 +545,7 @@ class BurstFilter(QObject):
         not had its turn yet, the GUI thread being busy)."""
         self._idle.stop()
         if self._open is not None:
-            self._on_idle()
+            self._settle(forced=True)
         self._open = None
 
     def _emit(self, terminator: str) -> None:
@@ -588,6 +634,8 @@ def describe(burst: Any) -> dict[str, Any]:
         "terminator": burst.terminator,
         "gaps_ms": burst.gaps_ms,
         "duration_ms": burst.duration_ms,
+        "first_ms": burst.strokes[0].stamp if burst.strokes else 0,
+        "last_ms": burst.strokes[-1].stamp if burst.strokes else 0,
         "modifiers": list(burst.modifiers),
         "focus": burst.focus,
         "keys": [[s.kind, s.text, s.scan_code, s.virtual_key] for s in burst.strokes],

@@ -146,3 +146,4 @@ def test_a_letter_the_laptop_types_directly_is_not_taken_for_a_dead_key() -> Non
     assert codes.expand_dead_keys("Müller", "ch") == "Müller"  # ü has its own key there
     assert codes.expand_dead_keys("ê", "fr") == "^e"
     assert codes.expand_dead_keys("é", "fr") == "é"
+    assert codes.expand_dead_keys("J\u0301Q", "de") == "´JQ"  # X's compose table: ´ + J → J́

@@ -27,7 +27,7 @@ def test_every_setting_is_declared_with_type_default_and_meaning() -> None:
         assert type(spec.default) in {str, int, bool}, spec.name
     # The defaults the issue found contradicting, settled once.
     s = DeskSettings()
-    assert (s.ready_delay_s, s.idle_lock_s, s.scanner_max_gap_ms) == (8, 120, 60)
+    assert (s.ready_delay_s, s.idle_lock_s, s.scanner_max_gap_ms) == (8, 120, 80)
 
 
 def test_saved_file_is_commented_toml_read_back_equal() -> None:
@@ -72,7 +72,7 @@ def test_a_wrong_value_falls_back_alone_and_the_pin_stays() -> None:
         "fr",
         False,
         120,
-        60,
+        80,
     )
     text = "\n".join(s.problems)
     assert len(s.problems) == 6, text

@@ -43,7 +43,7 @@ def form(qtbot: Any, qapp: QApplication) -> Any:
     root.show()
     qtbot.waitExposed(root)
     field.setFocus()
-    burst = BurstFilter(BurstConfig(max_gap_ms=60, min_length=4))
+    burst = BurstFilter(BurstConfig())
     burst.install(qapp)
     got: list[Any] = []
     burst.captured.connect(got.append)

@@ -1,0 +1,224 @@
+"""The desk window under a real X server (xcb), driven by the Xvfb tests over stdin/stdout.
+
+Started by ``test_scanner_xvfb.py`` as ``python xdesk_child.py DB DAY`` with ``DISPLAY`` set
+to the test's Xvfb and ``QT_QPA_PLATFORM=xcb``. It builds the desk exactly as ``checkin
+desk`` does, then answers one JSON command per line:
+
+* ``{"cmd": "place", "where": ...}`` puts the focus in one place of the window (scan
+  page, search box, card, the PIN / reason / fix / walk-in / settings dialogs, a staff
+  view field) and answers with what every field holds;
+* ``{"cmd": "state"}``: the answers shown, the bursts captured, the scans refused, every
+  field's text, what has the focus;
+* ``{"cmd": "quit"}``.
+
+Keys never come this way: the test sends them to the X server, as a scanner would.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import Any
+
+os.environ["QT_QPA_PLATFORM"] = "xcb"
+
+
+def main(db: str, day: str) -> None:
+    from PySide6.QtCore import QSocketNotifier
+
+    from checkin.pin import hash_pin
+    from checkin.settings import DeskSettings
+    from checkin.ui.app import build_desk
+    from checkin.ui.qt import (
+        QAbstractSpinBox,
+        QApplication,
+        QComboBox,
+        QLineEdit,
+        QObject,
+        QTimer,
+        QWidget,
+    )
+    from checkin.ui.scanner import describe
+
+    settings = DeskSettings.load()
+    settings.pin_hash = hash_pin("2468")
+    settings.desk_name = "Accueil X"
+    settings.auto_print = False  # the printer is not what these tests are about
+    desk = build_desk(db, day=day, settings=settings, show_crash_dialog=False, with_printing=False)
+    w = desk.window
+    w.resize(1366, 768)
+    w.show()
+    w.activateWindow()
+    w.scan_page.code_field.setFocus()
+    answers: list[dict[str, Any]] = []
+    bursts: list[Any] = []
+    w.answer_shown.connect(
+        lambda d: answers.append(
+            {
+                "outcome": d.outcome,
+                "code": d.code,
+                "attendee": d.attendee.code if d.attendee else None,
+                "repaired": d.repaired,
+            }
+        )
+    )
+    w.burst.captured.connect(bursts.append)  # described when asked: a CR LF's LF comes after
+    trace: list[str] = []  # the last key events the application saw (for a failure's message)
+
+    class Tracer(QObject):
+        def eventFilter(self, obj: QObject, event: Any) -> bool:  # noqa: N802
+            from checkin.ui.qt import QEvent
+
+            t = event.type()
+            if t in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease, QEvent.Type.InputMethod):
+                focus = QApplication.focusWidget()
+                what = event.text() if hasattr(event, "text") else event.commitString()
+                stamp = event.timestamp() if hasattr(event, "timestamp") else 0
+                trace.append(
+                    f"{t.name} {what!r} {stamp} to={type(obj).__name__}/{obj.objectName()}"
+                    f" focus={type(focus).__name__ if focus else None}/{focus.objectName() if focus else ''}"
+                )
+                del trace[:-120]
+            return False
+
+    tracer = Tracer()
+    QApplication.instance().installEventFilter(tracer)
+
+    def fields() -> dict[str, str]:
+        """Every text field and combo box of every window on screen (shown or not)."""
+        out: dict[str, str] = {}
+        for top in QApplication.topLevelWidgets():
+            if not top.isVisible():
+                continue
+            for field in top.findChildren(QLineEdit):
+                if not field.window().isVisible():
+                    continue  # a closed dialog's
+                parent = field.parent()
+                owner = parent.objectName() if isinstance(parent, QAbstractSpinBox | QComboBox) else ""
+                name = owner or field.objectName() or hex(id(field))
+                out[f"{type(field.window()).__name__}/{name}"] = field.text()
+            for combo in top.findChildren(QComboBox):
+                if combo.window().isVisible():
+                    name = combo.objectName() or hex(id(combo))
+                    out[f"{type(combo.window()).__name__}/combo/{name}"] = str(combo.currentIndex())
+        return out
+
+    def focus_name() -> str:
+        f = QApplication.focusWidget()
+        if f is None:
+            return ""
+        top = f.window()
+        return f"{type(top).__name__}/{type(f).__name__}/{f.objectName()}"
+
+    def close_dialog() -> None:
+        dialog = QApplication.activeModalWidget()
+        while dialog is not None:
+            dialog.reject()
+            QApplication.processEvents()
+            dialog = QApplication.activeModalWidget()
+
+    def person() -> Any:
+        return w.session.find("a")[0]
+
+    def dialog_focus(dialog: QWidget, field: QWidget, text: str | None = None) -> None:
+        dialog.activateWindow()
+        dialog.raise_()
+        field.setFocus()
+        if text is not None and isinstance(field, QLineEdit):
+            field.setText(text)
+
+    def place(where: str) -> None:
+        close_dialog()
+        if where in ("reason", "fix", "walkin", "settings", "staff"):
+            if not w.lock.is_lead:
+                w.lock.unlock("2468")
+        elif w.lock.is_lead:
+            w.lock.lock()
+        w.activateWindow()
+        if where == "scan":
+            w.show_scan()
+        elif where == "search":
+            w.show_search()
+            w.search_page.field.setText("Du")
+            w.search_page.field.setFocus()
+        elif where == "card":
+            w.open_card(person())
+            w.card_page.buttons["back"].setFocus()
+        elif where == "pin":
+            w.toggle_lead()
+            dialog_focus(w.pin_dialog, w.pin_dialog.pin, "12")
+        elif where in ("reason", "fix"):
+            w.open_card(person())
+            w.card_action("reprint" if where == "reason" else "edit")
+            d = w.dialog
+            dialog_focus(d, d.note if where == "reason" else d.fields["first_name"])
+        elif where == "walkin":
+            w.open_walkin()
+            dialog_focus(w.dialog, w.dialog.last_name, "Çelik")
+        elif where == "settings":
+            w.open_settings()
+            dialog_focus(w.dialog, w.dialog.desk_name)
+        elif where == "staff":
+            w.show_staff()
+            edits = [f for f in w.staff_page.findChildren(QLineEdit) if f.isVisible()]
+            edits[0].setFocus()
+            edits[0].setText("hub.sqlite")
+        else:
+            raise ValueError(where)
+
+    def answer(data: dict[str, Any]) -> None:
+        sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+
+    def report() -> dict[str, Any]:
+        modal = QApplication.activeModalWidget()
+        return {
+            "answers": answers,
+            "bursts": [describe(b) for b in bursts],
+            "refused": w.refused_scans,
+            "fields": fields(),
+            "focus": focus_name(),
+            "modal": type(modal).__name__ if modal is not None else "",
+            "active": type(QApplication.activeWindow()).__name__ if QApplication.activeWindow() else "",
+            "search_shown": w.search_page.shown_text,
+            "held": w.burst.pending,
+            "trace": trace[-60:],
+        }
+
+    def on_line() -> None:
+        line = sys.stdin.readline()
+        if not line:
+            QApplication.quit()
+            return
+        request = json.loads(line)
+        cmd = request["cmd"]
+        try:
+            if cmd == "place":
+                place(request["where"])
+                QApplication.processEvents()
+            elif cmd == "clear":
+                field = w.search_page.field if request.get("field") == "search" else w.scan_page.code_field
+                field.clear()
+                QApplication.processEvents()
+            elif cmd == "quit":
+                answer({"ok": True})
+                QTimer.singleShot(0, QApplication.quit)
+                return
+            answer({"ok": True, **report()})
+        except Exception as exc:  # the test prints it
+            answer({"ok": False, "error": repr(exc)})
+
+    notifier = QSocketNotifier(sys.stdin.fileno(), QSocketNotifier.Type.Read)
+    notifier.activated.connect(on_line)
+    keep: list[QObject] = [notifier]
+    QTimer.singleShot(0, lambda: answer({"ready": True, **report()}))
+    QApplication.exec()
+    del keep
+    desk.close()
+    sys.stdout.flush()
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])
