@@ -149,6 +149,7 @@ def build_desk(
     with_printing: bool = True,
     defer_printing: bool = False,
     show_crash_dialog: bool = True,
+    rehearsal: bool = False,
 ) -> Desk:
     ev = event or event_mod.load()
     settings = settings or DeskSettings.load()
@@ -162,6 +163,8 @@ def build_desk(
     replica = open_replica(paths.db_path(db))
     session = DeskSession(replica, ev, chosen_day, settings.desk_name)
     window = DeskWindow(session, settings, None)
+    if rehearsal:
+        window.set_rehearsal(str(paths.db_path(db).parent))
     if with_printing and not defer_printing:
         window.attach_printing(PrintBridge.build(replica, ev))
     crash = CrashHandler(window, show_dialog=show_crash_dialog)

@@ -21,7 +21,37 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:  # type: ignor
     desk.add_argument("--db", help=_("Base du poste (fichier SQLite)"))
     desk.add_argument("--desk", help=_("Nom du poste, par exemple « Accueil 2 »"))
     desk.add_argument("--day", help=_("Jour de l'événement (AAAA-MM-JJ)"))
+    desk.add_argument(
+        "--rehearsal",
+        action="store_true",
+        help=_(
+            "Répétition : le poste travaille sur une copie (base et hub temporaires), rien n'atteint les vrais"
+        ),
+    )
     desk.set_defaults(func=run_desk)
+
+    rehearse = subparsers.add_parser(
+        "rehearse", help=_("Répéter le pic d'arrivée sur de vrais postes (rapport PDF)")
+    )
+    rehearse.add_argument("--desks", type=int, default=4, help=_("Nombre de postes"))
+    rehearse.add_argument("--attendees", type=int, default=1300, help=_("Nombre d'inscriptions"))
+    rehearse.add_argument("--curve", choices=("brief", "flat"), default="brief", help=_("Courbe d'arrivée"))
+    rehearse.add_argument(
+        "--speed", type=float, default=20.0, help=_("Compression du temps (secondes simulées par seconde)")
+    )
+    rehearse.add_argument("--max-wait", type=float, default=5.0, help=_("Attente maximale visée, en minutes"))
+    rehearse.add_argument(
+        "--service", default="15-30", help=_("Durée d'une arrivée au comptoir, en secondes (min-max)")
+    )
+    rehearse.add_argument("--cups-queue", default="", help=_("Imprimer les badges par cette file CUPS"))
+    rehearse.add_argument("--cups-server", default="", help=_("Serveur CUPS de cette file"))
+    rehearse.add_argument(
+        "--cups-outbox", default="", help=_("Dossier où cette file écrit ses PDF (cups-pdf)")
+    )
+    rehearse.add_argument("--keep", action="store_true", help=_("Garder le dossier de travail"))
+    rehearse.add_argument("--json", action="store_true")
+    rehearse.add_argument("-o", "--output", required=True, help=_("Rapport PDF"))
+    rehearse.set_defaults(func=run_rehearse)
 
     demo = subparsers.add_parser("demo", help=_("Ouvrir le poste sur un événement de démonstration"))
     demo.add_argument("--desk", default="Accueil démo", help=_("Nom du poste"))
@@ -55,10 +85,90 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:  # type: ignor
 def run_desk(args: argparse.Namespace) -> int:
     from checkin.ui import app
 
+    if args.rehearsal:
+        return run_desk_rehearsal(args)
     desk = app.build_desk(
         args.db, desk_name=args.desk, day=args.day, event=event_mod.of(args), defer_printing=True
     )
     return app.run(desk)
+
+
+def run_desk_rehearsal(args: argparse.Namespace) -> int:
+    """The desk on a copy of its replica and a hub of its own, in a temporary folder; the
+    real replica is only read (an online backup), the real hub and settings are untouched."""
+    from checkin import paths
+    from checkin.rehearsal.workspace import assert_isolated, copy_of_desk
+    from checkin.settings import DeskSettings
+    from checkin.ui import app
+
+    real = DeskSettings.load()
+    ws = copy_of_desk(paths.db_path(args.db))
+    try:
+        assert_isolated(ws, real.hub_url)
+        os.environ["CHECKIN_HOME"] = str(ws.home(0))  # settings, prints, logs of the rehearsal
+        os.environ.pop("CHECKIN_DB", None)
+        settings = DeskSettings(file=str(ws.home(0) / "config" / "settings.toml"))
+        for name in ("desk_name", "language", "pin_hash", "ready_delay_s", "idle_lock_s", "muted"):
+            setattr(settings, name, getattr(real, name))
+        settings.hub_url = ws.hub
+        print(_("Répétition : copie de travail dans {folder} (effacée à la fermeture)", folder=ws.root))
+        desk = app.build_desk(
+            ws.template,
+            desk_name=args.desk,
+            day=args.day,
+            settings=settings,
+            event=event_mod.of(args),
+            defer_printing=True,
+            rehearsal=True,
+        )
+        return app.run(desk)
+    finally:
+        ws.remove()
+
+
+def run_rehearse(args: argparse.Namespace) -> int:
+    from checkin.rehearsal import report
+    from checkin.rehearsal.run import Options, figures, rehearse
+    from checkin.settings import DeskSettings
+
+    try:
+        lo, hi = (float(x) for x in str(args.service).split("-"))
+    except ValueError:
+        from checkin.errors import KnownError
+
+        raise KnownError(_("--service attend deux durées en secondes, par exemple 15-30.")) from None
+    opts = Options(
+        desks=args.desks,
+        attendees=args.attendees,
+        curve=args.curve,
+        speed=args.speed,
+        max_wait_min=args.max_wait,
+        service=(lo, hi),
+        cups_queue=args.cups_queue,
+        cups_server=args.cups_server,
+        cups_outbox=args.cups_outbox,
+        keep=args.keep,
+        real_hub=DeskSettings.load().hub_url,
+    )
+    ev = event_mod.of(args)
+    outcome = rehearse(ev, opts, progress=None if args.json else print)
+    path = report.write(Path(args.output), outcome)
+    result = figures(outcome)
+    if args.json:
+        print(json.dumps({**result, "report": str(path)}, ensure_ascii=False, indent=2))
+    else:
+        print(
+            _(
+                "Rapport : {path}. Scan → réponse p99 {answer} ms ; scan → badge p99 {badge} ms ; "
+                "{desks} postes recommandés pour une attente de {wait:g} min au plus.",
+                path=path,
+                answer=result["scan_answer_ms_p99"],
+                badge=result["scan_cups_pdf_ms_p99"] or result["scan_badge_ms_p99"],
+                desks=result["desks_recommended"],
+                wait=opts.max_wait_min,
+            )
+        )
+    return 0
 
 
 def run_demo(args: argparse.Namespace) -> int:

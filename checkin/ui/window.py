@@ -181,6 +181,8 @@ class DeskWindow(QMainWindow):
         layout.addWidget(self.banner)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
+        self.central_layout = layout
+        self.rehearsal_label: QLabel | None = None
 
         # status bar
         self.status_day = QLabel()
@@ -260,6 +262,20 @@ class DeskWindow(QMainWindow):
         self.stop_listening()
         self.stop_live_sync()
         super().closeEvent(event)
+
+    def set_rehearsal(self, where: str) -> None:
+        """Rehearsal mode: a strip no one can miss or close, on every page. The desk works
+        on a copy in ``where``; nothing reaches the real replica or hub."""
+        label = QLabel()
+        label.setObjectName("rehearsal_banner")
+        label.setWordWrap(True)
+        label.setStyleSheet(
+            "#rehearsal_banner { background: #5B2C83; color: white; font-size: 20px; font-weight: bold; padding: 6px 12px; }"
+        )
+        label.setProperty("where", where)
+        self.central_layout.insertWidget(0, label)
+        self.rehearsal_label = label
+        self.retranslate()
 
     # -- errors -----------------------------------------------------------------------
     def show_error(self, message: str) -> None:
@@ -654,6 +670,15 @@ class DeskWindow(QMainWindow):
         self.nav["staff"].setEnabled(self.lock.is_lead)
         self.nav["settings"].setEnabled(self.lock.is_lead)
         self.setWindowTitle(_("{event} — accueil", event=self.event_config.short_name))
+        if self.rehearsal_label is not None:
+            self.rehearsal_label.setText(
+                _(
+                    "RÉPÉTITION / REHEARSAL — rien de ce qui est fait ici n'atteint la vraie base ni le hub "
+                    "(copie de travail : {where})",
+                    where=self.rehearsal_label.property("where"),
+                )
+            )
+            self.setWindowTitle(_("RÉPÉTITION — {title}", title=self.windowTitle()))
         self.banner.retranslate()
         self.scan_page.retranslate()
         self.search_page.retranslate()
@@ -671,7 +696,7 @@ class DeskWindow(QMainWindow):
             # settings): say so, or a rehearsal on the eve looks like the real day.
             self.status_day.setText(
                 _(
-                    "Jour : {day} — aujourd'hui ({today}) n'est pas un jour de l'événement",
+                    "Jour : {day} (aujourd'hui, {today}, hors événement)",
                     day=day,
                     today=today.strftime("%d/%m"),
                 )

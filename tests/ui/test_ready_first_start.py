@@ -89,7 +89,7 @@ def test_a_day_that_is_not_an_event_day_is_said_on_the_status_bar(desk: Any) -> 
     w = desk.window
     w.today = lambda: date(2026, 7, 7)  # the eve: the desk works on the 8th
     w.retranslate()
-    assert "n'est pas un jour de l'événement" in w.status_day.text()
+    assert "hors événement" in w.status_day.text()
     assert "07/07" in w.status_day.text() and "8 juillet" in w.status_day.text()
     w.today = lambda: date(2026, 7, 8)
     w.retranslate()

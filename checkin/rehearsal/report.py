@@ -1,0 +1,355 @@
+"""The rehearsal's report: what the morning looked like, and the organiser's answer.
+
+Charts are ReportLab graphics, drawn from the desks' own measurements (latencies are real
+seconds; the time axis is the simulated morning, in local time from the doors' opening).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from reportlab.graphics.charts.barcharts import VerticalBarChart
+from reportlab.graphics.charts.legends import Legend
+from reportlab.graphics.charts.lineplots import LinePlot
+from reportlab.graphics.shapes import Drawing, Line, String
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.platypus import PageBreak, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from checkin.i18n import _
+from checkin.rehearsal.run import Outcome, figures
+from checkin.reports.pdf import Text, base_font
+
+PALETTE = [
+    colors.HexColor(c)
+    for c in ("#1F4E9D", "#C0392B", "#1B7A3A", "#8A4B00", "#5B2C83", "#117A8B", "#7F8C8D", "#D35400")
+]
+WIDTH = 180 * mm
+
+
+def _clock(outcome: Outcome, sim_seconds: float) -> float:
+    """Simulated seconds from the doors → minutes of the day (for the axis)."""
+    h, m = (int(x) for x in outcome.opening.split(":"))
+    return h * 60 + m + outcome.morning.doors_minute + sim_seconds / 60
+
+
+def _hhmm(value: float) -> str:
+    minutes = round(value)
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _title(drawing: Drawing, text: str, height: float) -> None:
+    drawing.add(String(0, height - 12, text, fontName=base_font(True), fontSize=10))
+
+
+def _lines(
+    outcome: Outcome,
+    series: list[tuple[str, list[tuple[float, float]]]],
+    title: str,
+    y_label: str,
+    *,
+    goal: float | None = None,
+    height: float = 62 * mm,
+) -> Drawing:
+    drawing = Drawing(WIDTH, height)
+    _title(drawing, title, height)
+    plot = LinePlot()
+    plot.x, plot.y = 36, 26
+    plot.width, plot.height = WIDTH - 130, height - 48
+    data = [pts or [(0.0, 0.0)] for _n, pts in series]
+    plot.data = data
+    for n in range(len(series)):
+        plot.lines[n].strokeColor = PALETTE[n % len(PALETTE)]
+        plot.lines[n].strokeWidth = 1.2
+    plot.xValueAxis.labelTextFormat = _hhmm
+    plot.xValueAxis.labels.fontName = base_font()
+    plot.xValueAxis.labels.fontSize = 7
+    plot.yValueAxis.labels.fontName = base_font()
+    plot.yValueAxis.labels.fontSize = 7
+    plot.yValueAxis.valueMin = 0
+    if goal is not None:
+        top = max([goal * 1.2] + [y for pts in data for _x, y in pts])
+        plot.yValueAxis.valueMax = top
+    drawing.add(plot)
+    if goal is not None and plot.yValueAxis.valueMax:
+        y = plot.y + plot.height * goal / plot.yValueAxis.valueMax
+        drawing.add(Line(plot.x, y, plot.x + plot.width, y, strokeColor=colors.red, strokeDashArray=[3, 2]))
+        drawing.add(
+            String(plot.x + 2, y + 2, _("objectif"), fontName=base_font(), fontSize=7, fillColor=colors.red)
+        )
+    drawing.add(String(0, 14, y_label, fontName=base_font(), fontSize=7))
+    legend = Legend()
+    legend.x, legend.y = WIDTH - 80, height - 30
+    legend.fontName = base_font()
+    legend.fontSize = 7
+    legend.colorNamePairs = [(PALETTE[n % len(PALETTE)], name) for n, (name, _p) in enumerate(series)]
+    drawing.add(legend)
+    return drawing
+
+
+def _bars(labels: list[str], values: list[int], title: str, height: float = 62 * mm) -> Drawing:
+    drawing = Drawing(WIDTH, height)
+    _title(drawing, title, height)
+    bars = VerticalBarChart()
+    bars.x, bars.y = 36, 30
+    bars.width, bars.height = WIDTH - 50, height - 52
+    bars.data = [values or [0]]
+    bars.categoryAxis.categoryNames = [lab if n % 10 == 0 else "" for n, lab in enumerate(labels)] or [""]
+    bars.categoryAxis.labels.fontName = base_font()
+    bars.categoryAxis.labels.fontSize = 7
+    bars.categoryAxis.labels.angle = 45
+    bars.categoryAxis.labels.boxAnchor = "ne"
+    bars.valueAxis.labels.fontName = base_font()
+    bars.valueAxis.labels.fontSize = 7
+    bars.valueAxis.valueMin = 0
+    bars.bars[0].fillColor = PALETTE[0]
+    bars.bars[0].strokeColor = None
+    drawing.add(bars)
+    return drawing
+
+
+def _per_minute_quantile(outcome: Outcome, key: str, q: float) -> list[tuple[float, float]]:
+    buckets: dict[int, list[float]] = defaultdict(list)
+    for desk in outcome.desks:
+        for scan in desk["scans"]:
+            if scan.get(key) is not None and scan.get("sim_t") is not None:
+                buckets[int(scan["sim_t"] // 300)].append(float(scan[key]))  # five-minute buckets
+    out = []
+    for bucket in sorted(buckets):
+        values = sorted(buckets[bucket])
+        out.append((_clock(outcome, bucket * 300 + 150), values[min(len(values) - 1, int(q * len(values)))]))
+    return out
+
+
+def _table(rows: list[list[Any]], widths: list[float]) -> Table:
+    table = Table(
+        [[Text(str(c), 9, bold=(r == 0)) for c in row] for r, row in enumerate(rows)], colWidths=widths
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E8EEF7")),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ]
+        )
+    )
+    return table
+
+
+def write(path: Path, outcome: Outcome) -> Path:
+    f = figures(outcome)
+    opts = outcome.options
+    morning = outcome.morning
+    rec = outcome.recommendation
+    story: list[Any] = [
+        Text(_("Répétition du pic d'arrivée"), 18, bold=True),
+        Text(
+            _(
+                "{desks} postes, {attendees} inscriptions synthétiques, {arrivals} arrivées le {day} (courbe « {curve} »), ouverture de la plénière à {opening}",
+                desks=opts.desks,
+                attendees=opts.attendees,
+                arrivals=f["day_arrivals"],
+                day=outcome.day,
+                curve=opts.curve,
+                opening=outcome.opening,
+            ),
+            10,
+        ),
+        Spacer(1, 4 * mm),
+        Text(
+            _(
+                "Réponse à l'organisateur : avec une transaction de {lo:.0f} à {hi:.0f} s, il faut {desks} postes pour que personne n'attende plus de {wait:.0f} min (de {fast} postes si tout va vite à {slow} si chaque arrivée prend {hi:.0f} s).",
+                lo=opts.service[0],
+                hi=opts.service[1],
+                desks=rec.get("desks"),
+                wait=opts.max_wait_min,
+                fast=rec.get("at_fastest"),
+                slow=rec.get("at_slowest"),
+            ),
+            12,
+            bold=True,
+        ),
+        Text(
+            _(
+                "Avec {desks} postes : attente maximale {max} min, 95 % des gens attendent moins de {p95} min.",
+                desks=opts.desks,
+                max=f["max_wait_min"],
+                p95=f["p95_wait_min"],
+            ),
+            11,
+        ),
+        Spacer(1, 3 * mm),
+    ]
+    goal_ok = f["scan_cups_pdf_ms_p99"] if f["scan_cups_pdf_ms_p99"] is not None else f["scan_badge_ms_p99"]
+    rows = [
+        [_("Mesure (temps réel)"), "p50", "p99", _("objectif p99")],
+        [_("du scan à la réponse à l'écran (ms)"), f["scan_answer_ms_p50"], f["scan_answer_ms_p99"], "50"],
+        [
+            _("du scan au PDF du badge écrit par la file d'impression (ms)"),
+            f["scan_badge_ms_p50"],
+            f["scan_badge_ms_p99"],
+            "1000",
+        ],
+    ]
+    if f["scan_cups_pdf_ms_p99"] is not None:
+        rows.append(
+            [
+                _("du scan au PDF écrit par la file CUPS (ms)"),
+                f["scan_cups_pdf_ms_p50"],
+                f["scan_cups_pdf_ms_p99"],
+                "1000",
+            ]
+        )
+    story.append(_table(rows, [105 * mm, 25 * mm, 25 * mm, 25 * mm]))
+    story += [
+        Spacer(1, 2 * mm),
+        Text(
+            _(
+                "{actions} gestes rejoués ({ok} réponses attendues, {wrong} autres), {badges} badges imprimés, {exchanges} échanges avec le hub (synchro en direct), {hub} arrivées au hub. Temps compressé {speed:g} fois : la charge sur chaque poste est {speed:g} fois celle d'un vrai matin. Charge machine : {load}.",
+                actions=f["actions"],
+                ok=f["answers_as_expected"],
+                wrong=f["answers_wrong"],
+                badges=f["badges_printed"],
+                exchanges=f["exchanges"],
+                hub=f["hub_checkins"],
+                speed=opts.speed,
+                load=f["load"] or "?",
+            ),
+            9,
+        ),
+        Text(
+            _(
+                "Objectif du scan au badge, p99 d'au plus 1 s : {verdict}",
+                verdict=_("tenu") if goal_ok is not None and goal_ok <= 1000 else _("NON TENU"),
+            ),
+            10,
+            bold=True,
+        ),
+        Spacer(1, 3 * mm),
+    ]
+    # Arrivals per minute.
+    per_minute: dict[int, int] = defaultdict(int)
+    for served in morning.served:
+        per_minute[int(served.visit.arrive // 60)] += 1
+    last = max(per_minute) if per_minute else 0
+    story.append(
+        _bars(
+            [_hhmm(_clock(outcome, m * 60)) for m in range(last + 1)],
+            [per_minute.get(m, 0) for m in range(last + 1)],
+            _("Arrivées par minute"),
+        )
+    )
+    story.append(
+        _lines(
+            outcome,
+            [
+                (
+                    _("poste {n}", n=d + 1),
+                    [(_clock(outcome, m * 60), float(q[d])) for m, q in enumerate(morning.queue_per_minute)],
+                )
+                for d in range(morning.desks)
+            ],
+            _("Personnes dans la file devant chaque poste"),
+            _("personnes"),
+        )
+    )
+    story.append(PageBreak())
+    story.append(
+        _lines(
+            outcome,
+            [
+                ("p50", _per_minute_quantile(outcome, "answer_ms", 0.5)),
+                ("p99", _per_minute_quantile(outcome, "answer_ms", 0.99)),
+            ],
+            _("Du scan à la réponse à l'écran, par tranche de 5 min (ms, temps réel)"),
+            "ms",
+            goal=50.0,
+        )
+    )
+    badge_key = "cups_ms" if f["scan_cups_pdf_ms_p99"] is not None else "badge_ms"
+    story.append(
+        _lines(
+            outcome,
+            [
+                ("p50", _per_minute_quantile(outcome, badge_key, 0.5)),
+                ("p99", _per_minute_quantile(outcome, badge_key, 0.99)),
+            ],
+            _("Du scan au PDF du badge écrit par CUPS (ms)")
+            if badge_key == "cups_ms"
+            else _("Du scan au PDF du badge écrit (ms)"),
+            "ms",
+            goal=1000.0,
+        )
+    )
+    story.append(
+        _lines(
+            outcome,
+            [
+                (d["desk"], [(_clock(outcome, t), float(v)) for t, v in d["queue_depth"]])
+                for d in outcome.desks
+            ],
+            _("Badges en attente dans la file d'impression"),
+            _("travaux"),
+        )
+    )
+    story.append(
+        _lines(
+            outcome,
+            [
+                (d["desk"], [(_clock(outcome, t), float(v)) for t, v in d["exchanges_over_time"]])
+                for d in outcome.desks
+            ],
+            _("Échanges avec le hub (cumulés)"),
+            _("échanges"),
+        )
+    )
+    story.append(PageBreak())
+    story.append(
+        Text(
+            _(
+                "Combien de postes ? (même matinée, attente maximale visée : {wait:.0f} min)",
+                wait=opts.max_wait_min,
+            ),
+            12,
+            bold=True,
+        )
+    )
+    rows = [
+        [_("Postes"), _("Attente max (min)"), _("95 % attendent moins de (min)"), _("Attente médiane (min)")]
+    ]
+    rows += [
+        [r["desks"], r["max_wait_min"], r["p95_wait_min"], r["median_wait_min"]] for r in rec.get("table", [])
+    ]
+    story += [Spacer(1, 2 * mm), _table(rows, [30 * mm, 45 * mm, 60 * mm, 45 * mm])]
+    story.append(Spacer(1, 3 * mm))
+    story.append(
+        Text(
+            _(
+                "Modèle : chaque personne choisit la file la plus courte ; temps au comptoir tiré une fois par personne (scan {lo:.0f}–{hi:.0f} s ; recherche par nom +15 s ; code illisible rescanné +5 s ; code inconnu puis recherche +20 s ; inscription sur place 90–150 s). Courbe : 20 % dans l'heure avant le pic, 65 % dans les 30 min avant la plénière, 12 % dans l'heure qui suit, 3 % ensuite.",
+                lo=opts.service[0],
+                hi=opts.service[1],
+            ),
+            9,
+        )
+    )
+    if f["wrong_examples"]:
+        story.append(Spacer(1, 3 * mm))
+        story.append(Text(_("Réponses inattendues (exemples) :"), 10, bold=True))
+        for w in f["wrong_examples"]:
+            story.append(Text(f"{w['do']} « {w['text']} » : {w['outcome']} ≠ {w['expect']}", 9))
+    doc = SimpleDocTemplate(
+        str(path),
+        pagesize=A4,
+        title=_("Répétition du pic d'arrivée"),
+        leftMargin=15 * mm,
+        rightMargin=15 * mm,
+        topMargin=12 * mm,
+        bottomMargin=12 * mm,
+        invariant=1,
+    )
+    doc.build(story)
+    return path
