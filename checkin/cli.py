@@ -65,8 +65,12 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.json:
         dump(data)
         return 0
+    from checkin.importer.report import lines
+
     prefix = _("Simulation : ") if args.dry_run else ""
     print(prefix + summary.sentence())
+    for line in lines(summary, event.of(args), details=args.dry_run):
+        print(line)
     for item in summary.rejected:
         print(_("  ligne {row} : {reason}", row=item["row"], reason=item["reason"]))
     return 0

@@ -218,6 +218,7 @@ EXTRA_FIELDS = (
     "payer_last_name",
     "addon_to",
     "order_type",
+    "disabled",
 )
 SYNONYMS["ticket_type"] = ("Type de billet", "Ticket type", "Product", "Produit")
 SYNONYMS["checked_in"] = ("Déjà enregistré", "Checked in", "Enregistré le")

@@ -68,7 +68,7 @@ class Profile:
 def unguard(cell: str) -> str:
     """pretix writes CSV through ``defusedcsv``: a cell starting with ``= + - @ | %`` (and
     not a plain number) gets a leading apostrophe, and its ``|`` become ``\\|``."""
-    if len(cell) > 1 and cell[0] == "'" and cell[1] in "=+-@|%":
+    if len(cell) > 1 and cell[0] == "'" and (cell[1] in "=+-@%" or cell.startswith("'\\|")):
         return cell[1:].replace("\\|", "|")
     return cell
 
@@ -364,42 +364,32 @@ def _weezevent() -> Profile:
 
 
 def _billetweb() -> Profile:
+    """Billetweb's attendee list: the API's field names (``barcode``, ``used``,
+    ``order_paid``…), which its CSV export repeats, or the back office's French labels."""
     return Profile(
         key="billetweb",
         platform="billetweb",
         label="Billetweb — export des participants",
         fields=(
-            ("registration", ("Billet", "N° billet", "Identifiant", "id")),
-            ("code", ("Code barre", "Code-barres", "Code", "barcode")),
-            ("order", ("Commande", "N° commande", "order_id")),
-            ("registered_at", ("Date de commande", "Date commande", "order_date")),
-            ("paid", ("Payé", "Commande payée", "order_paid")),
-            ("status", ("Statut", "Etat")),
-            ("checked_in", ("Utilisé", "Contrôlé", "used")),
-            ("last_name", ("Nom", "name")),
-            ("first_name", ("Prénom", "firstname")),
-            ("email", ("Email", "E-mail", "email")),
-            ("payer_last_name", ("Nom acheteur", "order_name")),
-            ("payer_first_name", ("Prénom acheteur", "order_firstname")),
-            ("payer_email", ("Email acheteur", "order_email")),
-            ("ticket_type", ("Tarif", "ticket")),
-            ("category", ("Catégorie", "category")),
+            ("registration", ("id", "Billet", "N° billet", "Identifiant")),
+            ("code", ("barcode", "Code barre", "Code-barres", "Code")),
+            ("order", ("order_id", "Commande", "N° commande")),
+            ("registered_at", ("order_date", "Date de commande", "Date commande")),
+            ("paid", ("order_paid", "Payé", "Commande payée")),
+            ("disabled", ("disabled", "Désactivé", "Annulé")),
+            ("checked_in", ("used", "Utilisé", "Contrôlé", "Composté")),
+            ("last_name", ("name", "Nom")),
+            ("first_name", ("firstname", "Prénom")),
+            ("email", ("email", "Email", "E-mail")),
+            ("payer_last_name", ("order_name", "Nom acheteur")),
+            ("payer_first_name", ("order_firstname", "Prénom acheteur")),
+            ("payer_email", ("order_email", "Email acheteur")),
+            ("ticket_type", ("ticket", "Tarif")),
+            ("category", ("category", "Catégorie")),
             ("organisation", ("Société", "Structure")),
         ),
-        required=(("checked_in",), ("ticket_type",), ("paid", "status"), ("last_name", "first_name")),
-        statuses={
-            fold(w): s
-            for w, s in {
-                "Validé": "confirmed",
-                "Payé": "confirmed",
-                "Non payé": "pending",
-                "En attente": "pending",
-                "Annulé": "cancelled",
-                "Remboursé": "cancelled",
-                "Désactivé": "cancelled",
-            }.items()
-        },
-        yes=frozenset({"oui", "yes", "1"}),
+        required=(("checked_in",), ("ticket_type",), ("paid",), ("last_name", "first_name")),
+        yes=frozenset({"oui", "yes", "1", "paye", "payee"}),
         finish=_finish_names_and_order,
     )
 
@@ -414,8 +404,12 @@ def _finish_names_and_order(profile: Profile, v: Values) -> None:
         v["registration"] = f"{v['order']}-{name}"
     if "paid" in v and not v.get("status"):
         v["_status"] = "confirmed" if is_yes(profile, v["paid"]) else "pending"
+    if is_yes(profile, v.get("disabled", "")):
+        v["_status"] = "cancelled"
     if "checked_in" in v and fold(v["checked_in"]) in _NO:
         v["checked_in"] = ""
+    elif v.get("checked_in") in ("1", "2"):  # Billetweb's "used": 1 checked in, 2 went out since
+        v["checked_in"] = {"1": "composté", "2": "composté puis sorti"}[v["checked_in"]]
 
 
 # -- choosing ---------------------------------------------------------------------------
@@ -462,7 +456,9 @@ def detect(headers: list[str]) -> Match | None:
     return best
 
 
-_NO = frozenset({"", "non", "no", "0", "false", "faux", "nein"})
+_NO = frozenset(
+    {"", "non", "no", "0", "false", "faux", "nein", "non composte", "jamais composte", "non utilise"}
+)
 
 
 def is_yes(profile: Profile, value: str) -> bool:

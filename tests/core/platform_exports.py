@@ -47,6 +47,9 @@ PRETIX: dict[str, dict[str, Any]] = {
 }
 # fmt: on
 
+# pretix's helpers/safe_openpyxl.py: characters an XLSX (XML) cannot hold are removed.
+ILLEGAL_XML = re.compile("[^\u0020-\ud7ff\u0009\u000a\u000d\ue000-\ufffd\U00010000-\U0010ffff]")
+
 # Django's SHORT_DATETIME_FORMAT per language, as pretix writes "Checked in".
 CHECKED_IN_AT = {
     "en": "07/08/2026 9:05 a.m.",
@@ -114,6 +117,8 @@ def write_pretix(
             for row in sheet_rows:
                 cells = []
                 for value in row:
+                    if isinstance(value, str):  # SafeWorkbook drops what XML cannot hold
+                        value = ILLEGAL_XML.sub("", value)
                     cell = WriteOnlyCell(ws, value=value)
                     if cell.data_type == "f":  # SafeCell: a string starting with "=" stays a string
                         cell.data_type = "s"
@@ -252,3 +257,81 @@ def eventbrite(path: Path, rows: list[dict[str, Any]], *, barcode: bool = True, 
     if fmt == "xlsx":
         return write_xlsx(path, table, "Attendees")
     return write_csv(path, table)
+
+
+# Eventbrite in French: the report's headers follow the organiser's language.
+EVENTBRITE_HEADERS_FR = [
+    "N° de commande", "Date de la commande", "Prénom", "Nom de famille", "E-mail", "Quantité",
+    "Type de billet", "N° de participant", "Type de commande", "Statut du participant", "Code-barres",
+]  # fmt: skip
+
+
+def eventbrite_fr(path: Path, rows: list[dict[str, Any]]) -> Path:
+    table: list[list[Any]] = [EVENTBRITE_HEADERS_FR]
+    for r in rows:
+        table.append([
+            r["order"], "04/05/2026 10:11", r["first"], r["last"], r["email"], 1, r["ticket"], r["attendee"],
+            r.get("order_type", "Commande Eventbrite"), r.get("status", "Participe"), r.get("barcode", ""),
+        ])  # fmt: skip
+    return write_csv(path, table)
+
+
+HELLOASSO_HEADERS = [
+    "Référence commande", "Date de la commande", "Statut de la commande", "Nom participant",
+    "Prénom participant", "Nom payeur", "Prénom payeur", "Email payeur", "Raison sociale",
+    "Moyen de paiement", "Tarif", "Montant tarif", "Code Promo", "Montant code promo",
+]  # fmt: skip
+
+
+def helloasso(path: Path, rows: list[dict[str, Any]], fmt: str = "csv") -> Path:
+    """HelloAsso's participant export: ';'-separated UTF-8 with a BOM, or XLSX. The
+    participant is the attendee; the payer is who paid (their e-mail only)."""
+    table: list[list[Any]] = [HELLOASSO_HEADERS]
+    for r in rows:
+        table.append([
+            r["order"], "04/05/2026 10:11:12", r.get("status", "Validé"), r["last"], r["first"],
+            r.get("payer_last", r["last"]), r.get("payer_first", r["first"]), r["payer_email"],
+            r.get("company", ""), "Carte bancaire", r["tarif"], "150,00", "", "",
+        ])  # fmt: skip
+    if fmt == "xlsx":
+        return write_xlsx(path, table, "Participants")
+    return write_csv(path, table, delimiter=";", encoding="utf-8-sig")
+
+
+WEEZEVENT_HEADERS = [
+    "N° billet", "Code-barres", "N° commande", "Date de commande", "Statut", "Composté", "Nom",
+    "Prénom", "Email", "Nom acheteur", "Prénom acheteur", "Email acheteur", "Catégorie", "Tarif", "Société",
+]  # fmt: skip
+
+
+def weezevent(path: Path, rows: list[dict[str, Any]], fmt: str = "csv") -> Path:
+    table: list[list[Any]] = [WEEZEVENT_HEADERS]
+    for r in rows:
+        table.append([
+            r["ticket_no"], r["barcode"], r["order"], "04/05/2026", r.get("status", "Payé"),
+            r.get("scanned", "Non"), r["last"], r["first"], r.get("email", ""), r["last"], r["first"],
+            r.get("payer_email", ""), r.get("category", ""), r["tarif"], r.get("company", ""),
+        ])  # fmt: skip
+    if fmt == "xlsx":
+        return write_xlsx(path, table, "Participants")
+    return write_csv(path, table, delimiter=";", encoding="utf-8-sig")
+
+
+BILLETWEB_HEADERS = [
+    "id", "ext_id", "barcode", "used", "email", "firstname", "name", "ticket", "category", "price",
+    "disabled", "order_id", "order_firstname", "order_name", "order_email", "order_date", "order_paid",
+]  # fmt: skip
+
+
+def billetweb(path: Path, rows: list[dict[str, Any]], fmt: str = "csv") -> Path:
+    """Billetweb's attendee list with its API field names (its CSV export repeats them)."""
+    table: list[list[Any]] = [BILLETWEB_HEADERS]
+    for r in rows:
+        table.append([
+            r["id"], "", r["barcode"], r.get("used", "0"), r.get("email", ""), r["first"], r["last"],
+            r["tarif"], r.get("category", ""), "150.00", r.get("disabled", "0"), r["order"], r["first"],
+            r["last"], r.get("email", ""), "2026-05-04 10:11:12", r.get("paid", "1"),
+        ])  # fmt: skip
+    if fmt == "xlsx":
+        return write_xlsx(path, table, "Participants")
+    return write_csv(path, table, delimiter=",")

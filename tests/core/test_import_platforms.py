@@ -23,9 +23,13 @@ from checkin.importer import import_file
 from .platform_exports import (
     PRETIX,
     Ticket,
+    billetweb,
     eventbrite,
+    eventbrite_fr,
+    helloasso,
     pretix_checkin_list,
     pretix_order_data,
+    weezevent,
 )
 
 DAY1, DAY2 = "2026-07-08", "2026-07-09"
@@ -302,3 +306,293 @@ def test_eventbrite_attendee_summary_without_barcodes(
             "SELECT code FROM attendee WHERE registration = '5512345678'"
         ).scalar_one()
     assert scan.decide(replica, event, code, day=DAY2, desk="A").outcome == "not_today"
+
+
+def test_eventbrite_in_french(tmp_path: Path, replica: Replica, event: EventConfig) -> None:
+    rows = [dict(r) for r in EVENTBRITE_ROWS]
+    rows[0]["ticket"] = "Élu·e – 8 juillet seulement"
+    rows[1]["status"] = "Enregistré"
+    rows[2]["status"] = "Ne participe pas"
+    summary = import_file(replica, event, eventbrite_fr(tmp_path / "rapport.csv", rows))
+    assert summary.platform == "eventbrite" and summary.rejected == []
+    assert (person(replica, rows[0]["barcode"]).category, person(replica, rows[0]["barcode"]).days) == (
+        "Élu",
+        (DAY1,),
+    )
+    assert person(replica, rows[1]["barcode"]).platform_checkin == "Eventbrite : Enregistré"
+    assert person(replica, rows[2]["barcode"]).status == "cancelled"
+
+
+HELLOASSO_ROWS = [
+    {"order": "120045", "last": "Laroche", "first": "Aurore", "payer_email": "mairie@concarneau.fr",
+     "tarif": "Élu·e – 8 juillet", "company": "Ville de Concarneau"},
+    {"order": "120045", "last": "Dupont", "first": "Jean", "payer_email": "mairie@concarneau.fr",
+     "payer_last": "Laroche", "payer_first": "Aurore", "tarif": "Élu·e – Pass 2 jours"},
+    {"order": "120046", "last": "Chen", "first": "Mei", "payer_email": "mei@press.example", "tarif": "Presse – 9 juillet",
+     "status": "En attente"},
+    {"order": "120047", "last": "Souza", "first": "Ana", "payer_email": "ana@example.org", "tarif": "Participant",
+     "status": "Remboursé"},
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_helloasso_participants_not_payers(
+    tmp_path: Path, replica: Replica, event: EventConfig, fmt: str
+) -> None:
+    summary = import_file(replica, event, helloasso(tmp_path / f"export.{fmt}", HELLOASSO_ROWS, fmt))
+    assert summary.platform == "helloasso" and summary.rejected == []
+    assert summary.own_codes == 4  # HelloAsso's export carries no scannable code
+    from checkin import search
+
+    jean = search.find(replica, "dupont", 5)
+    assert [(a.first_name, a.last_name) for a in jean] == [("Jean", "Dupont")]  # the participant
+    assert (jean[0].category, jean[0].days, jean[0].email) == ("Élu", BOTH, "mairie@concarneau.fr")
+    aurore = search.find(replica, "laroche", 5)
+    assert [(a.category, a.days) for a in aurore] == [("Élu", (DAY1,))]
+    mei = search.find(replica, "chen", 5)[0]
+    assert (mei.status, mei.category, mei.days) == ("pending", "Presse", (DAY2,))
+    assert scan.decide(replica, event, mei.code, day=DAY2, desk="A").outcome == "payment_pending"
+    assert search.find(replica, "souza", 5)[0].status == "cancelled"
+
+
+WEEZEVENT_ROWS = [
+    {"ticket_no": "8800001", "barcode": "1180000001234", "order": "W-501", "last": "Laroche", "first": "Aurore",
+     "category": "Élu·e", "tarif": "8 juillet"},
+    {"ticket_no": "8800002", "barcode": "1180000001235", "order": "W-502", "last": "Chen", "first": "Mei",
+     "category": "Presse", "tarif": "Pass 2 jours", "scanned": "Oui"},
+    {"ticket_no": "8800003", "barcode": "1180000001236", "order": "W-503", "last": "Mensah", "first": "Kofi",
+     "category": "Participant", "tarif": "9 juillet", "status": "Non payé"},
+    {"ticket_no": "8800004", "barcode": "1180000001237", "order": "W-504", "last": "Souza", "first": "Ana",
+     "category": "Participant", "tarif": "Pass 2 jours", "status": "Remboursé"},
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_weezevent_category_and_tariff(
+    tmp_path: Path, replica: Replica, event: EventConfig, fmt: str
+) -> None:
+    summary = import_file(replica, event, weezevent(tmp_path / f"participants.{fmt}", WEEZEVENT_ROWS, fmt))
+    assert summary.platform == "weezevent" and summary.rejected == []
+    aurore = person(replica, "1180000001234")
+    assert (aurore.category, aurore.days, aurore.registration) == ("Élu", (DAY1,), "8800001")
+    mei = person(replica, "1180000001235")
+    assert (mei.category, mei.days, mei.platform_checkin) == ("Presse", BOTH, "Weezevent : Oui")
+    assert person(replica, "1180000001236").status == "pending"
+    assert person(replica, "1180000001237").status == "cancelled"
+    assert scan.decide(replica, event, "1180000001234", day=DAY2, desk="A").outcome == "not_today"
+
+
+BILLETWEB_ROWS = [
+    {"id": "3300001", "barcode": "BW7K3M9Q2X", "order": "77001", "last": "Laroche", "first": "Aurore",
+     "category": "Élu·e", "tarif": "Journée du 8 juillet", "email": "a@x.org"},
+    {"id": "3300002", "barcode": "BW7K3M9Q2Y", "order": "77002", "last": "Chen", "first": "Mei",
+     "category": "Presse", "tarif": "Pass 2 jours", "used": "1"},
+    {"id": "3300003", "barcode": "BW7K3M9Q2Z", "order": "77003", "last": "Mensah", "first": "Kofi",
+     "category": "Participant", "tarif": "Journée du 9 juillet", "paid": "0"},
+    {"id": "3300004", "barcode": "BW7K3M9Q30", "order": "77004", "last": "Souza", "first": "Ana",
+     "category": "Participant", "tarif": "Pass 2 jours", "disabled": "1"},
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_billetweb_attendee_list(tmp_path: Path, replica: Replica, event: EventConfig, fmt: str) -> None:
+    summary = import_file(replica, event, billetweb(tmp_path / f"billetweb.{fmt}", BILLETWEB_ROWS, fmt))
+    assert summary.platform == "billetweb" and summary.rejected == []
+    aurore = person(replica, "BW7K3M9Q2X")
+    assert (aurore.category, aurore.days, aurore.status) == ("Élu", (DAY1,), "confirmed")
+    mei = person(replica, "BW7K3M9Q2Y")
+    assert (mei.days, mei.platform_checkin) == (BOTH, "Billetweb : composté")
+    assert person(replica, "BW7K3M9Q2Z").status == "pending"
+    assert person(replica, "BW7K3M9Q30").status == "cancelled"
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda p: eventbrite(p / "eb.csv", EVENTBRITE_ROWS),
+        lambda p: eventbrite(p / "eb_summary.csv", EVENTBRITE_ROWS, barcode=False),
+        lambda p: helloasso(p / "ha.csv", HELLOASSO_ROWS),
+        lambda p: weezevent(p / "wz.csv", WEEZEVENT_ROWS),
+        lambda p: billetweb(p / "bw.csv", BILLETWEB_ROWS),
+        lambda p: pretix_checkin_list(p / "px.csv", "de", TICKETS, "default"),
+        lambda p: pretix_order_data(p / "po.xlsx", "fr", TICKETS + MORE, "xlsx"),
+    ],
+    ids=[
+        "eventbrite",
+        "eventbrite-summary",
+        "helloasso",
+        "weezevent",
+        "billetweb",
+        "pretix-list",
+        "pretix-orders",
+    ],
+)
+def test_every_platform_reimports_idempotently_and_keeps_desk_work(
+    tmp_path: Path, replica: Replica, event: EventConfig, write: object
+) -> None:
+    path = write(tmp_path)  # type: ignore[operator]
+    first = import_file(replica, event, path)
+    assert first.created > 0 and first.rejected == []
+    with replica.read() as conn:
+        uid, code = conn.exec_driver_sql(
+            "SELECT uid, code FROM attendee WHERE status = 'confirmed' ORDER BY registration LIMIT 1"
+        ).one()
+    admitted = scan.decide(replica, event, code, day=DAY1, desk="Accueil 1")
+    if admitted.outcome == "not_today":
+        admitted = scan.decide(replica, event, code, day=DAY2, desk="Accueil 1")
+    assert admitted.outcome == "admitted"
+    facts.record_edit(replica, uid, "organisation", "Corrigé à l'accueil", desk="Accueil 1", role="lead")
+    query = "SELECT uid, code, status, category, days, organisation FROM attendee ORDER BY uid"
+    with replica.read() as conn:
+        before = conn.exec_driver_sql(query).all()
+    again = import_file(replica, event, path)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, first.created)
+    with replica.read() as conn:
+        assert conn.exec_driver_sql(query).all() == before
+        kinds = conn.exec_driver_sql("SELECT kind FROM fact ORDER BY seq").scalars().all()
+    assert kinds == ["checkin", "edit"]
+    assert (
+        scan.decide(replica, event, code, day=admitted.checkin.day, desk="Accueil 2").outcome == "already_in"
+    )  # type: ignore[union-attr]
+
+
+def test_the_dry_run_prints_the_category_by_day_table_and_every_defaulted_row(
+    tmp_path: Path, home: Path
+) -> None:
+    path = pretix_checkin_list(tmp_path / "liste.csv", "fr", TICKETS, "semicolon")
+    db = tmp_path / "desk.sqlite"
+    run = subprocess.run(
+        [sys.executable, "-m", "checkin.cli", "import", str(path), "--db", str(db), "--dry-run"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"CHECKIN_HOME": str(home), "PATH": "/usr/bin:/bin"},
+    )
+    assert run.returncode == 0, run.stderr
+    out = run.stdout.splitlines()
+    assert out[0].startswith("Simulation : 5 lignes lues : 5 ajoutées")
+    assert "Format reconnu : pretix — liste d'enregistrement (fr) — CSV « ; »" in out
+    assert "  code billet                    ← « Secret »" in out
+    table = out[out.index("Catégorie × jour (inscriptions non annulées) :") + 1 :]
+    assert table[0].split() == ["Catégorie", "8", "juillet", "9", "juillet"]
+    assert table[1].split() == ["Élu", "2", "1"] and table[2].split() == ["Presse", "0", "1"]
+    assert table[3].split() == ["Participant", "2", "2"]
+    assert (
+        "  ligne 6 : Ana Souza — « Pass Découverte » → catégorie Participant + jours : tous les jours" in out
+    )
+    assert "  ligne 5 : Kofi Mensah — « Participant » → jours : tous les jours" in out
+    assert not db.exists() or open_replica(db).meta("last_import") == ""
+
+
+RULES_EVENT = """
+[event]
+id = "forum2027"
+name = "Forum des territoires 2027"
+code_pattern = "FT27-[0-9A-Z]{8}"
+walkin_prefix = "FT27-"
+
+[[days]]
+date = "2027-03-10"
+label = "10 mars"
+label_en = "10 March"
+aliases = ["10 mars", "March 10", "mercredi"]
+
+[[days]]
+date = "2027-03-11"
+label = "11 mars"
+label_en = "11 March"
+aliases = ["11 mars", "March 11", "jeudi"]
+
+[registration]
+all_days = ["Pass 2 jours", "2-day pass"]
+
+[[categories]]
+key = "elu"
+name = "Élu"
+aliases = ["Élu·e", "Elected official"]
+
+[[categories]]
+key = "presse"
+name = "Presse"
+aliases = ["Presse", "Press"]
+
+[[categories]]
+key = "participant"
+name = "Participant"
+default = true
+
+# What words cannot decide: the sponsor's free tickets are press, on the first day only.
+[[ticket_types]]
+match = "Invitation partenaire"
+category = "presse"
+days = ["2027-03-10"]
+
+[[ticket_types]]
+exact = "Pass Découverte"
+days = ["2027-03-11"]
+"""
+
+
+def test_ticket_type_rules_in_the_event_file_decide_what_words_cannot(tmp_path: Path, home: Path) -> None:
+    event_file = tmp_path / "forum2027.toml"
+    event_file.write_text(RULES_EVENT, encoding="utf-8")
+    tickets = [
+        Ticket("O1", "Ana", "Souza", "a@x.org", "Invitation partenaire – Média", secret="SECRETA1"),
+        Ticket("O2", "Mei", "Chen", "m@x.org", "Pass Découverte", secret="SECRETB2"),
+        Ticket("O3", "Jean", "Dupont", "j@x.org", "Élu·e", "Pass 2 jours", secret="SECRETC3"),
+        Ticket("O4", "Kofi", "Mensah", "k@x.org", "Pass Découverte – groupe", secret="SECRETD4"),
+    ]
+    path = pretix_checkin_list(tmp_path / "forum.xlsx", "en", tickets, "xlsx")
+    db = tmp_path / "desk.sqlite"
+    env = {"CHECKIN_HOME": str(home), "CHECKIN_EVENT": str(event_file), "PATH": "/usr/bin:/bin"}
+    run = subprocess.run(
+        [sys.executable, "-m", "checkin.cli", "import", str(path), "--db", str(db), "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert run.returncode == 0, run.stderr
+    result = json.loads(run.stdout)
+    assert result["created"] == 4 and result["platform"] == "pretix"
+    replica = open_replica(db)
+    try:
+        got = {p.code: (p.category, p.days) for p in (person(replica, t.secret) for t in tickets)}
+    finally:
+        replica.close()
+    assert got == {
+        "SECRETA1": ("Presse", ("2027-03-10",)),
+        "SECRETB2": ("Participant", ("2027-03-11",)),  # the exact rule sets the day only
+        "SECRETC3": ("Élu", ("2027-03-10", "2027-03-11")),
+        "SECRETD4": ("Participant", ("2027-03-10", "2027-03-11")),  # "exact": not this one
+    }
+    refused = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "checkin.cli",
+            "scan",
+            "SECRETA1",
+            "--db",
+            str(db),
+            "--day",
+            "2027-03-11",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert json.loads(refused.stdout)["outcome"] == "not_today"
+
+
+def test_a_bad_ticket_type_rule_is_named_in_one_sentence(tmp_path: Path) -> None:
+    from checkin import event as event_module
+    from checkin.errors import KnownError
+
+    bad = tmp_path / "bad.toml"
+    bad.write_text(RULES_EVENT.replace('category = "presse"', 'category = "media"'), encoding="utf-8")
+    with pytest.raises(KnownError) as err:
+        event_module.load(bad)
+    assert "[[ticket_types]] #1" in str(err.value) and "media" in str(err.value)
