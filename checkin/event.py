@@ -101,6 +101,7 @@ class EventConfig:
     retention_days: int = 90
     lead_pin_hash: str = ""  # [lead] pin_hash: the lead PIN provisioned with the event
     ticket_rules: tuple[TicketRule, ...] = ()
+    logo: Path | None = None  # PNG or SVG on badges and slips ([event] logo, or logo.svg/png beside)
     source: Path | None = None
     _memo: dict[tuple[str, ...], object] = field(default_factory=dict, compare=False, repr=False)
 
@@ -251,6 +252,47 @@ def _word_in(needle: str, haystack: str) -> bool:
 @cache
 def _word_pattern(needle: str) -> re.Pattern[str]:
     return re.compile(r"(?<![\w/])" + re.escape(needle) + r"(?![\w/])")
+
+
+# Every table and key an event file may hold: what ``_build`` reads and what
+# ``checkin event check`` accepts (``None``: any key, as in [texts]). Add a key here
+# whenever ``_build`` reads one (tests/core/test_event_check.py holds the two together).
+SCHEMA: dict[str, tuple[str, ...] | None] = {
+    "event": (
+        "id",
+        "name",
+        "short_name",
+        "organiser",
+        "venue",
+        "address",
+        "timezone",
+        "phone_region",
+        "code_pattern",
+        "walkin_prefix",
+        "languages",
+        "logo",
+    ),
+    "days": ("date", "label", "label_en", "aliases"),
+    "registration": ("all_days", "empty_days_means_all"),
+    "categories": ("key", "name", "name_en", "colour", "text_colour", "aliases", "default"),
+    "texts": None,
+    "privacy": ("desk_fields", "retention_days"),
+    "lead": ("pin_hash",),
+    "ticket_types": ("match", "exact", "category", "days"),
+}
+LIST_TABLES = ("days", "categories", "ticket_types")  # written [[days]], [[categories]]…
+LOGO_NAMES = ("logo.svg", "logo.png")
+LOGO_SUFFIXES = (".svg", ".png")
+
+
+def find_logo(ev: dict[str, object], source: Path) -> Path | None:
+    """The event's logo: ``[event] logo`` (relative to the event file), else a ``logo.svg``
+    or ``logo.png`` beside it; ``None`` when there is none."""
+    given = str(ev.get("logo", "") or "")
+    if given:
+        path = Path(given).expanduser()
+        return path if path.is_absolute() else source.parent / path
+    return next((source.parent / n for n in LOGO_NAMES if (source.parent / n).is_file()), None)
 
 
 @cache
@@ -414,6 +456,7 @@ def _build(data: dict[str, object], source: Path) -> EventConfig:
         retention_days=int(str(privacy.get("retention_days", 90))),
         lead_pin_hash=str(lead.get("pin_hash", "")),
         ticket_rules=parse_ticket_rules(data, categories, days),
+        logo=_logo(ev, source),
         source=source,
     )
 
@@ -443,6 +486,17 @@ def parse_ticket_rules(
             raise ValueError(f"[[ticket_types]] #{n}: give a category, days, or both")
         rules.append(TicketRule(match=match, exact="exact" in item, category=category, days=wanted))
     return tuple(rules)
+
+
+def _logo(ev: dict[str, object], source: Path) -> Path | None:
+    path = find_logo(ev, source)
+    if path is None:
+        return None
+    if path.suffix.lower() not in LOGO_SUFFIXES:
+        raise ValueError(f"logo {path.name}: a .png or .svg file is expected")
+    if not path.is_file():
+        raise ValueError(f"logo {path} not found")
+    return path
 
 
 def _table(data: dict[str, object], key: str, *, required: bool = True) -> dict[str, object]:

@@ -13,6 +13,7 @@ ReportLab ``QrCodeWidget`` per badge, which is kept for the benchmark's comparis
 
 from __future__ import annotations
 
+import io
 import itertools
 import logging
 from collections.abc import Callable, Sequence
@@ -281,6 +282,7 @@ class BadgeRenderer:
         self.layout = load_layout(layout) if isinstance(layout, str) else layout
         self.qr = draw_qr if qr == "fast" else draw_qr_widget
         self.base_font = rl_font(fonts.family_path(fonts.FAMILIES[0]))
+        self._logos: dict[tuple[str, int, int], Any] = {}
 
     def canvas(
         self,
@@ -328,6 +330,8 @@ class BadgeRenderer:
             return reprint_count > 0
         if element.when == "native_name":
             return bool(values["native_name"])
+        if element.when in ("logo", "no_logo"):
+            return (self.event.logo is not None) == (element.when == "logo")
         return True
 
     def _draw_element(self, canvas: Canvas, element: Element, values: dict[str, str]) -> Drawn | None:
@@ -375,12 +379,32 @@ class BadgeRenderer:
     def _draw_image(self, canvas: Canvas, element: Element) -> None:
         from checkin import paths
 
+        box = element.box
+        if element.field == "logo":
+            if self.event.logo is not None:
+                self._draw_logo(canvas, self.event.logo, box)
+            return
         path = paths.resources_dir() / element.path
         if not path.exists():
             log.warning("Badge image %s not found; left out", element.path)
             return
-        box = element.box
         canvas.drawImage(str(path), box.x, box.y, box.w, box.h, preserveAspectRatio=True, mask="auto")
+
+    def _draw_logo(self, canvas: Canvas, path: Path, box: Box) -> None:
+        """The event's logo in ``box``, proportions kept, at 300 dpi, centred vertically and
+        aligned left (the event's name sits to its right)."""
+        from reportlab.lib.utils import ImageReader
+
+        from checkin.printing.logo import logo_png
+
+        key = (str(path), round(box.w), round(box.h))
+        reader = self._logos.get(key)
+        if reader is None:
+            reader = self._logos[key] = ImageReader(io.BytesIO(logo_png(path, round(box.w / 72 * 300))))
+        iw, ih = reader.getSize()
+        scale = min(box.w / iw, box.h / ih)
+        w, h = iw * scale, ih * scale
+        canvas.drawImage(reader, box.x, box.y + (box.h - h) / 2, w, h, mask="auto")
 
     def draw_page(self, canvas: Canvas, attendee: AttendeeView, reprint_count: int = 0) -> list[Drawn]:
         """One page of the layout: every face, the back ones turned round, then fold marks."""

@@ -41,7 +41,9 @@ FIELDS = frozenset(
         "static",
     }
 )
-CONDITIONS = frozenset({"", "foreign", "reprint", "native_name"})
+# "logo"/"no_logo": the event has (or has not) a logo — a layout can give the event's name
+# the whole width when there is none and make room for the logo when there is.
+CONDITIONS = frozenset({"", "foreign", "reprint", "native_name", "logo", "no_logo"})
 ALIGNS = frozenset({"left", "center", "right"})
 
 
@@ -77,7 +79,7 @@ class Element:
     max_lines: int = 1
     upper: bool = False
     when: str = ""  # print only for foreign delegations, reprints, native names
-    path: str = ""  # image file, relative to the layout folder
+    path: str = ""  # image file, relative to the resources folder; field "logo": the event's logo
 
 
 @dataclass(frozen=True)

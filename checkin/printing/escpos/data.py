@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 
 from sqlalchemy.engine import Connection
 
@@ -67,6 +68,7 @@ class SlipData:
     programme: tuple[Item, ...] = ()
     practical: dict[str, str] = field(default_factory=dict)
     counts: Counts | None = None
+    logo: Path | None = None  # the event's logo, for a ``logo`` element
 
 
 def slip_language(event: EventConfig, attendee_language: str) -> str:
@@ -210,6 +212,7 @@ def welcome(
         values={**event_values(event, day, language, desk, now), **person_values(event, person, language)},
         programme=programme(person, day, sessions, meetings, language),
         practical=practical(event, language),
+        logo=event.logo,
     )
 
 
@@ -226,6 +229,7 @@ def label(
         kind="label",
         language=language,
         values={**event_values(event, day, language, desk, now), **person_values(event, person, language)},
+        logo=event.logo,
     )
 
 
@@ -280,7 +284,7 @@ def closing(
         "label_desk": tr(language, "Poste"),
         "total_admitted": str(len(seen)),
     }
-    return SlipData(kind="closing", language=language, values=values, counts=counts)
+    return SlipData(kind="closing", language=language, values=values, counts=counts, logo=event.logo)
 
 
 _REASONS = {

@@ -17,6 +17,8 @@ Element types:
 * ``programme``: the attendee's programme of the day (welcome slip);
 * ``practical``: ``keys`` of the event's texts (Wi-Fi, cloakroom, lunch…);
 * ``counts``: the desk's counts of the day (closing slip);
+* ``logo``: the event's logo (PNG or SVG beside the event file), centred, ``width`` per
+  cent of the paper's width (default 60); nothing when the event has no logo;
 * ``cut``: ``mode`` partial|full.
 """
 
@@ -35,7 +37,7 @@ from checkin.printing.escpos.errors import PrinterError
 
 KINDS = ("welcome", "label", "closing")
 ALIGNS = ("left", "center", "right")
-TYPES = ("text", "rule", "feed", "qr", "programme", "practical", "counts", "cut")
+TYPES = ("text", "rule", "feed", "qr", "programme", "practical", "counts", "logo", "cut")
 
 # The one registry of placeholders, with the slips that can fill them.
 _COMMON = {
@@ -92,6 +94,7 @@ class Element:
     ec: str = "M"
     keys: tuple[str, ...] = ()
     mode: str = "partial"
+    percent: int = 60  # logo: share of the paper's width
 
 
 @dataclass(frozen=True)
@@ -201,6 +204,9 @@ def _element(item: Any, kind: str, where: str, n: int) -> Element:
     keys = item.get("keys", [])
     if not isinstance(keys, list):
         raise fail("keys must be a list")
+    percent = item.get("percent", 60)
+    if not isinstance(percent, int) or not 10 <= percent <= 100:
+        raise fail("percent must be 10-100")
     lines = item.get("lines", 1)
     max_lines = item.get("max_lines", 0)
     if not isinstance(lines, int) or not 0 <= lines <= 20 or not isinstance(max_lines, int) or max_lines < 0:
@@ -221,6 +227,7 @@ def _element(item: Any, kind: str, where: str, n: int) -> Element:
         ec=ec,
         keys=tuple(str(k) for k in keys),
         mode=mode,
+        percent=percent,
     )
 
 

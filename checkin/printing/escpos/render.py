@@ -15,6 +15,7 @@ import logging
 import textwrap
 from dataclasses import dataclass, replace
 from functools import cache
+from pathlib import Path
 
 import qrcode
 from escpos.capabilities import CAPABILITIES, get_profile
@@ -256,6 +257,19 @@ class Slip:
         self._style()
         self.p.image(canvas, impl="bitImageRaster")
 
+    def logo(self, path: Path, percent: int) -> None:
+        """The event's logo, centred, ``percent`` of the paper's width, in black dots."""
+        from checkin.printing.logo import logo_image, on_white
+
+        width = self.dev.dots * percent // 100
+        grey = on_white(logo_image(path, width)).convert("L")
+        dots = grey.point(lambda v: 0 if v < 160 else 255).convert("1")
+        canvas = Image.new("1", (self.dev.dots, dots.height), 1)
+        canvas.paste(dots, ((self.dev.dots - dots.width) // 2, 0))
+        self._style()
+        self.p.image(canvas, impl="bitImageRaster")
+        self.raster_lines += 1
+
     def cut(self, mode: str) -> None:
         self._style()
         self.p.cut(mode="PART" if mode == "partial" else "FULL")
@@ -323,6 +337,9 @@ def _draw(out: Slip, el: Element, slip: SlipData) -> None:
                 out.text(slip.practical[key], indent=2)
     elif el.type == "counts":
         _counts(out, slip, lang)
+    elif el.type == "logo":
+        if slip.logo is not None:
+            out.logo(slip.logo, el.percent)
     elif el.type == "cut":
         out.cut(el.mode)
 
