@@ -31,6 +31,7 @@ PLUGINS = (
     "checkin.printing.escpos.commands",
     "checkin.ui.commands",
     "checkin.sync.commands",
+    "checkin.scanner_check",
 )
 
 
@@ -82,8 +83,17 @@ def cmd_scan(args: argparse.Namespace) -> int:
     ev = event.of(args)
     replica = open_db(args)
     try:
+        from checkin.scanner_check import remembered_layouts
+        from checkin.settings import DeskSettings
+
         decision = scan.decide(
-            replica, ev, args.text, day=today_or(args.day, ev), desk=args.desk, role="volunteer"
+            replica,
+            ev,
+            args.text,
+            day=today_or(args.day, ev),
+            desk=args.desk,
+            role="volunteer",
+            layouts=remembered_layouts(DeskSettings.load()),
         )
     finally:
         replica.close()

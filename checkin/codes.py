@@ -71,6 +71,14 @@ _MARKS = {"^": "\u0302", "¨": "\u0308", "´": "\u0301", "`": "\u0300"}
 # The pairs worth trying: (scanner's layout, laptop's layout).
 LAYOUT_PAIRS: tuple[tuple[str, str], ...] = tuple((a, b) for a in LAYOUTS for b in LAYOUTS if a != b)
 
+
+def preferred_pairs(first: tuple[str, str] | None) -> tuple[tuple[str, str], ...]:
+    """Every layout pair, the one this desk's scanner check found first."""
+    if first is None or first not in LAYOUT_PAIRS:
+        return LAYOUT_PAIRS
+    return (first, *(pair for pair in LAYOUT_PAIRS if pair != first))
+
+
 LAYOUT_NAMES = {
     "us": "QWERTY (US)",
     "fr": "AZERTY (France)",

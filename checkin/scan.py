@@ -69,14 +69,17 @@ def decide(
     day: str,
     desk: str,
     role: str = "volunteer",
+    layouts: tuple[str, str] | None = None,
 ) -> Decision:
+    """``layouts``: the (scanner, desk) keyboard layouts the scanner check found for this
+    desk; that mix-up is tried first when a scan needs repairing."""
     with replica.read() as conn:
 
         def is_known(code: str) -> bool:
             row = conn.exec_driver_sql("SELECT 1 FROM ticket_code WHERE code = ?", (code,)).first()
             return row is not None
 
-        parsed = codes.parse(text, event.code_regex, is_known)
+        parsed = codes.parse(text, event.code_regex, is_known, codes.preferred_pairs(layouts))
         if parsed.code is None:
             return Decision("unreadable", None, None)
         attendee = attendees.by_code(conn, parsed.code)

@@ -20,6 +20,7 @@ from checkin.ui.qt import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -235,6 +236,10 @@ class SettingsDialog(_Form):
         self.serial_port = self.line(
             _("Port série du scanner (vide : clavier)"), "serial_port", settings.serial_port
         )
+        self.scanner_button = QPushButton(_("Vérifier le scanner…"))
+        self.scanner_button.setObjectName("check_scanner")
+        self.scanner_button.setAutoDefault(False)
+        self.form.addRow(_("Scanner"), self.scanner_button)
         self.muted = QCheckBox(_("Son coupé"))
         self.muted.setChecked(settings.muted)
         self.form.addRow("", self.muted)

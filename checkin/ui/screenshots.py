@@ -72,6 +72,9 @@ def _codes(db: Path, last_day: str) -> dict[str, str]:
             "printer": one(
                 f"SELECT code FROM attendee WHERE status='confirmed' AND {live} AND days LIKE '%,%' LIMIT 1 OFFSET 9"
             ),
+            "english": one(
+                f"SELECT code FROM attendee WHERE status='confirmed' AND {live} AND days LIKE '%,%' LIMIT 1 OFFSET 11"
+            ),
             "not_today": one(
                 f"SELECT code FROM attendee WHERE status='confirmed' AND {live} AND days = '{last_day}' LIMIT 1"
             ),
@@ -153,6 +156,20 @@ def _render(outdir: Path, home: Path, event: EventConfig | None) -> list[Path]:
     def scan(text: str) -> None:
         w.on_scan(text)
 
+    def shot_scanner_check() -> None:
+        """The lead's scanner check, as a US-set scanner on this AZERTY desk reads the page."""
+        from checkin.scanner_check import payloads
+        from checkin.ui.scanner import Burst, Stroke
+
+        text = "]Q1" + payloads(ev.code_pattern)["qr"]
+        typed = garble(text, "us", "fr")
+        strokes = [Stroke("char", ch, 1000.0 + 12 * i, i) for i, ch in enumerate(typed)]
+        w.open_scanner_check()
+        dialog = w.scanner_check
+        dialog.read(Burst(typed, "enter", strokes))
+        shot("scanner-check", dialog)
+        dialog.reject()
+
     try:
         shot("ready")
         scan(codes["admitted"])
@@ -193,11 +210,12 @@ def _render(outdir: Path, home: Path, event: EventConfig | None) -> list[Path]:
         w.dialog.organisation.setText("Ville d'Izmir")
         shot("walkin-form", w.dialog)
         w.dialog.reject()
-        for code in list(codes.values())[1:6]:
-            scan(code)
+        for key in ("second", "repaired", "not_today", "cancelled"):
+            scan(codes[key])
         w.show_staff()
         _wait(lambda: w.staff_page.figures.expected > 0)
         shot("staff-view")
+        shot_scanner_check()
         w.lock.lock()
         queue = desk.printing.queue if desk.printing else None
         if queue is not None:
@@ -206,7 +224,12 @@ def _render(outdir: Path, home: Path, event: EventConfig | None) -> list[Path]:
                 queue.printers[name] = _BrokenPrinter()
             queue.max_attempts = 1
             scan(codes["printer"])
-            _wait(lambda: bool(w.banner.text))
+            # The job fails on its worker thread: wait for the answer and the banner to say so.
+            _wait(
+                lambda: (
+                    "Impression impossible" in w.banner.text and "échec" in w.scan_page.panel.printing.text()
+                )
+            )
             shot("printer-error")
             w.banner.dismiss()
             queue.printers.update(working)
@@ -214,7 +237,7 @@ def _render(outdir: Path, home: Path, event: EventConfig | None) -> list[Path]:
                 desk.printing.errors.clear()
             w.last_error = ""
         w.set_language("en")
-        scan(codes["second"])
+        scan(codes["english"])
         shot("english-admitted")
         scan(codes["not_today"])
         shot("english-not-today")

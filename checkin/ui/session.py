@@ -34,9 +34,12 @@ class DeskSession:
     day: str
     desk: str
     role: str = "volunteer"
+    layouts: tuple[str, str] | None = None  # (scanner, desk) keyboard layouts, from the scanner check
 
     def scan(self, text: str) -> scan.Decision:
-        return scan.decide(self.replica, self.event, text, day=self.day, desk=self.desk, role=self.role)
+        return scan.decide(
+            self.replica, self.event, text, day=self.day, desk=self.desk, role=self.role, layouts=self.layouts
+        )
 
     def find(self, text: str, limit: int = 30) -> list[AttendeeView]:
         return search.find(self.replica, text, limit)

@@ -98,6 +98,9 @@ class DeskWindow(QMainWindow):
             parent=self,
         )
         self.burst.captured.connect(self.on_burst)
+        from checkin.scanner_check import remembered_layouts
+
+        session.layouts = remembered_layouts(settings)
         self.refused_scans = 0
 
         # header
@@ -585,8 +588,28 @@ class DeskWindow(QMainWindow):
             days.insert(0, (self.session.day, self.session.day))
         dialog = SettingsDialog(self.settings, printers, self, days=days, current_day=self.session.day)
         dialog.accepted.connect(lambda: self.apply_settings(dialog))
+        dialog.scanner_button.clicked.connect(self.open_scanner_check)
         self.dialog = dialog
         dialog.open()
+
+    def open_scanner_check(self) -> None:
+        """The lead's scanner check (from the settings): what the scanner types, remembered."""
+        if not self.lock.is_lead:
+            self.show_error(_("Action réservée au responsable : déverrouillez avec le code PIN (F9)."))
+            return
+        from checkin.ui.scanner_dialog import ScannerCheckDialog
+
+        dialog = ScannerCheckDialog(self, QApplication.activeModalWidget() or self)
+        dialog.checked.connect(lambda _result: self._scanner_checked())
+        self.scanner_check = dialog
+        dialog.open()
+
+    def _scanner_checked(self) -> None:
+        from checkin.scanner_check import remembered_layouts
+
+        self.session.layouts = remembered_layouts(self.settings)
+        self.burst.config.max_gap_ms = self.settings.scanner_max_gap_ms
+        self._save_settings()
 
     def apply_settings(self, dialog: SettingsDialog) -> None:
         port_before = self.settings.serial_port

@@ -68,6 +68,7 @@ def test_screenshots_render_every_state(qapp: object, tmp_path: Path) -> None:
         "pin-lock",
         "walkin-form",
         "printer-error",
+        "scanner-check",
         "english-admitted",
     ):
         assert any(state in n for n in names), state
@@ -83,3 +84,12 @@ def test_screenshots_render_every_state(qapp: object, tmp_path: Path) -> None:
             return tuple(image.convert("RGB").getpixel((700, 450)))
 
     assert pixel("admitted") != pixel("cancelled") != pixel("unknown")
+
+    # The printer error is on screen: the banner above the answer (the ready screen has
+    # none there), and the answer is the admission whose badge failed, not "ready".
+    def at(name: str, xy: tuple[int, int]) -> tuple[int, ...]:
+        with Image.open(next(out.glob(f"*-{name}.png"))) as image:
+            return tuple(image.convert("RGB").getpixel(xy))
+
+    assert at("printer-error", (900, 72)) == (255, 243, 205) != at("ready", (900, 72))
+    assert at("printer-error", (700, 450)) == pixel("admitted") != pixel("ready")

@@ -64,3 +64,41 @@ def test_scan_from_the_card_and_the_staff_view(desk: Any, qtbot: Any, kb: Any, c
         kb.scanner_burst(codes["second_both"], start=90_000)
     assert again.args[0].outcome == "admitted"
     assert again.args[0].attendee.code == codes["second_both"]
+
+
+def test_the_scanner_check_reads_the_test_page_and_remembers(
+    desk: Any, qtbot: Any, kb: Any, codes: dict[str, str]
+) -> None:
+    from checkin.codes import garble
+    from checkin.scanner_check import payloads
+    from checkin.settings import DeskSettings
+
+    w = desk.window
+    w.lock.unlock("2468")
+    w.open_settings()
+    settings_dialog = w.dialog
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is settings_dialog, timeout=2000)
+    settings_dialog.scanner_button.click()
+    check = w.scanner_check
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is check, timeout=2000)
+    check.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None, timeout=2000)
+    typed = garble(payloads(w.event_config.code_pattern)["code"], "us", "fr")
+    with qtbot.waitSignal(check.checked, timeout=3000) as got:
+        kb.scanner_burst(typed, gap_ms=12)
+    result = got.args[0]
+    assert (result.scanner_layout, result.desk_layout, result.terminator) == ("us", "fr", "enter")
+    assert "QWERTY (US)" in check.verdict.text() and "AZERTY (France)" in check.verdict.text()
+    assert "12 ms" in check.verdict.text()
+    assert w.refused_scans == 0  # the check took the scan; nothing typed into the settings
+    assert DeskSettings.load().scanner_layout == "us"
+    assert w.session.layouts == ("us", "fr")
+    check.reject()
+    settings_dialog.reject()
+    w.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w, timeout=2000)
+    w.show_scan()
+    garbled = garble(codes["both_days"], "us", "fr")
+    with qtbot.waitSignal(w.answer_shown, timeout=3000) as answer:
+        kb.scanner_burst(garbled, start=80_000)
+    assert answer.args[0].outcome == "admitted" and answer.args[0].repaired == "us→fr"
