@@ -32,6 +32,7 @@ PLUGINS = (
     "checkin.ui.commands",
     "checkin.sync.commands",
     "checkin.scanner_check",
+    "checkin.preflight",
 )
 
 

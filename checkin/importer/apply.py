@@ -222,6 +222,7 @@ def _import_grid(replica: Replica, table: Table, kind: str, summary: ImportSumma
 def _public(summary: ImportSummary) -> dict[str, Any]:
     keep = ("kind", "read", "created", "updated", "unchanged", "cancelled", "missing", "kept_fixes")
     data = {k: v for k, v in summary.to_json().items() if k in keep or k in ("file", "platform", "dry_run")}
+    data["at"] = datetime.now(UTC).isoformat(timespec="seconds")  # the pre-flight's "last import"
     data["rejected"] = len(summary.rejected)
     data["duplicates"] = len(summary.duplicates)
     return data

@@ -19,6 +19,7 @@ import logging
 import os
 import signal
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -148,6 +149,8 @@ def exchange(
     result.pulled_by_table = pulled
     result.pulled = sum(pulled.values())
     result.desk_ahead, result.hub_ahead = ahead(replica, hub)
+    with replica.write() as conn:  # when, for the pre-flight check (checkin.preflight)
+        _set(conn, "sync.last_exchange", datetime.now(UTC).isoformat(timespec="seconds"))
     if report:
         with replica.read() as conn:
             result.conflicts = conflict_module.from_replica(conn)

@@ -159,7 +159,7 @@ class DeskWindow(QMainWindow):
         self.staff_tools.purge_started.connect(self.stop_live_sync)
         self.staff_tools.purge_finished.connect(self.on_purged)
         self.staff_page.layout().insertWidget(1, self.staff_tools)
-        self.ready_bar = ReadyBar(session, self)
+        self.ready_bar = ReadyBar(session, settings, self)
         self.ready_bar.arrivals_changed.connect(self.refresh_counts)
         self.staff_page.layout().insertWidget(1, self.ready_bar)
         self.staff_timer = QTimer(self)
@@ -326,6 +326,9 @@ class DeskWindow(QMainWindow):
         )
 
     def on_scan(self, text: str) -> None:
+        if self.ready_bar.take_scan(text):  # a pre-flight test page, not a ticket
+            self.statusBar().showMessage(_("Page de test lue : voir la page Préparation."), 8000)
+            return
         decision = self._guard(lambda: self.session.scan(text))
         if decision is None:
             return
