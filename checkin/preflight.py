@@ -241,7 +241,7 @@ def check_scanner(settings: DeskSettings, today: date) -> Check:
         False,
         _("La vérification du scanner n'a pas été faite aujourd'hui sur ce poste."),
         _(
-            "Imprimez la page de vérification du scanner et scannez-la (Réglages, ou « checkin scanner-check »)."
+            "Faites la vérification du scanner : Réglages (F10) › « Vérifier le scanner… » (ou « checkin scanner-check »)."
         ),
     )
 
