@@ -249,3 +249,41 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def gui_main() -> int:
+    """``checkin-desk``: the desk window without a console (a GUI script: no console window
+    opens with it on Windows, and closing one cannot kill the desk).
+
+    Nobody reads stderr there: a problem at start (a wrong event file, a database another
+    version wrote…) is shown in a message box as well as written to the log.
+    """
+    import io
+
+    if sys.stdout is None:  # pythonw: no console at all
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")
+    real_stderr = sys.stderr
+    told = io.StringIO()
+    sys.stderr = told
+    try:
+        code = main()
+    finally:
+        sys.stderr = real_stderr
+    text = told.getvalue().strip()
+    if text:
+        if real_stderr is not None:
+            print(text, file=real_stderr)
+        if code != 0:
+            _message_box(text)
+    return code
+
+
+def _message_box(text: str) -> None:
+    try:
+        from checkin.ui.app import application
+        from checkin.ui.qt import QMessageBox
+
+        application()
+        QMessageBox.critical(None, "checkin", text)
+    except Exception:  # no display, no Qt: the log and stderr hold the sentence
+        log.info("no message box for: %s", text, exc_info=True)

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from checkin import event as event_mod
-from checkin import i18n, paths
+from checkin import i18n, logs, paths
 from checkin.db import Replica, open_replica
 from checkin.errors import KnownError
 from checkin.event import EventConfig
@@ -22,7 +22,15 @@ from checkin.i18n import _
 from checkin.settings import DeskSettings
 from checkin.ui.crash import CrashHandler
 from checkin.ui.printing import PrintBridge
-from checkin.ui.qt import QApplication, QFont, QTimer, QtMsgType, qInstallMessageHandler, shiboken_delete
+from checkin.ui.qt import (
+    QApplication,
+    QFont,
+    QIcon,
+    QTimer,
+    QtMsgType,
+    qInstallMessageHandler,
+    shiboken_delete,
+)
 from checkin.ui.session import DeskSession
 from checkin.ui.window import DeskWindow
 
@@ -30,14 +38,97 @@ log = logging.getLogger(__name__)
 qt_log = logging.getLogger("checkin.ui.qt")
 
 
+# What Qt's xcb platform plugin loads on Linux (Qt 6.5+), with the Debian/Ubuntu package of
+# each: a fresh desktop often lacks some, and Qt then dies with "Aborted" alone.
+XCB_LIBRARIES = (
+    ("libxcb-cursor.so.0", "libxcb-cursor0"),
+    ("libxcb-icccm.so.4", "libxcb-icccm4"),
+    ("libxcb-image.so.0", "libxcb-image0"),
+    ("libxcb-keysyms.so.1", "libxcb-keysyms1"),
+    ("libxcb-randr.so.0", "libxcb-randr0"),
+    ("libxcb-render-util.so.0", "libxcb-render-util0"),
+    ("libxcb-shape.so.0", "libxcb-shape0"),
+    ("libxcb-shm.so.0", "libxcb-shm0"),
+    ("libxcb-sync.so.1", "libxcb-sync1"),
+    ("libxcb-util.so.1", "libxcb-util1"),
+    ("libxcb-xfixes.so.0", "libxcb-xfixes0"),
+    ("libxcb-xkb.so.1", "libxcb-xkb1"),
+    ("libxkbcommon-x11.so.0", "libxkbcommon-x11-0"),
+    ("libxkbcommon.so.0", "libxkbcommon0"),
+)
+_starting: list[str] = []  # Qt's messages while the application starts (empty otherwise)
+
+
+def missing_libraries() -> list[str]:
+    """The Debian packages of the xcb libraries this machine cannot load."""
+    import ctypes
+
+    missing = []
+    for soname, package in XCB_LIBRARIES:
+        try:
+            ctypes.CDLL(soname)
+        except OSError:
+            missing.append(package)
+    return missing
+
+
+def platform_failure(messages: list[str]) -> str:
+    """One sentence naming what to install (or change) when Qt cannot open the screen."""
+    wanted = next(
+        (m.split('"')[1] for m in messages if "Qt platform plugin" in m and m.count('"') >= 2),
+        os.environ.get("QT_QPA_PLATFORM", "xcb"),
+    )
+    if any("Could not find the Qt platform plugin" in m for m in messages):
+        return _(
+            "checkin : Qt ne connaît pas l'affichage « {name} » (variable QT_QPA_PLATFORM) : "
+            "retirez-la ou choisissez xcb, wayland ou offscreen, puis relancez.",
+            name=wanted,
+        )
+    missing = missing_libraries() if sys.platform.startswith("linux") else []
+    if missing:
+        return _(
+            "checkin : la fenêtre ne peut pas s'ouvrir car il manque à Qt {libs} ; installez-les "
+            "(sudo apt install {libs}) puis relancez.",
+            libs=" ".join(missing),
+        )
+    if sys.platform.startswith("linux"):
+        return _(
+            "checkin : Qt ne peut pas ouvrir l'écran (affichage « {name} ») ; sur Debian ou Ubuntu, "
+            "installez {libs} puis relancez (détails dans {log}).",
+            name=wanted,
+            libs=" ".join(p for _s, p in XCB_LIBRARIES),
+            log=logs.log_file(),
+        )
+    return _(
+        "checkin : Qt ne peut pas ouvrir l'écran ; réinstallez checkin (détails dans {log}).",
+        log=logs.log_file(),
+    )
+
+
 def _qt_message(mode: QtMsgType, _context: object, message: str) -> None:
-    """Qt's own warnings go to our log file, not to a console nobody reads."""
+    """Qt's own warnings go to our log file, not to a console nobody reads.
+
+    A fatal message while the application starts (no platform plugin could be loaded) would
+    end in a bare "Aborted": the process says instead, in one sentence on stderr and in the
+    log, what to install, and leaves.
+    """
     level = {
         QtMsgType.QtDebugMsg: logging.DEBUG,
         QtMsgType.QtInfoMsg: logging.INFO,
         QtMsgType.QtWarningMsg: logging.WARNING,
     }.get(mode, logging.ERROR)
     qt_log.log(level, "%s", message)
+    if _starting:
+        _starting.append(message)
+        if mode == QtMsgType.QtFatalMsg:
+            sentence = platform_failure(_starting[1:])
+            log.error("Qt could not start: %s", sentence)
+            out = sys.__stderr__ or sys.stderr  # the real one, also under checkin-desk
+            if out is not None:
+                print(sentence, file=out)
+                out.flush()
+            logging.shutdown()
+            os._exit(1)
 
 
 _app: list[QApplication] = []  # the one application object, kept alive
@@ -55,13 +146,28 @@ def application(argv: list[str] | None = None) -> QApplication:
         # Qt would abort the process; say it in one sentence instead.
         raise KnownError(_("Aucun écran disponible : lancez le poste dans une session graphique."))
     qInstallMessageHandler(_qt_message)
-    app = QApplication(argv or ["checkin"])
+    _starting.append("")  # from here, a fatal message is a start-up failure
+    try:
+        app = QApplication(argv or ["checkin"])
+    finally:
+        _starting.clear()
     _app.append(app)
     app.setApplicationName("checkin")
+    app.setDesktopFileName("checkin-desk")
+    app.setWindowIcon(app_icon())
     font = QFont(app.font())
     font.setPointSize(max(font.pointSize(), 12))
     app.setFont(font)
     return app
+
+
+def app_icon() -> QIcon:
+    """The application's icon at every size shipped (window, task bar, Alt+Tab)."""
+    icon = QIcon()
+    folder = paths.resources_dir() / "icons"
+    for png in sorted(folder.glob("checkin-*.png")):
+        icon.addFile(str(png))
+    return icon
 
 
 def choose_day(event: EventConfig, given: str | None, today: date | None = None, *, saved: str = "") -> str:
@@ -163,6 +269,7 @@ def build_desk(
     replica = open_replica(paths.db_path(db))
     session = DeskSession(replica, ev, chosen_day, settings.desk_name)
     window = DeskWindow(session, settings, None)
+    window.setWindowIcon(app_icon())
     if rehearsal:
         window.set_rehearsal(str(paths.db_path(db).parent))
     if with_printing and not defer_printing:

@@ -11,6 +11,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from checkin import event as event_mod
 from checkin.i18n import _
@@ -74,6 +75,12 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:  # type: ignor
     pin.add_argument("--print-hash", action="store_true", help=_("afficher le haché sans l'enregistrer"))
     pin.set_defaults(func=run_lead_pin, needs_event=False)
 
+    shortcut = subparsers.add_parser(
+        "install-desktop",
+        help=_("Ajouter le poste au menu des applications (Linux : fichier .desktop et icône)"),
+    )
+    shortcut.set_defaults(func=run_install_desktop, needs_event=False)
+
     bench = subparsers.add_parser("bench-desk", help=_("Mesurer la vitesse de la fenêtre"))
     bench.add_argument("--attendees", type=int, default=100_000)
     bench.add_argument("--db", help=_("Base existante à réutiliser"))
@@ -82,15 +89,41 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:  # type: ignor
     bench.set_defaults(func=run_bench)
 
 
+def run_single(replica: Path, build: Any) -> int:
+    """Open the window built by ``build()`` unless a desk already runs on ``replica``: then
+    that one comes to the front, this start says so in one sentence and leaves."""
+    from checkin.ui import app, instance
+
+    app.application()
+    if instance.ask_first_to_raise(replica):
+        print(
+            _(
+                "Le poste est déjà ouvert sur cette base ({path}) : sa fenêtre est ramenée au premier plan.",
+                path=replica,
+            )
+        )
+        return 0
+    guard = instance.Guard(replica)
+    try:
+        desk = build()
+        guard.raise_requested.connect(lambda: instance.bring_to_front(desk.window))
+        return int(app.run(desk))
+    finally:
+        guard.close()
+
+
 def run_desk(args: argparse.Namespace) -> int:
+    from checkin import paths
     from checkin.ui import app
 
     if args.rehearsal:
         return run_desk_rehearsal(args)
-    desk = app.build_desk(
-        args.db, desk_name=args.desk, day=args.day, event=event_mod.of(args), defer_printing=True
+    return run_single(
+        paths.db_path(args.db),
+        lambda: app.build_desk(
+            args.db, desk_name=args.desk, day=args.day, event=event_mod.of(args), defer_printing=True
+        ),
     )
-    return app.run(desk)
 
 
 def run_desk_rehearsal(args: argparse.Namespace) -> int:
@@ -196,15 +229,12 @@ def run_demo(args: argparse.Namespace) -> int:
     )
     print(_("Les badges sont écrits en PDF dans {folder}", folder=paths.print_dir()))
     print(_("Code PIN du responsable pour la démonstration : 1234"))
-    desk = app.build_desk(
+    return run_single(
         db,
-        desk_name=args.desk,
-        day=args.day,
-        settings=settings,
-        event=ev,
-        defer_printing=True,
+        lambda: app.build_desk(
+            db, desk_name=args.desk, day=args.day, settings=settings, event=ev, defer_printing=True
+        ),
     )
-    return app.run(desk)
 
 
 def read_pin() -> str:
@@ -237,6 +267,43 @@ def run_lead_pin(args: argparse.Namespace) -> int:
     settings.pin_hash = digest
     settings.save()
     print(_("Code PIN du responsable enregistré pour ce poste ({path}).", path=settings.file))
+    return 0
+
+
+def run_install_desktop(args: argparse.Namespace) -> int:
+    """The .desktop file and the icons into the user's XDG data folder (no root needed)."""
+    import shutil
+
+    from checkin import paths
+    from checkin.errors import KnownError
+
+    if not sys.platform.startswith("linux"):
+        raise KnownError(_("Sous Windows et macOS, le raccourci vient avec le paquet de l'application."))
+    data = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    icons = paths.resources_dir() / "icons"
+    for png in icons.glob("checkin-*.png"):
+        size = png.stem.split("-")[1]
+        target = data / "icons" / "hicolor" / f"{size}x{size}" / "apps" / "checkin.png"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(png, target)
+    scalable = data / "icons" / "hicolor" / "scalable" / "apps" / "checkin.svg"
+    scalable.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(icons / "checkin.svg", scalable)
+    # The GUI entry point beside this interpreter (a virtual environment's bin/, or the
+    # bundle's own executable), so the menu works without PATH.
+    frozen = getattr(sys, "frozen", False)
+    gui = Path(sys.executable) if frozen else Path(sys.executable).with_name("checkin-desk")
+    if not frozen and not gui.exists():
+        gui = Path(shutil.which("checkin-desk") or "checkin-desk")
+    text = (paths.resources_dir() / "desktop" / "checkin-desk.desktop").read_text(encoding="utf-8")
+    exec_line = f'Exec="{gui}"' if " " in str(gui) else f"Exec={gui}"
+    if frozen:
+        exec_line += " desk"
+    text = text.replace("Exec=checkin-desk", exec_line)
+    entry = data / "applications" / "checkin-desk.desktop"
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    entry.write_text(text, encoding="utf-8")
+    print(_("Raccourci installé : {path}", path=entry))
     return 0
 
 

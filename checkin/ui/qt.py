@@ -92,6 +92,13 @@ def sound_effect_class() -> Any:
     return QSoundEffect
 
 
+def local_socket_classes() -> tuple[Any, Any]:
+    """``QLocalServer`` and ``QLocalSocket`` (QtNetwork), for one desk window per replica."""
+    from PySide6.QtNetwork import QLocalServer, QLocalSocket
+
+    return QLocalServer, QLocalSocket
+
+
 def serial_port_class() -> Any:
     """``QSerialPort``, imported only when a serial scanner is configured."""
     from PySide6.QtSerialPort import QSerialPort
