@@ -88,14 +88,26 @@ class Replica:
     write_lock: threading.Lock
 
     @contextmanager
-    def write(self) -> Iterator[Connection]:
-        """One transaction of the single writer; committed (durably) on exit."""
+    def write(self, *, durable: bool = True) -> Iterator[Connection]:
+        """One transaction of the single writer; committed (durably) on exit.
+
+        ``durable=False`` (an import's intermediate steps) commits without waiting for the
+        disk: a power cut may take the last such steps back, never leave half of one, and
+        the next durable commit (any scan) writes them for good.
+        """
         with self.write_lock:
             try:
                 with self.engine.connect() as conn:
-                    conn.info["immediate"] = True
-                    with conn.begin():
-                        yield conn
+                    raw = None if durable else conn.connection.driver_connection
+                    if raw is not None:  # before BEGIN: SQLite refuses it inside a transaction
+                        raw.execute("PRAGMA synchronous=NORMAL")
+                    try:
+                        conn.info["immediate"] = True
+                        with conn.begin():
+                            yield conn
+                    finally:
+                        if raw is not None:
+                            raw.execute("PRAGMA synchronous=FULL")
             except Exception as exc:
                 known = _known(getattr(exc, "orig", exc), self.path)
                 if known is None:

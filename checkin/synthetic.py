@@ -387,3 +387,51 @@ def build_event_files(folder: Path, n: int, event: EventConfig, seed: int = 2026
         "programme": write_programme(folder / "programme.csv", event),
         "meetings": write_meetings(folder / "rendez-vous-b2b.csv", export_rows, event, seed),
     }
+
+
+def write_pretix_checkin_list(
+    path: Path, n: int, event: EventConfig, language: str = "fr", seed: int = 2026
+) -> Path:
+    """A pretix check-in list as a French-speaking organiser downloads it (';', every
+    header in the organiser's language, products naming the category and the day), for
+    the demo and the screenshots of the import preview."""
+    from checkin.importer.platforms import pretix_headers, pretix_name_part, pretix_text
+
+    rng = random.Random(seed)
+    headers = pretix_headers(language, "checkin_list")
+    name_at = headers.index(pretix_text(language, "Attendee name")) + 1
+    headers[name_at:name_at] = [
+        pretix_name_part(language, "checkin_list", "Given name"),
+        pretix_name_part(language, "checkin_list", "Family name"),
+    ]
+    headers = [
+        h for h in headers if h != pretix_text(language, "E-mail") or h == pretix_text(language, "Email")
+    ]
+    cats = [c for c in event.categories if not c.default][:3]
+    products = [f"{c.aliases[-1] if c.aliases else c.name} – {d.label}" for c in cats for d in event.days]
+    products += [f"{cats[0].name} – Pass {len(event.days)} jours", "Pass Découverte", "Participant"]
+    yes, no = pretix_text(language, "Yes"), pretix_text(language, "No")
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, delimiter=";")
+        writer.writerow(headers)
+        for i in range(n):
+            culture = CULTURES[0] if i % 3 else rng.choice(CULTURES)
+            if culture.first and culture.last:
+                first, last = rng.choice(culture.first), rng.choice(culture.last)
+            else:
+                first, last = rng.choice(culture.native)[0].split(" ", 1)
+            row = {h: "" for h in headers}
+            row[headers[0]] = f"{rng.choice('ABCDEFGHJKLMNPQRSTUVWXYZ')}{i:04d}"
+            row[headers[1]] = f"{first} {last}"
+            row[headers[name_at]], row[headers[name_at + 1]] = first, last
+            row[pretix_text(language, "Product")] = products[i % len(products)]
+            row[pretix_text(language, "Price")] = "150,00"
+            row[pretix_text(language, "Paid")] = no if i % 17 == 5 else yes
+            row[pretix_text(language, "Secret")] = "".join(
+                rng.choice("abcdefghjkmnpqrstuvwxyz23456789") for _ in range(32)
+            )
+            row[pretix_text(language, "Email")] = f"{first}.{last}.{i}@example.org".lower().replace(" ", "")
+            row[pretix_text(language, "Company")] = rng.choice(culture.org or ("Cités Unies France",))
+            row[pretix_text(language, "Order date")] = "2026-05-04"
+            writer.writerow([row[h] for h in headers])
+    return path

@@ -525,7 +525,7 @@ def _apply(
         "started": datetime.now(UTC).isoformat(timespec="seconds"),
         "rows": summary.created + summary.updated,
     }
-    size = [500]
+    size = [250]
 
     def sizes() -> int:
         return size[0] if budget is not None else 1_000_000_000
@@ -533,7 +533,9 @@ def _apply(
     first = True
     for chunk in staging.chunks(sizes):
         started = time.perf_counter()
-        with replica.write() as conn:
+        # The first step (the note saying an import is under way) is durable; the others
+        # need not wait for the disk: the last step is durable again, and with it all.
+        with replica.write(durable=first) as conn:
             if first:
                 _set_meta(conn, "import_state", json.dumps(state))
                 first = False
@@ -541,11 +543,11 @@ def _apply(
         elapsed = time.perf_counter() - started
         _step(summary, elapsed)
         if budget is not None:  # aim each step at the budget
-            size[0] = max(50, min(5000, int(size[0] * (budget / max(elapsed, 1e-4)) * 0.8)))
+            size[0] = max(100, min(4000, int(size[0] * (budget / max(elapsed, 1e-4)) * 0.8)))
     changes = _regroup_changes(replica)
     for at in range(0, len(changes), 2000 if budget is not None else len(changes) or 1):
         started = time.perf_counter()
-        with replica.write() as conn:
+        with replica.write(durable=False) as conn:
             conn.exec_driver_sql(
                 "UPDATE attendee SET live_uid = ? WHERE uid = ?",
                 changes[at : at + (2000 if budget is not None else len(changes))],  # type: ignore[arg-type]
@@ -587,7 +589,8 @@ def _write_chunk(conn: Connection, chunk: list[tuple[Any, ...]]) -> None:
         attendee = values[:_N]
         uid = attendee[0]
         codes_.append((attendee[2], uid))
-        sensitive.append((uid, values[_N], values[_N + 1]))
+        if op != "insert" or values[_N] or values[_N + 1]:  # no row: nothing to keep apart
+            sensitive.append((uid, values[_N], values[_N + 1]))
         if op == "insert":
             inserts.append((uid, *attendee))
             continue

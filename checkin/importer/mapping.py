@@ -307,6 +307,7 @@ def build(headers: list[str], saved: dict[str, str] | None = None) -> Mapping:
                 )
             )
         return Mapping(columns, tuple(headers), found.profile, own_codes="code" not in columns)
+    blocked = {f for f, h in (saved or {}).items() if not h}  # "field = ''": not read at all
     if saved:
         for field, header in saved.items():
             if not header:
@@ -324,7 +325,7 @@ def build(headers: list[str], saved: dict[str, str] | None = None) -> Mapping:
                 ) from exc
     for index, key in enumerate(keys):
         guessed = _INDEX.get(key)
-        if guessed and guessed not in columns:
+        if guessed and guessed not in columns and guessed not in blocked and index not in columns.values():
             columns[guessed] = index
     shown = tuple(headers)
     if "code" not in columns:

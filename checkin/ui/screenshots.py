@@ -135,11 +135,12 @@ def _render(outdir: Path, home: Path, event: EventConfig | None) -> list[Path]:
     w.show()
     written: list[Path] = []
 
-    def shot(name: str, dialog: Any = None) -> None:
+    def shot(name: str, dialog: Any = None, *, keep_size: bool = False) -> None:
         _wait(lambda: False, 60)  # let layouts settle and queued signals arrive
         pixmap = w.grab()
         if dialog is not None:
-            dialog.adjustSize()
+            if not keep_size:
+                dialog.adjustSize()
             inner = dialog.grab()
             painter = QPainter(pixmap)
             painter.fillRect(pixmap.rect(), QColor(0, 0, 0, 110))
@@ -216,6 +217,7 @@ def _render(outdir: Path, home: Path, event: EventConfig | None) -> list[Path]:
         _wait(lambda: w.staff_page.figures.expected > 0)
         shot("staff-view")
         shot_scanner_check()
+        _import_preview_shots(w, home, ev, shot, scan)
         w.lock.lock()
         queue = desk.printing.queue if desk.printing else None
         if queue is not None:
@@ -249,3 +251,39 @@ def _render(outdir: Path, home: Path, event: EventConfig | None) -> list[Path]:
     finally:
         desk.close()
     return written
+
+
+def _import_preview_shots(
+    w: Any, home: Path, ev: EventConfig, shot: Callable[..., None], scan: Callable[[str], None]
+) -> None:
+    """A pretix check-in list in the import preview: as read, then a ticket type decided
+    by staff, then imported, and a ticket whose payment is pending scanned."""
+    from checkin import synthetic
+
+    export = synthetic.write_pretix_checkin_list(home / "pretix_liste.csv", 40, ev)
+    tools = w.staff_tools
+    tools.preview_import(export)
+    _wait(lambda: tools.dialog is not None and getattr(tools.dialog, "current", None) is not None, 30_000)
+    dialog = tools.dialog
+    dialog.resize(1300, 700)
+    shot("import-preview", dialog, keep_size=True)
+    dialog.tabs.setCurrentIndex(2)
+    dialog.select_ticket_type("Pass Découverte")
+    shot("import-preview-ticket-types", dialog, keep_size=True)
+    before = dialog.current
+    dialog.decide("Pass Découverte", ev.categories[-2].key, (ev.days[-1].iso,))
+    _wait(lambda: dialog.current is not before, 30_000)
+    dialog.tabs.setCurrentIndex(3)
+    shot("import-preview-rule-applied", dialog, keep_size=True)
+    done: list[str] = []
+    tools.finished.connect(done.append)
+    dialog.import_button.click()
+    _wait(lambda: bool(done), 60_000)
+    pending = next(
+        line.split(";")[10]
+        for line in export.read_text(encoding="utf-8").splitlines()[1:]
+        if line.split(";")[9] == "Non"
+    )
+    w.show_scan()
+    scan(pending)
+    shot("payment-pending")

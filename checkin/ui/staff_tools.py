@@ -191,7 +191,57 @@ class StaffTools(QWidget):
             self, _("Export des inscriptions"), "", _("Exports (*.csv *.txt *.xlsx);;Tous les fichiers (*)")
         )
         if path:
-            self.import_file(Path(path))
+            self.preview_import(Path(path))
+
+    def preview_import(self, path: Path) -> None:
+        """A dry run of the file with the choices saved with the event, shown in the
+        import preview; staff correct it there, save the choices, then import."""
+        from checkin.importer.preview import preview
+        from checkin.ui.import_preview import ImportPreviewDialog
+
+        replica, event = self.session.replica, self.session.event
+        dialog = ImportPreviewDialog(event, self)
+
+        def again(columns: Any, rules: Any) -> None:
+            def failed(exc: BaseException) -> None:
+                dialog.status.setText(str(getattr(exc, "message", exc)))
+
+            tasks.run(lambda: preview(replica, event, path, columns, rules), dialog.show_preview, failed)
+
+        def do_import(shown: Any) -> None:
+            from checkin.importer.preview import run_import
+
+            def describe(summary: Any) -> str:
+                dialog.accept()
+                return str(summary.sentence())
+
+            self._start(lambda: run_import(replica, event, shown), describe)
+
+        def save(shown: Any) -> None:
+            from checkin.importer.preview import changed_columns
+            from checkin.importer.saved import save_choices
+
+            try:
+                where = save_choices(event, changed_columns(shown), shown.rules)
+            except OSError as exc:
+                dialog.status.setText(_("Impossible d'enregistrer les choix : {error}", error=exc.strerror))
+                return
+            dialog.status.setText(_("Choix enregistrés avec l'événement ({path}).", path=where))
+
+        dialog.recompute.connect(again)
+        dialog.import_requested.connect(do_import)
+        dialog.save_requested.connect(save)
+
+        def show(shown: Any) -> None:
+            dialog.show_preview(shown)
+            self._ask(dialog)
+
+        self._start(
+            lambda: preview(replica, event, path),
+            lambda shown: _("Essai de l'import : vérifiez puis importez."),
+            then=show,
+            announce=False,
+        )
 
     def import_file(self, path: Path) -> None:
         from checkin.importer import import_file

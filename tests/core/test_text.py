@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from checkin.text import clean, clean_email, clean_phone, display_name, fold, sort_key
 
@@ -83,3 +85,34 @@ def test_clean_strips_control_characters_and_spaces() -> None:
 def test_sorting_as_a_french_reader() -> None:
     names = ["Zola", "Émile", "eve", "Ève", "Dupont", "Éric"]
     assert sorted(names, key=sort_key) == ["Dupont", "Émile", "Éric", "eve", "Ève", "Zola"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(st.text(st.characters(blacklist_categories=("Cs",)), max_size=12), max_size=5),
+    st.lists(st.text(st.characters(blacklist_categories=("Cs",)), max_size=12), max_size=3),
+)
+def test_search_columns_from_cached_parts_equal_the_joined_text(names: list[str], places: list[str]) -> None:
+    """The importer's fast path (each name's words cached) indexes exactly what the
+    joined text gives: the hub, fixes and walk-ins must find people the same way."""
+    from checkin.text import clean, search_columns, search_words
+
+    names = [clean(n) for n in names]
+    places = [clean(p) for p in places]
+    got = search_columns(names, places, "")
+    assert got["search_names"] == " ".join(dict.fromkeys(search_words(" ".join(names))))
+    assert got["search_org"] == " ".join(search_words(" ".join(places)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.characters(max_codepoint=127), max_size=30))
+def test_folding_ascii_takes_a_short_cut_to_the_same_key(value: str) -> None:
+    import unicodedata
+
+    from checkin.text import _SPACES, _SPECIAL
+
+    text = unicodedata.normalize("NFKC", value).translate(_SPECIAL)
+    slow = _SPACES.sub(
+        " ", unicodedata.normalize("NFC", unicodedata.normalize("NFD", text)).casefold()
+    ).strip()
+    assert fold(value) == slow

@@ -1,0 +1,99 @@
+"""The import preview the staff view shows before anything is written: the file's first
+rows, the layout it was read as and the column of each field, and the dry run's tables.
+
+Qt-free, so the window's dialog (``checkin/ui/import_preview.py``) only paints what this
+returns; staff's changes (a column, a ticket-type rule) are passed back in and the preview
+recomputed on the task pool.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from checkin.db import Replica
+from checkin.errors import ImportFileError
+from checkin.event import EventConfig, TicketRule
+from checkin.importer.apply import ImportSummary, import_file
+from checkin.importer.mapping import Mapping, build
+from checkin.importer.platforms import unguard
+from checkin.importer.saved import load_choices, with_rules
+from checkin.importer.sources import open_table
+
+FIRST_ROWS = 8
+
+
+@dataclass
+class Preview:
+    path: Path
+    headers: list[str]
+    rows: list[list[str]]  # the first rows, as read (pretix's apostrophe guard removed)
+    summary: ImportSummary
+    detected: dict[str, str]  # field → header as recognised, before staff's choices
+    columns: dict[str, str] = field(default_factory=dict)  # staff's column choices
+    rules: tuple[TicketRule, ...] = ()  # staff's ticket-type rules (and the saved ones)
+    error: str = ""  # why the file cannot be read as it is (a column staff must choose)
+
+
+def preview(
+    replica: Replica,
+    event: EventConfig,
+    path: Path,
+    columns: dict[str, str] | None = None,
+    rules: tuple[TicketRule, ...] | None = None,
+) -> Preview:
+    """A dry run of ``path`` with staff's choices (the saved ones when ``None``)."""
+    saved = load_choices(event)
+    columns = dict(saved.columns) if columns is None else columns
+    rules = saved.rules if rules is None else rules
+    table = open_table(path)
+    try:
+        try:
+            mapping = build(table.headers, None)
+        except ImportFileError:  # nothing recognised yet: staff choose the columns
+            mapping = Mapping({}, tuple(table.headers))
+        detected = {f: mapping.header(f) for f in mapping.columns}
+        guarded = mapping.profile is not None and mapping.profile.guarded and table.kind == "csv"
+        rows: list[list[str]] = []
+        for _number, cells in table.rows:
+            rows.append([unguard(c) for c in cells] if guarded else cells)
+            if len(rows) >= FIRST_ROWS:
+                break
+        headers = table.headers
+    finally:
+        table.close()
+    try:
+        summary = import_file(
+            replica, with_rules(event, rules), path, mapping=dict(columns), dry_run=True, saved_choices=False
+        )
+    except ImportFileError as exc:
+        summary = ImportSummary(dry_run=True, file={"name": path.name, "format": table.kind})
+        return Preview(path, headers, rows, summary, detected, dict(columns), rules, error=exc.message)
+    return Preview(path, headers, rows, summary, detected, dict(columns), rules)
+
+
+def run_import(replica: Replica, event: EventConfig, p: Preview) -> ImportSummary:
+    """Import the previewed file with the choices shown."""
+    return import_file(
+        replica, with_rules(event, p.rules), p.path, mapping=dict(p.columns), saved_choices=False
+    )
+
+
+def rule_for(ticket_type: str, category: str, days: tuple[str, ...]) -> TicketRule:
+    """Staff's choice for one ticket type as shown (its whole text)."""
+    return TicketRule(match=ticket_type, exact=True, category=category, days=days)
+
+
+def replace_rule(rules: tuple[TicketRule, ...], new: TicketRule) -> tuple[TicketRule, ...]:
+    kept = tuple(r for r in rules if not (r.exact and r.match == new.match))
+    return (new, *kept) if (new.category or new.days) else kept
+
+
+def changed_columns(p: Preview) -> dict[str, str]:
+    """The columns staff chose differently from what was recognised (what is saved)."""
+    return {f: h for f, h in p.columns.items() if p.detected.get(f, "") != h}
+
+
+def summary_json(p: Preview) -> dict[str, Any]:
+    return p.summary.to_json()
