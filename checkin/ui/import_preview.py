@@ -99,9 +99,9 @@ class TableModel(QAbstractTableModel):
             return QColor("#FFE9B3")
         return None
 
-    def headerData(
+    def headerData(  # noqa: N802 (Qt API)
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:  # noqa: N802
+    ) -> Any:
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal:
