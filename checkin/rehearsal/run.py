@@ -218,7 +218,7 @@ def rehearse(event: EventConfig, opts: Options, *, day: str | None = None, progr
             )
         )
         go.write_text(str(time.time() + 1.0), encoding="utf-8")
-        timeout = replay + 180
+        timeout = replay * 2 + 180  # a loaded machine replays late; the report says how late
         started = time.monotonic()
         for proc in procs:
             remaining = max(1.0, timeout - (time.monotonic() - started))
@@ -259,6 +259,9 @@ def rehearse(event: EventConfig, opts: Options, *, day: str | None = None, progr
         }
         outcome.load = _load()
         return outcome
+    except KnownError:
+        opts.keep = True  # what went wrong stays there to be read (the message names the folder)
+        raise
     finally:
         if not opts.keep:
             ws.remove()
@@ -303,6 +306,7 @@ def figures(outcome: Outcome) -> dict[str, Any]:
     badge = sorted(s["badge_ms"] for s in scans if s.get("badge_ms") is not None)
     cups = sorted(s["cups_ms"] for s in scans if s.get("cups_ms") is not None)
     wrong = [s for s in scans if s["outcome"] != s["expect"]]
+    late = sorted(float(s.get("late_ms", 0.0)) for s in scans)
 
     def q(values: list[float], p: float) -> float | None:
         return round(values[min(len(values) - 1, int(p * len(values)))], 1) if values else None
@@ -326,6 +330,8 @@ def figures(outcome: Outcome) -> dict[str, Any]:
         "scan_badge_ms_p99": q(badge, 0.99),
         "scan_cups_pdf_ms_p50": q(cups, 0.5),
         "scan_cups_pdf_ms_p99": q(cups, 0.99),
+        "replay_late_ms_p50": q(late, 0.5),
+        "replay_late_ms_p99": q(late, 0.99),
         "badges_printed": sum(d.get("badges_done", 0) for d in outcome.desks),
         "exchanges": sum(d.get("exchanges", 0) for d in outcome.desks),
         "hub_checkins": outcome.hub_checkins,

@@ -167,7 +167,13 @@ class Runner:
     # -- replay -----------------------------------------------------------------------
     def step(self) -> None:
         if self.current is not None:
-            return  # a search or a walk-in still on its way
+            # A search or a walk-in still on its way; one that never ends is recorded as
+            # such rather than holding the desk's whole plan.
+            if time.perf_counter() - self.current["_t"] < 10.0:
+                return
+            self.current["outcome"] = "stuck"
+            self.current = None
+            self.window.show_scan()
         if self.next >= len(self.actions):
             self.tick.stop()
             self.finish_soon()
@@ -202,6 +208,7 @@ class Runner:
         elif action["do"] == "search":
             record["_t"] = time.perf_counter()
             self.window.show_search()
+            self.window.run_search("")  # the same name twice in a row still searches
             self.window.run_search(action["text"])
         else:
             record["_t"] = time.perf_counter()
