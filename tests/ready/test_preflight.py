@@ -179,3 +179,27 @@ def test_the_cups_queue_is_judged_from_the_real_cups(cups: str) -> None:
         admin("-o", "media-default=iso_a4_210x297mm")
     missing = preflight.check_cups_queue("no-such-queue", cups, "A6", (105.0, 148.0))
     assert missing.ok is False
+
+
+def test_the_thermal_printers_status_is_asked_for_real() -> None:
+    from test_ticket_connect import FakePrinter
+
+    ok = FakePrinter({1: 0x12, 2: 0x12, 4: 0x12})  # online, cover shut, paper
+    try:
+        check = preflight.check_thermal(ok.uri, {}, datetime.now().date())
+        assert check.ok is False and "prête (papier, capot : OK)" in check.found  # not yet scanned back
+        token = preflight.new_token("thermal")
+        assert preflight.take_scan(token) == "thermal"
+    finally:
+        ok.close()
+    ok = FakePrinter({1: 0x12, 2: 0x12, 4: 0x12})
+    try:
+        assert preflight.check_thermal(ok.uri, preflight.load_state(), datetime.now().date()).ok is True
+    finally:
+        ok.close()
+    cover = FakePrinter({1: 0x12, 2: 0x16, 4: 0x12})  # cover open
+    try:
+        check = preflight.check_thermal(cover.uri, {}, datetime.now().date())
+        assert check.ok is False and "capot" in check.found and "Fermez le capot" in check.fix
+    finally:
+        cover.close()
