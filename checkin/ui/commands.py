@@ -188,7 +188,11 @@ def run_rehearse(args: argparse.Namespace) -> int:
     path = report.write(Path(args.output), outcome)
     result = figures(outcome)
     if args.json:
-        print(json.dumps({**result, "report": str(path)}, ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {**result, "report": str(path), "workspace": outcome.workspace}, ensure_ascii=False, indent=2
+            )
+        )
     else:
         print(
             _(
