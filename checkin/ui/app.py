@@ -302,6 +302,7 @@ def run(desk: Desk) -> int:
     desk.window.resize(1366, 768)
     desk.window.show()
     desk.window.scan_page.code_field.setFocus()
+    log.info("desk window shown")
     try:
         return int(app.exec())
     finally:
