@@ -57,9 +57,13 @@ def today_or(args_day: str | None, ev: event.EventConfig) -> str:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from checkin.importer import import_file
+    from checkin.importer.apply import interrupted_import, interrupted_sentence
 
     replica = open_db(args)
     try:
+        before = interrupted_import(replica)
+        if before and not args.json:
+            print(interrupted_sentence(before), file=sys.stderr)
         summary = import_file(replica, event.of(args), args.file, mapping=args.mapping, dry_run=args.dry_run)
     finally:
         replica.close()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import phonenumbers
 
@@ -66,15 +66,45 @@ def fold(value: str) -> str:
         return _SPACES.sub(" ", value.replace("`", "'").lower()).strip()
     text = unicodedata.normalize("NFKC", value).translate(_SPECIAL)
     decomposed = unicodedata.normalize("NFD", text)
-    kept: list[str] = []
-    for ch in decomposed:
-        if unicodedata.combining(ch) and kept and _is_latinish(kept[-1]):
-            continue
-        kept.append(ch)
-    text = unicodedata.normalize("NFC", "".join(kept)).casefold()
+    # Only the runs of marks need a look, each at the letter (or mark) before it.
+    stripped = _marks().sub(_strip_run, decomposed)
+    text = unicodedata.normalize("NFC", stripped).casefold()
     return _SPACES.sub(" ", text).strip()
 
 
+# No character past this one combines (checked by the tests against unicodedata).
+_LAST_MARK = 0x1FFFF
+
+
+@cache
+def _marks() -> re.Pattern[str]:
+    """Every combining character (built on the first text that is not ASCII)."""
+    ranges: list[tuple[int, int]] = []
+    for cp in range(0x300, _LAST_MARK + 1):
+        if unicodedata.combining(chr(cp)):
+            if ranges and ranges[-1][1] == cp - 1:
+                ranges[-1] = (ranges[-1][0], cp)
+            else:
+                ranges.append((cp, cp))
+    body = "".join(re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in ranges)
+    return re.compile(f"[{body}]+")
+
+
+def _strip_run(match: re.Match[str]) -> str:
+    """A run of marks after a letter: a mark goes when what is kept before it is a Latin,
+    Greek or Cyrillic letter (an accent), and stays otherwise (a script's own sign)."""
+    start = match.start()
+    last = match.string[start - 1] if start else ""
+    kept: list[str] = []
+    for ch in match.group(0):
+        if last and _is_latinish(last):
+            continue
+        kept.append(ch)
+        last = ch
+    return "".join(kept)
+
+
+@lru_cache(maxsize=4096)
 def _is_latinish(ch: str) -> bool:
     return (
         ch.isascii()

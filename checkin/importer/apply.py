@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import operator
 import sqlite3
 import tempfile
 import time
@@ -56,6 +57,7 @@ ATTENDEE_FIELDS = (
     "search_names search_org search_email platform_checkin"
 ).split()
 STAGED = (*ATTENDEE_FIELDS, "dietary", "accessibility")
+_staged = operator.attrgetter(*STAGED)
 # Fields a desk may fix; a fixed field keeps the desk's value on re-import.
 EDITABLE = {"first_name", "last_name", "native_name", "function", "organisation", "country"}
 _STATUS_RANK = {"confirmed": 0, "pending": 1, "waitlisted": 2, "cancelled": 3}
@@ -199,6 +201,16 @@ def interrupted_import(replica: Replica) -> dict[str, Any] | None:
     return json.loads(text) if text else None
 
 
+def interrupted_sentence(state: dict[str, Any]) -> str:
+    return _(
+        "L'import de {file} commencé le {started} a été interrompu : une partie des {rows} "
+        "inscriptions seulement est à jour. Importez de nouveau ce fichier pour le terminer.",
+        file=state.get("file", "?"),
+        started=str(state.get("started", "?")).replace("T", " ")[:16],
+        rows=state.get("rows", "?"),
+    )
+
+
 def _import_grid(replica: Replica, table: Table, kind: str, summary: ImportSummary, dry_run: bool) -> None:
     """The programme and the B2B grid are small: one transaction (rolled back for a dry run)."""
 
@@ -262,8 +274,7 @@ class _Staging:
         self._insert = f"INSERT INTO row (op, fixed, {', '.join(STAGED)}) VALUES ({marks})"
 
     def add(self, op: str, fixed: str, record: Record) -> None:
-        values = record.__dict__
-        self.pending.append((op, fixed, *(values[c] for c in STAGED)))
+        self.pending.append((op, fixed, *_staged(record)))
         self.count += 1
         if len(self.pending) >= 5000:
             self.flush()
@@ -329,8 +340,9 @@ def _import_registrations(
                 summary.read += 1
                 if guarded:
                     cells = [unguard(c) if c[:1] == "'" else c for c in cells]
+                digest = row_hash(cells, context)
                 if not dry_run:  # an unchanged row (same cells, same rules) needs no cleaning
-                    reg = by_hash.get(row_hash(cells, context))
+                    reg = by_hash.get(digest)
                     if reg is not None and reg not in seen:
                         seen[reg] = number
                         summary.unchanged += 1
@@ -343,6 +355,7 @@ def _import_registrations(
                     cells,
                     number,
                     context,
+                    digest,
                     existing,
                     code_owner,
                     fixed,
@@ -430,6 +443,7 @@ def _stage_row(
     cells: list[str],
     number: int,
     context: str,
+    digest: str,
     existing: dict[str, tuple[str, str, str, str, str, str, str]],
     code_owner: dict[str, str],
     fixed: dict[str, set[str]],
@@ -439,7 +453,7 @@ def _stage_row(
     tally: _Tally,
 ) -> None:
     try:
-        record = build_record(event, mapping, cells, context)
+        record = build_record(event, mapping, cells, context, digest)
     except RowSkipped as exc:
         if len(summary.skipped) < MAX_SHOWN_ROWS:
             summary.skipped.append({"row": number, "reason": str(exc)})
@@ -542,6 +556,8 @@ def _apply(
             _write_chunk(conn, chunk)
         elapsed = time.perf_counter() - started
         _step(summary, elapsed)
+        if budget is not None:
+            replica.checkpoint()  # the log the step wrote, copied outside the lock
         if budget is not None:  # aim each step at the budget
             size[0] = max(100, min(4000, int(size[0] * (budget / max(elapsed, 1e-4)) * 0.8)))
     changes = _regroup_changes(replica)
@@ -601,7 +617,16 @@ def _write_chunk(conn: Connection, chunk: list[tuple[Any, ...]]) -> None:
             (*(named[c] for c in names), named["registration"]),
         )
     if inserts:
+        # One statement indexes the step's rows for search (see db._migrate_2_to_3).
+        (last,) = raw.execute("SELECT coalesce(max(id), 0) FROM attendee").fetchone()
+        raw.execute("INSERT INTO meta(key, value) VALUES ('fts_deferred', 'yes')")
         raw.executemany(_INSERT, inserts)
+        raw.execute(
+            "INSERT INTO attendee_fts(rowid, search_names, search_org, search_email) "
+            "SELECT id, search_names, search_org, search_email FROM attendee WHERE id > ?",
+            (last,),
+        )
+        raw.execute("DELETE FROM meta WHERE key = 'fts_deferred'")
     raw.executemany("INSERT INTO ticket_code(code, uid) VALUES (?, ?) ON CONFLICT(code) DO NOTHING", codes_)
     raw.executemany(
         "INSERT INTO sensitive_info(uid, dietary, accessibility) VALUES (?, ?, ?) "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import unicodedata
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -209,33 +210,53 @@ def _codes_list(value: str) -> str:
     return ",".join(c.upper() for c in codes if c)
 
 
+def _clean_all(values: dict[str, str]) -> None:
+    """Clean every cell read (see :func:`clean`), checking the whole row at once: most rows
+    are already NFC and printable, and then only stray spaces need work."""
+    joined = " ".join(values.values())
+    if unicodedata.is_normalized("NFC", joined) and joined.isprintable():
+        for key, value in values.items():
+            if value[:1] == " " or value[-1:] == " " or "  " in value:
+                values[key] = _SPACES.sub(" ", value).strip()
+        return
+    for key, value in values.items():
+        values[key] = clean(value)
+
+
+_SPACES = re.compile(r"\s+")
+
+
 class RowSkipped(ValueError):
     """A row that is not a person (a pretix add-on such as a lunch): counted, not rejected."""
 
 
-def build(event: EventConfig, mapping: Mapping, cells: list[str], context: str = "") -> Record:
+def build(
+    event: EventConfig, mapping: Mapping, cells: list[str], context: str = "", digest: str = ""
+) -> Record:
     n = len(cells)
     v = {f: cells[i] for f, i in mapping.columns.items() if i < n}
     profile = mapping.profile
     if profile is not None and profile.finish is not None:
         profile.finish(profile, v)
+    workshops = v.get("workshops", "")  # its line breaks separate codes: split before cleaning
+    _clean_all(v)
     get = v.get
-    if clean(get("addon_to", "")):
-        raise RowSkipped(_("option rattachée à la position {ref}", ref=clean(get("addon_to", ""))))
-    first_raw = clean(get("first_name", ""))
-    last_raw = clean(get("last_name", ""))
-    native = clean(get("native_name", ""))
+    if get("addon_to", ""):
+        raise RowSkipped(_("option rattachée à la position {ref}", ref=get("addon_to", "")))
+    first_raw = get("first_name", "")
+    last_raw = get("last_name", "")
+    native = get("native_name", "")
     if not (first_raw or last_raw):
-        full = clean(get("full_name", ""))
+        full = get("full_name", "")
         if full:
             first_raw, last_raw = _split_full_name(full)
     if not (first_raw or last_raw or native):
         # HelloAsso and others: the payer's name only when the participant's is empty.
-        first_raw, last_raw = clean(get("payer_first_name", "")), clean(get("payer_last_name", ""))
+        first_raw, last_raw = get("payer_first_name", ""), get("payer_last_name", "")
     if not (first_raw or last_raw or native):
         raise RowError(_("ni nom ni prénom"))
-    registration = clean(get("registration", ""))
-    code = clean(get("code", "")).upper().replace(" ", "")
+    registration = get("registration", "")
+    code = get("code", "").upper().replace(" ", "")
     if mapping.own_codes:
         if not registration:
             raise RowError(_("ni code billet ni numéro d'inscription"))
@@ -261,12 +282,12 @@ def build(event: EventConfig, mapping: Mapping, cells: list[str], context: str =
         email, email_ok = clean_email(get("payer_email", ""))
     first = display_name(first_raw)
     last = display_name(last_raw, surname=True)
-    organisation = clean(get("organisation", ""))
-    country = clean(get("country", ""))
-    delegation = clean(get("delegation", ""))
-    category_value = clean(get("category", ""))
-    ticket = clean(get("ticket_type", "")) or category_value
-    days_text = clean(get("days", ""))
+    organisation = get("organisation", "")
+    country = get("country", "")
+    delegation = get("delegation", "")
+    category_value = get("category", "")
+    ticket = get("ticket_type", "") or category_value
+    days_text = get("days", "")
     kind = event.ticket_type(ticket, category_value, days_text)
     if days_text and kind.days_default:
         raise RowError(_("jours inconnus « {value} »", value=days_text))
@@ -276,23 +297,22 @@ def build(event: EventConfig, mapping: Mapping, cells: list[str], context: str =
     search = search_columns(
         (first, last, native, first_raw, last_raw), (organisation, delegation, country), email
     )
-    workshops = get("workshops", "")
-    checked = clean(get("checked_in", ""))
+    checked = get("checked_in", "")
     return Record(
         uid=attendee_uid(event.id, registration),
         registration=registration,
         code=code,
         status=status,
         registered_at=registered_at,
-        title=clean(get("title", "")),
+        title=get("title", ""),
         first_name=first,
         last_name=last,
         first_name_raw=first_raw,
         last_name_raw=last_raw,
         native_name=native,
-        function=clean(get("function", "")),
+        function=get("function", ""),
         organisation=organisation,
-        organisation_type=clean(get("organisation_type", "")),
+        organisation_type=get("organisation_type", ""),
         country=country,
         category=kind.category.name,
         delegation=delegation,
@@ -300,16 +320,16 @@ def build(event: EventConfig, mapping: Mapping, cells: list[str], context: str =
         phone=clean_phone(get("phone", ""), event.phone_region) if get("phone") else "",
         days=",".join(kind.days),
         workshops=_codes_list(workshops) if workshops else "",
-        regional_meeting=clean(get("regional_meeting", "")),
-        language=clean(get("language", "")).upper()[:8],
+        regional_meeting=get("regional_meeting", ""),
+        language=get("language", "").upper()[:8],
         person_key=person_key,
-        row_hash=row_hash(cells, context),
+        row_hash=digest or row_hash(cells, context),
         raw=json.dumps(cells, ensure_ascii=False),
         search_names=search["search_names"],
         search_org=search["search_org"],
         search_email=search["search_email"],
-        dietary=clean(get("dietary", "")),
-        accessibility=clean(get("accessibility", "")),
+        dietary=get("dietary", ""),
+        accessibility=get("accessibility", ""),
         platform_checkin=f"{profile.label.split(' —')[0]} : {checked}" if checked and profile else checked,
         ticket_type=ticket,
         category_default=kind.category_default,

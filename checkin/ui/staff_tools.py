@@ -106,6 +106,25 @@ class StaffTools(QWidget):
         layout.addLayout(row2)
         layout.addWidget(self.result)
         self.retranslate()
+        # An import cut halfway (the program killed during it) is said at once, with the
+        # way out: import the same file again.
+        from checkin.ui.qt import QTimer
+
+        QTimer.singleShot(0, self.check_interrupted_import)
+
+    def check_interrupted_import(self) -> None:
+        from checkin.errors import KnownError
+        from checkin.importer.apply import interrupted_import, interrupted_sentence
+
+        try:
+            state = interrupted_import(self.session.replica)
+        except Exception:  # a replica that cannot be read is said elsewhere
+            log.debug("import state unreadable", exc_info=True)
+            return
+        if state:
+            message = interrupted_sentence(state)
+            self.result.setText(message)
+            self.failed.emit(KnownError(message))
 
     def retranslate(self) -> None:
         self.hub_label.setText(_("Hub :"))

@@ -328,3 +328,21 @@ def test_programme_and_b2b_grid(sample_db: Replica) -> None:
     )
     assert meetings == 156
     assert tuple(first) == ("14:00", "T01", "AICT26-78AH9U8X")
+
+
+def test_imported_rows_are_found_by_search_like_walk_ins(
+    replica: Replica, event: EventConfig, sample_dir: Path
+) -> None:
+    """An import indexes its rows for search in bulk; the search index ends exactly as
+    the row-by-row trigger would have made it, and later inserts still index themselves."""
+    from checkin import search
+
+    import_file(replica, event, sample_dir / "inscriptions.csv", lock_budget_s=0.001)
+    with replica.write() as conn:
+        conn.exec_driver_sql("INSERT INTO attendee_fts(attendee_fts, rank) VALUES ('integrity-check', 1)")
+        assert conn.exec_driver_sql("SELECT count(*) FROM meta WHERE key = 'fts_deferred'").scalar_one() == 0
+    assert "AICT26-YPAGKWKQ" in [a.code for a in search.find(replica, "aurore laroche", 5)]
+    walkin = facts.create_walkin(
+        replica, event, {"first_name": "Zoë", "last_name": "Çelik"}, day="2026-07-08", desk="A", role="lead"
+    )
+    assert [a.uid for a in search.find(replica, "celik", 5)] == [walkin.uid]

@@ -116,3 +116,41 @@ def test_folding_ascii_takes_a_short_cut_to_the_same_key(value: str) -> None:
         " ", unicodedata.normalize("NFC", unicodedata.normalize("NFD", text)).casefold()
     ).strip()
     assert fold(value) == slow
+
+
+def _fold_char_by_char(value: str) -> str:
+    """The folding rule as first written, one character at a time (the reference)."""
+    import unicodedata
+
+    from checkin.text import _SPACES, _SPECIAL, _is_latinish
+
+    text = unicodedata.normalize("NFKC", value).translate(_SPECIAL)
+    kept: list[str] = []
+    for ch in unicodedata.normalize("NFD", text):
+        if unicodedata.combining(ch) and kept and _is_latinish(kept[-1]):
+            continue
+        kept.append(ch)
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", "".join(kept)).casefold()).strip()
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    st.text(
+        st.one_of(
+            st.characters(blacklist_categories=("Cs",)),
+            st.characters(min_codepoint=0x300, max_codepoint=0x36F),
+            st.sampled_from("éèàçñøłÅǅ\u0301\u0308\u0903\u093f\u094dक्षि\u1dd3ЙёΆ"),
+        ),
+        max_size=25,
+    )
+)
+def test_folding_strips_marks_exactly_as_the_character_rule_says(value: str) -> None:
+    assert fold(value) == _fold_char_by_char(value)
+
+
+def test_no_combining_character_lies_past_the_range_folding_scans() -> None:
+    import unicodedata
+
+    from checkin.text import _LAST_MARK
+
+    assert not any(unicodedata.combining(chr(cp)) for cp in range(_LAST_MARK + 1, 0x110000))

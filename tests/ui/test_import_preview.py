@@ -124,3 +124,22 @@ def test_a_file_whose_columns_are_not_recognised_is_mapped_by_hand(
         .fetchone()
     )
     assert row == ("Ada", "Lovelace")
+
+
+def test_an_import_cut_halfway_is_said_when_the_desk_opens(qapp: Any, db_file: Path, qtbot: Any) -> None:
+    import json
+
+    from checkin.ui.app import build_desk
+
+    con = sqlite3.connect(db_file)
+    state = {"file": "pretix_liste.csv", "started": "2026-07-07T18:02:11+00:00", "rows": 1200}
+    con.execute("INSERT INTO meta(key, value) VALUES ('import_state', ?)", (json.dumps(state),))
+    con.commit()
+    con.close()
+    d = build_desk(db_file, day=DAY1, show_crash_dialog=False)
+    try:
+        d.window.show()
+        qtbot.waitUntil(lambda: "pretix_liste.csv" in d.window.banner.text, timeout=5000)
+        assert "Importez de nouveau ce fichier" in d.window.banner.text
+    finally:
+        d.close()
