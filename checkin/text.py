@@ -65,11 +65,26 @@ def fold(value: str) -> str:
     if value.isascii():  # most e-mails, many names: NFKC and the marks change nothing
         return _SPACES.sub(" ", value.replace("`", "'").lower()).strip()
     text = unicodedata.normalize("NFKC", value).translate(_SPECIAL)
+    plain = text.translate(_accents())
+    if plain.isascii():  # Latin accents only ("Hélène Côté"): each letter to its base
+        return _SPACES.sub(" ", plain.lower()).strip()
     decomposed = unicodedata.normalize("NFD", text)
     # Only the runs of marks need a look, each at the letter (or mark) before it.
     stripped = _marks().sub(_strip_run, decomposed)
     text = unicodedata.normalize("NFC", stripped).casefold()
     return _SPACES.sub(" ", text).strip()
+
+
+@cache
+def _accents() -> dict[int, str]:
+    """Accented letters whose base is an ASCII letter ("é" → "e"): folding takes these
+    without decomposing the whole text (the same result, checked by the tests)."""
+    table: dict[int, str] = {}
+    for cp in range(0x80, 0x2000):
+        parts = unicodedata.normalize("NFD", chr(cp))
+        if len(parts) > 1 and parts[0].isascii() and all(unicodedata.combining(m) for m in parts[1:]):
+            table[cp] = parts[0]
+    return table
 
 
 # No character past this one combines (checked by the tests against unicodedata).
@@ -151,11 +166,27 @@ def search_columns(names: Iterable[str], places: Iterable[str], email: str) -> d
     return {
         "search_names": " ".join(dict.fromkeys(_joined_search_words(names))),
         "search_org": " ".join(_joined_search_words(places)),
-        "search_email": " ".join(search_words(email.replace("@", " ").replace(".", " "))),
+        "search_email": " ".join(_email_words(email)),
     }
 
 
-@lru_cache(maxsize=65536)
+def _email_words(email: str) -> list[str]:
+    """``search_words`` of an e-mail with its ``@`` and dots as spaces; ASCII addresses
+    (nearly all) take a short cut that gives the same words."""
+    text = email.replace("@", " ").replace(".", " ")
+    if not text.isascii():
+        return search_words(text)
+    text = text.replace("`", "'").lower()
+    split = _ASCII_SPLIT.split
+    out = [w for w in split(text) if w]
+    for chunk in text.split():
+        joined = "".join(split(chunk))
+        if joined and joined not in out:
+            out.append(joined)
+    return out
+
+
+@lru_cache(maxsize=16384)
 def _bits(value: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """One value's words and joined compounds, as :func:`search_words` finds them."""
     folded = fold(value)

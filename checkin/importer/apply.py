@@ -557,9 +557,13 @@ def _apply(
         elapsed = time.perf_counter() - started
         _step(summary, elapsed)
         if budget is not None:
-            replica.checkpoint()  # the log the step wrote, copied outside the lock
-        if budget is not None:  # aim each step at the budget
-            size[0] = max(100, min(4000, int(size[0] * (budget / max(elapsed, 1e-4)) * 0.8)))
+            if summary.steps % 8 == 0:
+                replica.checkpoint()  # the log the steps wrote, copied outside the lock
+            # Aim each step at the budget (at least 200 rows: a slow machine would
+            # otherwise spend its time starting steps).
+            size[0] = max(200, min(5000, int(size[0] * (budget / max(elapsed, 1e-4)) * 0.8)))
+    if budget is not None:
+        replica.checkpoint()
     changes = _regroup_changes(replica)
     for at in range(0, len(changes), 2000 if budget is not None else len(changes) or 1):
         started = time.perf_counter()

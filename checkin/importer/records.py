@@ -9,6 +9,7 @@ import unicodedata
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from checkin.event import EventConfig
 from checkin.i18n import _
@@ -205,6 +206,7 @@ def _split_full_name(full: str) -> tuple[str, str]:
     return " ".join(parts[:-1]), parts[-1]
 
 
+@lru_cache(maxsize=4096)
 def _codes_list(value: str) -> str:
     codes = [clean(c) for c in re.split(r"[;,/|\n]+", value)]
     return ",".join(c.upper() for c in codes if c)

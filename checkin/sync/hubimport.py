@@ -58,7 +58,8 @@ def import_into_hub(
         staging = open_replica(Path(tmp) / "staging.sqlite")
         try:
             _seed(hub, staging)
-            summary = import_file(staging, event, path, mapping=mapping, dry_run=dry_run)
+            # The staging copy is this process's alone: one transaction, no lock budget.
+            summary = import_file(staging, event, path, mapping=mapping, dry_run=dry_run, lock_budget_s=None)
             if not dry_run:
                 _publish(hub, staging, summary.kind)
         finally:

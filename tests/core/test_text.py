@@ -154,3 +154,16 @@ def test_no_combining_character_lies_past_the_range_folding_scans() -> None:
     from checkin.text import _LAST_MARK
 
     assert not any(unicodedata.combining(chr(cp)) for cp in range(_LAST_MARK + 1, 0x110000))
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.text(st.characters(blacklist_categories=("Cs",)), max_size=14),
+    st.text(st.characters(max_codepoint=127), max_size=14),
+)
+def test_email_words_take_a_short_cut_to_the_same_index(local: str, domain: str) -> None:
+    from checkin.text import search_columns, search_words
+
+    for email in (f"{local}@{domain}.org", f"{domain}@{domain}", local):
+        expected = " ".join(search_words(email.replace("@", " ").replace(".", " ")))
+        assert search_columns((), (), email)["search_email"] == expected
