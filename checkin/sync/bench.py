@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 import shutil
 import sqlite3
 import statistics
@@ -151,9 +152,20 @@ def run(
         export = synthetic.write_export(
             folder / "export.csv", max(attendees, desks * admissions + 100), event
         )
+        from checkin.bench import sqlite3_import_floor
+
+        floor_s, floor_how = sqlite3_import_floor(export, folder / "floor.sqlite")
+        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else -1.0
         started = time.perf_counter()
         import_into_hub(hub, event, export)
         out["hub_import_seconds"] = round(time.perf_counter() - started, 2)
+        out["floor"] = floor_how
+        out["floor_seconds"] = round(floor_s, 2)
+        out["hub_import_vs_floor"] = round(out["hub_import_seconds"] / floor_s, 1) if floor_s else None
+        out["load_average"] = [
+            round(load, 2),
+            round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else -1.0,
+        ]
         template = folder / "desk-template.sqlite"
         replica = open_replica(template)
         started = time.perf_counter()
