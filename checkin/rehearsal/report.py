@@ -336,6 +336,19 @@ def write(path: Path, outcome: Outcome) -> Path:
             9,
         )
     )
+    for crashed in f["desks_crashed"]:
+        story.insert(
+            3,
+            Text(
+                _(
+                    "{desk} s'est arrêté pendant la répétition : {error}",
+                    desk=crashed["desk"],
+                    error=crashed["error"],
+                ),
+                10,
+                bold=True,
+            ),
+        )
     if f["wrong_examples"]:
         story.append(Spacer(1, 3 * mm))
         story.append(Text(_("Réponses inattendues (exemples) :"), 10, bold=True))

@@ -232,14 +232,29 @@ def rehearse(event: EventConfig, opts: Options, *, day: str | None = None, progr
         results = []
         for n in range(opts.desks):
             out = ws.root / f"result-{n}.json"
-            if not out.exists():
-                raise KnownError(
-                    _(
-                        "Un poste de répétition s'est arrêté sans résultat : voir {path}",
-                        path=ws.root / f"desk-{n}.log",
-                    )
-                )
-            results.append(json.loads(out.read_text(encoding="utf-8")))
+            if out.exists():
+                results.append(json.loads(out.read_text(encoding="utf-8")))
+                continue
+            # A desk that died is a finding of the rehearsal, not the end of it: said in
+            # the report with the first line of what it left, the others still counted.
+            log_text = (ws.root / f"desk-{n}.log").read_text(encoding="utf-8", errors="replace")
+            first = next((line for line in log_text.splitlines() if line.strip()), "?")
+            results.append(
+                {
+                    "desk": plans[n]["desk"],
+                    "crashed": first[:200],
+                    "exit_code": procs[n].returncode,
+                    "scans": [],
+                    "queue_depth": [],
+                    "exchanges_over_time": [],
+                    "exchanges": 0,
+                    "badges_done": 0,
+                    "checkins": 0,
+                }
+            )
+            opts.keep = True  # its log stays to be read
+        if all(r.get("crashed") for r in results):
+            raise KnownError(_("Aucun poste de répétition n'a rendu de résultat : voir {path}", path=ws.root))
         outcome = Outcome(opts, day, opening_time(ws.template, day), morning, results, workspace=str(ws.root))
         outcome.hub_checkins = _hub_checkins(ws.hub, day)
         desks, table = queueing.desks_needed(
@@ -343,4 +358,7 @@ def figures(outcome: Outcome) -> dict[str, Any]:
         "desks_if_15s": outcome.recommendation.get("at_fastest"),
         "desks_if_30s": outcome.recommendation.get("at_slowest"),
         "load": outcome.load,
+        "desks_crashed": [
+            {"desk": d["desk"], "error": d["crashed"]} for d in outcome.desks if d.get("crashed")
+        ],
     }
