@@ -59,7 +59,8 @@ def _lines(
     plot = LinePlot()
     plot.x, plot.y = 36, 26
     plot.width, plot.height = WIDTH - 130, height - 48
-    data = [pts or [(0.0, 0.0)] for _n, pts in series]
+    series = [(name, pts) for name, pts in series if pts] or [(series[0][0] if series else "", [])]
+    data = [pts or [(_clock(outcome, 0), 0.0)] for _n, pts in series]
     plot.data = data
     for n in range(len(series)):
         plot.lines[n].strokeColor = PALETTE[n % len(PALETTE)]
@@ -112,10 +113,12 @@ def _bars(labels: list[str], values: list[int], title: str, height: float = 62 *
 
 
 def _per_minute_quantile(outcome: Outcome, key: str, q: float) -> list[tuple[float, float]]:
+    """Five-minute buckets of the scanner's gestures (searches and walk-ins are slower by
+    design: the person types; they are not scans)."""
     buckets: dict[int, list[float]] = defaultdict(list)
     for desk in outcome.desks:
         for scan in desk["scans"]:
-            if scan.get(key) is not None and scan.get("sim_t") is not None:
+            if scan["do"] == "scan" and scan.get(key) is not None and scan.get("sim_t") is not None:
                 buckets[int(scan["sim_t"] // 300)].append(float(scan[key]))  # five-minute buckets
     out = []
     for bucket in sorted(buckets):
@@ -158,6 +161,21 @@ def write(path: Path, outcome: Outcome) -> Path:
                 opening=outcome.opening,
             ),
             10,
+        ),
+        *(
+            [
+                Text(
+                    _(
+                        "Rejoué : de {lo:g} à {hi:g} min par rapport à la plénière (le reste de la matinée est simulé seulement).",
+                        lo=opts.window[0],
+                        hi=opts.window[1],
+                    ),
+                    10,
+                    bold=True,
+                )
+            ]
+            if opts.window
+            else []
         ),
         Spacer(1, 4 * mm),
         Text(

@@ -55,6 +55,7 @@ class Options:
     sync_interval_s: float = 2.0
     keep: bool = False  # keep the workspace (for a look at the desks' files)
     real_hub: str = ""  # the desk's real hub, checked to be out of reach
+    window: tuple[float, float] | None = None  # replay only these minutes (from the opening)
 
 
 @dataclass
@@ -138,6 +139,13 @@ def build_plans(
                     "expect": "admitted",
                 }
             )
+    if opts.window is not None:
+        # Only a slice of the morning (minutes from the opening plenary), replayed as it
+        # comes: at --speed 1 the desks carry exactly the peak's real load.
+        opening_s = -morning.doors_minute * 60
+        lo, hi = (opening_s + m * 60 for m in opts.window)
+        for plan in plans:
+            plan["actions"] = [a for a in plan["actions"] if lo <= a["t"] < hi]
     everything = sorted((a for plan in plans for a in plan["actions"]), key=lambda a: a["t"])
     replay, previous = 0.0, 0.0
     for action in everything:
@@ -322,6 +330,7 @@ def figures(outcome: Outcome) -> dict[str, Any]:
     cups = sorted(s["cups_ms"] for s in scans if s.get("cups_ms") is not None)
     wrong = [s for s in scans if s["outcome"] != s["expect"]]
     late = sorted(float(s.get("late_ms", 0.0)) for s in scans)
+    admitted = [s for s in scans if s["outcome"] == "admitted"]
 
     def q(values: list[float], p: float) -> float | None:
         return round(values[min(len(values) - 1, int(p * len(values)))], 1) if values else None
@@ -347,6 +356,9 @@ def figures(outcome: Outcome) -> dict[str, Any]:
         "scan_cups_pdf_ms_p99": q(cups, 0.99),
         "replay_late_ms_p50": q(late, 0.5),
         "replay_late_ms_p99": q(late, 0.99),
+        "admissions": len(admitted),
+        "badges_cups_pdf_seen": sum(1 for s in admitted if s.get("cups_ms") is not None),
+        "replayed_minutes": list(outcome.options.window) if outcome.options.window else None,
         "badges_printed": sum(d.get("badges_done", 0) for d in outcome.desks),
         "exchanges": sum(d.get("exchanges", 0) for d in outcome.desks),
         "hub_checkins": outcome.hub_checkins,

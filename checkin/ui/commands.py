@@ -49,6 +49,12 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:  # type: ignor
     rehearse.add_argument(
         "--cups-outbox", default="", help=_("Dossier où cette file écrit ses PDF (cups-pdf)")
     )
+    rehearse.add_argument(
+        "--window",
+        help=_(
+            "Ne rejouer que ces minutes autour de la plénière, par exemple -20:-10 (avec --speed 1 : la charge réelle du pic)"
+        ),
+    )
     rehearse.add_argument("--keep", action="store_true", help=_("Garder le dossier de travail"))
     rehearse.add_argument("--json", action="store_true")
     rehearse.add_argument("-o", "--output", required=True, help=_("Rapport PDF"))
@@ -159,6 +165,18 @@ def run_desk_rehearsal(args: argparse.Namespace) -> int:
         ws.remove()
 
 
+def _window(value: str | None) -> tuple[float, float] | None:
+    if not value:
+        return None
+    try:
+        lo, hi = (float(x) for x in value.split(":"))
+    except ValueError:
+        from checkin.errors import KnownError
+
+        raise KnownError(_("--window attend deux minutes séparées par « : », par exemple -20:-10.")) from None
+    return (lo, hi)
+
+
 def run_rehearse(args: argparse.Namespace) -> int:
     from checkin.rehearsal import report
     from checkin.rehearsal.run import Options, figures, rehearse
@@ -181,6 +199,7 @@ def run_rehearse(args: argparse.Namespace) -> int:
         cups_server=args.cups_server,
         cups_outbox=args.cups_outbox,
         keep=args.keep,
+        window=_window(args.window),
         real_hub=DeskSettings.load().hub_url,
     )
     ev = event_mod.of(args)

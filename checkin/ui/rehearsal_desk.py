@@ -127,6 +127,11 @@ class Runner:
         self.sampler = QTimer()
         self.sampler.setInterval(250)
         self.sampler.timeout.connect(self.sample)
+        self.unpainted: list[dict[str, Any]] = []
+        self.painter = QTimer()
+        self.painter.setSingleShot(True)
+        self.painter.setInterval(0)
+        self.painter.timeout.connect(self.mark_painted)
         self.waiter = QTimer()
         self.waiter.setInterval(20)
         self.waiter.timeout.connect(self.wait_go)
@@ -246,10 +251,16 @@ class Runner:
             self.waiting_badge[shown.attendee.uid] = record
         self.current = None
 
-        def painted() -> None:
-            record["painted_ms"] = round((time.perf_counter() - record["_t"]) * 1000, 2)
+        # Painted at the event loop's next turn: one persistent zero timer for all answers
+        # (a Python closure per QTimer.singleShot is what we avoid under load).
+        self.unpainted.append(record)
+        self.painter.start()
 
-        QTimer.singleShot(0, painted)
+    def mark_painted(self) -> None:
+        now = time.perf_counter()
+        for record in self.unpainted:
+            record["painted_ms"] = round((now - record["_t"]) * 1000, 2)
+        self.unpainted.clear()
 
     def on_job(self, job: Any) -> None:
         record = self.waiting_badge.get(job.attendee_uid)
