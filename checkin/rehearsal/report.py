@@ -112,6 +112,11 @@ def _bars(labels: list[str], values: list[int], title: str, height: float = 62 *
     return drawing
 
 
+def _bucket_s(outcome: Outcome) -> int:
+    """Five minutes over a whole morning; one minute over a replayed slice."""
+    return 60 if outcome.options.window else 300
+
+
 def _per_minute_quantile(outcome: Outcome, key: str, q: float) -> list[tuple[float, float]]:
     """Five-minute buckets of the scanner's gestures (searches and walk-ins are slower by
     design: the person types; they are not scans)."""
@@ -119,11 +124,14 @@ def _per_minute_quantile(outcome: Outcome, key: str, q: float) -> list[tuple[flo
     for desk in outcome.desks:
         for scan in desk["scans"]:
             if scan["do"] == "scan" and scan.get(key) is not None and scan.get("sim_t") is not None:
-                buckets[int(scan["sim_t"] // 300)].append(float(scan[key]))  # five-minute buckets
+                buckets[int(scan["sim_t"] // _bucket_s(outcome))].append(float(scan[key]))
     out = []
     for bucket in sorted(buckets):
         values = sorted(buckets[bucket])
-        out.append((_clock(outcome, bucket * 300 + 150), values[min(len(values) - 1, int(q * len(values)))]))
+        size = _bucket_s(outcome)
+        out.append(
+            (_clock(outcome, bucket * size + size / 2), values[min(len(values) - 1, int(q * len(values)))])
+        )
     return out
 
 
@@ -283,7 +291,9 @@ def write(path: Path, outcome: Outcome) -> Path:
                 ("p50", _per_minute_quantile(outcome, "answer_ms", 0.5)),
                 ("p99", _per_minute_quantile(outcome, "answer_ms", 0.99)),
             ],
-            _("Du scan à la réponse à l'écran, par tranche de 5 min (ms, temps réel)"),
+            _("Du scan à la réponse à l'écran, par minute (ms, temps réel)")
+            if opts.window
+            else _("Du scan à la réponse à l'écran, par tranche de 5 min (ms, temps réel)"),
             "ms",
             goal=50.0,
         )
