@@ -65,6 +65,7 @@ def main(db: str, day: str) -> None:
     )
     w.burst.captured.connect(bursts.append)  # described when asked: a CR LF's LF comes after
     trace: list[str] = []  # the last key events the application saw (for a failure's message)
+    presses: list[int] = []  # X server time of each key press since the last "place"
 
     class Tracer(QObject):
         def eventFilter(self, obj: QObject, event: Any) -> bool:  # noqa: N802
@@ -75,11 +76,13 @@ def main(db: str, day: str) -> None:
                 focus = QApplication.focusWidget()
                 what = event.text() if hasattr(event, "text") else event.commitString()
                 stamp = event.timestamp() if hasattr(event, "timestamp") else 0
+                if t == QEvent.Type.KeyPress and stamp and obj is focus:
+                    presses.append(stamp)
                 trace.append(
                     f"{t.name} {what!r} {stamp} to={type(obj).__name__}/{obj.objectName()}"
                     f" focus={type(focus).__name__ if focus else None}/{focus.objectName() if focus else ''}"
                 )
-                del trace[:-120]
+                del trace[:-400]
             return False
 
     tracer = Tracer()
@@ -130,7 +133,7 @@ def main(db: str, day: str) -> None:
 
     def place(where: str) -> None:
         close_dialog()
-        if where in ("reason", "fix", "walkin", "settings", "staff"):
+        if where in ("reason", "fix", "walkin", "settings", "staff", "scanner-check"):
             if not w.lock.is_lead:
                 w.lock.unlock("2468")
         elif w.lock.is_lead:
@@ -159,6 +162,14 @@ def main(db: str, day: str) -> None:
         elif where == "settings":
             w.open_settings()
             dialog_focus(w.dialog, w.dialog.desk_name)
+        elif where == "scanner-check":
+            w.open_settings()
+            w.dialog.scanner_button.click()
+            check = w.scanner_check
+            check.result = None
+            check.activateWindow()
+            check.raise_()
+            check.print_button.setFocus()
         elif where == "staff":
             w.show_staff()
             edits = [f for f in w.staff_page.findChildren(QLineEdit) if f.isVisible()]
@@ -171,7 +182,14 @@ def main(db: str, day: str) -> None:
         sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
         sys.stdout.flush()
 
-    def report() -> dict[str, Any]:
+    def check_result() -> dict[str, Any] | None:
+        check = getattr(w, "scanner_check", None)
+        result = getattr(check, "result", None)
+        if result is None:
+            return None
+        return {**result.to_json(), "verdict": check.verdict.text()}
+
+    def report(with_trace: bool = False) -> dict[str, Any]:
         modal = QApplication.activeModalWidget()
         return {
             "answers": answers,
@@ -183,8 +201,26 @@ def main(db: str, day: str) -> None:
             "active": type(QApplication.activeWindow()).__name__ if QApplication.activeWindow() else "",
             "search_shown": w.search_page.shown_text,
             "held": w.burst.pending,
-            "trace": trace[-60:],
+            "trace": trace[-400:] if with_trace else [],
+            "presses": presses,
+            "check": check_result(),
         }
+
+    def settle() -> None:
+        """Wait until the X server has given the focus to the window just opened (a lead
+        has had the dialog in front of them for a while when a scan comes)."""
+        import time
+
+        wanted = QApplication.focusWidget()
+        deadline = time.monotonic() + 0.4
+        while time.monotonic() < deadline:
+            QApplication.processEvents()
+            if wanted is not None and QApplication.activeWindow() is wanted.window():
+                break
+            time.sleep(0.01)
+        for _ in range(5):
+            QApplication.processEvents()
+            time.sleep(0.01)
 
     def on_line() -> None:
         line = sys.stdin.readline()
@@ -196,7 +232,8 @@ def main(db: str, day: str) -> None:
         try:
             if cmd == "place":
                 place(request["where"])
-                QApplication.processEvents()
+                settle()
+                presses.clear()
             elif cmd == "clear":
                 field = w.search_page.field if request.get("field") == "search" else w.scan_page.code_field
                 field.clear()
@@ -205,7 +242,7 @@ def main(db: str, day: str) -> None:
                 answer({"ok": True})
                 QTimer.singleShot(0, QApplication.quit)
                 return
-            answer({"ok": True, **report()})
+            answer({"ok": True, **report(bool(request.get("trace")))})
         except Exception as exc:  # the test prints it
             answer({"ok": False, "error": repr(exc)})
 

@@ -217,6 +217,25 @@ def person_events(text: str, layout: str, gaps_ms: list[int]) -> list[Event]:
     return events
 
 
+def _raise_priority() -> None:
+    """Run ahead of the machine's other work where we may (root in CI). The X server
+    stamps each key when it reads it: starved by a loaded machine, it stamps keys sent
+    2 ms apart 300 ms apart, which no scanner on a laptop's own display server does."""
+    try:
+        os.nice(-10)
+    except OSError:
+        pass
+
+
+def _realtime() -> None:
+    """The X server alone: a real-time priority where allowed (it sleeps between events,
+    so it takes nothing from the rest), else a raised one."""
+    try:
+        os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(10))
+    except (OSError, AttributeError):
+        _raise_priority()
+
+
 class XServer:
     """An Xvfb of our own on a free display, until :meth:`stop`."""
 
@@ -237,6 +256,7 @@ class XServer:
             pass_fds=(write,),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            preexec_fn=_realtime,
         )
         os.close(write)
         number = b""
