@@ -11,87 +11,83 @@ import logging
 import os
 import sqlite3
 import threading
+import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool, StaticPool
-from sqlmodel import SQLModel
 
-from checkin import models  # noqa: F401  (registers the tables)
-from checkin.errors import DatabaseError
+from checkin.errors import DamagedReplica, DatabaseError
 from checkin.hlc import Clock
 from checkin.i18n import _
+from checkin.migrations import MIGRATIONS as MIGRATIONS  # the schema, version by version
+from checkin.migrations import SCHEMA_VERSION as SCHEMA_VERSION
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 3
-
-_FTS = [
-    # External-content index over the folded columns; triggers keep it in step.
-    """CREATE VIRTUAL TABLE IF NOT EXISTS attendee_fts USING fts5(
-        search_names, search_org, search_email,
-        content='attendee', content_rowid='id',
-        tokenize='unicode61 remove_diacritics 2')""",
-    """CREATE TRIGGER IF NOT EXISTS attendee_ai AFTER INSERT ON attendee BEGIN
-        INSERT INTO attendee_fts(rowid, search_names, search_org, search_email)
-        VALUES (new.id, new.search_names, new.search_org, new.search_email); END""",
-    """CREATE TRIGGER IF NOT EXISTS attendee_ad AFTER DELETE ON attendee BEGIN
-        INSERT INTO attendee_fts(attendee_fts, rowid, search_names, search_org, search_email)
-        VALUES ('delete', old.id, old.search_names, old.search_org, old.search_email); END""",
-    """CREATE TRIGGER IF NOT EXISTS attendee_au AFTER UPDATE OF search_names, search_org,
-        search_email ON attendee BEGIN
-        INSERT INTO attendee_fts(attendee_fts, rowid, search_names, search_org, search_email)
-        VALUES ('delete', old.id, old.search_names, old.search_org, old.search_email);
-        INSERT INTO attendee_fts(rowid, search_names, search_org, search_email)
-        VALUES (new.id, new.search_names, new.search_org, new.search_email); END""",
-    # Facts are only ever added.
-    """CREATE TRIGGER IF NOT EXISTS fact_no_update BEFORE UPDATE ON fact BEGIN
-        SELECT RAISE(ABORT, 'facts are append-only'); END""",
-    """CREATE TRIGGER IF NOT EXISTS fact_no_delete BEFORE DELETE ON fact
-        WHEN (SELECT value FROM meta WHERE key = 'purging') IS NOT 'yes' BEGIN
-        SELECT RAISE(ABORT, 'facts are append-only'); END""",
-    "CREATE INDEX IF NOT EXISTS fact_attendee_kind_day ON fact(attendee_uid, kind, day)",
-    "CREATE INDEX IF NOT EXISTS fact_kind_day ON fact(kind, day)",
-]
+# How long a writer waits for the write lock (this process's, then SQLite's) before it
+# gives up with a sentence: the desk's own thread (a scan, a fix) must never look frozen;
+# background work (printing, sync, imports) may wait longer.
+INTERACTIVE_TIMEOUT = 1.0
+BACKGROUND_TIMEOUT = 30.0
+WAL_CHECKPOINT_BYTES = 64 << 20
 
 
-def _migrate_0_to_1(conn: Connection) -> None:
-    SQLModel.metadata.create_all(conn)
-    for statement in _FTS:
-        conn.exec_driver_sql(statement)
+class WriteLock:
+    """The replica's one-writer lock: a timeout, and the desk's own thread served first.
 
+    A plain lock is not fair: a background loop that commits batch after batch can take it
+    back before a waiting scan is even scheduled. Here a background writer does not take
+    the lock while the interactive thread waits for it, so a scan waits at most for the
+    transaction in progress.
+    """
 
-def _migrate_1_to_2(conn: Connection) -> None:
-    """The check-in a ticketing platform had recorded, shown on the card (imports)."""
-    columns = {row[1] for row in conn.exec_driver_sql("PRAGMA table_info(attendee)")}
-    if "platform_checkin" not in columns:
-        conn.exec_driver_sql("ALTER TABLE attendee ADD COLUMN platform_checkin VARCHAR NOT NULL DEFAULT ''")
+    def __init__(self) -> None:
+        self._cond = threading.Condition(threading.Lock())
+        self._owner: int | None = None
+        self._since = 0.0
+        self._holder = ""
+        self._urgent = 0
 
+    def acquire(self, timeout: float, *, urgent: bool) -> bool:
+        me = threading.get_ident()
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            if self._owner == me:
+                raise RuntimeError("nested write transaction on one thread")
+            if urgent:
+                self._urgent += 1
+            try:
+                while self._owner is not None or (self._urgent and not urgent):
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        return False
+                    self._cond.wait(left)
+                self._owner = me
+                self._since = time.monotonic()
+                self._holder = threading.current_thread().name
+                return True
+            finally:
+                if urgent:
+                    self._urgent -= 1
 
-def _migrate_2_to_3(conn: Connection) -> None:
-    """An import indexes its rows for search in one statement per step: inside an
-    import's transaction (``meta.fts_deferred``), the per-row trigger stands aside. FTS5
-    writes a segment per statement, so indexing row by row cost an import ten times more."""
-    conn.exec_driver_sql("DROP TRIGGER IF EXISTS attendee_ai")
-    conn.exec_driver_sql(
-        """CREATE TRIGGER attendee_ai AFTER INSERT ON attendee
-        WHEN (SELECT value FROM meta WHERE key = 'fts_deferred') IS NOT 'yes' BEGIN
-        INSERT INTO attendee_fts(rowid, search_names, search_org, search_email)
-        VALUES (new.id, new.search_names, new.search_org, new.search_email); END"""
-    )
+    def release(self) -> None:
+        with self._cond:
+            self._owner = None
+            self._cond.notify_all()
 
-
-# MIGRATIONS[n] takes a database at version n to version n + 1.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {
-    0: _migrate_0_to_1,
-    1: _migrate_1_to_2,
-    2: _migrate_2_to_3,
-}
+    def holder(self) -> tuple[str, float]:
+        """(thread name, seconds held) of the current writer, ("", 0) when free."""
+        with self._cond:
+            if self._owner is None:
+                return "", 0.0
+            return self._holder, time.monotonic() - self._since
 
 
 @dataclass
@@ -102,38 +98,91 @@ class Replica:
     engine: Engine
     desk_id: str
     clock: Clock
-    write_lock: threading.Lock
+    write_lock: WriteLock = field(default_factory=WriteLock)
+    # The thread whose writes must not wait long (the desk window's); None: no such thread.
+    interactive_thread: int | None = None
+
+    def set_interactive(self) -> None:
+        """Mark the calling thread (the window's) as the one whose writes come first."""
+        self.interactive_thread = threading.get_ident()
 
     @contextmanager
-    def write(self, *, durable: bool = True) -> Iterator[Connection]:
-        """One transaction of the single writer; committed (durably) on exit.
+    def write(self, timeout: float | None = None, *, durable: bool = True) -> Iterator[Connection]:
+        """One transaction of the single writer; committed on exit.
 
-        ``durable=False`` (an import's intermediate steps) commits without waiting for the
-        disk: a power cut may take the last such steps back, never leave half of one, and
-        the next durable commit (any scan) writes them for good. Nor does such a commit
-        copy the log into the database (a checkpoint, which may take long): the writer
-        calls :meth:`checkpoint` after it, without the lock.
+        Waits at most ``timeout`` seconds (by default short on the interactive thread,
+        longer elsewhere) for the write lock, then raises :class:`DatabaseError` with a
+        sentence: the caller's work is not recorded and can be tried again.
+
+        ``durable`` (the default) commits with an fsync: a check-in is on disk before the
+        desk says "admitted". Bulk work that can be done again (a pulled batch, with its
+        cursor in the same transaction) passes ``durable=False``: its commit is atomic but
+        not flushed at once, so each short transaction stays short.
         """
-        with self.write_lock:
-            try:
-                with self.engine.connect() as conn:
-                    raw = None if durable else conn.connection.driver_connection
-                    if raw is not None:  # before BEGIN: SQLite refuses it inside a transaction
-                        raw.execute("PRAGMA synchronous=NORMAL")
-                        raw.execute("PRAGMA wal_autocheckpoint=0")
-                    try:
-                        conn.info["immediate"] = True
-                        with conn.begin():
-                            yield conn
-                    finally:
-                        if raw is not None:
-                            raw.execute("PRAGMA synchronous=FULL")
-                            raw.execute("PRAGMA wal_autocheckpoint=1000")
-            except Exception as exc:
-                known = _known(getattr(exc, "orig", exc), self.path)
-                if known is None:
-                    raise
-                raise known from exc
+        urgent = threading.get_ident() == self.interactive_thread
+        if timeout is None:
+            timeout = INTERACTIVE_TIMEOUT if urgent else BACKGROUND_TIMEOUT
+        started = time.monotonic()
+        if not self.write_lock.acquire(timeout, urgent=urgent):
+            holder, held = self.write_lock.holder()
+            log.warning("write lock not had in %.1f s (held %.1f s by %s)", timeout, held, holder)
+            raise DatabaseError(busy_sentence())
+        try:
+            with self.engine.connect() as conn:
+                # SQLite's own lock (another program writing the same file) gets what is left.
+                left = max(0.0, timeout - (time.monotonic() - started))
+                conn.info["immediate"] = True
+                conn.info["busy_ms"] = max(1, int(left * 1000))
+                conn.info["durable"] = durable
+                with conn.begin():
+                    yield conn
+        except Exception as exc:
+            known = _known(getattr(exc, "orig", exc), self.path)
+            if known is None:
+                raise
+            raise known from exc
+        finally:
+            self.write_lock.release()
+        if not urgent:
+            self._after_background_write(flush=not durable)
+
+    def _after_background_write(self, *, flush: bool) -> None:
+        """Disk work a background writer does after its commit, outside the write lock, so
+        that the desk's own thread never pays for it: flush what a non-durable commit left
+        in the write-ahead log (else the next check-in's fsync would write it), and copy the
+        log into the database once it has grown (a passive checkpoint lets writers go on;
+        SQLite's automatic one would run inside whichever commit crosses the limit, a
+        scan's included)."""
+        if self.path is None:
+            return
+        wal = f"{self.path}-wal"
+        try:
+            if flush:
+                fd = os.open(wal, os.O_RDWR | getattr(os, "O_BINARY", 0))
+                try:
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+            size = os.path.getsize(wal)
+        except OSError:
+            return
+        if size > WAL_CHECKPOINT_BYTES:
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+
+    def checkpoint(self) -> None:
+        """Copy the write-ahead log into the database without holding the write lock
+        (SQLite's PASSIVE checkpoint: writers and readers go on meanwhile), so the next
+        scan's commit does not find a long log to copy itself."""
+        if self.path is None:
+            return
+        con = sqlite3.connect(self.path, timeout=0.05)
+        try:
+            con.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        except sqlite3.OperationalError:
+            pass  # busy: another checkpoint is under way, which does the same work
+        finally:
+            con.close()
 
     def checkpoint(self) -> None:
         """Copy the write-ahead log into the database without holding the write lock
@@ -160,7 +209,26 @@ class Replica:
         return str(row[0]) if row else default
 
     def close(self) -> None:
+        if self.path is not None:
+            try:
+                with self.engine.connect() as conn:
+                    conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+            except Exception:  # closing must not fail: the log is replayed at the next open
+                log.debug("checkpoint at close failed", exc_info=True)
         self.engine.dispose()
+
+
+def busy_sentence(path: Path | None = None) -> str:
+    if path is not None:
+        return _(
+            "La base {path} est occupée par un autre programme : rien n'a été enregistré, "
+            "recommencez dans un instant.",
+            path=path,
+        )
+    return _(
+        "Le poste est occupé par un travail en cours (import, échange, impression) : "
+        "rien n'a été enregistré, recommencez dans un instant."
+    )
 
 
 def _known(exc: BaseException, path: Path | None) -> DatabaseError | None:
@@ -171,10 +239,12 @@ def _known(exc: BaseException, path: Path | None) -> DatabaseError | None:
     if "full" in text:
         return DatabaseError(_("Le disque est plein : impossible d'enregistrer dans {path}.", path=path))
     if "locked" in text or "busy" in text:
-        return DatabaseError(_("La base {path} est occupée par un autre programme.", path=path))
+        return DatabaseError(busy_sentence(path))
     if "readonly" in text:
         return DatabaseError(_("La base {path} est en lecture seule.", path=path))
-    if "disk i/o" in text or "malformed" in text or "not a database" in text:
+    if "malformed" in text or "not a database" in text:
+        return damaged(path, str(exc)) if path is not None else DatabaseError(str(exc))
+    if "disk i/o" in text:
         return DatabaseError(_("La base {path} est illisible ou abîmée : {error}", path=path, error=exc))
     return None
 
@@ -184,6 +254,12 @@ def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
     cur.execute("PRAGMA journal_mode=WAL")
     # FULL: a check-in is on disk before the desk says "admitted".
     cur.execute("PRAGMA synchronous=FULL")
+    # Checkpoints are run by background writers (Replica._checkpoint_if_large), never by
+    # a scan's commit.
+    cur.execute("PRAGMA wal_autocheckpoint=0")
+    # A log reset after a full checkpoint is cut back to this size, so its size says how
+    # much is waiting to be copied.
+    cur.execute(f"PRAGMA journal_size_limit={WAL_CHECKPOINT_BYTES}")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=5000")
     cur.execute("PRAGMA temp_store=MEMORY")
@@ -192,14 +268,22 @@ def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
 
 
 def open_replica(path: str | os.PathLike[str] | None, *, create: bool = True) -> Replica:
-    """Open (and create or migrate) a replica; ``None`` opens a private in-memory one."""
+    """Open (and create or migrate) a replica; ``None`` opens a private in-memory one.
+
+    A damaged file raises :class:`DamagedReplica` (a sentence saying what to do), a folder
+    or a file that is not a replica a :class:`DatabaseError`, never a traceback.
+    """
     db_file = Path(path) if path is not None else None
     if db_file is not None:
+        if db_file.is_dir():
+            raise DatabaseError(folder_sentence(db_file))
         if not db_file.exists():
             if not create:
                 raise DatabaseError(_("Base introuvable : {path}", path=db_file))
             _create_private(db_file)
         elif not _looks_like_sqlite(db_file):
+            if db_file.suffix in {".sqlite", ".db", ".sqlite3"}:
+                raise damaged(db_file, _("en-tête illisible"))
             raise DatabaseError(_("{path} n'est pas une base checkin.", path=db_file))
         url = f"sqlite:///{db_file}"
         engine = create_engine(url, poolclass=NullPool if os.name == "nt" else None)
@@ -212,27 +296,80 @@ def open_replica(path: str | os.PathLike[str] | None, *, create: bool = True) ->
     try:
         version = _migrate(engine, db_file)
         desk_id = _ensure_desk_id(engine)
-    except sqlite3.DatabaseError as exc:
+        clock = Clock(desk_id)
+        with engine.connect() as conn:
+            clock.observe(str(conn.exec_driver_sql("SELECT coalesce(max(hlc), '') FROM fact").scalar_one()))
+    except (sqlite3.DatabaseError, DBAPIError) as exc:
         engine.dispose()
-        raise DatabaseError(
-            _("{path} n'est pas une base checkin lisible : {error}", path=db_file, error=exc)
-        ) from exc
+        orig = getattr(exc, "orig", None) or exc
+        known = _known(orig, db_file)
+        if isinstance(known, DamagedReplica) or db_file is None:
+            raise (known or DatabaseError(str(orig))) from exc
+        if known is not None:
+            raise known from exc
+        raise damaged(db_file, str(orig)) from exc
     except Exception:
         engine.dispose()
         raise
-    clock = Clock(desk_id)
-    with engine.connect() as conn:
-        clock.observe(str(conn.exec_driver_sql("SELECT coalesce(max(hlc), '') FROM fact").scalar_one()))
     log.debug("replica %s at schema %d", db_file, version)
     if db_file is not None:
         _restrict(db_file)
-    return Replica(db_file, engine, desk_id, clock, threading.Lock())
+    replica = Replica(db_file, engine, desk_id, clock)
+    if replica.meta("fts.upto", ""):  # a pull or purge was stopped while filling the index
+        log.info("search index: %d rows indexed after an interrupted fill", fill_search_index(replica))
+    return replica
+
+
+def damaged(path: Path, problem: str) -> DamagedReplica:
+    return DamagedReplica(
+        _(
+            "La base du poste {path} est abîmée ({problem}) : restaurez la dernière sauvegarde "
+            "(checkin restore) ou reconstruisez le poste depuis le hub ; la fenêtre du poste propose les deux.",
+            path=path,
+            problem=problem,
+        ),
+        path,
+        problem,
+    )
+
+
+def folder_sentence(path: Path) -> str:
+    return _(
+        "{path} est un dossier, pas une base : indiquez le fichier du poste, par exemple {example}.",
+        path=path,
+        example=path / "desk.sqlite",
+    )
+
+
+def quick_check(path: Path) -> str:
+    """ "" when the replica reads whole, else what SQLite finds wrong (``PRAGMA quick_check``)."""
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            rows = con.execute("PRAGMA quick_check(5)").fetchall()
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    found = [str(r[0]) for r in rows]
+    return "" if found == ["ok"] else "; ".join(found)
 
 
 def _begin(conn: Connection) -> None:
     # Writers take the write lock at BEGIN, so they wait (busy_timeout) instead of failing
-    # halfway; readers start a plain snapshot.
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.pop("immediate", False) else "BEGIN")
+    # halfway; readers start a plain snapshot. Settings stay with the pooled connection:
+    # they are issued only when they change.
+    immediate = conn.info.pop("immediate", False)
+    busy = int(conn.info.pop("busy_ms", 5000)) if immediate else 5000
+    # FULL: a check-in is on disk before the desk says "admitted" (see Replica.write).
+    sync = "FULL" if conn.info.pop("durable", True) else "NORMAL"
+    if conn.info.get("busy_set") != busy:
+        conn.exec_driver_sql(f"PRAGMA busy_timeout = {busy}")
+        conn.info["busy_set"] = busy
+    if conn.info.get("sync_set", "FULL") != sync:
+        conn.exec_driver_sql(f"PRAGMA synchronous = {sync}")
+        conn.info["sync_set"] = sync
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def _set_autocommit_driver(engine: Engine) -> None:
@@ -290,3 +427,47 @@ def _restrict(path: Path) -> None:
         p = Path(str(path) + suffix)
         if p.exists() and os.name != "nt":
             os.chmod(p, 0o600)
+
+
+# -- the search index, filled after the rows (schema 4) ------------------------------------
+
+
+def defer_search_index(conn: Connection) -> None:
+    """From now on, rows added above the current last id are indexed later, in batches
+    (:func:`fill_search_index`), not one by one as they are written. Inside the caller's
+    write transaction."""
+    conn.exec_driver_sql(
+        "INSERT INTO meta(key, value) SELECT 'fts.upto', coalesce(max(id), 0) FROM attendee "
+        "WHERE true ON CONFLICT(key) DO NOTHING"
+    )
+
+
+def fill_search_index(replica: Replica, *, budget: float = 0.015, step: int = 500) -> int:
+    """Index the rows a deferred fill left out, in transactions of about ``budget`` seconds;
+    the triggers keep every row in step again once it is done. Returns the rows indexed."""
+    total = 0
+    while True:
+        with replica.write() as conn:
+            row = conn.exec_driver_sql("SELECT value FROM meta WHERE key = 'fts.upto'").first()
+            if row is None:
+                return total
+            upto = int(row[0])
+            started = time.monotonic()
+            while time.monotonic() - started < budget:
+                top = conn.exec_driver_sql(
+                    "SELECT max(id) FROM (SELECT id FROM attendee WHERE id > ? ORDER BY id LIMIT ?)",
+                    (upto, step),
+                ).scalar()
+                if top is None:
+                    conn.exec_driver_sql("DELETE FROM meta WHERE key = 'fts.upto'")
+                    return total
+                total += int(
+                    conn.exec_driver_sql(
+                        "INSERT INTO attendee_fts(rowid, search_names, search_org, search_email) "
+                        "SELECT id, search_names, search_org, search_email FROM attendee "
+                        "WHERE id > ? AND id <= ?",
+                        (upto, top),
+                    ).rowcount
+                )
+                upto = int(top)
+            conn.exec_driver_sql("UPDATE meta SET value = ? WHERE key = 'fts.upto'", (str(upto),))

@@ -26,3 +26,13 @@ class ImportFileError(KnownError):
 
 class DatabaseError(KnownError):
     """The replica cannot be opened or written (newer schema, disk full, locked…)."""
+
+
+class DamagedReplica(DatabaseError):
+    """The replica's file is damaged ("database disk image is malformed"): restore a backup
+    or rebuild it from the hub (see :mod:`checkin.backup`)."""
+
+    def __init__(self, message: str, path: object, problem: str) -> None:
+        super().__init__(message)
+        self.path = path
+        self.problem = problem
