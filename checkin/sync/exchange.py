@@ -18,6 +18,7 @@ import json
 import logging
 import os
 import signal
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -27,7 +28,7 @@ from sqlalchemy.engine import Connection
 
 from checkin import facts as fact_module
 from checkin.attendees import by_uid
-from checkin.db import Replica
+from checkin.db import Replica, defer_search_index, fill_search_index
 from checkin.event import EventConfig
 from checkin.hlc import Stamp
 from checkin.i18n import _
@@ -228,6 +229,8 @@ _PULLS: list[tuple[str, Any, list[str]]] = [
 
 
 def pull(replica: Replica, hub: Hub, size: int, desk_fields: tuple[str, ...] = ()) -> dict[str, int]:
+    """Everything new on the hub, read in batches of ``size`` rows (no replica lock held
+    while the hub answers) and written in short transactions (see :func:`_write_sliced`)."""
     counts: dict[str, int] = {}
     keep_sensitive = tuple(f for f in SENSITIVE_FIELDS if f in desk_fields)
     for name, table, columns in _PULLS:
@@ -235,11 +238,14 @@ def pull(replica: Replica, hub: Hub, size: int, desk_fields: tuple[str, ...] = (
             continue
         key = pull_key(hub, name)
         counts[name] = 0
-        if name == "attendee" and _empty_desk(replica):
-            counts[name] = _first_pull(replica, hub, key, size)
-            continue
+        deferred = name == "attendee" and _empty_desk(replica)
+        if deferred:
+            # An empty desk takes every registration: the search index is filled after the
+            # rows, in batches, rather than row by row (most of a first pull's cost).
+            with replica.write() as conn:
+                defer_search_index(conn)
         # Small whole tables (programme, grid) come in one batch so a change replaces them.
-        limit = None if name in {"session", "meeting"} else size
+        whole = name in {"session", "meeting"}
         while True:
             with replica.read() as conn:
                 cursor = int(_meta(conn, key))
@@ -249,73 +255,60 @@ def pull(replica: Replica, hub: Hub, size: int, desk_fields: tuple[str, ...] = (
                     .where(table.c.hseq > cursor)
                     .order_by(table.c.hseq)
                 )
-                if limit:
-                    query = query.limit(limit)
+                if not whole:
+                    query = query.limit(size)
                 rows = [tuple(r) for r in hconn.execute(query)]
             if not rows:
                 break
             _checkpoint()
-            with replica.write() as conn:
-                _APPLY[name](
-                    replica,
-                    conn,
-                    hub,
-                    [dict(zip(columns, r[:-1], strict=True)) for r in rows],
-                    keep_sensitive,
-                )
-                _set(conn, key, str(rows[-1][-1]))
-            _checkpoint()
+            values = [dict(zip(columns, r[:-1], strict=True)) for r in rows]
+            hseqs = [int(r[-1]) for r in rows]
+            _write_sliced(replica, hub, name, key, values, hseqs, keep_sensitive, whole=whole)
             counts[name] += len(rows)
-            if limit is None or len(rows) < limit:
+            if whole or len(rows) < size:
                 break
+        if deferred:
+            fill_search_index(replica)
     return counts
+
+
+# A pulled batch is written in transactions of about this long: a scan waiting for the
+# write lock waits at most one of them (the scan's own budget is 50 ms, answer painted).
+SLICE_SECONDS = float(os.environ.get("CHECKIN_SYNC_SLICE_S", "0.015"))
+_STEP = 50  # rows applied between two looks at the clock
+
+
+def _write_sliced(
+    replica: Replica,
+    hub: Hub,
+    name: str,
+    key: str,
+    values: list[dict[str, Any]],
+    hseqs: list[int],
+    keep_sensitive: tuple[str, ...],
+    *,
+    whole: bool = False,
+) -> None:
+    """Apply pulled rows in short transactions, each committing the cursor with its rows."""
+    done = 0
+    while done < len(values):
+        # Not flushed at each commit: a batch lost to a power cut is pulled again (its
+        # cursor is in the same transaction).
+        with replica.write(durable=False) as conn:
+            started = time.monotonic()
+            while True:  # at least one step per transaction
+                part = values[done:] if whole else values[done : done + _STEP]
+                _APPLY[name](replica, conn, hub, part, keep_sensitive)
+                done += len(part)
+                if done >= len(values) or time.monotonic() - started >= SLICE_SECONDS:
+                    break
+            _set(conn, key, str(hseqs[done - 1]))
+        _checkpoint()
 
 
 def _empty_desk(replica: Replica) -> bool:
     with replica.read() as conn:
         return conn.exec_driver_sql("SELECT 1 FROM attendee LIMIT 1").first() is None
-
-
-def _first_pull(replica: Replica, hub: Hub, key: str, size: int) -> int:
-    """Every registration into an empty desk, in one transaction, the search index built once.
-
-    Updating the full-text index row by row (its triggers) is most of the cost of a first
-    pull; on an empty desk the triggers are set aside inside the transaction, the rows
-    inserted, the index rebuilt in one pass and the triggers put back before the commit, so
-    a kill at any point leaves either nothing or everything.
-    """
-    total = 0
-    with replica.write() as conn:
-        triggers = conn.exec_driver_sql(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'attendee' "
-            "AND sql LIKE '%attendee_fts%'"
-        ).all()
-        for trigger_name, _sql in triggers:
-            conn.exec_driver_sql(f'DROP TRIGGER "{trigger_name}"')
-        cursor = int(_meta(conn, key))
-        while True:
-            with hub.read() as hconn:
-                query = (
-                    select(*(hub_attendee.c[c] for c in ATTENDEE_COLUMNS), hub_attendee.c.hseq)
-                    .where(hub_attendee.c.hseq > cursor)
-                    .order_by(hub_attendee.c.hseq)
-                    .limit(size)
-                )
-                rows = [tuple(r) for r in hconn.execute(query)]
-            if not rows:
-                break
-            _checkpoint()
-            _apply_attendees(
-                replica, conn, hub, [dict(zip(ATTENDEE_COLUMNS, r[:-1], strict=True)) for r in rows], ()
-            )
-            cursor = int(rows[-1][-1])
-            total += len(rows)
-        conn.exec_driver_sql("INSERT INTO attendee_fts(attendee_fts) VALUES ('rebuild')")
-        for _name, sql in triggers:
-            conn.exec_driver_sql(sql)
-        _set(conn, key, str(cursor))
-    _checkpoint()
-    return total
 
 
 def _marks(n: int) -> str:

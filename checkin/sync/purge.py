@@ -14,18 +14,22 @@ was not plugged in when staff purged.
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.engine import Connection
 
 from checkin import event as event_module
-from checkin.db import Replica, open_replica
+from checkin.db import BACKGROUND_TIMEOUT, Replica, busy_sentence, open_replica
+from checkin.errors import DatabaseError
 from checkin.event import EventConfig
 from checkin.reports import data as data_module
+from checkin.sync.exchange import SLICE_SECONDS, _checkpoint
 from checkin.sync.hub import (
     PURGE_KEY,
     hub_aggregate,
@@ -92,33 +96,100 @@ def purge_replica(path: Path, *, keep_aggregates: bool, event: EventConfig | Non
 def purge_open(
     replica: Replica, *, keep_aggregates: bool, event: EventConfig | None = None
 ) -> dict[str, int]:
-    """Purge a replica this process has open (a desk told by its hub that the event is over)."""
+    """Purge a replica this process has open (a desk told by its hub that the event is over).
+
+    In short transactions, so that the desk never waits long on it: the counts are taken
+    from a snapshot and stored first, with a marker (``purge.pending``); then rows go in
+    slices; then the markers. A purge stopped halfway (a kill, a power cut) resumes from its
+    marker at the next attempt and keeps the counts it stored first, never recounting a
+    half-emptied desk.
+    """
+    counts = _prepare(replica, keep_aggregates, event)
+    for table in _REPLICA_TABLES:
+        _delete_sliced(replica, table)
     with replica.write() as conn:
-        # Purging an already purged desk keeps the counts it has (there is nothing to recount).
-        empty = not conn.exec_driver_sql(
-            "SELECT EXISTS (SELECT 1 FROM attendee) OR EXISTS (SELECT 1 FROM fact)"
-        ).scalar_one()
-        counts = aggregates(conn, hub=False, event=event) if keep_aggregates and not empty else {}
-        conn.exec_driver_sql(
-            "INSERT INTO meta(key, value) VALUES ('purging', 'yes') ON CONFLICT(key) DO UPDATE SET value = 'yes'"
-        )
-        for table in _REPLICA_TABLES:
-            conn.exec_driver_sql(f"DELETE FROM {table}")
-        conn.exec_driver_sql("INSERT INTO attendee_fts(attendee_fts) VALUES ('rebuild')")
-        conn.exec_driver_sql("DELETE FROM meta WHERE key = 'purging'")
-        if not empty:
-            conn.exec_driver_sql("DELETE FROM meta WHERE key LIKE 'aggregate.%'")
-        for key in _PERSONAL_META:
+        for key in ("fts.upto", "purging", "purge.pending", *_PERSONAL_META):
             conn.exec_driver_sql("DELETE FROM meta WHERE key = ?", (key,))
         conn.exec_driver_sql("DELETE FROM meta WHERE key LIKE 'sync.%'")
-        if counts:
-            conn.exec_driver_sql(
-                "INSERT INTO meta(key, value) VALUES (?, ?)",
-                [(f"aggregate.{k}", str(v)) for k, v in sorted(counts.items())],
-            )
-    _vacuum(replica.engine)
+    if not replica.write_lock.acquire(BACKGROUND_TIMEOUT, urgent=False):
+        raise DatabaseError(busy_sentence())
+    try:
+        _vacuum(replica.engine)
+    finally:
+        replica.write_lock.release()
     log.info("replica purged (%d counts kept)", len(counts))
     return counts
+
+
+def _mark(conn: Connection) -> tuple[Any, ...]:
+    """What a purge's counts were taken from (a write since changes it)."""
+    return tuple(
+        conn.exec_driver_sql(
+            "SELECT (SELECT coalesce(max(seq), 0) FROM fact), (SELECT count(*) FROM attendee), "
+            "(SELECT coalesce(max(id), 0) FROM attendee)"
+        ).one()
+    )
+
+
+def _prepare(replica: Replica, keep_aggregates: bool, event: EventConfig | None) -> dict[str, int]:
+    """Count (outside the write lock), then store the counts and the purge's markers."""
+    while True:
+        with replica.read() as conn:
+            pending = conn.exec_driver_sql("SELECT 1 FROM meta WHERE key = 'purge.pending'").first()
+            mark = _mark(conn)
+            # Purging an already purged desk keeps the counts it has (nothing to recount).
+            empty = mark[0] == 0 and mark[1] == 0
+            counts = (
+                aggregates(conn, hub=False, event=event)
+                if keep_aggregates and not empty and not pending
+                else {}
+            )
+        with replica.write() as conn:
+            if pending:
+                counts = {
+                    str(k)[len("aggregate.") :]: int(v)
+                    for k, v in conn.exec_driver_sql(
+                        "SELECT key, value FROM meta WHERE key LIKE 'aggregate.%'"
+                    ).all()
+                }
+            elif _mark(conn) != mark:
+                continue  # a write came in meanwhile: count again
+            else:
+                if not empty:
+                    conn.exec_driver_sql("DELETE FROM meta WHERE key LIKE 'aggregate.%'")
+                if counts:
+                    conn.exec_driver_sql(
+                        "INSERT INTO meta(key, value) VALUES (?, ?)",
+                        [(f"aggregate.{k}", str(v)) for k, v in sorted(counts.items())],
+                    )
+            for key in ("purging", "purge.pending"):
+                conn.exec_driver_sql(
+                    "INSERT INTO meta(key, value) VALUES (?, 'yes') ON CONFLICT(key) DO UPDATE SET value = 'yes'",
+                    (key,),
+                )
+            # The search index is emptied at once; the rows' triggers leave it alone from
+            # here (schema 3: no row is at or below 'fts.upto' = 0), so deleting is cheap.
+            conn.exec_driver_sql("INSERT INTO attendee_fts(attendee_fts) VALUES ('delete-all')")
+            conn.exec_driver_sql(
+                "INSERT INTO meta(key, value) VALUES ('fts.upto', '0') ON CONFLICT(key) DO UPDATE SET value = '0'"
+            )
+            return counts
+
+
+def _delete_sliced(replica: Replica, table: str, *, step: int = 200) -> None:
+    """Delete every row of ``table``, in transactions of about ``SLICE_SECONDS``."""
+    while True:
+        with replica.write(durable=False) as conn:
+            started = time.monotonic()
+            while True:
+                gone = conn.exec_driver_sql(
+                    f"DELETE FROM {table} WHERE rowid IN (SELECT rowid FROM {table} LIMIT ?)", (step,)
+                ).rowcount
+                if not gone:
+                    return
+                if time.monotonic() - started >= SLICE_SECONDS:
+                    break
+        _checkpoint()
 
 
 def purge_hub(url: str, *, keep_aggregates: bool, event: EventConfig | None = None) -> dict[str, int]:

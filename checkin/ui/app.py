@@ -246,6 +246,9 @@ class Desk:
             self.printing.stop()
         self.window.stop_listening()
         self.window.close()
+        # The window is gone; live sync ends its exchange before the replica closes.
+        if not self.window.wait_live_sync_stopped(10.0):
+            log.warning("live sync still running at close")
         self.crash.uninstall()
         shiboken_delete(self.window)
         if self.printing is not None:
@@ -276,6 +279,7 @@ def build_desk(
         settings.desk_name = desk_name
     i18n.set_language(os.environ.get("CHECKIN_LANG") or settings.language)
     replica = open_replica(paths.db_path(db))
+    replica.set_interactive()  # the window's writes come first and never wait long
     session = DeskSession(replica, ev, chosen_day, settings.desk_name)
     window = DeskWindow(session, settings, None)
     window.setWindowIcon(app_icon())

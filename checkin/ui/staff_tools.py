@@ -66,6 +66,8 @@ class StaffTools(QWidget):
         self.settings = settings
         self.busy = False
         self.dialog: QDialog | None = None
+        # Set by the window: returns once live sync has stopped (a purge runs only then).
+        self.wait_for_sync: Any = None
         self.hub = QLineEdit(settings.hub_url)
         self.import_button = QPushButton()
         self.sync_button = QPushButton()
@@ -416,9 +418,17 @@ class StaffTools(QWidget):
             return
         replica, event = self.session.replica, self.session.event
 
+        wait_for_sync = self.wait_for_sync
+
         def work() -> tuple[dict[str, int], dict[str, int]]:
             from checkin.sync.purge import purge_hub, purge_open
 
+            # Live sync was asked to stop (purge_started); a pull still running would bring
+            # names back after the purge: wait until it has ended.
+            if wait_for_sync is not None and not wait_for_sync():
+                from checkin.errors import KnownError
+
+                raise KnownError(_("La synchro en direct ne s'arrête pas : rien n'a été effacé, réessayez."))
             hub_counts = purge_hub(url, keep_aggregates=keep_aggregates, event=event) if hub_too else {}
             return purge_open(replica, keep_aggregates=keep_aggregates, event=event), hub_counts
 
@@ -470,6 +480,7 @@ class LiveSyncRelay(QObject):
 
     changed = Signal(str, bool)  # status text, online
     purged = Signal()  # the hub was purged, and this desk with it
+    failed = Signal(object)  # a bug in live sync, once per kind of bug (the crash path)
 
     def __init__(
         self,
@@ -489,7 +500,9 @@ class LiveSyncRelay(QObject):
 
     def _relay(self, state: Any) -> None:
         """Called on the worker thread; Qt queues the signals to the GUI thread."""
-        self.changed.emit(state.status_text(), state.online)
+        self.changed.emit(state.status_text(), state.online and not state.error)
+        if state.bug is not None:
+            self.failed.emit(state.bug)
         if state.exchanges != self._seen:
             self._seen = state.exchanges
             if state.last_result is not None and state.last_result.purged:
@@ -499,4 +512,8 @@ class LiveSyncRelay(QObject):
         self.live.start()
 
     def stop(self) -> None:
+        """Returns at once; the thread ends after its exchange (see :meth:`wait`)."""
         self.live.stop()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        return bool(self.live.wait(timeout))

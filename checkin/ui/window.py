@@ -217,6 +217,8 @@ class DeskWindow(QMainWindow):
         if printing is not None:
             self.attach_printing(printing)
         self.live_sync: LiveSyncRelay | None = None
+        self.stopping_syncs: list[LiveSyncRelay] = []  # asked to stop, maybe not ended yet
+        self.staff_tools.wait_for_sync = self.wait_live_sync_stopped
         self.retranslate()
         self._count_now()
         if self.settings.hub_url:
@@ -431,14 +433,25 @@ class DeskWindow(QMainWindow):
         )
         self.live_sync.changed.connect(self.on_sync_state)
         self.live_sync.purged.connect(lambda: self.on_purged(True))
+        self.live_sync.failed.connect(self.on_task_error)
         self.live_sync.start()
 
     def stop_live_sync(self) -> None:
+        """Returns at once (never blocks the window); the thread ends after its exchange."""
         if self.live_sync is not None:
             self.live_sync.stop()
+            self.stopping_syncs.append(self.live_sync)
             self.live_sync = None
 
+    def wait_live_sync_stopped(self, timeout: float = 30.0) -> bool:
+        """Off the GUI thread only: True once every live sync asked to stop has ended."""
+        for relay in list(self.stopping_syncs):
+            if not relay.wait(timeout):
+                return False
+        return True
+
     def on_sync_state(self, text: str, online: bool) -> None:
+        self.stopping_syncs = [r for r in self.stopping_syncs if not r.wait(0)]
         self.status_sync.setText(_("Synchro : {state}", state=text))
         self.status_sync.setStyleSheet("" if online else "color: #8A4B00; font-weight: bold;")
         if online:

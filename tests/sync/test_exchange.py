@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -35,11 +36,55 @@ def test_first_exchange_brings_registrations_and_nothing_twice(
     with d1.read() as conn:
         # Sensitive fields are not configured for desks: none reach the laptop.
         assert conn.exec_driver_sql("SELECT count(*) FROM sensitive_info").scalar_one() == 0
-        # The first pull set the search index's triggers aside and put them back.
-        triggers = "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND sql LIKE '%attendee_fts%'"
-        assert conn.exec_driver_sql(triggers).scalar_one() == 3
+        # The first pull filled the search index after the rows; every row is in it, and
+        # the triggers keep every row in step again.
+        assert conn.exec_driver_sql("SELECT count(*) FROM attendee_fts_docsize").scalar_one() == 578
+        assert conn.exec_driver_sql("SELECT 1 FROM meta WHERE key = 'fts.upto'").first() is None
     again = sync(d1, url)
     assert (again.pushed, again.pulled) == (0, 0)
+
+
+def test_the_desk_lock_is_never_held_across_hub_io_and_pulls_commit_in_slices(
+    seeded_hub: Callable[[], str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A scan waits at most for one short transaction: the hub is never read or written
+    while this desk's write lock is held, and a pull is many small commits."""
+    from contextlib import contextmanager
+
+    from checkin.sync import exchange as exchange_module
+    from checkin.sync.hub import Hub
+
+    url = seeded_hub()
+    d1 = desk(tmp_path, "d1")
+    holders: list[str] = []
+    for name in ("read", "write"):
+        original = getattr(Hub, name)
+
+        def watched(self: Hub, _original: Any = original) -> Any:
+            @contextmanager
+            def run() -> Any:
+                holders.append(d1.write_lock.holder()[0])
+                with _original(self) as conn:
+                    yield conn
+
+            return run()
+
+        monkeypatch.setattr(Hub, name, watched)
+    commits = [0]
+    acquire = d1.write_lock.acquire
+
+    def counted(timeout: float, *, urgent: bool) -> bool:
+        commits[0] += 1
+        return acquire(timeout, urgent=urgent)
+
+    monkeypatch.setattr(d1.write_lock, "acquire", counted)
+    monkeypatch.setattr(exchange_module, "SLICE_SECONDS", 0.0)  # one step (50 rows) per commit
+    sync(d1, url, "Accueil 1")
+    for person in people(d1, 5):
+        admit(d1, person, "Accueil 1")
+    assert sync(d1, url).pushed == 5
+    assert holders and set(holders) == {""}
+    assert commits[0] > 2 * 578 // 50  # codes and registrations, 50 rows a commit
 
 
 @pytest.mark.parametrize("ndesks", [2, 3])

@@ -218,29 +218,43 @@ def test_a_desk_an_hour_ahead_cannot_beat_a_newer_export(
         assert attendees.by_uid(conn, khoury.uid).last_name == "Khoury Haddad"  # type: ignore[union-attr]
 
 
-def test_killed_during_the_first_pull_leaves_nothing_half_done(
+def test_killed_during_the_first_pull_keeps_what_came_searchable_and_resumes(
     seeded_hub: Callable[[], str], tmp_path: Path
 ) -> None:
+    """A first pull commits in short slices (no scan waits behind it): a kill leaves the
+    registrations pulled so far, each one found by the search once the desk reopens, and
+    the next exchange brings the rest."""
     url = seeded_hub()
     ref = desk(tmp_path, "ref")
     sync(ref, url)
     db = tmp_path / "fresh.sqlite"
-    # With batches of 100: 578 ticket codes take checkpoints 1-12, then the registrations
-    # come in one transaction of six batches. Kill inside it, twice.
-    for point in (15, 3):
-        run = _sync_process(db, url, CHECKIN_SYNC_BATCH="100", CHECKIN_SYNC_KILL_AT=str(point))
+    seen: list[int] = []
+    # With batches of 100 and a slice per 50 rows, the 578 codes take checkpoints 1-18; each
+    # run goes on from where the last one died.
+    for point in (20, 6, 3):
+        run = _sync_process(
+            db, url, CHECKIN_SYNC_BATCH="100", CHECKIN_SYNC_KILL_AT=str(point), CHECKIN_SYNC_SLICE_S="0"
+        )
         assert run.returncode == -9, run.stderr
-        half = desk(tmp_path, "fresh")
+        half = desk(tmp_path, "fresh")  # reopening finishes the search index
         with half.read() as conn:
-            assert conn.exec_driver_sql("SELECT count(*) FROM attendee").scalar_one() == 0
-            assert conn.exec_driver_sql("SELECT count(*) FROM ticket_code").scalar_one() == 578
+            count = conn.exec_driver_sql("SELECT count(*) FROM attendee").scalar_one()
+            indexed = conn.exec_driver_sql("SELECT count(*) FROM attendee_fts_docsize").scalar_one()
+            assert conn.exec_driver_sql("SELECT value FROM meta WHERE key = 'fts.upto'").first() is None
+        seen.append(count)
+        assert indexed == count
+        with half.write() as conn:
+            conn.exec_driver_sql("INSERT INTO attendee_fts(attendee_fts) VALUES ('integrity-check')")
         half.close()
+    assert 0 < seen[0] < seen[1] < seen[2] < 578, seen
     assert _sync_process(db, url).returncode == 0
     fresh = desk(tmp_path, "fresh")
     assert desk_state(fresh) == desk_state(ref)
     search = "SELECT count(*) FROM attendee_fts WHERE attendee_fts MATCH 'khoury'"
     with fresh.read() as a, ref.read() as b:
         assert a.exec_driver_sql(search).scalar_one() == b.exec_driver_sql(search).scalar_one() == 2
+    with fresh.write() as conn:
+        conn.exec_driver_sql("INSERT INTO attendee_fts(attendee_fts) VALUES ('integrity-check')")
 
 
 _FIX_SCRIPT = """

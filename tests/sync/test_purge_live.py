@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from checkin import facts
+from checkin.sync.hub import HubError
 from checkin.sync.live import LiveState, LiveSync
 from checkin.sync.purge import purge_hub, purge_replica
 
@@ -58,6 +59,58 @@ def test_purge_keeps_counts_and_no_name(seeded_hub: Callable[[], str], tmp_path:
     assert hub_rows(url, "SELECT count(*) FROM hub_fact") == [(0,)]
     kept = dict(hub_rows(url, "SELECT name, count FROM hub_aggregate"))  # type: ignore[arg-type]
     assert kept[f"{DAY1}.present"] == 25
+
+
+def test_a_purge_killed_halfway_resumes_with_the_counts_it_took_first(
+    seeded_hub: Callable[[], str], tmp_path: Path
+) -> None:
+    """The purge deletes in short slices (a desk still open never waits long on it); killed
+    between two of them, it leaves no name it has not counted, and the next purge finishes
+    with the counts stored before anything was deleted."""
+    import json
+    import os
+    import shutil
+
+    url = seeded_hub()
+    d1 = desk(tmp_path, "d1")
+    sync(d1, url)
+    for person in people(d1, 25):
+        admit(d1, person, "Accueil 1")
+    d1.close()
+    shutil.copyfile(tmp_path / "d1.sqlite", tmp_path / "ref.sqlite")
+    reference = purge_replica(tmp_path / "ref.sqlite", keep_aggregates=True)
+    command = [sys.executable, "-m", "checkin.sync", "purge", "--db", str(tmp_path / "d1.sqlite")]
+    for point in (3, 4):
+        run = subprocess.run(
+            [*command, "--keep-aggregates", "--json"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "CHECKIN_SYNC_KILL_AT": str(point), "CHECKIN_SYNC_SLICE_S": "0"},
+        )
+        assert run.returncode == -9, run.stderr
+        half = desk(tmp_path, "d1")
+        with half.read() as conn:
+            left = conn.exec_driver_sql("SELECT count(*) FROM attendee").scalar_one()
+            assert conn.exec_driver_sql("SELECT value FROM meta WHERE key = 'purge.pending'").scalar_one()
+        half.close()
+        assert left > 0  # killed halfway indeed
+    run = subprocess.run(
+        [*command, "--keep-aggregates", "--json"], capture_output=True, text=True, timeout=120
+    )
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout) == reference
+    d1 = desk(tmp_path, "d1")
+    with d1.read() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM attendee").scalar_one() == 0
+        assert conn.exec_driver_sql("SELECT count(*) FROM fact").scalar_one() == 0
+        assert (
+            conn.exec_driver_sql(
+                "SELECT count(*) FROM meta WHERE key IN ('purging', 'purge.pending', 'fts.upto')"
+            ).scalar_one()
+            == 0
+        )
+    d1.close()
 
 
 def test_a_purged_hub_purges_every_desk_at_its_next_exchange(
@@ -170,4 +223,72 @@ def test_live_mode_shows_other_desks_admissions_and_carries_on_alone(
     finally:
         live1.stop()
         live2.stop()
+        assert live1.wait(30) and live2.wait(30)
     assert hub_rows(url, "SELECT count(*) FROM hub_fact WHERE id = :i", {"i": fact.id}) == [(1,)]
+
+
+def test_stopping_live_sync_returns_at_once_and_the_hub_closes_after_the_thread(
+    seeded_hub: Callable[[], str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from checkin.sync import live as live_module
+    from checkin.sync.hub import Hub
+
+    url = seeded_hub()
+    d1 = desk(tmp_path, "d1")
+    inside, release = threading.Event(), threading.Event()
+    events: list[str] = []
+
+    def slow_exchange(*args: object, **kw: object) -> object:
+        inside.set()
+        release.wait(30)  # a long pull in progress
+        events.append("exchange ended")
+        raise HubError("gone")
+
+    close = Hub.close
+
+    def closing(self: Hub) -> None:
+        events.append(f"hub closed in {threading.current_thread().name}")
+        close(self)
+
+    monkeypatch.setattr(live_module, "exchange", slow_exchange)
+    monkeypatch.setattr(Hub, "close", closing)
+    live = LiveSync(d1, url, interval=0.1)
+    live.start()
+    assert inside.wait(10)
+    stopped = threading.Thread(target=live.stop)
+    stopped.start()
+    stopped.join(1.0)
+    assert not stopped.is_alive()  # stop() did not wait for the exchange
+    assert not live.wait(0.2) and events == []  # the engine is still in use: not closed
+    release.set()
+    assert live.wait(10)
+    assert events == ["exchange ended", "hub closed in checkin-live-sync"]
+    d1.close()
+
+
+def test_a_repeated_bug_in_live_sync_is_one_error_not_offline(
+    seeded_hub: Callable[[], str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from checkin.sync import live as live_module
+
+    url = seeded_hub()
+    d1 = desk(tmp_path, "d1")
+    sync(d1, url)
+
+    def broken(*args: object, **kw: object) -> object:
+        raise ValueError("bad row")
+
+    live = LiveSync(d1, url)
+    online = live.run_once()
+    assert online.online and not online.error
+    monkeypatch.setattr(live_module, "exchange", broken)
+    states = [live.run_once() for _ in range(3)]
+    assert [s.bug is not None for s in states] == [True, False, False]  # reported once
+    assert all(s.error == "ValueError" for s in states)
+    text = states[-1].status_text()
+    assert "en erreur" in text and "Seul depuis" not in text
+    monkeypatch.undo()
+    back = live.run_once()
+    assert back.online and not back.error and "En ligne" in back.status_text()
+    live.close()
+    d1.close()

@@ -339,3 +339,64 @@ def test_a_hub_purged_elsewhere_empties_this_window_at_its_next_live_exchange(
     assert count(db_file, "SELECT value FROM meta WHERE key = 'aggregate.2026-07-08.present'") == 1
     w.on_scan(codes["both_days"])
     assert w.scan_page.panel.answer.outcome == "unknown"
+
+
+def test_a_purge_waits_for_live_sync_to_end_and_stopping_never_blocks(
+    desk: Any, qtbot: Any, tmp_path: Path, codes: dict[str, str], db_file: Path, monkeypatch: Any
+) -> None:
+    """Live sync is mid-exchange (a long pull) when the lead purges: the window stays free
+    (stopping does not wait), and the purge starts only once that exchange has ended — it
+    could otherwise bring names back after the purge."""
+    import threading
+    import time
+
+    from checkin.sync import live as live_module
+
+    w, t = desk.window, tools(desk)
+    day_on_a_hub(desk, qtbot, tmp_path, codes)
+    assert w.live_sync is not None
+    inside, release = threading.Event(), threading.Event()
+    real = live_module.exchange
+
+    def slow(*args: Any, **kw: Any) -> Any:
+        inside.set()
+        release.wait(30)
+        return real(*args, **kw)
+
+    monkeypatch.setattr(live_module, "exchange", slow)
+    w.live_sync.live.poke()
+    assert inside.wait(20)
+    people = count(db_file, "SELECT count(*) FROM attendee")
+    w.lock.unlock("2468")
+    with qtbot.waitSignal(t.confirm_shown, timeout=10_000) as shown:
+        t.request_purge()
+    started = time.monotonic()
+    click(shown.args[0], "ok")  # purge_started: live sync asked to stop
+    assert time.monotonic() - started < 1.0 and w.live_sync is None
+    qtbot.wait(500)
+    assert t.busy and count(db_file, "SELECT count(*) FROM attendee") == people  # waiting
+    with qtbot.waitSignal(t.finished, timeout=60_000):
+        release.set()
+    assert count(db_file, "SELECT count(*) FROM attendee") == 0
+
+
+def test_a_bug_in_live_sync_is_reported_once_and_shown_as_an_error(
+    desk: Any, qtbot: Any, tmp_path: Path, codes: dict[str, str], monkeypatch: Any
+) -> None:
+    from checkin.sync import live as live_module
+
+    w = desk.window
+    day_on_a_hub(desk, qtbot, tmp_path, codes)
+    assert w.live_sync is not None
+
+    def broken(*args: Any, **kw: Any) -> Any:
+        raise ValueError("bad row")
+
+    monkeypatch.setattr(live_module, "exchange", broken)
+    for _ in range(3):
+        with qtbot.waitSignal(w.live_sync.changed, timeout=20_000):
+            w.live_sync.live.poke()
+    qtbot.waitUntil(lambda: "en erreur (ValueError)" in w.status_sync.text(), timeout=5000)
+    assert "Seul depuis" not in w.status_sync.text()
+    assert sum("ValueError: bad row" in r for r in desk.crash.reports) == 1
+    w.stop_live_sync()
