@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import subprocess
@@ -310,3 +311,145 @@ def test_app_killed_mid_job_resumes_without_loss_or_double_print(
             "SELECT json_extract(data, '$.job'), count(*) FROM fact WHERE kind = 'print' GROUP BY 1"
         ).all()
     assert sorted(per_job) == sorted((i, 1) for i in ids)
+
+
+# -- workers that cannot die: the database made busy under them by a real second connection
+# (another process holding SQLite's write lock), and a bug inside a worker ------------------
+
+_HOLD = """
+import sqlite3, sys
+con = sqlite3.connect(sys.argv[1], isolation_level=None)
+con.execute("BEGIN IMMEDIATE")
+print("held", flush=True)
+sys.stdin.readline()
+con.execute("ROLLBACK")
+"""
+
+
+class OtherProgram:
+    """A second connection to the replica, in its own process, holding the write lock."""
+
+    def __init__(self, path: Path) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", _HOLD, str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+        assert self.proc.stdout is not None and self.proc.stdout.readline().strip() == "held"
+
+    def release(self) -> None:
+        if self.proc.poll() is None:
+            assert self.proc.stdin is not None and self.proc.stdout is not None
+            self.proc.stdin.write("\n")
+            self.proc.stdin.close()
+            self.proc.wait(10)
+            self.proc.stdout.close()
+
+
+@pytest.fixture
+def busy_queue(replica: Replica) -> Iterator[tuple[PrintQueue, Recorder, Waiter]]:
+    printer = Recorder("p1")
+    queue, waiter = make_queue(replica, {"p1": printer}, write_timeout=0.3)
+    yield queue, printer, waiter
+    queue.stop()
+
+
+def _alive(queue: PrintQueue) -> bool:
+    return bool(queue._threads) and all(t.is_alive() for t in queue._threads)
+
+
+def test_busy_database_when_the_worker_claims(
+    replica: Replica,
+    busy_queue: tuple[PrintQueue, Recorder, Waiter],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    queue, printer, _waiter = busy_queue
+    person = people(replica, 1)[0]
+    job_id = queue.enqueue_badge(person)
+    assert replica.path is not None
+    other = OtherProgram(replica.path)
+    try:
+        with caplog.at_level(logging.WARNING, logger="checkin.printing.queue"):
+            queue.start()
+            waited = threading.Event()
+            waited.wait(1.5)  # several claims refused meanwhile
+            assert _alive(queue)
+            assert any("occupée par un autre programme" in r.getMessage() for r in caplog.records)
+            assert printer.received == []
+    finally:
+        other.release()
+    _wait(lambda: queue.job(job_id).state == "done")  # type: ignore[union-attr]
+    assert printer.received == [job_id] and print_facts(replica, person.uid) == 1
+    assert _alive(queue)
+
+
+def test_busy_database_when_the_printed_job_is_recorded(
+    replica: Replica,
+    busy_queue: tuple[PrintQueue, Recorder, Waiter],
+) -> None:
+    """The printer printed, then the database refuses the 'done': the job is recorded
+    later and never printed again."""
+    queue, printer, _waiter = busy_queue
+    assert replica.path is not None
+    holder: list[OtherProgram] = []
+    submit = printer.submit
+
+    def print_then_lock(data: bytes, **kw: str) -> str:
+        handle = submit(data, **kw)
+        if not holder:
+            holder.append(OtherProgram(replica.path))  # type: ignore[arg-type]
+        return handle
+
+    printer.submit = print_then_lock  # type: ignore[method-assign]
+    first, second = people(replica, 2)
+    queue.start()
+    try:
+        job_id = queue.enqueue_badge(first)
+        _wait(lambda: bool(holder))
+        threading.Event().wait(1.0)
+        assert _alive(queue)
+        assert queue.job(job_id).state == "printing"  # type: ignore[union-attr]
+    finally:
+        for other in holder:
+            other.release()
+    _wait(lambda: queue.job(job_id).state == "done")  # type: ignore[union-attr]
+    second_id = queue.enqueue_badge(second)  # the worker goes on with the next badge
+    _wait(lambda: queue.job(second_id).state == "done")  # type: ignore[union-attr]
+    assert printer.calls == 2 and printer.received == [job_id, second_id]
+    assert print_facts(replica, first.uid) == 1
+
+
+def test_a_bug_inside_a_worker_fails_the_job_with_a_reason_and_the_worker_lives(
+    replica: Replica,
+    busy_queue: tuple[PrintQueue, Recorder, Waiter],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    queue, printer, waiter = busy_queue
+    run = queue._run
+    calls = [0]
+
+    def broken_once(job: object) -> None:
+        calls[0] += 1
+        if calls[0] == 1:
+            raise ValueError("a bug")
+        run(job)  # type: ignore[arg-type]
+
+    queue._run = broken_once  # type: ignore[method-assign]
+    person = people(replica, 1)[0]
+    with caplog.at_level(logging.ERROR, logger="checkin.printing.queue"):
+        queue.start()
+        job_id = queue.enqueue_badge(person)
+        _wait(lambda: queue.job(job_id).state == "done")  # type: ignore[union-attr]
+    assert any(r.exc_info and "a bug" in str(r.exc_info[1]) for r in caplog.records)
+    states = [(j.state, j.error) for j in waiter.seen if j.id == job_id]
+    assert ("failed", "Erreur interne de la file d'impression : ValueError('a bug')") in states
+    assert printer.received == [job_id] and _alive(queue)
+
+
+def _wait(predicate: object, timeout: float = 20.0) -> None:
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():  # type: ignore[operator]
+            return
+        time.sleep(0.05)
+    raise AssertionError("timed out")

@@ -15,10 +15,23 @@ Why it is built this way:
   printer's file is named after the job) and is either closed or queued again. A call
   that timed out is not retried while it may still complete: the worker waits for it, and
   if it does complete the job is closed, not printed again.
+* **A worker cannot die.** Whatever goes wrong around a job — the database busy with a
+  command-line import, a full disk, a bug — is logged with its traceback, the job fails with
+  a reason and is retried later, and the worker carries on after a pause. An outcome that
+  cannot be written at once (the printer printed, but the database refused the ``done``)
+  is kept in memory and written before anything else is claimed: a printed badge is never
+  printed again because its record came late.
+
+The window in which a badge can be printed twice: the application is killed after the
+printer took the job and before ``done`` is committed (a few milliseconds; longer only if
+the database is busy then). On the next start, a file printer tells from its file that the
+job went through and the job is closed; a CUPS or ESC/POS printer cannot tell, and the job
+is printed again.
 """
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import logging
@@ -150,6 +163,7 @@ class PrintQueue:
         backoff: float = 2.0,
         max_backoff: float = 300.0,
         timeout: float = 60.0,
+        write_timeout: float | None = None,
     ) -> None:
         self.replica = replica
         self.printers = dict(printers)
@@ -160,7 +174,13 @@ class PrintQueue:
         self.backoff = backoff
         self.max_backoff = max_backoff
         self.timeout = timeout
+        self.write_timeout = write_timeout  # None: the replica's background default
         self._listeners: list[Listener] = []
+        # Outcomes a worker could not write yet, per printer: (job id, the write to do).
+        # Written before the worker claims anything else.
+        self._unsettled: dict[str, list[tuple[str, Callable[[], None]]]] = {
+            name: [] for name in self.printers
+        }
         self._wake = {name: threading.Event() for name in self.printers}
         self._stopping = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -228,7 +248,7 @@ class PrintQueue:
             raise KnownError(_("Imprimante inconnue : {name}", name=name))
         if reprint and not reason.strip():
             raise KnownError(_("Une réimpression demande un motif."))
-        with self.replica.write() as conn:
+        with self._write() as conn:
             view = attendees.by_uid(conn, uid)
             if view is None:
                 raise KnownError(_("Personne introuvable dans la base."))
@@ -280,7 +300,7 @@ class PrintQueue:
 
     def retry(self, job_id: str) -> None:
         """Try a failed job again now (the desk's "retry" button)."""
-        with self.replica.write() as conn:
+        with self._write() as conn:
             conn.exec_driver_sql(
                 "UPDATE print_job SET state = 'queued', next_try_at = '', updated_at = ? WHERE id = ? AND state = 'failed'",
                 (stamp(now()), job_id),
@@ -327,17 +347,50 @@ class PrintQueue:
 
     def _worker(self, printer: str) -> None:
         wake = self._wake[printer]
+        failures = 0
         while not self._stopping.is_set():
-            wake.clear()
-            job = self._claim(printer)
-            if job is None:
-                wake.wait(self._seconds_to_next(printer))
-                continue
-            self._run(job)
+            job: Job | None = None
+            try:
+                self._settle(printer)
+                wake.clear()
+                job = self._claim(printer)
+                if job is None:
+                    failures = 0
+                    wake.wait(self._seconds_to_next(printer))
+                    continue
+                self._run(job)
+                failures = 0
+            except Exception as exc:  # never let the worker die: log, fail the job, go on
+                failures += 1
+                if isinstance(exc, KnownError):
+                    log.warning("Print worker %s: %s", printer, exc.message)
+                    reason = exc.message
+                else:
+                    log.exception("Print worker %s: unexpected error", printer)
+                    reason = _("Erreur interne de la file d'impression : {error}", error=repr(exc))
+                if job is not None and not any(i == job.id for i, _w in self._unsettled[printer]):
+                    self._later(job, functools.partial(self._fail, job, reason, retry_later=True))
+                # A pause that grows while the trouble lasts (the database busy, say).
+                self._stopping.wait(min(self.max_backoff, self.backoff * 2 ** min(failures, 10)))
+
+    def _settle(self, printer: str) -> None:
+        """Write the outcomes a worker could not write when they happened (raises while it
+        still cannot: the worker pauses and tries again)."""
+        pending = self._unsettled[printer]
+        while pending:
+            _job_id, write = pending[0]
+            write()
+            pending.pop(0)
+
+    def _later(self, job: Job, write: Callable[[], None]) -> None:
+        self._unsettled[job.printer].append((job.id, write))
+
+    def _write(self) -> Any:
+        return self.replica.write(self.write_timeout)
 
     def _claim(self, printer: str) -> Job | None:
         at = stamp(now())
-        with self.replica.write() as conn:
+        with self._write() as conn:
             row = conn.exec_driver_sql(
                 "SELECT id FROM print_job WHERE printer = ? AND (state = 'queued' OR "
                 "(state = 'failed' AND next_try_at != '' AND next_try_at <= ?)) ORDER BY created_seq LIMIT 1",
@@ -368,7 +421,7 @@ class PrintQueue:
         with self.replica.read() as conn:
             attendee = attendees.by_uid(conn, job.attendee_uid)
         if attendee is None:
-            self._fail(job, _("Personne introuvable dans la base."), final=True)
+            self._fail_or_later(job, _("Personne introuvable dans la base."), final=True)
             return
         # A back-end that renders its own jobs (an ESC/POS printer: slips, not PDFs) does so;
         # the others get the queue's PDF renderer.
@@ -379,11 +432,11 @@ class PrintQueue:
         try:
             data, media = renderer(job, attendee)
         except KnownError as exc:
-            self._fail(job, exc.message, final=True)
+            self._fail_or_later(job, exc.message, final=True)
             return
         except Exception:
             log.exception("Rendering job %s failed", job.id)
-            self._fail(job, _("Erreur interne pendant la mise en page du badge."), final=True)
+            self._fail_or_later(job, _("Erreur interne pendant la mise en page du badge."), final=True)
             return
         outcome: dict[str, Any] = {}
 
@@ -400,7 +453,7 @@ class PrintQueue:
         helper.join(self.timeout)
         if helper.is_alive():
             log.warning("Printer %s did not answer within %.0f s", job.printer, self.timeout)
-            self._fail(
+            self._fail_or_later(
                 job,
                 _("L'imprimante {name} ne répond pas.", name=job.printer),
                 retry_later=True,
@@ -413,12 +466,18 @@ class PrintQueue:
             # The late call went through: the job is printed, close it instead of retrying.
         error = outcome.get("error")
         if error is None:
-            self._finish(job, str(outcome.get("handle", "")))
+            handle = str(outcome.get("handle", ""))
+            try:
+                self._finish(job, handle)
+            except Exception:
+                # Printed, but not recorded yet: recorded later, never printed again.
+                self._later(job, lambda: self._finish(job, handle))
+                raise
         elif isinstance(error, KnownError):
-            self._fail(job, error.message)
+            self._fail_or_later(job, error.message)
         else:
             log.error("Printer %s failed: %r", job.printer, error)
-            self._fail(
+            self._fail_or_later(
                 job,
                 _(
                     "Erreur de l'imprimante {name} : {error}",
@@ -428,7 +487,7 @@ class PrintQueue:
             )
 
     def _finish(self, job: Job, handle: str) -> None:
-        with self.replica.write() as conn:
+        with self._write() as conn:
             current = self._get(conn, job.id)
             if current is None or current.state == "done":
                 return
@@ -453,6 +512,16 @@ class PrintQueue:
             done = self._get(conn, job.id)
         self._emit(done)
 
+    def _fail_or_later(
+        self, job: Job, message: str, *, final: bool = False, retry_later: bool = False
+    ) -> None:
+        """Fail ``job`` with its reason; if that cannot be written now, keep it for later."""
+        try:
+            self._fail(job, message, final=final, retry_later=retry_later)
+        except Exception:
+            self._later(job, lambda: self._fail(job, message, final=final, retry_later=retry_later))
+            raise
+
     def _fail(self, job: Job, message: str, *, final: bool = False, retry_later: bool = False) -> None:
         with self.replica.read() as conn:
             current = self._get(conn, job.id)
@@ -466,7 +535,7 @@ class PrintQueue:
 
     def _update(self, job_id: str, **values: str) -> None:
         sets = ", ".join(f"{k} = ?" for k in values)
-        with self.replica.write() as conn:
+        with self._write() as conn:
             conn.exec_driver_sql(
                 f"UPDATE print_job SET {sets}, updated_at = ? WHERE id = ? AND state != 'done'",
                 (*values.values(), stamp(now()), job_id),

@@ -7,8 +7,10 @@ from __future__ import annotations
 import logging
 import platform
 import sys
+import threading
 import traceback
 from types import TracebackType
+from typing import Any
 
 from checkin.errors import KnownError
 from checkin.i18n import _
@@ -17,10 +19,12 @@ from checkin.ui.qt import (
     QDialog,
     QDialogButtonBox,
     QLabel,
+    QObject,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
+    Signal,
 )
 
 log = logging.getLogger(__name__)
@@ -68,9 +72,19 @@ class CrashDialog(QDialog):
         QApplication.clipboard().setText(self.text.toPlainText())
 
 
+class _ThreadRelay(QObject):
+    """Created on the GUI thread; its signal, emitted by any thread, arrives there queued."""
+
+    raised = Signal(object)
+
+
 class CrashHandler:
-    """Installed as ``sys.excepthook``; shows one dialog at a time (a loop of errors must
-    not bury the desk under windows)."""
+    """Installed as ``sys.excepthook`` and ``threading.excepthook``; shows one dialog at a
+    time (a loop of errors must not bury the desk under windows).
+
+    An exception no one caught in another thread (a print worker, live sync, a helper) is
+    logged there at once, then brought to the GUI thread, which shows it as any other bug.
+    """
 
     def __init__(self, parent: QWidget | None = None, *, show_dialog: bool = True) -> None:
         self.parent = parent
@@ -78,14 +92,32 @@ class CrashHandler:
         self.dialog: CrashDialog | None = None
         self.reports: list[str] = []
         self.known: list[str] = []
-        self.on_known: list = []  # callables taking the message
+        self.on_known: list[Any] = []  # callables taking the message
         self._previous = sys.excepthook
+        self._previous_thread = threading.excepthook
+        self._relay = _ThreadRelay()
+        self._relay.raised.connect(lambda info: self(*info))
 
     def install(self) -> None:
+        self._previous = sys.excepthook
+        self._previous_thread = threading.excepthook
         sys.excepthook = self
+        threading.excepthook = self.from_thread
 
     def uninstall(self) -> None:
         sys.excepthook = self._previous
+        threading.excepthook = self._previous_thread
+
+    def from_thread(self, args: threading.ExceptHookArgs) -> None:
+        if args.exc_type is SystemExit or args.exc_value is None:
+            return
+        name = args.thread.name if args.thread is not None else "?"
+        if not isinstance(args.exc_value, KnownError):
+            log.error("uncaught exception in thread %s", name, exc_info=args.exc_value)
+        try:
+            self._relay.raised.emit((args.exc_type, args.exc_value, args.exc_traceback))
+        except RuntimeError:  # the relay is gone (the window closed): the log has it
+            pass
 
     def __call__(self, exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         if isinstance(exc, KnownError):

@@ -245,6 +245,24 @@ def test_a_bug_is_logged_and_reported_and_the_desk_survives(
     assert w.scan_page.panel.answer.outcome == "admitted"
 
 
+def test_an_exception_in_any_thread_reaches_the_crash_handler(
+    desk: Any, qtbot: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A bug nobody caught in a background thread (a print worker, a helper) is logged and
+    shown as any other bug, on the GUI thread; the desk goes on."""
+    import threading
+
+    def worker() -> None:
+        raise ZeroDivisionError("bug in a thread")
+
+    thread = threading.Thread(target=worker, name="print-helper")
+    thread.start()
+    thread.join()
+    qtbot.waitUntil(lambda: any("bug in a thread" in r for r in desk.crash.reports), timeout=2000)
+    assert "ZeroDivisionError: bug in a thread" in desk.crash.reports[-1]
+    assert any("uncaught exception in thread print-helper" in r.getMessage() for r in caplog.records)
+
+
 def test_crash_dialog_offers_a_copyable_report(qapp: Any, qtbot: Any) -> None:
     from checkin.ui.crash import CrashHandler
 
