@@ -91,6 +91,11 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:  # type: ignor
     bench.add_argument("--attendees", type=int, default=100_000)
     bench.add_argument("--db", help=_("Base existante à réutiliser"))
     bench.add_argument("--rounds", type=int, default=200)
+    bench.add_argument(
+        "--during",
+        default="import,pull-empty,pull-loaded",
+        help=_("Scans pendant un travail long : import, pull-empty, pull-loaded (vide : aucun)"),
+    )
     bench.add_argument("--json", action="store_true")
     bench.set_defaults(func=run_bench)
 
@@ -342,7 +347,8 @@ def run_screenshots(args: argparse.Namespace) -> int:
 def run_bench(args: argparse.Namespace) -> int:
     from checkin.ui import bench
 
-    result = bench.run(attendees=args.attendees, db=args.db, rounds=args.rounds)
+    scenarios = tuple(s for s in args.during.split(",") if s)
+    result = bench.run(attendees=args.attendees, db=args.db, rounds=args.rounds, scenarios=scenarios)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
     else:
