@@ -144,26 +144,31 @@ class Replica:
         finally:
             self.write_lock.release()
         if not urgent:
-            self._after_background_write(flush=not durable)
+            self._checkpoint_if_large()
 
-    def _after_background_write(self, *, flush: bool) -> None:
-        """Disk work a background writer does after its commit, outside the write lock, so
-        that the desk's own thread never pays for it: flush what a non-durable commit left
-        in the write-ahead log (else the next check-in's fsync would write it), and copy the
-        log into the database once it has grown (a passive checkpoint lets writers go on;
-        SQLite's automatic one would run inside whichever commit crosses the limit, a
-        scan's included)."""
+    def flush(self) -> None:
+        """Flush to disk what non-durable commits left in the write-ahead log (bulk work calls
+        it after a batch, outside the lock, so the next check-in's fsync does not write it)."""
         if self.path is None:
             return
-        wal = f"{self.path}-wal"
         try:
-            if flush:
-                fd = os.open(wal, os.O_RDWR | getattr(os, "O_BINARY", 0))
-                try:
-                    os.fsync(fd)
-                finally:
-                    os.close(fd)
-            size = os.path.getsize(wal)
+            fd = os.open(f"{self.path}-wal", os.O_RDWR | getattr(os, "O_BINARY", 0))
+        except OSError:
+            return
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+    def _checkpoint_if_large(self) -> None:
+        """Copy the write-ahead log into the database once it has grown, from a background
+        writer and outside the write lock (a passive checkpoint lets writers go on): the
+        desk's own thread never pays for it, as it would with SQLite's automatic one, which
+        runs inside whichever commit crosses the limit, a scan's included."""
+        if self.path is None:
+            return
+        try:
+            size = os.path.getsize(f"{self.path}-wal")
         except OSError:
             return
         if size > WAL_CHECKPOINT_BYTES:
@@ -445,14 +450,13 @@ def defer_search_index(conn: Connection) -> None:
 def fill_search_index(replica: Replica, *, budget: float = 0.015, step: int = 500) -> int:
     """Index the rows a deferred fill left out, in transactions of about ``budget`` seconds;
     the triggers keep every row in step again once it is done. Returns the rows indexed."""
-    total = 0
-    while True:
-        with replica.write() as conn:
+    total, done = 0, False
+    while not done:
+        with replica.write(durable=False) as conn:  # an index can always be filled again
             row = conn.exec_driver_sql("SELECT value FROM meta WHERE key = 'fts.upto'").first()
             if row is None:
-                return total
-            upto = int(row[0])
-            started = time.monotonic()
+                break
+            upto, started = int(row[0]), time.monotonic()
             while time.monotonic() - started < budget:
                 top = conn.exec_driver_sql(
                     "SELECT max(id) FROM (SELECT id FROM attendee WHERE id > ? ORDER BY id LIMIT ?)",
@@ -460,7 +464,8 @@ def fill_search_index(replica: Replica, *, budget: float = 0.015, step: int = 50
                 ).scalar()
                 if top is None:
                     conn.exec_driver_sql("DELETE FROM meta WHERE key = 'fts.upto'")
-                    return total
+                    done = True
+                    break
                 total += int(
                     conn.exec_driver_sql(
                         "INSERT INTO attendee_fts(rowid, search_names, search_org, search_email) "
@@ -470,4 +475,7 @@ def fill_search_index(replica: Replica, *, budget: float = 0.015, step: int = 50
                     ).rowcount
                 )
                 upto = int(top)
-            conn.exec_driver_sql("UPDATE meta SET value = ? WHERE key = 'fts.upto'", (str(upto),))
+            if not done:
+                conn.exec_driver_sql("UPDATE meta SET value = ? WHERE key = 'fts.upto'", (str(upto),))
+    replica.flush()
+    return total

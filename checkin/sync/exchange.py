@@ -304,6 +304,7 @@ def _write_sliced(
                     break
             _set(conn, key, str(hseqs[done - 1]))
         _checkpoint()
+    replica.flush()
 
 
 def _empty_desk(replica: Replica) -> bool:

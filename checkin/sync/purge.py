@@ -107,6 +107,7 @@ def purge_open(
     counts = _prepare(replica, keep_aggregates, event)
     for table in _REPLICA_TABLES:
         _delete_sliced(replica, table)
+    replica.flush()
     with replica.write() as conn:
         for key in ("fts.upto", "purging", "purge.pending", *_PERSONAL_META):
             conn.exec_driver_sql("DELETE FROM meta WHERE key = ?", (key,))
