@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 # Modules that add their own sub-commands (each has ``add_commands(subparsers)``). The UI
 # module imports Qt only inside its handlers, so the CLI runs without a display.
 PLUGINS = (
+    "checkin.backup",
     "checkin.eventfile",
     "checkin.printing.commands",
     "checkin.printing.escpos.commands",

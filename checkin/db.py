@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import sqlite3
 import threading
 import time
@@ -36,7 +37,7 @@ log = logging.getLogger(__name__)
 # background work (printing, sync, imports) may wait longer.
 INTERACTIVE_TIMEOUT = 1.0
 BACKGROUND_TIMEOUT = 30.0
-WAL_CHECKPOINT_BYTES = 64 << 20
+WAL_CHECKPOINT_BYTES = 16 << 20
 
 
 class WriteLock:
@@ -144,7 +145,7 @@ class Replica:
         finally:
             self.write_lock.release()
         if not urgent:
-            self._checkpoint_if_large()
+            self.checkpoint_if_large()
 
     def flush(self) -> None:
         """Flush to disk what non-durable commits left in the write-ahead log (bulk work calls
@@ -160,7 +161,7 @@ class Replica:
         finally:
             os.close(fd)
 
-    def _checkpoint_if_large(self) -> None:
+    def checkpoint_if_large(self) -> None:
         """Copy the write-ahead log into the database once it has grown, from a background
         writer and outside the write lock (a passive checkpoint lets writers go on): the
         desk's own thread never pays for it, as it would with SQLite's automatic one, which
@@ -205,8 +206,14 @@ class Replica:
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        with self.engine.connect() as conn:
-            yield conn
+        try:
+            with self.engine.connect() as conn:
+                yield conn
+        except DBAPIError as exc:
+            known = _known(exc.orig or exc, self.path)
+            if isinstance(known, DamagedReplica):
+                raise known from exc  # damage found by a read: the desk offers the repair
+            raise
 
     def meta(self, key: str, default: str = "") -> str:
         with self.read() as conn:
@@ -236,13 +243,29 @@ def busy_sentence(path: Path | None = None) -> str:
     )
 
 
+def _disk_full(path: Path | None) -> bool:
+    """SQLite says "disk I/O error" when a full disk stops its shared-memory file."""
+    if path is None:
+        return False
+    try:
+        return shutil.disk_usage(path.parent).free < 256 * 1024
+    except OSError:
+        return False
+
+
 def _known(exc: BaseException, path: Path | None) -> DatabaseError | None:
     """The environment's faults (disk full, locked, read-only); ``None`` for a bug."""
     if not isinstance(exc, sqlite3.OperationalError | sqlite3.DatabaseError):
         return None
     text = str(exc).lower()
-    if "full" in text:
-        return DatabaseError(_("Le disque est plein : impossible d'enregistrer dans {path}.", path=path))
+    if "full" in text or ("disk i/o" in text and _disk_full(path)):
+        return DatabaseError(
+            _(
+                "Le disque est plein : rien n'a été enregistré (base {path}). Libérez de la place sur "
+                "ce disque, puis recommencez ; le poste reprend de lui-même.",
+                path=path,
+            )
+        )
     if "locked" in text or "busy" in text:
         return DatabaseError(busy_sentence(path))
     if "readonly" in text:
@@ -259,7 +282,7 @@ def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
     cur.execute("PRAGMA journal_mode=WAL")
     # FULL: a check-in is on disk before the desk says "admitted".
     cur.execute("PRAGMA synchronous=FULL")
-    # Checkpoints are run by background writers (Replica._checkpoint_if_large), never by
+    # Checkpoints are run by background writers (Replica.checkpoint_if_large), never by
     # a scan's commit.
     cur.execute("PRAGMA wal_autocheckpoint=0")
     # A log reset after a full checkpoint is cut back to this size, so its size says how
@@ -329,7 +352,8 @@ def damaged(path: Path, problem: str) -> DamagedReplica:
     return DamagedReplica(
         _(
             "La base du poste {path} est abîmée ({problem}) : restaurez la dernière sauvegarde "
-            "(checkin restore) ou reconstruisez le poste depuis le hub ; la fenêtre du poste propose les deux.",
+            "(checkin restore) ou reconstruisez le poste depuis le hub (checkin restore --empty, "
+            "puis checkin sync) ; la fenêtre du poste propose les deux.",
             path=path,
             problem=problem,
         ),

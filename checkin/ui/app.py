@@ -9,14 +9,16 @@ import gc
 import logging
 import os
 import sys
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from checkin import backup, i18n, logs, paths
 from checkin import event as event_mod
-from checkin import i18n, logs, paths
-from checkin.db import Replica, open_replica
-from checkin.errors import KnownError
+from checkin.db import Replica, damaged, open_replica, quick_check
+from checkin.errors import DamagedReplica, KnownError
 from checkin.event import EventConfig
 from checkin.i18n import _
 from checkin.settings import DeskSettings
@@ -31,6 +33,7 @@ from checkin.ui.qt import (
     qInstallMessageHandler,
     shiboken_delete,
 )
+from checkin.ui.recovery import Backups, RecoveryDialog, recover
 from checkin.ui.session import DeskSession
 from checkin.ui.window import DeskWindow
 
@@ -229,6 +232,7 @@ class Desk:
     crash: CrashHandler
     replica: Replica
     collector: MainThreadGc
+    backups: Backups | None = None
     closed: bool = False
 
     def start_printing(self) -> None:
@@ -249,6 +253,9 @@ class Desk:
         # The window is gone; live sync ends its exchange before the replica closes.
         if not self.window.wait_live_sync_stopped(10.0):
             log.warning("live sync still running at close")
+        if self.backups is not None and not self.window.recovery_choice:
+            self.backups.timer.stop()
+            self.backups.now("day")  # the end of the desk's day: a copy that is never pruned
         self.crash.uninstall()
         shiboken_delete(self.window)
         if self.printing is not None:
@@ -268,7 +275,12 @@ def build_desk(
     defer_printing: bool = False,
     show_crash_dialog: bool = True,
     rehearsal: bool = False,
+    check: bool = True,
 ) -> Desk:
+    path = paths.db_path(db)
+    # The whole file is read once for damage (PRAGMA quick_check), on a thread of its own
+    # while the event, the settings and Qt load.
+    checker = _Check(path) if check and path.is_file() else None
     ev = event or event_mod.load()
     settings = settings or DeskSettings.load()
     # A wrong --day is told before any window opens.
@@ -278,7 +290,12 @@ def build_desk(
     if desk_name:
         settings.desk_name = desk_name
     i18n.set_language(os.environ.get("CHECKIN_LANG") or settings.language)
-    replica = open_replica(paths.db_path(db))
+    replica = open_replica(path)
+    problem = checker.result() if checker is not None else ""
+    if problem:  # found before the window reads anything
+        replica.close()
+        collector.stop()
+        raise damaged(path, problem)
     replica.set_interactive()  # the window's writes come first and never wait long
     session = DeskSession(replica, ev, chosen_day, settings.desk_name)
     window = DeskWindow(session, settings, None)
@@ -302,7 +319,11 @@ def build_desk(
         )
     if settings.problems:
         window.show_error(" ".join(settings.problems))
-    desk = Desk(window, session, window.printing, crash, replica, collector)
+    backups = Backups(replica, settings, window)
+    backups.changed.connect(window.status_backup.setText)
+    backups.failed.connect(window.show_error)
+    window.status_backup.setText(backups.status_text())
+    desk = Desk(window, session, window.printing, crash, replica, collector, backups)
     if with_printing and defer_printing:
         QTimer.singleShot(0, desk.start_printing)
     if defer_printing:
@@ -311,7 +332,7 @@ def build_desk(
     return desk
 
 
-def run(desk: Desk) -> int:
+def run(desk: Desk, *, shutdown: bool = True) -> int:
     app = application()
     desk.window.resize(1366, 768)
     desk.window.show()
@@ -321,8 +342,66 @@ def run(desk: Desk) -> int:
         return int(app.exec())
     finally:
         desk.close()
-        # Destroy Qt's objects now, not during interpreter finalisation (a PySide crash).
-        app.shutdown()
+        if shutdown:
+            # Destroy Qt's objects now, not during interpreter finalisation (a PySide crash).
+            app.shutdown()
+
+
+class _Check:
+    """``PRAGMA quick_check`` of the replica on a thread of its own (SQLite lets go of
+    Python while it reads), so the check costs the desk's start-up little."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.problem = ""
+        self.thread = threading.Thread(target=self._run, name="checkin-quick-check", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        self.problem = quick_check(self.path)
+
+    def result(self) -> str:
+        self.thread.join()
+        return self.problem
+
+
+def run_with_recovery(build: Callable[[], Desk], path: Path) -> int:
+    """Run the desk; when its replica is damaged (found at start or while it runs), say
+    what to do in one modal dialog, carry out the lead's choice and start again."""
+    said = ""
+    while True:
+        try:
+            desk = build()
+        except DamagedReplica as exc:
+            choice = ask_recovery(path, exc.problem)
+            if not choice:
+                application().shutdown()
+                return 1
+            said = recover_now(path, choice)
+            continue
+        if said:
+            desk.window.statusBar().showMessage(said, 120_000)
+            said = ""
+        code = run(desk, shutdown=False)
+        choice = desk.window.recovery_choice
+        if not choice:
+            application().shutdown()
+            return code
+        said = recover_now(path, choice)
+
+
+def ask_recovery(path: Path, problem: str) -> str:
+    settings = DeskSettings.load()
+    dialog = RecoveryDialog(path, problem, backup.folder_for(settings.backup_dir), settings.hub_url)
+    dialog.exec()  # the one modal dialog: nothing can be done at this desk until it is answered
+    return dialog.choice
+
+
+def recover_now(path: Path, choice: str) -> str:
+    settings = DeskSettings.load()
+    done = recover(path, choice, backup.folder_for(settings.backup_dir))
+    log.warning("replica recovered (%s): %s", choice, done.sentence())
+    return done.sentence()
 
 
 def demo_database(folder: Path | None = None, attendees: int = 400, event: EventConfig | None = None) -> Path:

@@ -115,10 +115,17 @@ def run_single(replica: Path, build: Any) -> int:
         )
         return 0
     guard = instance.Guard(replica)
-    try:
+    current: list[Any] = []
+    guard.raise_requested.connect(lambda: current and instance.bring_to_front(current[-1].window))
+
+    def built() -> Any:
         desk = build()
-        guard.raise_requested.connect(lambda: instance.bring_to_front(desk.window))
-        return int(app.run(desk))
+        current.append(desk)
+        return desk
+
+    try:
+        # A damaged replica is told, repaired at the lead's choice and the desk reopened.
+        return int(app.run_with_recovery(built, replica))
     finally:
         guard.close()
 

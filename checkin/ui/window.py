@@ -11,11 +11,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from checkin import i18n
 from checkin.attendees import AttendeeView
-from checkin.errors import KnownError
+from checkin.errors import DamagedReplica, KnownError
 from checkin.i18n import _
 from checkin.settings import DeskSettings
 from checkin.ui import tasks
@@ -195,6 +196,8 @@ class DeskWindow(QMainWindow):
         self.status_error = QLabel()
         self.status_error.setStyleSheet("color: #A01818; font-weight: bold;")
         self.status_sync = QLabel()
+        self.status_backup = QLabel()
+        self.recovery_choice = ""  # set when the lead chose to repair a damaged replica
         bar = self.statusBar()
         for w in (
             self.status_day,
@@ -202,6 +205,7 @@ class DeskWindow(QMainWindow):
             self.status_counts,
             self.status_printer,
             self.status_sync,
+            self.status_backup,
         ):
             bar.addWidget(w)
         bar.addWidget(self.status_error, 1)
@@ -290,6 +294,9 @@ class DeskWindow(QMainWindow):
         self.status_error.setText(message)
 
     def on_task_error(self, exc: BaseException) -> None:
+        if isinstance(exc, DamagedReplica):
+            self.offer_recovery(exc)
+            return
         if isinstance(exc, KnownError):
             self.show_error(exc.message)
             return
@@ -300,9 +307,37 @@ class DeskWindow(QMainWindow):
     def _guard(self, fn: Callable[[], Any]) -> Any:
         try:
             return fn()
+        except DamagedReplica as exc:
+            self.offer_recovery(exc)
+            return None
         except KnownError as exc:
             self.show_error(exc.message)
             return None
+
+    def offer_recovery(self, exc: DamagedReplica) -> None:
+        """The replica turned out damaged while the desk runs: say so, and offer (once) to
+        close the desk, repair it (restore a backup, or rebuild from the hub) and reopen."""
+        self.show_error(exc.message)
+        if getattr(self, "recovery_dialog", None) is not None:
+            return
+        from checkin import backup
+        from checkin.ui.recovery import RecoveryDialog
+
+        dialog = RecoveryDialog(
+            Path(str(exc.path)),
+            exc.problem,
+            backup.folder_for(self.settings.backup_dir),
+            self.settings.hub_url,
+            self,
+        )
+
+        def chosen() -> None:
+            self.recovery_choice = dialog.choice
+            QApplication.quit()
+
+        dialog.accepted.connect(chosen)
+        self.recovery_dialog = dialog
+        dialog.open()
 
     # -- scanning ---------------------------------------------------------------------
     def on_burst(self, burst: Burst) -> None:
