@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from checkin import attendees
+from checkin import attendees, presence
 from checkin.attendees import AttendeeView
 from checkin.codes import new_code
 from checkin.db import Replica
@@ -126,12 +127,9 @@ def add(
 def checkins(conn: Connection, live_uid: str, day: str) -> list[FactView]:
     """The standing check-ins of a person on a day (any of their registrations), earliest
     first; a check-in that an undo points at no longer stands."""
-    rows = conn.exec_driver_sql(
-        _SELECT + " WHERE kind = 'checkin' AND day = ? AND attendee_uid IN "
-        "(SELECT uid FROM attendee WHERE live_uid = ? OR uid = ?) "
-        "AND NOT EXISTS (SELECT 1 FROM fact u WHERE u.kind = 'undo' AND u.ref = fact.id) "
-        "ORDER BY at, hlc",
-        (day, live_uid, live_uid),
+    rows = conn.execute(
+        text(_SELECT + " WHERE " + presence.person_checkins_sql() + " ORDER BY at, hlc"),
+        {"day": day, "person": live_uid},
     ).all()
     return [_view(r) for r in rows]
 

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from checkin import presence
 from checkin.event import EventConfig
 from checkin.sync import conflicts as conflict_module
 from checkin.text import sort_key
@@ -65,8 +66,8 @@ class Dataset:
     paper: set[tuple[str, str]] = field(default_factory=set)  # (uid, day) entered from the paper list
 
     def expected(self, day: str) -> list[Person]:
-        """Confirmed registrations for the day, and walk-ins of that day."""
-        return [p for p in self.people if p.status == "confirmed" and (day in p.days or not p.days)]
+        """Confirmed registrations for the day, and walk-ins of that day (:mod:`checkin.presence`)."""
+        return [p for p in self.people if presence.is_expected(p.status, p.uid, p.live_uid, p.days, day)]
 
     def present(self, day: str) -> list[Person]:
         return [p for p in self.people if (p.uid, day) in self.arrivals]
@@ -82,29 +83,17 @@ class Dataset:
 
 
 def load(conn: Connection, event: EventConfig, *, hub: bool) -> Dataset:
-    attendee, fact = ("hub_attendee", "hub_fact") if hub else ("attendee", "fact")
-    rows = conn.execute(text(f"SELECT {', '.join(PERSON_FIELDS)} FROM {attendee}")).all()
-    person_of: dict[str, str] = {}
+    tables = presence.HUB if hub else presence.DESK
+    rows = conn.execute(text(f"SELECT {', '.join(PERSON_FIELDS)} FROM {tables.attendee}")).all()
     people: list[Person] = []
     for row in rows:
         values = dict(zip(PERSON_FIELDS, row, strict=True))
         values["days"] = tuple(d for d in (values["days"] or "").split(",") if d)
         person = Person(**values)
-        person_of[person.uid] = person.live_uid or person.uid
         if person.live_uid in ("", person.uid):
             people.append(person)
     people.sort(key=lambda p: p.key)
-    arrivals: dict[tuple[str, str], str] = {}
-    standing = conn.execute(
-        text(
-            f"SELECT f.attendee_uid, f.day, f.at FROM {fact} f WHERE f.kind = 'checkin' AND NOT EXISTS "
-            f"(SELECT 1 FROM {fact} u WHERE u.kind = 'undo' AND u.ref = f.id)"
-        )
-    ).all()
-    for uid, day, at in standing:
-        key = (person_of.get(uid, uid), day)
-        if key not in arrivals or at < arrivals[key]:
-            arrivals[key] = at
+    arrivals = presence.arrivals(conn, tables)
     found = conflict_module.from_hub(conn) if hub else conflict_module.from_replica(conn)
     from checkin.paper import paper_keys
 

@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from checkin import presence
 from checkin.text import fold
 
 # Standing check-ins (not undone) of people admitted more than once on one day; the
@@ -35,9 +36,7 @@ _DOUBLES = (
     "coalesce(a.last_name, '') AS last_name, coalesce(a.code, '') AS code, "
     "count(*) OVER (PARTITION BY coalesce(nullif(a.live_uid, ''), f.attendee_uid), f.day) AS n "
     "FROM {fact} f LEFT JOIN {attendee} a ON a.uid = f.attendee_uid "
-    "WHERE f.kind = 'checkin' AND NOT EXISTS "
-    # (kind || '' keeps SQLite on the index of ref, not on the one of kind)
-    "(SELECT 1 FROM {fact} u WHERE u.ref = f.id AND u.kind || '' = 'undo')) c WHERE n > 1"
+    "WHERE {standing}) c WHERE n > 1"
 )
 _PEOPLE = "SELECT uid, source, code, first_name, last_name, organisation, email, status FROM {attendee}"
 
@@ -64,7 +63,8 @@ def _compute(conn: Connection, fact: str, attendee: str) -> list[dict[str, Any]]
 
 def double_admissions(conn: Connection, fact: str, attendee: str) -> list[dict[str, Any]]:
     groups: dict[tuple[str, str], list[Any]] = defaultdict(list)
-    for r in conn.execute(text(_DOUBLES.format(fact=fact, attendee=attendee))):
+    standing = presence.standing(presence.Tables(attendee, fact))
+    for r in conn.execute(text(_DOUBLES.format(fact=fact, attendee=attendee, standing=standing))):
         groups[(r[7], r[2])].append(r)
     out: list[dict[str, Any]] = []
     for (person, day), rows in sorted(groups.items()):

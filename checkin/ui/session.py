@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from checkin import attendees, facts, scan, search
+from checkin import attendees, facts, presence, scan, search
 from checkin.attendees import AttendeeView
 from checkin.db import Replica
 from checkin.event import EventConfig
@@ -101,19 +101,6 @@ class DeskSession:
         )
 
     def counts(self) -> tuple[int, int]:
-        """(arrived today, expected today) — one person counts once."""
+        """(here today, expected today), by the one rule (:mod:`checkin.presence`)."""
         with self.replica.read() as conn:
-            arrived = conn.exec_driver_sql(
-                "SELECT count(DISTINCT coalesce(nullif(a.live_uid, ''), a.uid)) FROM fact f"
-                " JOIN attendee a ON a.uid = f.attendee_uid"
-                " WHERE f.kind = 'checkin' AND f.day = ?"
-                " AND NOT EXISTS (SELECT 1 FROM fact u WHERE u.kind = 'undo' AND u.ref = f.id)",
-                (self.day,),
-            ).scalar_one()
-            expected = conn.exec_driver_sql(
-                "SELECT count(*) FROM attendee WHERE status = 'confirmed'"
-                " AND (live_uid = uid OR live_uid = '')"
-                " AND (days = '' OR instr(',' || days || ',', ',' || ? || ',') > 0)",
-                (self.day,),
-            ).scalar_one()
-        return int(arrived), int(expected)
+            return presence.counts(conn, self.day)

@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import text
+
+from checkin import presence
 from checkin.db import Replica
 from checkin.event import EventConfig
 from checkin.i18n import _, language
@@ -48,20 +51,15 @@ def compute(replica: Replica, event: EventConfig, day: str) -> Figures:
     """Runs on a worker: a few grouped reads of the replica."""
     tz = ZoneInfo(event.timezone)
     with replica.read() as conn:
-        people = conn.exec_driver_sql(
-            "SELECT uid, category, delegation, first_name, last_name, native_name, organisation"
-            " FROM attendee WHERE status = 'confirmed' AND (live_uid = uid OR live_uid = '')"
-            " AND (days = '' OR instr(',' || days || ',', ',' || ? || ',') > 0)",
-            (day,),
+        # Who is expected and who is here: the one rule (checkin.presence).
+        people = conn.execute(
+            text(
+                "SELECT a.uid, a.category, a.delegation, a.first_name, a.last_name, a.native_name,"
+                f" a.organisation FROM attendee a WHERE {presence.expected_condition()}"
+            ),
+            {"day": day},
         ).all()
-        arrivals = conn.exec_driver_sql(
-            "SELECT coalesce(nullif(a.live_uid, ''), a.uid), min(f.at) FROM fact f"
-            " JOIN attendee a ON a.uid = f.attendee_uid WHERE f.kind = 'checkin' AND f.day = ?"
-            " AND NOT EXISTS (SELECT 1 FROM fact u WHERE u.kind = 'undo' AND u.ref = f.id)"
-            " GROUP BY 1",
-            (day,),
-        ).all()
-    came = {str(uid): str(at) for uid, at in arrivals}
+        came = {person: at for (person, _d), at in presence.arrivals(conn, presence.DESK, day).items()}
     quarters: Counter[str] = Counter()
     for at in came.values():
         moment = datetime.fromisoformat(at).astimezone(tz)

@@ -210,6 +210,7 @@ class DeskWindow(QMainWindow):
             bar.addWidget(w)
         bar.addWidget(self.status_error, 1)
         self.arrived = 0
+        self._count_seq = 0  # bumped by every change that a count in flight may have missed
         self.expected = 0
         self.counts_timer = QTimer(self)
         self.counts_timer.setSingleShot(True)
@@ -383,7 +384,7 @@ class DeskWindow(QMainWindow):
         self.sounds.play_outcome(shown.outcome)
         self.answer_shown.emit(decision)
         if shown.outcome == "admitted":
-            self.refresh_counts()
+            self.note_admission()
             if self.settings.auto_print and self.printing is not None and shown.attendee:
                 self.scan_page.panel.set_print_state(_("Badge : envoi à l'imprimante…"))
                 self.print_badge(shown.attendee)
@@ -501,10 +502,13 @@ class DeskWindow(QMainWindow):
 
     def refresh_staff(self) -> None:
         session = self.session
+        seq = self._count_seq
 
         def done(figures: Figures) -> None:
             try:
                 self.staff_page.show_figures(figures)
+                if seq == self._count_seq:  # same data, same rule: the status bar agrees
+                    self._show_counts(figures.arrived, figures.expected)
                 self.staff_shown.emit(figures)
             except RuntimeError:
                 log.debug("figures arrived after the window closed")
@@ -802,18 +806,35 @@ class DeskWindow(QMainWindow):
             self.status_printer.setText(_("Imprimante {name} : prête", name=name))
             self.status_printer.setStyleSheet("")
 
+    def note_admission(self) -> None:
+        """An admission at this desk is on the status bar at once: the scan's transaction
+        found no standing check-in for the person that day (the rule of
+        :mod:`checkin.presence`), so they are one more here. The recount follows."""
+        self._show_counts(self.arrived + 1, self.expected)
+        self.refresh_counts()
+
     def refresh_counts(self) -> None:
         """Recount soon: at most one count query per ``counts_timer`` interval, so a queue
-        of arrivals at a 100,000-person event does not keep a worker counting."""
+        of arrivals at a 100,000-person event does not keep a worker counting. A count
+        still running from before is dropped when it comes back (it may have missed this
+        change): an older figure never replaces a newer one."""
+        self._count_seq += 1
         if not self.counts_timer.isActive():
             self.counts_timer.start()
 
+    def _show_counts(self, arrived: int, expected: int) -> None:
+        self.arrived, self.expected = arrived, expected
+        self._paint_status()
+        self.counts_updated.emit(arrived, expected)
+
     def _count_now(self) -> None:
+        seq = self._count_seq
+
         def done(result: tuple[int, int]) -> None:
+            if seq != self._count_seq:
+                return  # something changed while it counted: a newer count is coming
             try:
-                self.arrived, self.expected = result
-                self._paint_status()
-                self.counts_updated.emit(*result)
+                self._show_counts(*result)
             except RuntimeError:  # the window was closed meanwhile
                 log.debug("counts arrived after the window closed")
 
