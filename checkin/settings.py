@@ -45,6 +45,8 @@ from checkin.i18n import _
 log = logging.getLogger(__name__)
 
 SECTIONS = ("desk", "lead", "scanner", "printing", "sync", "backup")
+# Tables of the same file that other modules declare and read: kept as they are on save.
+FOREIGN = ("printers",)  # checkin.printing.config: one [printers.NAME] table per printer
 
 
 def setting(
@@ -149,6 +151,8 @@ class DeskSettings:
     # Not settings: where they were read from, and what was wrong with the file.
     file: str = field(default="", repr=False, compare=False, metadata={"section": ""})
     problems: list[str] = field(default_factory=list, repr=False, compare=False, metadata={"section": ""})
+    # The file's other tables ([printers.*], and any a newer checkin wrote): written back as read.
+    others: dict[str, Any] = field(default_factory=dict, repr=False, compare=False, metadata={"section": ""})
 
     @staticmethod
     def default_path() -> Path:
@@ -166,6 +170,11 @@ class DeskSettings:
             return settings
         known = {f.name: f for f in schema()}
         for section, table in data.items():
+            if section not in SECTIONS:
+                settings.others[section] = table  # kept on save
+                if section not in FOREIGN:
+                    settings.problems.append(_problem_unknown(path, section))
+                continue
             if not isinstance(table, dict):
                 settings.problems.append(_problem_unknown(path, section))
                 continue
@@ -198,6 +207,9 @@ class DeskSettings:
         damaged = path.with_name(path.name + ".damaged")
         if path.exists() and not damaged.exists() and _read(path, []) is None:
             path.replace(damaged)  # keep what could not be read, for whoever wants to look
+        current = _read(path, []) if path.exists() else None
+        if current is not None:  # tables others wrote since this was loaded ([printers.*])
+            self.others = {k: v for k, v in current.items() if k not in SECTIONS} | self.others
         tmp = path.with_name(path.name + ".tmp")
         tmp.write_text(self.to_toml(), encoding="utf-8")
         if os.name != "nt":
@@ -206,6 +218,9 @@ class DeskSettings:
 
     def to_toml(self) -> str:
         lines = ["# checkin: this desk's settings (see checkin/settings.py)", ""]
+        for name, value in self.others.items():  # keys outside any table come first
+            if not isinstance(value, dict):
+                lines.extend(_toml_table(_toml_key(name), value))
         for section in SECTIONS:
             lines.append(f"[{section}]")
             for spec in schema():
@@ -213,6 +228,9 @@ class DeskSettings:
                     lines.append(f"# {spec.metadata['description']}")
                     lines.append(f"{spec.name} = {_toml_value(getattr(self, spec.name))}")
             lines.append("")
+        for name, value in self.others.items():
+            if isinstance(value, dict):
+                lines.extend(_toml_table(_toml_key(name), value))
         return "\n".join(lines)
 
     def choose_day(self, day: str) -> None:
@@ -310,6 +328,27 @@ def _shown(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False) if isinstance(value, str) else repr(value)
 
 
+def _toml_key(key: str) -> str:
+    return key if key.replace("_", "").replace("-", "").isalnum() and key.isascii() else json.dumps(key)
+
+
+def _toml_table(name: str, value: Any) -> list[str]:
+    """A table read from the file, written back (scalars first, then its sub-tables)."""
+    if not isinstance(value, dict):
+        return [f"{_toml_key(name)} = {_toml_value(value)}", ""]
+    lines = [f"[{name}]"]
+    nested = []
+    for key, item in value.items():
+        if isinstance(item, dict):
+            nested.append((f"{name}.{_toml_key(key)}", item))
+        else:
+            lines.append(f"{_toml_key(key)} = {_toml_value(item)}")
+    lines.append("")
+    for sub, item in nested:
+        lines.extend(_toml_table(sub, item))
+    return lines
+
+
 def _toml_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -317,5 +356,7 @@ def _toml_value(value: Any) -> str:
         return str(value)
     if isinstance(value, float) and math.isfinite(value):
         return repr(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     # A JSON string is a valid TOML basic string (same escapes, \\uXXXX included).
     return json.dumps(str(value), ensure_ascii=False)

@@ -111,3 +111,23 @@ def test_settings_load_without_qt() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_the_printers_declared_in_the_same_file_survive_a_save() -> None:
+    """``[printers.*]`` tables belong to checkin.printing.config: read by it, kept by a save."""
+    from checkin.printing import config
+
+    paths.settings_path().write_text(
+        '[desk]\ndesk_name = "Accueil 4"\n\n[printers.accueil]\nbackend = "cups"\ntarget = "Brother_QL"\n'
+        'layout = "ql62"\n\n[printers."Bureau 2"]\nbackend = "file"\ntarget = "/tmp/x"\n',
+        encoding="utf-8",
+    )
+    s = DeskSettings.load()
+    assert not s.problems and s.desk_name == "Accueil 4"
+    s.ready_delay_s = 9
+    s.save()
+    again = DeskSettings.load()
+    assert again.ready_delay_s == 9 and not again.problems
+    printers = config.load()
+    assert printers["accueil"].target == "Brother_QL" and printers["accueil"].layout == "ql62"
+    assert printers["Bureau 2"].backend == "file"
