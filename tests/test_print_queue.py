@@ -453,3 +453,103 @@ def _wait(predicate: object, timeout: float = 20.0) -> None:
             return
         time.sleep(0.05)
     raise AssertionError("timed out")
+
+
+BLIND_KILLED = textwrap.dedent(
+    """
+    import os, signal, sys
+    from pathlib import Path
+    from checkin import attendees, event
+    from checkin.db import open_replica
+    from checkin.printing.queue import PdfBadgeRenderer, PrintQueue
+
+    db, ledger, mode = sys.argv[1], Path(sys.argv[2]), sys.argv[3]
+    replica = open_replica(db)
+    with replica.read() as conn:
+        person = sorted((a for a in attendees.all_live(conn) if a.status == "confirmed"), key=lambda a: a.code)[0]
+
+    class Blind:  # a CUPS queue or a receipt printer: prints, cannot be asked afterwards
+        name = "blind"
+        def submit(self, data, *, job_id, title, media):
+            with ledger.open("a") as fh:
+                fh.write(job_id + "\\n")
+            os.kill(os.getpid(), signal.SIGKILL)  # killed right after the printer took it
+        def already_done(self, job_id):
+            return None
+
+    def render(job, attendee):
+        if mode == "before":
+            os.kill(os.getpid(), signal.SIGKILL)  # killed while the badge was being drawn
+        return b"%PDF-1.4 test", "A6"
+
+    queue = PrintQueue(replica, {"blind": Blind()}, render)
+    print(queue.enqueue_badge(person), flush=True)
+    queue.start()
+    import threading
+    threading.Event().wait(60)
+    """
+)
+
+
+class Blind(Recorder):
+    def already_done(self, job_id: str) -> bool | None:  # type: ignore[override]
+        return None
+
+
+@pytest.mark.parametrize("mode", ["before", "sending"])
+def test_a_printer_that_cannot_tell_never_prints_a_badge_twice_by_itself(
+    replica: Replica, tmp_path: Path, mode: str
+) -> None:
+    """Killed while drawing the badge: printed once after the restart. Killed once the
+    printer took it (it cannot be asked): not sent again; the desk asks to look at the tray,
+    and "Réessayer" prints it if it did not come out."""
+    script, ledger = tmp_path / "blind.py", tmp_path / "ledger.txt"
+    script.write_text(BLIND_KILLED, encoding="utf-8")
+    assert replica.path is not None
+    done = subprocess.run(
+        [sys.executable, str(script), str(replica.path), str(ledger), mode],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == -9, done.stderr
+    job_id = done.stdout.split()[0]
+    printer = Blind("blind")
+    queue, waiter = make_queue(replica, {"blind": printer})
+    queue.start()
+    try:
+        if mode == "before":
+            waiter.until(lambda: waiter.state(job_id) == "done")
+            assert printer.received == [job_id] and not ledger.exists()
+        else:
+            job = queue.job(job_id)
+            assert job is not None and job.state == "failed" and job.next_try_at == ""
+            assert "regardez si le badge est sorti" in job.error
+            assert ledger.read_text().split() == [job_id] and printer.received == []
+            queue.retry(job_id)  # the person looked: no badge in the tray
+            waiter.until(lambda: waiter.state(job_id) == "done")
+            assert printer.received == [job_id]
+    finally:
+        queue.stop()
+
+
+def test_an_admission_answered_just_before_a_kill_gets_its_badge_at_the_restart(replica: Replica) -> None:
+    from checkin import facts
+
+    first, second = people(replica, 2)
+    facts.record_checkin(replica, first, day="2026-07-08", desk="Accueil 1")  # answered, then killed
+    facts.record_checkin(replica, second, day="2026-07-08", desk="Accueil 1")
+    printer = Recorder("p1")
+    queue, waiter = make_queue(replica, {"p1": printer})
+    queue.start()
+    try:
+        queue.enqueue_badge(second)  # this one's badge was queued before the kill
+        queued = queue.recover_unqueued(desk_id=replica.desk_id, day="2026-07-08")
+        assert len(queued) == 1
+        waiter.until(lambda: len(printer.received) == 2)
+        assert queue.recover_unqueued(desk_id=replica.desk_id, day="2026-07-08") == []
+    finally:
+        queue.stop()
+    assert print_facts(replica, first.uid) == print_facts(replica, second.uid) == 1

@@ -36,8 +36,10 @@ class Backend(Protocol):
         """Hand one job over; returns a handle (a file path, a CUPS request id)."""
         ...
 
-    def already_done(self, job_id: str) -> bool:
-        """Whether a job with this id already reached the printer (after a crash)."""
+    def already_done(self, job_id: str) -> bool | None:
+        """Whether a job with this id already reached the printer (after a crash);
+        ``None`` when the printer cannot tell (the queue then asks a person, see
+        :meth:`checkin.printing.queue.PrintQueue.recover`)."""
         ...
 
 
@@ -157,10 +159,10 @@ class CupsBackend:
                 _("L'imprimante {name} est arrêtée : {reason}", name=self.name, reason=reason or "?")
             )
 
-    def already_done(self, job_id: str) -> bool:
+    def already_done(self, job_id: str) -> bool | None:
         # lpstat does not show job titles; the queue records the request id right after
         # ``lp`` returns, so only a crash inside that instant can leave us unsure.
-        return False
+        return None
 
 
 def system_printers(server: str = "") -> list[str]:

@@ -22,11 +22,18 @@ Why it is built this way:
   is kept in memory and written before anything else is claimed: a printed badge is never
   printed again because its record came late.
 
-The window in which a badge can be printed twice: the application is killed after the
-printer took the job and before ``done`` is committed (a few milliseconds; longer only if
-the database is busy then). On the next start, a file printer tells from its file that the
-job went through and the job is closed; a CUPS or ESC/POS printer cannot tell, and the job
-is printed again.
+Printed twice? A job's ``data.sending`` is committed just before the bytes go to the
+printer. After a kill, a job left in ``printing`` that was not yet sending is queued again
+(nothing reached the printer); one that was sending is asked of its printer: a file
+printer tells from its file, and the job is closed or queued again; a printer that cannot
+tell (CUPS, a receipt printer, the system's spooler) never gets it again by itself — the
+job fails with a sentence asking the desk to look at the tray, and "Réessayer" prints it.
+A badge is thus never printed twice without a person deciding it; the price is a look at
+the tray when the desk was killed during the second a badge was being sent.
+
+Admitted without a badge? With printing on admission, every admission at a desk gets a badge
+job; one killed between the answer and the job is found at the next start
+(:meth:`PrintQueue.recover_unqueued`) and its badge queued then.
 """
 
 from __future__ import annotations
@@ -329,12 +336,22 @@ class PrintQueue:
         self._threads.clear()
 
     def recover(self) -> list[str]:
-        """Settle jobs a killed app left in ``printing``: close those the printer has, requeue the rest."""
+        """Settle jobs a killed app left in ``printing`` (see the module's docstring)."""
         settled: list[str] = []
+        for job in self.jobs("failed"):
+            backend = self.printers.get(job.printer)
+            hung = job.data.get("hung") == job.attempts and job.next_try_at != ""
+            if hung and (backend is None or backend.already_done(job.id) is None):
+                self._update(job.id, error=self._look_at_the_tray(), next_try_at="")
+                settled.append(job.id)
         for job in self.jobs("printing"):
             backend = self.printers.get(job.printer)
-            if backend is not None and backend.already_done(job.id):
+            sending = job.data.get("sending") == job.attempts
+            done = backend.already_done(job.id) if backend is not None and sending else False
+            if done:
                 self._finish(job, job.data.get("handle", ""))
+            elif done is None:
+                self._update(job.id, state="failed", error=self._look_at_the_tray(), next_try_at="")
             else:
                 self._update(
                     job.id,
@@ -344,6 +361,38 @@ class PrintQueue:
                 )
             settled.append(job.id)
         return settled
+
+    @staticmethod
+    def _look_at_the_tray() -> str:
+        return _(
+            "Interrompu pendant l'envoi à l'imprimante : regardez si le badge est sorti ; sinon, « Réessayer »."
+        )
+
+    def recover_unqueued(self, *, desk_id: str, day: str, hours: float = 12.0, desk: str = "") -> list[str]:
+        """Queue the badge of every person admitted at this desk on ``day`` in the last
+        ``hours`` who has no badge job and no printed badge: an admission answered just
+        before the desk was killed, its badge never queued. Only for a desk that prints on
+        admission (its caller knows)."""
+        since = stamp(now() - timedelta(hours=hours))
+        with self.replica.read() as conn:
+            rows = conn.exec_driver_sql(
+                "SELECT DISTINCT f.attendee_uid FROM fact f WHERE f.kind = 'checkin' AND f.desk_id = ? "
+                "AND f.day = ? AND f.at >= ? "
+                "AND NOT EXISTS (SELECT 1 FROM fact u WHERE u.ref = f.id AND u.kind || '' = 'undo') "
+                "AND NOT EXISTS (SELECT 1 FROM print_job j WHERE j.attendee_uid = f.attendee_uid AND j.kind = 'badge') "
+                "AND NOT EXISTS (SELECT 1 FROM fact p WHERE p.attendee_uid = f.attendee_uid "
+                "AND p.kind IN ('print', 'preprint'))",
+                (desk_id, day, since),
+            ).all()
+        queued = []
+        for (uid,) in rows:
+            try:
+                queued.append(self.enqueue_badge(str(uid), desk=desk))
+            except KnownError as exc:
+                log.warning("badge not queued again after a restart: %s", exc.message)
+        if queued:
+            log.warning("%d badge(s) of admissions answered before a restart queued now", len(queued))
+        return queued
 
     def _worker(self, printer: str) -> None:
         wake = self._wake[printer]
@@ -438,6 +487,8 @@ class PrintQueue:
             log.exception("Rendering job %s failed", job.id)
             self._fail_or_later(job, _("Erreur interne pendant la mise en page du badge."), final=True)
             return
+        # From here the printer may get the bytes: a restart asks it before printing again.
+        self._mark(job, sending=job.attempts)
         outcome: dict[str, Any] = {}
 
         def call() -> None:
@@ -453,6 +504,8 @@ class PrintQueue:
         helper.join(self.timeout)
         if helper.is_alive():
             log.warning("Printer %s did not answer within %.0f s", job.printer, self.timeout)
+            # A restart while this call may still land must not send the job again blindly.
+            self._mark(job, sending=job.attempts, hung=job.attempts)
             self._fail_or_later(
                 job,
                 _("L'imprimante {name} ne répond pas.", name=job.printer),
@@ -532,6 +585,14 @@ class PrintQueue:
             delay = min(self.max_backoff, self.backoff * 2 ** max(0, attempts - 1))
             next_try = stamp(now() + timedelta(seconds=delay))
         self._update(job.id, state="failed", error=message, next_try_at=next_try)
+
+    def _mark(self, job: Job, **marks: int) -> None:
+        """Note in the job's data where it stands (not a state change: nobody is told)."""
+        with self._write() as conn:
+            conn.exec_driver_sql(
+                "UPDATE print_job SET data = ? WHERE id = ? AND state = 'printing'",
+                (json.dumps({**job.data, **marks}), job.id),
+            )
 
     def _update(self, job_id: str, **values: str) -> None:
         sets = ", ".join(f"{k} = ?" for k in values)

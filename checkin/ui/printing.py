@@ -97,6 +97,12 @@ class PrintBridge(QObject):
 
         tasks.run(work, on_done, self.failed.emit)
 
+    def recover_unqueued(self, desk_id: str, day: str, desk: str) -> None:
+        """Queue the badges of admissions a crash left without one (on the task pool)."""
+        recover = getattr(self.queue, "recover_unqueued", None)
+        if recover is not None:
+            tasks.run(lambda: recover(desk_id=desk_id, day=day, desk=desk), None, self.failed.emit)
+
     def retry(self, job_id: str) -> None:
         tasks.run(lambda: self.queue.retry(job_id), None, self.failed.emit)
 

@@ -132,8 +132,8 @@ class QtBackend:
             painter.end()
         return self.output_file or f"{self.target or 'default'}:{job_id}"
 
-    def already_done(self, job_id: str) -> bool:
-        return False  # the OS spooler cannot be asked by job id; the queue records the handle
+    def already_done(self, job_id: str) -> bool | None:
+        return None  # the OS spooler cannot be asked by job id; the queue records the handle
 
 
 def backend(cfg: Any) -> QtBackend:

@@ -240,6 +240,8 @@ class DeskWindow(QMainWindow):
         pending, self._pending_prints = self._pending_prints, []
         for person, reason, reprint in pending:
             self.print_badge(person, reason=reason, reprint=reprint)
+        if self.settings.auto_print:  # a badge whose admission was answered just before a crash
+            printing.recover_unqueued(self.session.replica.desk_id, self.session.day, self.session.desk)
 
     def start_listening(self) -> None:
         app = QApplication.instance()

@@ -62,9 +62,9 @@ class EscposBackend:
         log.info("job %s printed on %s", job_id, self.name)
         return self.target.name
 
-    def already_done(self, job_id: str) -> bool:
+    def already_done(self, job_id: str) -> bool | None:
         """A receipt printer keeps no record of jobs: after a crash, we cannot know."""
-        return False
+        return None
 
     # -- rendering ---------------------------------------------------------------------
 
