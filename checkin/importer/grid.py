@@ -106,6 +106,8 @@ def import_programme(conn: Connection, table: Table, summary: ImportSummary) -> 
             summary.updated += 1
         else:
             summary.created += 1
+    if not rows:  # (an empty list would be taken for a call without parameters)
+        return
     conn.exec_driver_sql(
         'INSERT INTO session(code, title, kind, day, start, "end", room) '
         "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(code) DO UPDATE SET title = excluded.title, "
@@ -134,8 +136,9 @@ def import_meetings(conn: Connection, table: Table, summary: ImportSummary) -> N
         rows.append((day, _hhmm(_get(cells, columns, "slot")), _get(cells, columns, "table_name"), a, b))
     for day in sorted({r[0] for r in rows}):
         conn.exec_driver_sql("DELETE FROM meeting WHERE day = ?", (day,))
-    conn.exec_driver_sql(
-        "INSERT INTO meeting(day, slot, table_name, code_a, code_b) VALUES (?, ?, ?, ?, ?)",
-        rows,  # type: ignore[arg-type]
-    )
+    if rows:  # (an empty list would be taken for a call without parameters)
+        conn.exec_driver_sql(
+            "INSERT INTO meeting(day, slot, table_name, code_a, code_b) VALUES (?, ?, ?, ?, ?)",
+            rows,  # type: ignore[arg-type]
+        )
     summary.created = len(rows)

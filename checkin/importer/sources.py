@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import codecs
 import csv
+import xml.etree.ElementTree
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -178,6 +180,21 @@ def _count_outside_quotes(line: str, delimiter: str) -> int:
     return count
 
 
+# What a damaged XLSX raises while it is opened or read (a ZIP, compressed XML inside).
+_BROKEN_XLSX = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    xml.etree.ElementTree.ParseError,
+    KeyError,
+    OSError,
+    ValueError,
+    TypeError,
+    IndexError,
+    NotImplementedError,  # zipfile: "zip file version …", an unknown compression
+)
+
+
 def _xlsx(path: Path) -> Table:
     import openpyxl  # imported here: only XLSX imports pay for it
 
@@ -195,20 +212,26 @@ def _xlsx(path: Path) -> Table:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except ImportFileError:
         raise
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+    except _BROKEN_XLSX as exc:
         raise ImportFileError(
             _("Classeur Excel illisible ({name}) : {error}", name=path.name, error=exc)
         ) from exc
-    sheet = _best_sheet(workbook.worksheets)
-    values = sheet.iter_rows(values_only=True)
     header_row: tuple[object, ...] = ()
     number = 0
-    for number, header_row in enumerate(values, start=1):  # noqa: B007
-        if any(v not in (None, "") for v in header_row):
-            break
-    else:
+    try:  # the sheet is read as it goes: damage shows here too
+        sheet = _best_sheet(workbook.worksheets)
+        values = sheet.iter_rows(values_only=True)
+        for number, header_row in enumerate(values, start=1):  # noqa: B007
+            if any(v not in (None, "") for v in header_row):
+                break
+        else:
+            workbook.close()
+            raise ImportFileError(_("Le fichier {name} est vide.", name=path.name))
+    except _BROKEN_XLSX as exc:
         workbook.close()
-        raise ImportFileError(_("Le fichier {name} est vide.", name=path.name))
+        raise ImportFileError(
+            _("Classeur Excel illisible ({name}) : {error}", name=path.name, error=exc)
+        ) from exc
     headers = [_cell(v) for v in header_row]
     start = number
 
@@ -218,6 +241,10 @@ def _xlsx(path: Path) -> Table:
                 cells = [_cell(v) for v in row]
                 if any(c.strip() for c in cells):
                     yield n, cells
+        except _BROKEN_XLSX as exc:
+            raise ImportFileError(
+                _("Classeur Excel illisible ({name}) : {error}", name=path.name, error=exc)
+            ) from exc
         finally:
             workbook.close()
 

@@ -50,7 +50,7 @@ def load(path: Path | None = None) -> dict[str, PrinterConfig]:
         return found
     try:
         data = tomllib.loads(settings.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise KnownError(
             _(
                 "Fichier de réglages illisible ({path}) : {error}",
