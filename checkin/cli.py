@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 PLUGINS = (
     "checkin.backup",
     "checkin.eventfile",
+    "checkin.faults",
     "checkin.printing.commands",
     "checkin.printing.escpos.commands",
     "checkin.ui.commands",

@@ -19,6 +19,7 @@ import logging
 import os
 import signal
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -62,11 +63,17 @@ _KILL_AT = int(os.environ.get("CHECKIN_SYNC_KILL_AT", "0") or 0)
 _checkpoints = 0
 
 
+# And in-process (``checkin bench-faults``: the hub vanishing at a checkpoint).
+CHECKPOINT_HOOKS: list[Callable[[], None]] = []
+
+
 def _checkpoint() -> None:
     global _checkpoints
     _checkpoints += 1
     if _KILL_AT and _checkpoints == _KILL_AT:
         os.kill(os.getpid(), signal.SIGKILL)
+    for hook in CHECKPOINT_HOOKS:
+        hook()
 
 
 @dataclass
