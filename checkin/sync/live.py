@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -28,6 +29,11 @@ from checkin.sync.exchange import SyncResult, exchange
 from checkin.sync.hub import Hub, open_hub
 
 log = logging.getLogger(__name__)
+
+
+class LiveSyncBug(RuntimeError):
+    """A bug in live sync, for the crash report: its traceback as text (the exception's own
+    frames stay in the sync thread, which may still be using what they hold)."""
 
 
 @dataclass(frozen=True)
@@ -160,9 +166,8 @@ class LiveSync:
                 first = signature != self._bug
                 self._bug = signature
                 self._repeats += 1
-                self._state = replace(
-                    self._state, error=type(exc).__name__, bug=exc if first else None, last_error=""
-                )
+                report = LiveSyncBug("".join(traceback.format_exception(exc)).strip()) if first else None
+                self._state = replace(self._state, error=type(exc).__name__, bug=report, last_error="")
             if first:
                 log.exception("live sync failed")
             else:

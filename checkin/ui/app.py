@@ -234,6 +234,7 @@ class Desk:
     collector: MainThreadGc
     backups: Backups | None = None
     closed: bool = False
+    recovery: str = ""  # the lead chose to repair the replica (restore / rebuild): reopen after
 
     def start_printing(self) -> None:
         """Start the print queue once the window is up (see ``defer_printing``)."""
@@ -332,7 +333,7 @@ def build_desk(
     return desk
 
 
-def run(desk: Desk, *, shutdown: bool = True) -> int:
+def run(desk: Desk) -> int:
     app = application()
     desk.window.resize(1366, 768)
     desk.window.show()
@@ -341,8 +342,9 @@ def run(desk: Desk, *, shutdown: bool = True) -> int:
     try:
         return int(app.exec())
     finally:
+        desk.recovery = desk.window.recovery_choice
         desk.close()
-        if shutdown:
+        if not desk.recovery:  # else the desk reopens once repaired
             # Destroy Qt's objects now, not during interpreter finalisation (a PySide crash).
             app.shutdown()
 
@@ -382,12 +384,10 @@ def run_with_recovery(build: Callable[[], Desk], path: Path) -> int:
         if said:
             desk.window.statusBar().showMessage(said, 120_000)
             said = ""
-        code = run(desk, shutdown=False)
-        choice = desk.window.recovery_choice
-        if not choice:
-            application().shutdown()
+        code = run(desk)
+        if not desk.recovery:
             return code
-        said = recover_now(path, choice)
+        said = recover_now(path, desk.recovery)
 
 
 def ask_recovery(path: Path, problem: str) -> str:

@@ -399,4 +399,5 @@ def test_a_bug_in_live_sync_is_reported_once_and_shown_as_an_error(
     qtbot.waitUntil(lambda: "en erreur (ValueError)" in w.status_sync.text(), timeout=5000)
     assert "Seul depuis" not in w.status_sync.text()
     assert sum("ValueError: bad row" in r for r in desk.crash.reports) == 1
+    assert "LiveSyncBug" in desk.crash.reports[-1] and "Traceback" in desk.crash.reports[-1]
     w.stop_live_sync()
