@@ -190,20 +190,6 @@ class Replica:
         finally:
             con.close()
 
-    def checkpoint(self) -> None:
-        """Copy the write-ahead log into the database without holding the write lock
-        (SQLite's PASSIVE checkpoint: writers and readers go on meanwhile), so the next
-        scan's commit does not find a long log to copy itself."""
-        if self.path is None:
-            return
-        con = sqlite3.connect(self.path, timeout=0.05)
-        try:
-            con.execute("PRAGMA wal_checkpoint(PASSIVE)")
-        except sqlite3.OperationalError:
-            pass  # busy: another checkpoint is under way, which does the same work
-        finally:
-            con.close()
-
     @contextmanager
     def read(self) -> Iterator[Connection]:
         try:

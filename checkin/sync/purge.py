@@ -169,7 +169,7 @@ def _prepare(replica: Replica, keep_aggregates: bool, event: EventConfig | None)
                     (key,),
                 )
             # The search index is emptied at once; the rows' triggers leave it alone from
-            # here (schema 3: no row is at or below 'fts.upto' = 0), so deleting is cheap.
+            # here (schema 4: no row is at or below 'fts.upto' = 0), so deleting is cheap.
             conn.exec_driver_sql("INSERT INTO attendee_fts(attendee_fts) VALUES ('delete-all')")
             conn.exec_driver_sql(
                 "INSERT INTO meta(key, value) VALUES ('fts.upto', '0') ON CONFLICT(key) DO UPDATE SET value = '0'"
