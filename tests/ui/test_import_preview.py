@@ -143,3 +143,29 @@ def test_an_import_cut_halfway_is_said_when_the_desk_opens(qapp: Any, db_file: P
         assert "Importez de nouveau ce fichier" in d.window.banner.text
     finally:
         d.close()
+
+
+def test_the_card_shows_a_check_in_the_platform_recorded_as_information(
+    desk: Any, qtbot: Any, tmp_path: Path
+) -> None:
+    from checkin import attendees
+    from checkin.importer import import_file
+
+    came = exports.Ticket(
+        "Z9Y8X", "Olena", "Kovalenko", "o@x.org", "Presse", "8 juillet", secret="SECRETEEEE05"
+    )
+    came.checked_in = True
+    session = desk.window.session
+    import_file(
+        session.replica,
+        session.event,
+        exports.pretix_checkin_list(tmp_path / "l.csv", "fr", [came], "semicolon"),
+    )
+    with session.replica.read() as conn:
+        person = attendees.by_code(conn, "SECRETEEEE05")
+    assert person is not None
+    desk.window.open_card(person)
+    text = desk.window.card_page.body.text()
+    assert "Enregistrement déjà noté par la billetterie : pretix : 08/07/2026 09:05" in text
+    assert "Pas encore arrivé·e aujourd'hui" in text  # not counted as an arrival
+    assert desk.window.card_page.buttons["checkin"].isVisibleTo(desk.window.card_page)
