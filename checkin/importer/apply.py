@@ -557,9 +557,8 @@ def _apply(
         elapsed = time.perf_counter() - started
         _step(summary, elapsed)
         if budget is not None:
-            if summary.steps % 8 == 0:
-                replica.checkpoint()  # the log the steps wrote, copied outside the lock
-            # Aim each step at the budget (at least 200 rows: a slow machine would
+            # (The log the steps write is copied into the database outside the lock by
+            # Replica.write itself, once it has grown.) Aim each step at the budget (at least 200 rows: a slow machine would
             # otherwise spend its time starting steps).
             size[0] = max(200, min(5000, int(size[0] * (budget / max(elapsed, 1e-4)) * 0.8)))
     if budget is not None:
@@ -625,9 +624,10 @@ def _write_chunk(conn: Connection, chunk: list[tuple[Any, ...]]) -> None:
         (last,) = raw.execute("SELECT coalesce(max(id), 0) FROM attendee").fetchone()
         raw.execute("INSERT INTO meta(key, value) VALUES ('fts_deferred', 'yes')")
         raw.executemany(_INSERT, inserts)
-        raw.execute(
+        raw.execute(  # rows a pending fill will index (meta 'fts.upto', schema 4) are left to it
             "INSERT INTO attendee_fts(rowid, search_names, search_org, search_email) "
-            "SELECT id, search_names, search_org, search_email FROM attendee WHERE id > ?",
+            "SELECT id, search_names, search_org, search_email FROM attendee WHERE id > ? AND id <= "
+            "coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'fts.upto'), 9223372036854775807)",
             (last,),
         )
         raw.execute("DELETE FROM meta WHERE key = 'fts_deferred'")
