@@ -62,7 +62,7 @@ _staged = operator.attrgetter(*STAGED)
 EDITABLE = {"first_name", "last_name", "native_name", "function", "organisation", "country"}
 _STATUS_RANK = {"confirmed": 0, "pending": 1, "waitlisted": 2, "cancelled": 3}
 # How long one step of an import may hold the replica's write lock.
-LOCK_BUDGET_S = 0.025
+LOCK_BUDGET_S = 0.04
 MAX_SHOWN_ROWS = 10_000  # rejected / defaulted rows listed in a summary, at most
 
 
