@@ -127,6 +127,10 @@ class Desk:
             self.proc.wait(timeout=15)
         except Exception:
             self.proc.kill()
+            self.proc.wait(timeout=15)
+        for pipe in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
+            if pipe is not None:
+                pipe.close()
         self.typist.close()
 
 
