@@ -116,7 +116,12 @@ def run_single(replica: Path, build: Any) -> int:
         return 0
     guard = instance.Guard(replica)
     current: list[Any] = []
-    guard.raise_requested.connect(lambda: current and instance.bring_to_front(current[-1].window))
+
+    def to_front() -> None:
+        if current:
+            instance.bring_to_front(current[-1].window)
+
+    guard.raise_requested.connect(to_front)
 
     def built() -> Any:
         desk = build()

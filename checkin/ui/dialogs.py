@@ -57,7 +57,7 @@ class _Form(QDialog):
         self.buttons.accepted.connect(self.try_accept)
         self.buttons.rejected.connect(self.reject)
         self.setMinimumWidth(620)
-        layout = QVBoxLayout(self)
+        layout = self.box = QVBoxLayout(self)
         heading = QLabel(intro)
         heading.setWordWrap(True)
         heading.setStyleSheet("font-size: 20px; font-weight: bold;")
@@ -272,6 +272,8 @@ def _fit_height(dialog: QDialog) -> None:
     its width, measured in the style sheet's font (else long text is cut off)."""
     dialog.ensurePolished()
     layout = dialog.layout()
+    if layout is None:
+        return
     layout.invalidate()
     dialog.setMinimumHeight(layout.totalHeightForWidth(max(dialog.width(), dialog.minimumWidth())))
 
@@ -319,7 +321,7 @@ class HubImportDialog(_Form):
         self.summary = QLabel("\n".join(lines))
         self.summary.setObjectName("summary")
         self.summary.setWordWrap(True)
-        self.layout().insertWidget(1, self.summary)
+        self.box.insertWidget(1, self.summary)
         self.error.hide()  # nothing to check: the dry run said it all
         self.setMinimumWidth(780)
         _fit_height(self)
@@ -372,7 +374,7 @@ class PurgeDialog(_Form):
         self.details.setObjectName("details")
         self.details.setWordWrap(True)
         self.setMinimumWidth(780)
-        self.layout().insertWidget(1, self.details)  # above the form: it spans the dialog
+        self.box.insertWidget(1, self.details)  # above the form: it spans the dialog
         self.form.addRow("", self.hub_too)
         self.form.addRow("", self.keep_aggregates)
         self.hub_too.toggled.connect(self._describe)

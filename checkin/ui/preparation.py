@@ -109,8 +109,9 @@ class PreparationDialog(QDialog):
             self.checks = checks
             while self.rows_layout.count():
                 item = self.rows_layout.takeAt(0)
-                if item.widget() is not None:
-                    item.widget().deleteLater()
+                widget = item.widget() if item is not None else None
+                if widget is not None:
+                    widget.deleteLater()
             for check in checks:
                 self.rows_layout.addWidget(self._row(check))
             self.rows_layout.addStretch(1)

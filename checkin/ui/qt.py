@@ -11,6 +11,7 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractListModel,
     QAbstractTableModel,
+    QByteArray,
     QCoreApplication,
     QElapsedTimer,
     QEvent,
@@ -152,6 +153,7 @@ __all__ = [
     "QAction",
     "QApplication",
     "QBrush",
+    "QByteArray",
     "QCheckBox",
     "QColor",
     "QComboBox",

@@ -164,10 +164,10 @@ class Runner:
         """The simulated morning's time: the planned time of the last action begun, moved
         on at ``speed`` until the next one (quiet stretches are skipped in the replay)."""
         if self.next == 0:
-            return self.actions[0]["t"] if self.actions else 0.0
+            return float(self.actions[0]["t"]) if self.actions else 0.0
         last = self.actions[self.next - 1]
         upcoming = self.actions[self.next]["t"] if self.next < len(self.actions) else float("inf")
-        return min(upcoming, last["t"] + (self.replay_now() - last["r"]) * self.speed)
+        return float(min(upcoming, last["t"] + (self.replay_now() - last["r"]) * self.speed))
 
     # -- replay -----------------------------------------------------------------------
     def step(self) -> None:

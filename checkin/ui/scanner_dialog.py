@@ -40,7 +40,7 @@ class ScannerCheckDialog(QDialog):
     def __init__(self, window: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent or window)
         self.window_ = window
-        self.result: scanner_check.CheckResult | None = None
+        self.check_result: scanner_check.CheckResult | None = None  # (QDialog has a result())
         self.setObjectName("scanner_check")
         self.setWindowTitle(_("Vérifier le scanner"))
         self.setModal(True)
@@ -145,7 +145,7 @@ class ScannerCheckDialog(QDialog):
             terminator=burst.terminator,
             gaps_ms=burst.gaps_ms or None,
         )
-        self.result = result
+        self.check_result = result
         if result.recognised:
             scanner_check.remember(settings, result)
             self.status.setText(_("Résultat enregistré pour ce poste."))

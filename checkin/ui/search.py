@@ -17,6 +17,7 @@ from checkin.ui import tasks
 from checkin.ui.qt import (
     QAbstractItemView,
     QAbstractListModel,
+    QByteArray,
     QEvent,
     QKeyEvent,
     QLabel,
@@ -93,11 +94,15 @@ class AttendeeListModel(QAbstractListModel):
             return a.status
         return None
 
-    def roleNames(self) -> dict[int, bytes]:  # noqa: N802 (Qt API)
+    def roleNames(self) -> dict[int, QByteArray]:  # noqa: N802 (Qt API)
         names = dict(super().roleNames())
-        names.update(
-            {AttendeeRole: b"attendee", CodeRole: b"code", DetailRole: b"detail", StatusRole: b"status"}
-        )
+        for role, name in (
+            (AttendeeRole, b"attendee"),
+            (CodeRole, b"code"),
+            (DetailRole, b"detail"),
+            (StatusRole, b"status"),
+        ):
+            names[role] = QByteArray(name)
         return names
 
     def retranslate(self) -> None:
@@ -120,7 +125,7 @@ class SearchPage(QWidget):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.find = find
+        self.find_people = find  # (not ``find``: QWidget has a method of that name)
         self._wanted = ""
         self._busy = False
         self.shown_text = ""
@@ -167,7 +172,7 @@ class SearchPage(QWidget):
             self._show(text, [])
             return
         self._busy = True
-        find = self.find
+        find = self.find_people
         tasks.run(lambda: find(text), lambda rows: self._done(text, rows), self._failed)
 
     def _done(self, text: str, rows: list[AttendeeView]) -> None:

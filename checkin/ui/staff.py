@@ -183,7 +183,7 @@ class StaffPage(QWidget):
         columns = QHBoxLayout()
         columns.addWidget(scroller, 3)
         columns.addLayout(right, 2)
-        layout = QVBoxLayout(self)
+        layout = self.box = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.total)
         layout.addLayout(columns, 1)

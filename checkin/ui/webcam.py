@@ -48,7 +48,9 @@ def decode_image(image: QImage) -> str | None:
     from PIL import Image
 
     pil = Image.frombytes("L", (width, height), rows)
-    for found in zxingcpp.read_barcodes(pil, formats=zxingcpp.BarcodeFormat.QRCode):
+    for found in zxingcpp.read_barcodes(
+        pil, formats=zxingcpp.BarcodeFormats([zxingcpp.BarcodeFormat.QRCode])
+    ):
         if found.valid and found.text:
             return str(found.text)
     return None

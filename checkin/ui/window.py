@@ -8,6 +8,7 @@ other exception propagates to the crash handler (``sys.excepthook``).
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from datetime import date
@@ -139,7 +140,7 @@ class DeskWindow(QMainWindow):
             ("F9", self.toggle_lead),
             ("F12", self.toggle_language),
         ):
-            QShortcut(QKeySequence(key), self, activated=slot)
+            QShortcut(QKeySequence(key), self).activated.connect(slot)
 
         self.banner = Banner()
         self.scan_page = ScanPage(self.event_config, settings.ready_delay_s)
@@ -159,10 +160,10 @@ class DeskWindow(QMainWindow):
         self.staff_tools.failed.connect(self.on_task_error)
         self.staff_tools.purge_started.connect(self.stop_live_sync)
         self.staff_tools.purge_finished.connect(self.on_purged)
-        self.staff_page.layout().insertWidget(1, self.staff_tools)
+        self.staff_page.box.insertWidget(1, self.staff_tools)
         self.ready_bar = ReadyBar(session, settings, self)
         self.ready_bar.arrivals_changed.connect(self.refresh_counts)
-        self.staff_page.layout().insertWidget(1, self.ready_bar)
+        self.staff_page.box.insertWidget(1, self.ready_bar)
         self.staff_timer = QTimer(self)
         self.staff_timer.setInterval(30_000)
         self.staff_timer.timeout.connect(self.refresh_staff)
@@ -613,7 +614,7 @@ class DeskWindow(QMainWindow):
 
     def do_edit(self, person: AttendeeView, changes: dict[str, str]) -> None:
         for field_name, value in changes.items():
-            if self._guard(lambda f=field_name, v=value: self.session.edit(person.uid, f, v)) is None:
+            if self._guard(functools.partial(self.session.edit, person.uid, field_name, value)) is None:
                 return
         self._reopen_card()
 

@@ -37,7 +37,7 @@ def test_lead_types_a_paper_sheet_in(
     kb.type_text("Accueil 5", gap_ms=150)
     dialog.time.setFocus()
     kb.type_text("08:42", gap_ms=150)
-    dialog.find.setFocus()
+    dialog.who.setFocus()
     kb.type_text(person.code, gap_ms=150)  # a person typing, not a scanner
     qtbot.waitUntil(lambda: dialog.results_model.rowCount() >= 1, timeout=3000)
     kb.type_text("\r", gap_ms=150, start=90_000)
@@ -48,21 +48,21 @@ def test_lead_types_a_paper_sheet_in(
     qtbot.waitUntil(lambda: w.arrived == before + 1, timeout=5000)
 
     # The same name again: said, nothing added.
-    dialog.find.setText(person.code)
+    dialog.who.setText(person.code)
     dialog.submit()
     assert "déjà enregistré" in dialog.message.text() and dialog.done_model.rowCount() == 1
 
     # A time that is not one: said in words, the typed name stays for a correction.
     other = _person(desk, codes["second_both"])
     dialog.time.setText("8h7x")
-    dialog.find.setText(other.code)
+    dialog.who.setText(other.code)
     dialog.submit()
-    assert "Heure invalide" in dialog.message.text() and dialog.find.text() == other.code
+    assert "Heure invalide" in dialog.message.text() and dialog.who.text() == other.code
 
     if os.environ.get("CHECKIN_SHOTS"):
         dialog.time.setText("08:55")
         dialog.submit()
-        dialog.find.setText(codes["second_both"][:0] + "dup")
+        dialog.who.setText(codes["second_both"][:0] + "dup")
         QApplication.processEvents()
         dialog.grab().save(str(Path(os.environ["CHECKIN_SHOTS"]) / "paper-arrivals.png"))
     dialog.close()

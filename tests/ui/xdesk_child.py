@@ -166,7 +166,7 @@ def main(db: str, day: str) -> None:
             w.open_settings()
             w.dialog.scanner_button.click()
             check = w.scanner_check
-            check.result = None
+            check.check_result = None
             check.activateWindow()
             check.raise_()
             check.print_button.setFocus()
