@@ -1,26 +1,23 @@
-"""Reading attendees out of the replica as plain, immutable views.
+"""An attendee's columns, declared once, and the replica's attendees as plain views.
 
-Everything above the storage layer (the scan decision, the badge and ticket renderers, the
-window, the reports) works on :class:`AttendeeView`, never on rows.
+:class:`AttendeeView` *is* the declaration of what a registration holds: its fields are the
+columns of ``attendee`` a reader sees (``id`` first), :data:`INTERNAL` the ones kept for
+imports and search. The replica's table (``checkin.migrations``, which must agree — a test
+checks), the hub's ``hub_attendee``, the importer's staged rows and the reports all take
+their column lists from here. Everything above the storage layer (the scan decision, the
+badge and ticket renderers, the window, the reports) works on views, never on rows.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from sqlalchemy.engine import Connection, Row
 
 from checkin.db import Replica
-
-COLUMNS = (
-    "id uid source registration code status registered_at title first_name last_name "
-    "first_name_raw last_name_raw native_name function organisation organisation_type "
-    "country category delegation email phone days workshops regional_meeting language "
-    "person_key live_uid platform_checkin"
-).split()
-SELECT = "SELECT " + ", ".join(COLUMNS) + " FROM attendee"
+from checkin.text import sort_key
 
 
 @dataclass(frozen=True)
@@ -59,6 +56,11 @@ class AttendeeView:
         return " ".join(p for p in (self.first_name, self.last_name) if p) or self.native_name
 
     @property
+    def key(self) -> tuple[str, str, str]:
+        """The order a French reader expects: surname, first name, then code."""
+        return (sort_key(self.last_name or self.native_name), sort_key(self.first_name), self.code)
+
+    @property
     def is_live(self) -> bool:
         """This registration is the one that counts for its person."""
         return self.live_uid in ("", self.uid)
@@ -69,6 +71,25 @@ class AttendeeView:
         data["workshops"] = list(self.workshops)
         del data["id"]
         return data
+
+
+# The columns: what a view shows (``id`` first), what is kept besides for imports and
+# search, and every stored column (all but the row id: what the hub holds, what an import
+# and a pull write).
+COLUMNS = [f.name for f in fields(AttendeeView)]
+INTERNAL = ("row_hash", "raw", "search_names", "search_org", "search_email")
+STORED = (*(c for c in COLUMNS if c != "id"), *INTERNAL)
+LIST_COLUMNS = ("days", "workshops")  # comma-separated in the table, tuples in a view
+SELECT = "SELECT " + ", ".join(COLUMNS) + " FROM attendee"
+
+
+def select(table: str = "attendee") -> str:
+    """The SELECT of a view's columns from ``table`` (the hub's has no row id: 0 stands in)."""
+    return (
+        "SELECT "
+        + ", ".join("0 AS id" if c == "id" and table != "attendee" else c for c in COLUMNS)
+        + f" FROM {table}"
+    )
 
 
 def _split(value: str) -> tuple[str, ...]:

@@ -331,43 +331,31 @@ def create_walkin(
 def materialise_walkin(conn: Connection, fact: FactView) -> None:
     """The attendee row for a walk-in fact (here, or pulled from another desk)."""
     d = fact.data
-    search = search_columns(
-        (d.get("first_name", ""), d.get("last_name", ""), d.get("native_name", "")),
-        (d.get("organisation", ""), d.get("country", "")),
-        d.get("email", ""),
+    values = {c: str(d.get(c, "")) for c in WALKIN_FIELDS}
+    values.update(
+        uid=fact.attendee_uid,
+        source="desk",
+        registration=f"WALKIN-{d['code']}",
+        code=d["code"],
+        status="confirmed",
+        registered_at=fact.at[:16],
+        first_name_raw=values["first_name"],
+        last_name_raw=values["last_name"],
+        days=str(d.get("days", "")),
+        live_uid=fact.attendee_uid,
     )
+    values.update(
+        search_columns(
+            (values["first_name"], values["last_name"], values["native_name"]),
+            (values["organisation"], values["country"]),
+            values["email"],
+        )
+    )
+    columns = attendees.STORED  # every column, declared once; the others stay empty
     conn.exec_driver_sql(
-        "INSERT INTO attendee (uid, source, registration, code, status, registered_at, "
-        "first_name, last_name, first_name_raw, last_name_raw, native_name, function, "
-        "organisation, organisation_type, country, category, email, phone, days, language, "
-        "live_uid, search_names, search_org, search_email, title, delegation, workshops, "
-        "regional_meeting, person_key, row_hash, raw) VALUES (?, 'desk', ?, ?, 'confirmed', ?, "
-        "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', '', '', '', '', '', '') "
+        f"INSERT INTO attendee ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) "
         "ON CONFLICT(uid) DO NOTHING",
-        (
-            fact.attendee_uid,
-            f"WALKIN-{d['code']}",
-            d["code"],
-            fact.at[:16],
-            d.get("first_name", ""),
-            d.get("last_name", ""),
-            d.get("first_name", ""),
-            d.get("last_name", ""),
-            d.get("native_name", ""),
-            d.get("function", ""),
-            d.get("organisation", ""),
-            d.get("organisation_type", ""),
-            d.get("country", ""),
-            d.get("category", ""),
-            d.get("email", ""),
-            d.get("phone", ""),
-            d.get("days", ""),
-            d.get("language", ""),
-            fact.attendee_uid,
-            search["search_names"],
-            search["search_org"],
-            search["search_email"],
-        ),
+        tuple(values.get(c, "") for c in columns),
     )
     conn.exec_driver_sql(
         "INSERT INTO ticket_code(code, uid) VALUES (?, ?) ON CONFLICT(code) DO NOTHING",

@@ -36,7 +36,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from checkin import codes
+from checkin import attendees, codes
 from checkin.db import Replica
 from checkin.event import EventConfig
 from checkin.i18n import _
@@ -50,12 +50,9 @@ from checkin.importer.sources import Table, open_table
 
 log = logging.getLogger(__name__)
 
-ATTENDEE_FIELDS = (
-    "uid registration code status registered_at title first_name last_name first_name_raw "
-    "last_name_raw native_name function organisation organisation_type country category "
-    "delegation email phone days workshops regional_meeting language person_key row_hash raw "
-    "search_names search_org search_email platform_checkin"
-).split()
+# What an import writes: every stored column (declared in checkin.attendees) but the two it
+# sets itself.
+ATTENDEE_FIELDS = [c for c in attendees.STORED if c not in ("source", "live_uid")]
 STAGED = (*ATTENDEE_FIELDS, "dietary", "accessibility")
 _staged = operator.attrgetter(*STAGED)
 # Fields a desk may fix; a fixed field keeps the desk's value on re-import.

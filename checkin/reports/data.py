@@ -16,45 +16,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from checkin import presence
+from checkin import attendees, presence
+from checkin.attendees import AttendeeView
 from checkin.event import EventConfig
 from checkin.sync import conflicts as conflict_module
 from checkin.text import sort_key
 
-PERSON_FIELDS = (
-    "uid source registration code status title first_name last_name native_name function "
-    "organisation organisation_type country category delegation email days live_uid"
-).split()
-
-
-@dataclass(frozen=True)
-class Person:
-    uid: str
-    source: str
-    registration: str
-    code: str
-    status: str
-    title: str
-    first_name: str
-    last_name: str
-    native_name: str
-    function: str
-    organisation: str
-    organisation_type: str
-    country: str
-    category: str
-    delegation: str
-    email: str
-    days: tuple[str, ...]
-    live_uid: str
-
-    @property
-    def full_name(self) -> str:
-        return " ".join(p for p in (self.first_name, self.last_name) if p) or self.native_name
-
-    @property
-    def key(self) -> tuple[str, str, str]:
-        return (sort_key(self.last_name or self.native_name), sort_key(self.first_name), self.code)
+# A registration as the reports read it: the attendee's one declaration.
+Person = AttendeeView
 
 
 @dataclass
@@ -67,7 +36,8 @@ class Dataset:
 
     def expected(self, day: str) -> list[Person]:
         """Confirmed registrations for the day, and walk-ins of that day (:mod:`checkin.presence`)."""
-        return [p for p in self.people if presence.is_expected(p.status, p.uid, p.live_uid, p.days, day)]
+        # (``people`` holds the registrations that count: the rest of the rule applies)
+        return [p for p in self.people if presence.registered_for(p.status, p.days, day)]
 
     def present(self, day: str) -> list[Person]:
         return [p for p in self.people if (p.uid, day) in self.arrivals]
@@ -84,14 +54,11 @@ class Dataset:
 
 def load(conn: Connection, event: EventConfig, *, hub: bool) -> Dataset:
     tables = presence.HUB if hub else presence.DESK
-    rows = conn.execute(text(f"SELECT {', '.join(PERSON_FIELDS)} FROM {tables.attendee}")).all()
-    people: list[Person] = []
-    for row in rows:
-        values = dict(zip(PERSON_FIELDS, row, strict=True))
-        values["days"] = tuple(d for d in (values["days"] or "").split(",") if d)
-        person = Person(**values)
-        if person.live_uid in ("", person.uid):
-            people.append(person)
+    people = [
+        person
+        for person in map(attendees.from_row, conn.execute(text(attendees.select(tables.attendee))))
+        if person.is_live
+    ]
     people.sort(key=lambda p: p.key)
     arrivals = presence.arrivals(conn, tables)
     found = conflict_module.from_hub(conn) if hub else conflict_module.from_replica(conn)

@@ -44,6 +44,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 from sqlalchemy.pool import NullPool
 
+from checkin.attendees import STORED
 from checkin.errors import KnownError
 from checkin.i18n import _
 
@@ -59,12 +60,7 @@ def _text(name: str, **kw: Any) -> Column[str]:
     return Column(name, Text, nullable=False, server_default="", **kw)
 
 
-ATTENDEE_COLUMNS = (
-    "uid source registration code status registered_at title first_name last_name "
-    "first_name_raw last_name_raw native_name function organisation organisation_type "
-    "country category delegation email phone days workshops regional_meeting language "
-    "person_key live_uid row_hash raw search_names search_org search_email platform_checkin"
-).split()
+ATTENDEE_COLUMNS = list(STORED)  # declared once, in checkin.attendees
 FACT_COLUMNS = ("id kind attendee_uid code day desk desk_id role at hlc ref field value reason data").split()
 SESSION_COLUMNS = "code title kind day start end room".split()
 MEETING_COLUMNS = "day slot table_name code_a code_b".split()

@@ -184,7 +184,7 @@ def main(db: str, day: str) -> None:
 
     def check_result() -> dict[str, Any] | None:
         check = getattr(w, "scanner_check", None)
-        result = getattr(check, "result", None)
+        result = getattr(check, "check_result", None)
         if result is None:
             return None
         return {**result.to_json(), "verdict": check.verdict.text()}
