@@ -65,6 +65,10 @@ def test_any_cell_content_reads_back_as_written(
                 if fmt != "xlsx"
                 else clean("".join(ch for ch in company if ch >= " " or ch in "\t\n\r"))
             )
+            if fmt != "xlsx" and defuse(company) == company and unguard(company) != company:
+                # pretix writes "'@x" as it is and a guarded "@x" the same way: the one
+                # ambiguity of its CSV (the guard test above holds it), read as the guard.
+                expected = clean(unguard(company))
             assert got[f"S{i:08d}"] == expected
     finally:
         replica.close()
