@@ -4,6 +4,7 @@ the card, and what the volunteer reads."""
 from __future__ import annotations
 
 import sqlite3
+from datetime import date
 from typing import Any
 
 import pytest
@@ -225,7 +226,9 @@ def test_each_outcome_has_its_sound_and_mute_silences(
 
 def test_status_bar_shows_day_desk_arrivals_and_printer(desk: Any, qtbot: Any, codes: dict[str, str]) -> None:
     w = desk.window
-    assert w.status_day.text().startswith("Jour : 8 juillet")
+    w.today = lambda: date(2026, 7, 8)  # the first day, whatever the machine's date
+    w.retranslate()
+    assert w.status_day.text() == "Jour : 8 juillet"
     assert w.status_desk.text() == "Poste : Accueil 2"
     assert w.status_printer.text() == "Imprimante files : prête"
     with qtbot.waitSignal(w.counts_updated, timeout=5000) as got:
