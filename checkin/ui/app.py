@@ -32,6 +32,7 @@ from checkin.ui.qt import (
     QtMsgType,
     qInstallMessageHandler,
     shiboken_delete,
+    shiboken_is_valid,
 )
 from checkin.ui.recovery import Backups, RecoveryDialog, recover
 from checkin.ui.session import DeskSession
@@ -258,9 +259,11 @@ class Desk:
             self.backups.timer.stop()
             self.backups.now("day")  # the end of the desk's day: a copy that is never pruned
         self.crash.uninstall()
-        shiboken_delete(self.window)
-        if self.printing is not None:
+        # The print bridge is the window's child: deleted first, on its own (deleting it
+        # again after its parent crashes PySide6 6.11, which does not check).
+        if self.printing is not None and shiboken_is_valid(self.printing):
             shiboken_delete(self.printing)
+        shiboken_delete(self.window)
         self.collector.stop()
         self.replica.close()
 

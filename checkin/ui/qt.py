@@ -88,6 +88,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from shiboken6 import delete as shiboken_delete
+from shiboken6 import isValid as shiboken_is_valid
 
 
 def _guard_none_refcount() -> bool:
@@ -221,6 +222,7 @@ __all__ = [
     "qInstallMessageHandler",
     "serial_port_class",
     "shiboken_delete",
+    "shiboken_is_valid",
     "sound_effect_class",
 ]
 
