@@ -578,12 +578,16 @@ def check_disk(db_path: Path) -> Check:
 
 
 def backup_folder(settings: DeskSettings) -> Path:
-    """Where backups go (see checkin/settings.py): the chosen folder, else the data folder's."""
-    return Path(settings.backup_dir) if settings.backup_dir else paths.data_dir() / "backups"
+    """Where backups go: the chosen folder, else the data folder's (the desk's own rule)."""
+    from checkin import backup
+
+    return backup.folder_for(settings.backup_dir)
 
 
 def check_backup(settings: DeskSettings) -> Check:
-    title = _("Dossier de sauvegarde")
+    from checkin import backup
+
+    title = _("Sauvegardes")
     folder = backup_folder(settings)
     probe = folder / f".preflight-{secrets.token_hex(4)}"
     try:
@@ -598,13 +602,29 @@ def check_backup(settings: DeskSettings) -> Check:
             _("{folder} : écriture impossible ({error}).", folder=folder, error=exc.strerror or exc),
             _("Branchez la clé USB ou choisissez un autre dossier de sauvegarde dans les réglages."),
         )
+    last = backup.latest(folder)
+    if last is not None:
+        when = _("dernière : {backup}.", backup=last.describe())
+    elif settings.backup_every_min:
+        when = _(
+            "aucune encore : la première sera faite {minutes} min après l'ouverture du poste.",
+            minutes=settings.backup_every_min,
+        )
+    else:
+        when = _("aucune encore : une seule sera faite, à la fermeture du poste.")
     if settings.backup_dir:
-        return Check("backup", title, True, _("{folder} : écriture possible.", folder=folder))
+        return Check(
+            "backup", title, True, _("{folder} : écriture possible ; {when}", folder=folder, when=when)
+        )
     return Check(
         "backup",
         title,
         True,
-        _("{folder} : écriture possible, mais sur le disque du poste lui-même.", folder=folder),
+        _(
+            "{folder} : écriture possible, mais sur le disque du poste lui-même ; {when}",
+            folder=folder,
+            when=when,
+        ),
         _("Pour survivre à la perte du portable, choisissez une clé USB ou un dossier partagé."),
     )
 

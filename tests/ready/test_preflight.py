@@ -13,7 +13,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from checkin import cli, paths, preflight
+from checkin import backup, cli, paths, preflight
 from checkin.db import Replica, open_replica
 from checkin.event import EventConfig
 from checkin.settings import DeskSettings
@@ -65,6 +65,15 @@ def test_a_ready_desk_is_green_and_each_problem_says_what_to_do(
     assert checks["badge_test"].ok is True
     assert checks["hub"].ok is True, checks["hub"]
     assert "0 ici, 0 au hub" in checks["hub"].found and "écart d'horloge" in checks["hub"].found
+    assert "aucune encore" in checks["backup"].found and "sur le disque du poste" in checks["backup"].found
+
+    # A backup on a stick: the check names the latest one, and the disk warning goes.
+    stick = tmp_path / "stick"
+    made = backup.backup(db, stick, desk_id=sample_db.desk_id)
+    settings.backup_dir = str(stick)
+    checks = _by_key(preflight.run(sample_db, event, settings, DAY1, db_path=db, now=now))
+    assert checks["backup"].ok is True and made.path.name in checks["backup"].found
+    assert checks["backup"].fix == "" and "sur le disque du poste" not in checks["backup"].found
 
     # A stale test page, a muted desk, a backup folder that cannot be written, no audio.
     assert preflight.take_scan(preflight.TOKEN_PREFIX + "BADGE-00000000") == "stale"
