@@ -88,7 +88,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from shiboken6 import delete as shiboken_delete
-from shiboken6 import isValid as shiboken_is_valid
+from shiboken6 import isValid as shiboken_is_valid  # noqa: N813  (one name per Qt helper)
 
 
 def _guard_none_refcount() -> bool:
