@@ -83,6 +83,11 @@ class WriteLock:
             self._owner = None
             self._cond.notify_all()
 
+    def waiting(self) -> bool:
+        """Whether the interactive thread is waiting for the lock (a background writer
+        holding it then ends its transaction as soon as it can)."""
+        return self._urgent > 0
+
     def holder(self) -> tuple[str, float]:
         """(thread name, seconds held) of the current writer, ("", 0) when free."""
         with self._cond:
@@ -108,7 +113,9 @@ class Replica:
         self.interactive_thread = threading.get_ident()
 
     @contextmanager
-    def write(self, timeout: float | None = None, *, durable: bool = True) -> Iterator[Connection]:
+    def write(
+        self, timeout: float | None = None, *, durable: bool = True, bulk: bool = False
+    ) -> Iterator[Connection]:
         """One transaction of the single writer; committed on exit.
 
         Waits at most ``timeout`` seconds (by default short on the interactive thread,
@@ -119,6 +126,11 @@ class Replica:
         desk says "admitted". Bulk work that can be done again (a pulled batch, with its
         cursor in the same transaction) passes ``durable=False``: its commit is atomic but
         not flushed at once, so each short transaction stays short.
+
+        ``bulk`` (an import's steps) leaves the copy of the log into the database to the
+        caller (:meth:`checkpoint`, from time to time rather than after every step) and
+        does not cut the log file back to its size limit when it starts over: cutting a
+        long log costs tens of milliseconds inside the step.
         """
         urgent = threading.get_ident() == self.interactive_thread
         if timeout is None:
@@ -135,6 +147,7 @@ class Replica:
                 conn.info["immediate"] = True
                 conn.info["busy_ms"] = max(1, int(left * 1000))
                 conn.info["durable"] = durable
+                conn.info["bulk"] = bulk
                 with conn.begin():
                     yield conn
         except Exception as exc:
@@ -144,7 +157,7 @@ class Replica:
             raise known from exc
         finally:
             self.write_lock.release()
-        if not urgent:
+        if not urgent and not bulk:
             self.checkpoint_if_large()
 
     def flush(self) -> None:
@@ -384,6 +397,12 @@ def _begin(conn: Connection) -> None:
     if conn.info.get("sync_set", "FULL") != sync:
         conn.exec_driver_sql(f"PRAGMA synchronous = {sync}")
         conn.info["sync_set"] = sync
+    # A bulk step leaves the log its length (see Replica.write); any other transaction
+    # cuts it back to the limit when the log starts over.
+    limit = -1 if conn.info.pop("bulk", False) else WAL_CHECKPOINT_BYTES
+    if conn.info.get("limit_set", WAL_CHECKPOINT_BYTES) != limit:
+        conn.exec_driver_sql(f"PRAGMA journal_size_limit = {limit}")
+        conn.info["limit_set"] = limit
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 

@@ -23,12 +23,13 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import marshal
 import operator
 import sqlite3
 import tempfile
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -54,12 +55,15 @@ log = logging.getLogger(__name__)
 # sets itself.
 ATTENDEE_FIELDS = [c for c in attendees.STORED if c not in ("source", "live_uid")]
 STAGED = (*ATTENDEE_FIELDS, "dietary", "accessibility")
+_AT = {name: i for i, name in enumerate(STAGED)}
 _staged = operator.attrgetter(*STAGED)
 # Fields a desk may fix; a fixed field keeps the desk's value on re-import.
 EDITABLE = {"first_name", "last_name", "native_name", "function", "organisation", "country"}
 _STATUS_RANK = {"confirmed": 0, "pending": 1, "waitlisted": 2, "cancelled": 3}
 # How long one step of an import may hold the replica's write lock.
 LOCK_BUDGET_S = 0.04
+STEP_ROWS = 100  # rows written between two looks at the desk's thread, inside a step
+CHECKPOINT_EVERY_S = 1.0  # how often an import copies its log back into the database
 MAX_SHOWN_ROWS = 10_000  # rejected / defaulted rows listed in a summary, at most
 
 
@@ -256,44 +260,55 @@ def _context(event: EventConfig, mapping: Mapping) -> str:
 
 
 class _Staging:
-    """The checked rows, on disk beside the import (never in the replica until applied)."""
+    """The checked rows, on disk beside the import (never in the replica until applied).
+
+    Each row is kept as one ``marshal`` blob (its values in ``STAGED`` order) and read back
+    in the order of its uid: an import into an empty replica then fills the indexes keyed
+    by uid (the attendee's, ``live_uid``'s, the codes' and the sensitive rows') at their
+    end instead of all over them, so each short step touches a few pages, not hundreds.
+    """
 
     def __init__(self, folder: Path) -> None:
         self.db = sqlite3.connect(folder / "staging.sqlite", isolation_level=None)
         self.db.execute("PRAGMA journal_mode=OFF")
         self.db.execute("PRAGMA synchronous=OFF")
-        cols = ", ".join(f"{c} TEXT" for c in STAGED)
-        self.db.execute(f"CREATE TABLE row (n INTEGER PRIMARY KEY, op TEXT, fixed TEXT, {cols})")
+        self.db.execute("CREATE TABLE row (uid TEXT NOT NULL, op TEXT, fixed TEXT, data BLOB)")
         self.db.execute("BEGIN")
-        self.pending: list[tuple[Any, ...]] = []
+        self.pending: list[tuple[str, str, str, bytes]] = []
         self.count = 0
-        marks = ", ".join("?" * (len(STAGED) + 2))
-        self._insert = f"INSERT INTO row (op, fixed, {', '.join(STAGED)}) VALUES ({marks})"
 
     def add(self, op: str, fixed: str, record: Record) -> None:
-        self.pending.append((op, fixed, *_staged(record)))
+        values = _staged(record)
+        self.pending.append((values[0], op, fixed, marshal.dumps(values)))
         self.count += 1
         if len(self.pending) >= 5000:
             self.flush()
 
     def flush(self) -> None:
         if self.pending:
-            self.db.executemany(self._insert, self.pending)
+            self.db.executemany("INSERT INTO row (uid, op, fixed, data) VALUES (?, ?, ?, ?)", self.pending)
             self.pending.clear()
 
-    def chunks(self, sizes: Callable[[], int]) -> Iterator[list[tuple[Any, ...]]]:
+    def rows(self) -> Iterator[tuple[Any, ...]]:
+        """Every staged row's values (``STAGED`` order), in the order they were staged."""
+        self.flush()
+        for (data,) in self.db.execute("SELECT data FROM row ORDER BY rowid"):
+            yield marshal.loads(data)
+
+    def chunks(self, size: int) -> Iterator[list[tuple[str, str, tuple[Any, ...]]]]:
+        """(op, fields kept, values) of every staged row, by uid, ``size`` at a time."""
         self.flush()
         self.db.execute("COMMIT")
-        last = 0
+        self.db.execute("CREATE INDEX row_uid ON row (uid)")
+        last = ""
         while True:
             rows = self.db.execute(
-                f"SELECT n, op, fixed, {', '.join(STAGED)} FROM row WHERE n > ? ORDER BY n LIMIT ?",
-                (last, sizes()),
+                "SELECT uid, op, fixed, data FROM row WHERE uid > ? ORDER BY uid LIMIT ?", (last, size)
             ).fetchall()
             if not rows:
                 return
             last = rows[-1][0]
-            yield rows
+            yield [(op, fixed, marshal.loads(data)) for _uid, op, fixed, data in rows]
 
     def close(self) -> None:
         self.db.close()
@@ -530,34 +545,51 @@ _INSERT = (
 def _apply(
     replica: Replica, staging: _Staging, summary: ImportSummary, headers: list[str], budget: float | None
 ) -> None:
-    """Apply the staged rows in steps that each hold the write lock briefly."""
+    """Apply the staged rows in steps that each hold the write lock briefly.
+
+    A step writes rows a few at a time and commits once its budget is spent, or at once
+    when the desk's own thread is waiting for the lock (a scan, a fix): the desk waits for
+    a few rows and a commit, never for a whole step.
+    """
     state = {
         "file": summary.file.get("name", ""),
         "started": datetime.now(UTC).isoformat(timespec="seconds"),
         "rows": summary.created + summary.updated,
     }
-    size = [250]
-
-    def sizes() -> int:
-        return size[0] if budget is not None else 1_000_000_000
-
+    chunks = staging.chunks(STEP_ROWS if budget is not None else 1_000_000_000)
+    pending = next(chunks, None)
     first = True
-    for chunk in staging.chunks(sizes):
+    tail = 0.0  # what the end of the last step took (search index, commit)
+    copied = time.perf_counter()
+    while pending is not None:
         started = time.perf_counter()
         # The first step (the note saying an import is under way) is durable; the others
         # need not wait for the disk: the last step is durable again, and with it all.
-        with replica.write(durable=first) as conn:
+        with replica.write(durable=first, bulk=True) as conn:
+            raw = conn.connection.driver_connection
+            assert raw is not None
             if first:
                 _set_meta(conn, "import_state", json.dumps(state))
                 first = False
-            _write_chunk(conn, chunk)
+            (last,) = raw.execute("SELECT coalesce(max(id), 0) FROM attendee").fetchone()
+            raw.execute("INSERT INTO meta(key, value) VALUES ('fts_deferred', 'yes')")
+            while pending is not None:
+                _write_chunk(raw, pending)
+                pending = next(chunks, None)
+                if budget is not None and (
+                    time.perf_counter() - started + tail >= budget or replica.write_lock.waiting()
+                ):
+                    break
+            ending = time.perf_counter()
+            _index_new_rows(raw, last)
         elapsed = time.perf_counter() - started
+        tail = 0.8 * tail + 0.2 * (elapsed - (ending - started))
         _step(summary, elapsed)
-        if budget is not None:
-            # (The log the steps write is copied into the database outside the lock by
-            # Replica.write itself, once it has grown.) Aim each step at the budget (at least 200 rows: a slow machine would
-            # otherwise spend its time starting steps).
-            size[0] = max(200, min(5000, int(size[0] * (budget / max(elapsed, 1e-4)) * 0.8)))
+        if budget is not None and time.perf_counter() - copied > CHECKPOINT_EVERY_S:
+            # The log the steps write is copied into the database outside the lock, from
+            # time to time: the pages a step rewrites are copied once, not once a step.
+            replica.checkpoint()
+            copied = time.perf_counter()
     if budget is not None:
         replica.checkpoint()
     changes = _regroup_changes(replica)
@@ -594,14 +626,12 @@ _N = len(ATTENDEE_FIELDS)
 _UPDATE_COLS = [c for c in ATTENDEE_FIELDS if c not in ("uid", "registration")]
 
 
-def _write_chunk(conn: Connection, chunk: list[tuple[Any, ...]]) -> None:
-    raw = conn.connection.driver_connection
-    assert raw is not None
+def _write_chunk(raw: sqlite3.Connection, chunk: list[tuple[str, str, tuple[Any, ...]]]) -> None:
+    """Write a few staged rows (inside a step, the search index left to its end)."""
     inserts: list[tuple[Any, ...]] = []
     codes_: list[tuple[str, str]] = []
     sensitive: list[tuple[str, str, str]] = []
-    for row in chunk:
-        _n, op, kept, *values = row
+    for op, kept, values in chunk:
         attendee = values[:_N]
         uid = attendee[0]
         codes_.append((attendee[2], uid))
@@ -617,23 +647,27 @@ def _write_chunk(conn: Connection, chunk: list[tuple[Any, ...]]) -> None:
             (*(named[c] for c in names), named["registration"]),
         )
     if inserts:
-        # One statement indexes the step's rows for search (see db._migrate_2_to_3).
-        (last,) = raw.execute("SELECT coalesce(max(id), 0) FROM attendee").fetchone()
-        raw.execute("INSERT INTO meta(key, value) VALUES ('fts_deferred', 'yes')")
         raw.executemany(_INSERT, inserts)
-        raw.execute(  # rows a pending fill will index (meta 'fts.upto', schema 4) are left to it
-            "INSERT INTO attendee_fts(rowid, search_names, search_org, search_email) "
-            "SELECT id, search_names, search_org, search_email FROM attendee WHERE id > ? AND id <= "
-            "coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'fts.upto'), 9223372036854775807)",
-            (last,),
-        )
-        raw.execute("DELETE FROM meta WHERE key = 'fts_deferred'")
     raw.executemany("INSERT INTO ticket_code(code, uid) VALUES (?, ?) ON CONFLICT(code) DO NOTHING", codes_)
     raw.executemany(
         "INSERT INTO sensitive_info(uid, dietary, accessibility) VALUES (?, ?, ?) "
         "ON CONFLICT(uid) DO UPDATE SET dietary = excluded.dietary, accessibility = excluded.accessibility",
         sensitive,
     )
+
+
+def _index_new_rows(raw: sqlite3.Connection, last: int) -> None:
+    """Index for search, in one statement, the rows a step added above id ``last`` (see
+    schema 3: the per-row trigger stands aside while ``fts_deferred`` is set; FTS5 writes a
+    segment per statement). Rows a pending fill will index (``fts.upto``, schema 4) are
+    left to it."""
+    raw.execute(
+        "INSERT INTO attendee_fts(rowid, search_names, search_org, search_email) "
+        "SELECT id, search_names, search_org, search_email FROM attendee WHERE id > ? AND id <= "
+        "coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'fts.upto'), 9223372036854775807)",
+        (last,),
+    )
+    raw.execute("DELETE FROM meta WHERE key = 'fts_deferred'")
 
 
 def _regroup_changes(replica: Replica) -> list[tuple[str, str]]:
@@ -689,11 +723,12 @@ def _duplicates_preview(replica: Replica, staging: _Staging) -> list[dict[str, A
             "WHERE source = 'import' AND person_key != ''"
         ):
             people[key][uid] = (status, at, reg, code)
-    staging.flush()
-    for uid, key, status, at, reg, code in staging.db.execute(
-        "SELECT uid, person_key, status, registered_at, registration, code FROM row WHERE person_key != ''"
-    ):
-        people[key][uid] = (status, at, reg, code)
+    uid_, key_, status_, at_, reg_, code_ = (
+        _AT[c] for c in ("uid", "person_key", "status", "registered_at", "registration", "code")
+    )
+    for v in staging.rows():
+        if v[key_]:
+            people[v[key_]][v[uid_]] = (v[status_], v[at_], v[reg_], v[code_])
     out = []
     for members in people.values():
         if len(members) < 2:
