@@ -165,17 +165,24 @@ def search_columns(names: Iterable[str], places: Iterable[str], email: str) -> d
     """
     return {
         "search_names": " ".join(dict.fromkeys(_joined_search_words(names))),
-        "search_org": " ".join(_joined_search_words(places)),
+        "search_org": _places_words(tuple(places)),
         "search_email": " ".join(_email_words(email)),
     }
 
 
+@lru_cache(maxsize=4096)
+def _places_words(places: tuple[str, ...]) -> str:
+    """Organisation, delegation and country: a few hundred different ones at an event."""
+    return " ".join(_joined_search_words(places))
+
+
 def _email_words(email: str) -> list[str]:
     """``search_words`` of an e-mail with its ``@`` and dots as spaces; ASCII addresses
-    (nearly all) take a short cut that gives the same words."""
+    (nearly all) take a short cut that gives the same words, the others are put together
+    from the cached words of their parts (names that recur)."""
     text = email.replace("@", " ").replace(".", " ")
     if not text.isascii():
-        return search_words(text)
+        return _joined_search_words(text.split(" "))
     text = text.replace("`", "'").lower()
     split = _ASCII_SPLIT.split
     out = [w for w in split(text) if w]
@@ -187,10 +194,15 @@ def _email_words(email: str) -> list[str]:
 
 
 @lru_cache(maxsize=16384)
-def _bits(value: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """One value's words and joined compounds, as :func:`search_words` finds them."""
+def _bits(value: str) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
+    """One value's words and joined compounds, as :func:`search_words` finds them, and
+    whether it starts with a combining mark (which folds differently after a space)."""
     folded = fold(value)
-    return tuple(_split(folded)), tuple(j for j in ("".join(_split(c)) for c in folded.split(" ")) if j)
+    return (
+        tuple(_split(folded)),
+        tuple(j for j in ("".join(_split(c)) for c in folded.split(" ")) if j),
+        bool(unicodedata.combining(value[0])),
+    )
 
 
 def _joined_search_words(values: Iterable[str]) -> list[str]:
@@ -199,12 +211,14 @@ def _joined_search_words(values: Iterable[str]) -> list[str]:
     A value starting with a combining mark folds differently alone than after a space,
     and takes the long way."""
     parts = [v for v in values if v]
-    if any(unicodedata.combining(v[0]) for v in parts):
+    # A plain ASCII word or number (an e-mail's "2026", "example") is its own word and
+    # compound: no need to fold it or to keep it in the cache.
+    bits = [((w := v.lower(),), (w,), False) if v.isalnum() and v.isascii() else _bits(v) for v in parts]
+    if any(b[2] for b in bits):
         return search_words(" ".join(parts))
-    bits = [_bits(v) for v in parts]
-    out = [w for words_, _compounds in bits for w in words_]
+    out = [w for words_, _compounds, _mark in bits for w in words_]
     seen = set(out)
-    for _words, compounds in bits:
+    for _words, compounds, _mark in bits:
         for joined in compounds:
             if joined not in seen:
                 seen.add(joined)

@@ -217,6 +217,15 @@ def _clean_all(values: dict[str, str]) -> None:
     are already NFC and printable, and then only stray spaces need work."""
     joined = " ".join(values.values())
     if unicodedata.is_normalized("NFC", joined) and joined.isprintable():
+        cut = "\x1f".join(values.values())  # a cell's edges show beside a separator
+        if (
+            "  " not in cut
+            and " \x1f" not in cut
+            and "\x1f " not in cut
+            and cut[:1] != " "
+            and cut[-1:] != " "
+        ):
+            return
         for key, value in values.items():
             if value[:1] == " " or value[-1:] == " " or "  " in value:
                 values[key] = _SPACES.sub(" ", value).strip()
@@ -326,7 +335,7 @@ def build(
         language=get("language", "").upper()[:8],
         person_key=person_key,
         row_hash=digest or row_hash(cells, context),
-        raw=json.dumps(cells, ensure_ascii=False),
+        raw=_raw_json(cells),
         search_names=search["search_names"],
         search_org=search["search_org"],
         search_email=search["search_email"],
@@ -339,5 +348,7 @@ def build(
     )
 
 
+# json.dumps(cells, ensure_ascii=False), without building an encoder for every row.
+_raw_json = json.JSONEncoder(ensure_ascii=False).encode
 _CODE = re.compile(r"[0-9A-Z][0-9A-Z_.\-/+=]*")
 _DAMAGED = re.compile(r"-?\d\.\d+E[+-]?\d+")

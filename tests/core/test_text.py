@@ -167,3 +167,22 @@ def test_email_words_take_a_short_cut_to_the_same_index(local: str, domain: str)
     for email in (f"{local}@{domain}.org", f"{domain}@{domain}", local):
         expected = " ".join(search_words(email.replace("@", " ").replace(".", " ")))
         assert search_columns((), (), email)["search_email"] == expected
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.text(
+            st.one_of(st.characters(blacklist_categories=("Cs",)), st.sampled_from(" \t\u00a0\x1fé")),
+            max_size=8,
+        ),
+        max_size=6,
+    )
+)
+def test_a_row_cleaned_at_once_equals_each_cell_cleaned(cells: list[str]) -> None:
+    """The importer checks a whole row before cleaning cell by cell: the same cells come out."""
+    from checkin.importer.records import _clean_all
+
+    values = {f"f{i}": c for i, c in enumerate(cells)}
+    _clean_all(values)
+    assert values == {f"f{i}": clean(c) for i, c in enumerate(cells)}
