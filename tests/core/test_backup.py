@@ -127,7 +127,9 @@ def _damage(path: Path) -> None:
     """Garble one page in the middle of the file (as a failing disk or a bad copy does)."""
     con = sqlite3.connect(path)
     page = con.execute("PRAGMA page_size").fetchone()[0]
-    root = con.execute("SELECT rootpage FROM sqlite_master WHERE name = 'ix_attendee_code'").fetchone()[0]
+    root = con.execute(
+        "SELECT rootpage FROM sqlite_master WHERE name = 'ix_attendee_registration'"
+    ).fetchone()[0]
     con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     con.close()
     with path.open("r+b") as fh:

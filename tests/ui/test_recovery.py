@@ -18,7 +18,9 @@ DAY1 = "2026-07-08"
 def _damage(path: Path) -> None:
     con = sqlite3.connect(path)
     page = con.execute("PRAGMA page_size").fetchone()[0]
-    root = con.execute("SELECT rootpage FROM sqlite_master WHERE name = 'ix_attendee_code'").fetchone()[0]
+    root = con.execute(
+        "SELECT rootpage FROM sqlite_master WHERE name = 'ix_attendee_registration'"
+    ).fetchone()[0]
     con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     con.close()
     with path.open("r+b") as fh:
