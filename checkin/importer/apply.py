@@ -38,7 +38,7 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from checkin import attendees, codes
-from checkin.db import Replica
+from checkin.db import Replica, share_with_window
 from checkin.event import EventConfig
 from checkin.i18n import _
 from checkin.importer import grid
@@ -293,6 +293,7 @@ class _Staging:
         """Every staged row's values (``STAGED`` order), in the order they were staged."""
         self.flush()
         for (data,) in self.db.execute("SELECT data FROM row ORDER BY rowid"):
+            share_with_window()
             yield marshal.loads(data)
 
     def chunks(self, size: int) -> Iterator[list[tuple[str, str, tuple[Any, ...]]]]:
@@ -349,6 +350,7 @@ def _import_registrations(
         staging = _Staging(Path(tmp))
         try:
             for number, cells in table.rows:
+                share_with_window()
                 summary.read += 1
                 if guarded:
                     cells = [unguard(c) if c[:1] == "'" else c for c in cells]
@@ -632,6 +634,7 @@ def _write_chunk(raw: sqlite3.Connection, chunk: list[tuple[str, str, tuple[Any,
     codes_: list[tuple[str, str]] = []
     sensitive: list[tuple[str, str, str]] = []
     for op, kept, values in chunk:
+        share_with_window()
         attendee = values[:_N]
         uid = attendee[0]
         codes_.append((attendee[2], uid))
