@@ -329,13 +329,16 @@ def _import_registrations(
     summary.columns = {f: mapping.header(f) for f in sorted(mapping.columns, key=mapping.columns.get)}  # type: ignore[arg-type]
     context = _context(event, mapping)
     with replica.read() as conn:
-        existing: dict[str, tuple[str, str, str, str, str, str, str]] = {
-            reg: (uid, h, status, source, category, days, code)
-            for reg, uid, h, status, source, category, days, code in conn.exec_driver_sql(
-                "SELECT registration, uid, row_hash, status, source, category, days, code FROM attendee"
-            )
-        }
-        code_owner: dict[str, str] = dict(conn.exec_driver_sql("SELECT code, uid FROM ticket_code").all())  # type: ignore[arg-type]
+        existing: dict[str, tuple[str, str, str, str, str, str, str]] = {}
+        for reg, uid, h, status, source, category, days, code in conn.exec_driver_sql(
+            "SELECT registration, uid, row_hash, status, source, category, days, code FROM attendee"
+        ):
+            share_with_window()  # row by row, as everywhere an import reads 100,000 rows
+            existing[reg] = (uid, h, status, source, category, days, code)
+        code_owner: dict[str, str] = {}
+        for code, uid in conn.exec_driver_sql("SELECT code, uid FROM ticket_code"):
+            share_with_window()
+            code_owner[code] = uid
         fixed: dict[str, set[str]] = defaultdict(set)
         for uid, fld in conn.exec_driver_sql(
             "SELECT DISTINCT attendee_uid, field FROM fact WHERE kind = 'edit'"
@@ -683,10 +686,13 @@ def _regroup_changes(replica: Replica) -> list[tuple[str, str]]:
     groups: dict[str, list[tuple[str, str, str, str, str]]] = defaultdict(list)
     changes: list[tuple[str, str]] = []
     with replica.read() as conn:
-        rows = conn.exec_driver_sql(
+        rows = []
+        for row in conn.exec_driver_sql(
             "SELECT uid, person_key, status, registered_at, registration, live_uid "
             "FROM attendee WHERE source = 'import'"
-        ).all()
+        ):
+            share_with_window()
+            rows.append(tuple(row))
     for uid, key, status, registered_at, registration, live in rows:
         if key:
             groups[key].append((uid, status, registered_at, registration, live))
