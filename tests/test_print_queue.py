@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from replica_faults import OtherProgram
 
 from checkin import attendees
 from checkin import event as event_mod
@@ -315,33 +316,6 @@ def test_app_killed_mid_job_resumes_without_loss_or_double_print(
 
 # -- workers that cannot die: the database made busy under them by a real second connection
 # (another process holding SQLite's write lock), and a bug inside a worker ------------------
-
-_HOLD = """
-import sqlite3, sys
-con = sqlite3.connect(sys.argv[1], isolation_level=None)
-con.execute("BEGIN IMMEDIATE")
-print("held", flush=True)
-sys.stdin.readline()
-con.execute("ROLLBACK")
-"""
-
-
-class OtherProgram:
-    """A second connection to the replica, in its own process, holding the write lock."""
-
-    def __init__(self, path: Path) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, "-c", _HOLD, str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-        )
-        assert self.proc.stdout is not None and self.proc.stdout.readline().strip() == "held"
-
-    def release(self) -> None:
-        if self.proc.poll() is None:
-            assert self.proc.stdin is not None and self.proc.stdout is not None
-            self.proc.stdin.write("\n")
-            self.proc.stdin.close()
-            self.proc.wait(10)
-            self.proc.stdout.close()
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from replica_faults import damage_page
 
 from checkin import backup, facts
 from checkin import event as event_mod
@@ -123,26 +124,12 @@ def test_a_backup_killed_halfway_leaves_the_previous_one_whole(desk: Path, tmp_p
     assert not list(folder.glob("*.partial")) and len(backup.listing(folder)) == 2
 
 
-def _damage(path: Path) -> None:
-    """Garble one page in the middle of the file (as a failing disk or a bad copy does)."""
-    con = sqlite3.connect(path)
-    page = con.execute("PRAGMA page_size").fetchone()[0]
-    root = con.execute(
-        "SELECT rootpage FROM sqlite_master WHERE name = 'ix_attendee_registration'"
-    ).fetchone()[0]
-    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    con.close()
-    with path.open("r+b") as fh:
-        fh.seek((root - 1) * page)
-        fh.write(b"\xde\xad\xbe\xef" * (page // 4))
-
-
 def test_a_damaged_replica_is_found_and_restored_with_its_later_facts(desk: Path, tmp_path: Path) -> None:
     folder = tmp_path / "usb"
     early = admit(desk, 3)
     assert cli("backup", "--db", str(desk), "--to", str(folder)).returncode == 0
     late = admit(desk, 2, offset=3)  # after the backup
-    _damage(desk)
+    damage_page(desk)
     assert quick_check(desk) != ""
     sentence = backup.damaged_sentence(desk, quick_check(desk), folder, "hub.sqlite")
     assert "abîmée" in sentence and "restaurer la dernière sauvegarde" in sentence

@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 
 import pytest
+from replica_faults import OtherProgram
 
 from checkin.db import open_replica
 from checkin.errors import DatabaseError
-
-_HOLD = """
-import sqlite3, sys, time
-con = sqlite3.connect(sys.argv[1], isolation_level=None)
-con.execute("BEGIN IMMEDIATE")
-con.execute("INSERT INTO meta(key, value) VALUES ('other', 'program')")
-print("held", flush=True)
-sys.stdin.readline()
-con.execute("COMMIT")
-"""
 
 
 def test_a_writer_that_waits_too_long_gets_a_sentence_not_a_frozen_desk(tmp_path: Path) -> None:
@@ -93,22 +82,11 @@ def test_another_program_holding_the_database_is_a_sentence(tmp_path: Path) -> N
     path = tmp_path / "d.sqlite"
     replica = open_replica(path)
     replica.set_interactive()
-    other = subprocess.Popen(
-        [sys.executable, "-c", _HOLD, str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert other.stdout is not None and other.stdout.readline().strip() == "held"
+    with OtherProgram(path, writes=True):
         with pytest.raises(DatabaseError) as err:
             with replica.write() as conn:
                 conn.exec_driver_sql("INSERT INTO meta(key, value) VALUES ('scan', 'x')")
         assert str(path) in str(err.value) and "un autre programme" in str(err.value)
-    finally:
-        assert other.stdin is not None
-        other.stdin.write("\n")
-        other.stdin.close()
-        other.wait(10)
-        if other.stdout is not None:
-            other.stdout.close()
     with replica.write() as conn:
         conn.exec_driver_sql("INSERT INTO meta(key, value) VALUES ('scan', 'x')")
     assert replica.meta("other") == "program"

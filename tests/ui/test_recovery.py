@@ -8,24 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from replica_faults import damage_page
 
 from checkin import backup
 from checkin.errors import DamagedReplica
 
 DAY1 = "2026-07-08"
-
-
-def _damage(path: Path) -> None:
-    con = sqlite3.connect(path)
-    page = con.execute("PRAGMA page_size").fetchone()[0]
-    root = con.execute(
-        "SELECT rootpage FROM sqlite_master WHERE name = 'ix_attendee_registration'"
-    ).fetchone()[0]
-    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    con.close()
-    with path.open("r+b") as fh:
-        fh.seek((root - 1) * page)
-        fh.write(b"\xde\xad\xbe\xef" * (page // 4))
 
 
 def test_backups_while_the_desk_runs_and_at_its_close(
@@ -87,7 +75,7 @@ def test_a_damaged_replica_is_found_at_start_and_restored(
     replica = open_replica(db_file)
     facts.record_checkin(replica, later, day=DAY1, desk="Accueil 1")  # after the backup
     replica.close()
-    _damage(db_file)
+    damage_page(db_file)
     with pytest.raises(DamagedReplica) as err:
         app.build_desk(db_file, day=DAY1, with_printing=False, show_crash_dialog=False)
     dialog = RecoveryDialog(db_file, err.value.problem, tmp_path / "usb", settings.hub_url)
