@@ -577,18 +577,11 @@ def check_disk(db_path: Path) -> Check:
     return Check("disk", title, True, _("{free} Mo libres.", free=free))
 
 
-def backup_folder(settings: DeskSettings) -> Path:
-    """Where backups go: the chosen folder, else the data folder's (the desk's own rule)."""
-    from checkin import backup
-
-    return backup.folder_for(settings.backup_dir)
-
-
 def check_backup(settings: DeskSettings) -> Check:
     from checkin import backup
 
     title = _("Sauvegardes")
-    folder = backup_folder(settings)
+    folder = backup.folder_for(settings.backup_dir)  # the desk's own rule
     probe = folder / f".preflight-{secrets.token_hex(4)}"
     try:
         folder.mkdir(parents=True, exist_ok=True)
