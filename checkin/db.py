@@ -209,8 +209,7 @@ class Replica:
         except OSError:
             return
         if size > WAL_CHECKPOINT_BYTES:
-            with self.engine.connect() as conn:
-                conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+            self.checkpoint()
 
     def checkpoint(self) -> None:
         """Copy the write-ahead log into the database without holding the write lock
