@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from checkin import event as event_module
-from checkin.db import Replica, open_replica
-from checkin.event import EventConfig
+from checkin.event import model as event_module
+from checkin.event.model import EventConfig
+from checkin.replica.db import Replica, open_replica
 
 SAMPLE_DIR = Path(__file__).resolve().parents[2] / "shared" / "data" / "aict2026"
 if not SAMPLE_DIR.exists():  # a clone beside shared/, as CI lays it out
@@ -44,7 +44,7 @@ def write_other_event(folder: Path) -> Path:
     Other id, name and short name; a third day (10 July); the « Élu » category renamed
     and recoloured; another badge footer; dietary needs shown at the desks.
     """
-    from checkin import paths
+    from checkin.base import paths
 
     text = paths.default_event_path().read_text(encoding="utf-8")
     for old, new in (

@@ -15,7 +15,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import zxingcpp
 from PIL import Image
 
-from checkin import event as event_mod
+from checkin.event import model as event_mod
 from checkin.printing.badge import BadgeRenderer, attendee_from
 
 

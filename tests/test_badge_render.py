@@ -13,14 +13,15 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from checkin import attendees, paths
-from checkin import event as event_mod
-from checkin.attendees import AttendeeView
-from checkin.db import open_replica
-from checkin.errors import KnownError
+from checkin.base import paths
+from checkin.base.errors import KnownError
+from checkin.event import model as event_mod
 from checkin.printing import fonts, layout
 from checkin.printing.badge import BadgeRenderer, attendee_from, fit, shape
 from checkin.printing.layout import Box
+from checkin.replica import attendees
+from checkin.replica.attendees import AttendeeView
+from checkin.replica.db import open_replica
 
 SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "data" / "aict2026" / "inscriptions.csv"
 POINTS_PER_MM = 72 / 25.4

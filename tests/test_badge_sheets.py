@@ -12,14 +12,15 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from checkin import attendees
-from checkin import event as event_mod
-from checkin.db import open_replica
-from checkin.errors import KnownError
-from checkin.printing import commands, config
+from checkin.base.errors import KnownError
+from checkin.base.text import sort_key
+from checkin.cli import badges as commands
+from checkin.event import model as event_mod
+from checkin.printing import config
 from checkin.printing.backends import CupsBackend, FileBackend
 from checkin.printing.sheets import render_sheets
-from checkin.text import sort_key
+from checkin.replica import attendees
+from checkin.replica.db import open_replica
 
 SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "data" / "aict2026" / "inscriptions.csv"
 
@@ -217,7 +218,7 @@ def test_printers_come_from_the_settings_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("CHECKIN_HOME", str(tmp_path / "home"))
-    from checkin import paths
+    from checkin.base import paths
 
     paths.settings_path().write_text(
         '[printers.accueil]\nbackend = "cups"\ntarget = "Brother_QL"\nlayout = "ql62"\n'

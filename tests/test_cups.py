@@ -16,11 +16,11 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from checkin import attendees
-from checkin import event as event_mod
-from checkin.db import open_replica
+from checkin.event import model as event_mod
 from checkin.printing.backends import CupsBackend, PrinterError, system_printers
 from checkin.printing.queue import Job, PdfBadgeRenderer, PrintQueue
+from checkin.replica import attendees
+from checkin.replica.db import open_replica
 
 CUPSD = shutil.which("cupsd") or ("/usr/sbin/cupsd" if Path("/usr/sbin/cupsd").exists() else None)
 SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "data" / "aict2026" / "inscriptions.csv"

@@ -15,13 +15,13 @@ from pathlib import Path
 import pytest
 from replica_faults import OtherProgram
 
-from checkin import attendees
-from checkin import event as event_mod
-from checkin.attendees import AttendeeView
-from checkin.db import Replica, open_replica
-from checkin.errors import KnownError
+from checkin.base.errors import KnownError
+from checkin.event import model as event_mod
 from checkin.printing.backends import FileBackend, PrinterError
 from checkin.printing.queue import Job, PdfBadgeRenderer, PrintQueue
+from checkin.replica import attendees
+from checkin.replica.attendees import AttendeeView
+from checkin.replica.db import Replica, open_replica
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT.parent / "shared" / "data" / "aict2026" / "inscriptions.csv"
@@ -231,7 +231,7 @@ KILLED = textwrap.dedent(
     import os, signal, sys
     from pathlib import Path
     from checkin import attendees, event
-    from checkin.db import open_replica
+    from checkin.replica.db import open_replica
     from checkin.printing.backends import FileBackend
     from checkin.printing.queue import PdfBadgeRenderer, PrintQueue
 
@@ -434,7 +434,7 @@ BLIND_KILLED = textwrap.dedent(
     import os, signal, sys
     from pathlib import Path
     from checkin import attendees, event
-    from checkin.db import open_replica
+    from checkin.replica.db import open_replica
     from checkin.printing.queue import PdfBadgeRenderer, PrintQueue
 
     db, ledger, mode = sys.argv[1], Path(sys.argv[2]), sys.argv[3]
@@ -510,7 +510,7 @@ def test_a_printer_that_cannot_tell_never_prints_a_badge_twice_by_itself(
 
 
 def test_an_admission_answered_just_before_a_kill_gets_its_badge_at_the_restart(replica: Replica) -> None:
-    from checkin import facts
+    from checkin.replica import facts
 
     first, second = people(replica, 2)
     facts.record_checkin(replica, first, day="2026-07-08", desk="Accueil 1")  # answered, then killed

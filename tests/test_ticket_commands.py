@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from checkin.db import Replica
-from checkin.errors import KnownError
-from checkin.printing.escpos import commands
+from checkin.base.errors import KnownError
+from checkin.cli import tickets as commands
 from checkin.printing.escpos.parse import parse
+from checkin.replica.db import Replica
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT.parent / "shared" / "data" / "aict2026"

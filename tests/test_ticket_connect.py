@@ -13,10 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from checkin import attendees
-from checkin.attendees import AttendeeView
-from checkin.db import Replica
-from checkin.errors import KnownError
+from checkin.base.errors import KnownError
 from checkin.printing.escpos import connect, print_test, render, status
 from checkin.printing.escpos.backend import EscposBackend
 from checkin.printing.escpos.errors import (
@@ -28,6 +25,9 @@ from checkin.printing.escpos.errors import (
 )
 from checkin.printing.escpos.parse import parse
 from checkin.printing.queue import PrintQueue
+from checkin.replica import attendees
+from checkin.replica.attendees import AttendeeView
+from checkin.replica.db import Replica
 
 PROMPT = 2.5  # seconds: "a couple of seconds" for a dead printer to be reported
 ASKED = status.ASK_PRINTER + status.ASK_OFFLINE_CAUSE + status.ASK_PAPER

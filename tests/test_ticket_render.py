@@ -16,15 +16,15 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from checkin import attendees, facts
-from checkin import event as event_mod
-from checkin.db import Replica, open_replica
-from checkin.event import EventConfig
+from checkin.event import model as event_mod
+from checkin.event.model import EventConfig
 from checkin.printing import fonts
 from checkin.printing.escpos import layout, render, ticket_bytes
 from checkin.printing.escpos.errors import ProfileError
 from checkin.printing.escpos.layout import LayoutError
 from checkin.printing.escpos.parse import Parsed, parse
+from checkin.replica import attendees, facts
+from checkin.replica.db import Replica, open_replica
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden"

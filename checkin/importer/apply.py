@@ -37,10 +37,9 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from checkin import attendees, codes
-from checkin.db import Replica, share_with_window
-from checkin.event import EventConfig
-from checkin.i18n import _
+from checkin.base import codes
+from checkin.base.i18n import _
+from checkin.event.model import EventConfig
 from checkin.importer import grid
 from checkin.importer.mapping import Mapping, build, load_mapping_file
 from checkin.importer.platforms import unguard
@@ -48,10 +47,12 @@ from checkin.importer.records import CLEANING_VERSION, Record, RowError, RowSkip
 from checkin.importer.records import build as build_record
 from checkin.importer.saved import load_choices, with_rules
 from checkin.importer.sources import Table, open_table
+from checkin.replica import attendees
+from checkin.replica.db import Replica, share_with_window
 
 log = logging.getLogger(__name__)
 
-# What an import writes: every stored column (declared in checkin.attendees) but the two it
+# What an import writes: every stored column (declared in checkin.replica.attendees) but the two it
 # sets itself.
 ATTENDEE_FIELDS = [c for c in attendees.STORED if c not in ("source", "live_uid")]
 STAGED = (*ATTENDEE_FIELDS, "dietary", "accessibility")

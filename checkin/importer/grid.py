@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Connection
 
-from checkin.i18n import _
+from checkin.base.i18n import _
+from checkin.base.text import clean, fold
 from checkin.importer.records import parse_date
 from checkin.importer.sources import Table
-from checkin.text import clean, fold
 
 if TYPE_CHECKING:
     from checkin.importer.apply import ImportSummary

@@ -12,8 +12,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from checkin.errors import ImportFileError
-from checkin.i18n import _
+from checkin.base.errors import ImportFileError
+from checkin.base.i18n import _
 from checkin.importer.platforms import Profile, assign, detect, header_key
 
 SYNONYMS: dict[str, tuple[str, ...]] = {

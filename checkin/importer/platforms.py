@@ -22,8 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 
-from checkin import paths
-from checkin.text import fold
+from checkin.base import paths
+from checkin.base.text import fold
 
 Values = dict[str, str]
 

@@ -12,14 +12,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from checkin.db import Replica
-from checkin.errors import ImportFileError
-from checkin.event import EventConfig, TicketRule
+from checkin.base.errors import ImportFileError
+from checkin.event.model import EventConfig, TicketRule
 from checkin.importer.apply import ImportSummary, import_file
 from checkin.importer.mapping import Mapping, build
 from checkin.importer.platforms import unguard
 from checkin.importer.saved import load_choices, with_rules
 from checkin.importer.sources import open_table
+from checkin.replica.db import Replica
 
 FIRST_ROWS = 8
 

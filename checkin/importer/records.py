@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
-from checkin.event import EventConfig
-from checkin.i18n import _
+from checkin.base.i18n import _
+from checkin.base.text import clean, clean_email, clean_phone, display_name, fold, search_columns
+from checkin.event.model import EventConfig
 from checkin.importer.mapping import Mapping
 from checkin.importer.platforms import Profile
-from checkin.text import clean, clean_email, clean_phone, display_name, fold, search_columns
 
 STATUSES: dict[str, str] = {}
 for _status, _names in {

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from checkin.event import EventConfig
-from checkin.i18n import _, language
+from checkin.base.i18n import _, language
+from checkin.event.model import EventConfig
 
 FIELD_LABELS = {
     "code": "code billet",

@@ -24,10 +24,10 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from checkin import paths
-from checkin.errors import KnownError
-from checkin.event import EventConfig, TicketRule, parse_ticket_rules
-from checkin.i18n import _
+from checkin.base import paths
+from checkin.base.errors import KnownError
+from checkin.base.i18n import _
+from checkin.event.model import EventConfig, TicketRule, parse_ticket_rules
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from checkin.errors import ImportFileError
-from checkin.i18n import _
+from checkin.base.errors import ImportFileError
+from checkin.base.i18n import _
 
 csv.field_size_limit(1 << 20)
 

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-from checkin import paths
-from checkin.errors import KnownError
-from checkin.i18n import _
+from checkin.base import paths
+from checkin.base.errors import KnownError
+from checkin.base.i18n import _
 
 log = logging.getLogger(__name__)
 

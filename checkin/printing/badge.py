@@ -27,14 +27,14 @@ import qrcode.constants
 from reportlab.lib.colors import HexColor
 from reportlab.pdfgen.canvas import Canvas
 
-from checkin.attendees import AttendeeView
-from checkin.event import EventConfig
-from checkin.i18n import _
+from checkin.base.i18n import _
+from checkin.base.text import fold
+from checkin.event.model import EventConfig
 from checkin.printing import fonts
 from checkin.printing.layout import Box, Element, Layout, load_layout
 from checkin.printing.shaping import Shaped, draw_line, rl_font
 from checkin.printing.shaping import shape as shape  # re-exported: the bench and tests measure it here
-from checkin.text import fold
+from checkin.replica.attendees import AttendeeView
 
 log = logging.getLogger(__name__)
 
@@ -377,7 +377,7 @@ class BadgeRenderer:
         )
 
     def _draw_image(self, canvas: Canvas, element: Element) -> None:
-        from checkin import paths
+        from checkin.base import paths
 
         box = element.box
         if element.field == "logo":

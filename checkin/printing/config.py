@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from checkin import paths
-from checkin.errors import KnownError
-from checkin.i18n import _
+from checkin.base import paths
+from checkin.base.errors import KnownError
+from checkin.base.i18n import _
 from checkin.printing.backends import Backend, CupsBackend, FileBackend
 
 log = logging.getLogger(__name__)

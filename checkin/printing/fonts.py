@@ -20,7 +20,7 @@ from pathlib import Path
 
 import uharfbuzz as hb
 
-from checkin import paths
+from checkin.base import paths
 
 log = logging.getLogger(__name__)
 

@@ -17,9 +17,9 @@ from typing import Any
 
 from reportlab.lib.units import mm
 
-from checkin import paths
-from checkin.errors import KnownError
-from checkin.i18n import _
+from checkin.base import paths
+from checkin.base.errors import KnownError
+from checkin.base.i18n import _
 
 KINDS = frozenset({"text", "qr", "band", "rule", "image"})
 FIELDS = frozenset(

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from PIL import Image
 
-from checkin.errors import KnownError
-from checkin.i18n import _
+from checkin.base.errors import KnownError
+from checkin.base.i18n import _
 
 log = logging.getLogger(__name__)
 

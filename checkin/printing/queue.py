@@ -51,14 +51,14 @@ from typing import Any, Protocol
 
 from sqlalchemy.engine import Connection
 
-from checkin import attendees, facts
-from checkin.attendees import AttendeeView
-from checkin.db import Replica
-from checkin.errors import KnownError
-from checkin.event import EventConfig
-from checkin.i18n import _
+from checkin.base.errors import KnownError
+from checkin.base.i18n import _
+from checkin.event.model import EventConfig
 from checkin.printing.backends import Backend
 from checkin.printing.badge import BadgeRenderer
+from checkin.replica import attendees, facts
+from checkin.replica.attendees import AttendeeView
+from checkin.replica.db import Replica
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """The scanner check's test page: an A4 PDF any office printer can print.
 
 A QR code (what registration e-mails carry) and two Code 128 barcodes (for 1D scanners
-and wristbands), each carrying the test texts of :func:`checkin.scanner_check.payloads`:
+and wristbands), each carrying the test texts of :func:`checkin.arrivals.scanner_check.payloads`:
 letters that tell the keyboard layouts apart in both cases, every digit, the code's
 separator and the signs of a link. The lead scans any one of them at the desk.
 """
@@ -18,9 +18,9 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from checkin.event import EventConfig
-from checkin.i18n import _
-from checkin.scanner_check import payloads
+from checkin.arrivals.scanner_check import payloads
+from checkin.base.i18n import _
+from checkin.event.model import EventConfig
 
 
 def write_page(path: Path, event: EventConfig) -> Path:

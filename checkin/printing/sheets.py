@@ -14,12 +14,12 @@ from typing import IO
 from reportlab.lib.colors import HexColor
 from reportlab.pdfgen.canvas import Canvas
 
-from checkin.attendees import AttendeeView
-from checkin.errors import KnownError
-from checkin.event import EventConfig
-from checkin.i18n import _
+from checkin.base.errors import KnownError
+from checkin.base.i18n import _
+from checkin.event.model import EventConfig
 from checkin.printing.badge import BadgeRenderer, RenderLog
 from checkin.printing.layout import Sheet, load_layout, load_sheet
+from checkin.replica.attendees import AttendeeView
 
 MARK = 4.0 * 72 / 25.4  # crop mark length: 4 mm
 MARK_GAP = 1.0 * 72 / 25.4  # marks stop 1 mm short of the badge

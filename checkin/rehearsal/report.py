@@ -19,7 +19,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from checkin.i18n import _
+from checkin.base.i18n import _
 from checkin.rehearsal.run import Outcome, figures
 from checkin.reports.pdf import Text, base_font
 

@@ -26,14 +26,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from checkin import attendees
-from checkin.db import open_replica
-from checkin.demo_mail import garble
-from checkin.errors import KnownError
-from checkin.event import EventConfig
-from checkin.i18n import _
+from checkin.base.errors import KnownError
+from checkin.base.i18n import _
+from checkin.demo.mail import garble
+from checkin.event.model import EventConfig
 from checkin.rehearsal import queueing
 from checkin.rehearsal.workspace import Workspace, assert_isolated, synthetic_world
+from checkin.replica import attendees
+from checkin.replica.db import open_replica
 
 log = logging.getLogger(__name__)
 

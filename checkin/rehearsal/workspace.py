@@ -16,11 +16,12 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from checkin import paths, synthetic
-from checkin.db import open_replica
-from checkin.errors import KnownError
-from checkin.event import EventConfig
-from checkin.i18n import _
+from checkin.base import paths
+from checkin.base.errors import KnownError
+from checkin.base.i18n import _
+from checkin.demo import synthetic
+from checkin.event.model import EventConfig
+from checkin.replica.db import open_replica
 from checkin.sync.exchange import exchange
 from checkin.sync.hub import open_hub
 from checkin.sync.hubimport import import_into_hub

@@ -1,6 +1,6 @@
 """After-the-day reports: attendance, sign-in sheet, certificates, conflicts, no-shows.
 
-Each report reads one :class:`~checkin.reports.data.Dataset` (from a desk's replica or from
+Each report reads one :class:`~checkin.replica.attendance.Dataset` (from a desk's replica or from
 the hub) and is written as PDF, XLSX or CSV; the format follows ``--format`` or the output
 file's extension.
 """
@@ -11,15 +11,15 @@ import os
 from pathlib import Path
 from typing import Any
 
-from checkin import event as event_module
-from checkin import paths
-from checkin.db import open_replica
-from checkin.errors import KnownError
-from checkin.event import EventConfig
-from checkin.i18n import _
-from checkin.reports import data as data_module
+from checkin.base import paths
+from checkin.base.errors import KnownError
+from checkin.base.i18n import _
+from checkin.event import model as event_module
+from checkin.event.model import EventConfig
+from checkin.replica import attendance as data_module
+from checkin.replica.attendance import Dataset
+from checkin.replica.db import open_replica
 from checkin.reports import pdf, tables
-from checkin.reports.data import Dataset
 
 KINDS = ("attendance", "emargement", "certificates", "conflicts", "noshows", "fallback")
 
@@ -120,7 +120,7 @@ def _noshows(data: Dataset, days: list[str]) -> tuple[list[str], list[tuple[str,
 
 
 def _conflicts(data: Dataset) -> tuple[list[str], list[list[Any]]]:
-    from checkin.sync.commands import describe
+    from checkin.cli.sync import describe
 
     header = [_("Type"), _("Participant"), _("Code"), _("Jour"), _("Détail")]
     labels = {

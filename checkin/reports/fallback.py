@@ -36,11 +36,11 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from checkin.i18n import _, language
+from checkin.base.i18n import _, language
+from checkin.base.text import fold
 from checkin.printing.shaping import draw_line, shape
-from checkin.reports.data import Dataset, Person
+from checkin.replica.attendance import Dataset, Person
 from checkin.reports.pdf import Text
-from checkin.text import fold
 
 OTHER = "#"  # names that start with no Latin letter (a name only in its own script)
 NAME_SIZE = 13  # big type: read at arm's length, under a queue's pressure

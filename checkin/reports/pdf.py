@@ -21,11 +21,11 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from checkin.event import EventConfig
-from checkin.i18n import _, language
+from checkin.base.i18n import _, language
+from checkin.event.model import EventConfig
 from checkin.printing import fonts
 from checkin.printing.shaping import Shaped, draw_line, rl_font, shape
-from checkin.reports.data import Dataset, breakdown, quarter_hours
+from checkin.replica.attendance import Dataset, breakdown, quarter_hours
 
 log = logging.getLogger(__name__)
 

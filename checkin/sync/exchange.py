@@ -27,13 +27,13 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
-from checkin import facts as fact_module
-from checkin.attendees import by_uid
-from checkin.db import Replica, defer_search_index, fill_search_index
-from checkin.event import EventConfig
-from checkin.hlc import Stamp
-from checkin.i18n import _
-from checkin.sync import conflicts as conflict_module
+from checkin.base.i18n import _
+from checkin.event.model import EventConfig
+from checkin.replica import conflicts as conflict_module
+from checkin.replica import facts as fact_module
+from checkin.replica.attendees import by_uid
+from checkin.replica.db import Replica, defer_search_index, fill_search_index
+from checkin.replica.hlc import Stamp
 from checkin.sync import merge
 from checkin.sync.hub import (
     ATTENDEE_COLUMNS,
@@ -157,7 +157,7 @@ def exchange(
     result.pulled_by_table = pulled
     result.pulled = sum(pulled.values())
     result.desk_ahead, result.hub_ahead = ahead(replica, hub)
-    with replica.write() as conn:  # when, for the pre-flight check (checkin.preflight)
+    with replica.write() as conn:  # when, for the pre-flight check (checkin.preflight.checks)
         _set(conn, "sync.last_exchange", datetime.now(UTC).isoformat(timespec="seconds"))
     if report:
         with replica.read() as conn:

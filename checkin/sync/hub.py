@@ -44,9 +44,9 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 from sqlalchemy.pool import NullPool
 
-from checkin.attendees import STORED
-from checkin.errors import KnownError
-from checkin.i18n import _
+from checkin.base.errors import KnownError
+from checkin.base.i18n import _
+from checkin.replica.attendees import STORED
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ def _text(name: str, **kw: Any) -> Column[str]:
     return Column(name, Text, nullable=False, server_default="", **kw)
 
 
-ATTENDEE_COLUMNS = list(STORED)  # declared once, in checkin.attendees
+ATTENDEE_COLUMNS = list(STORED)  # declared once, in checkin.replica.attendees
 FACT_COLUMNS = ("id kind attendee_uid code day desk desk_id role at hlc ref field value reason data").split()
 SESSION_COLUMNS = "code title kind day start end room".split()
 MEETING_COLUMNS = "day slot table_name code_a code_b".split()

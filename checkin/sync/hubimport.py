@@ -22,10 +22,10 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.engine import Connection
 
-from checkin.db import Replica, open_replica
-from checkin.event import EventConfig
+from checkin.event.model import EventConfig
 from checkin.importer import ImportSummary, import_file
 from checkin.importer.apply import EDITABLE
+from checkin.replica.db import Replica, open_replica
 from checkin.sync import merge
 from checkin.sync.hub import (
     ATTENDEE_COLUMNS,

@@ -22,9 +22,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from checkin.db import Replica
-from checkin.errors import KnownError
-from checkin.i18n import _
+from checkin.base.errors import KnownError
+from checkin.base.i18n import _
+from checkin.replica.db import Replica
 from checkin.sync.exchange import SyncResult, exchange
 from checkin.sync.hub import Hub, open_hub
 

@@ -28,11 +28,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
-from checkin.facts import WALKIN_FIELDS
-from checkin.hlc import Clock, Stamp
+from checkin.base.text import search_columns
 from checkin.importer.apply import EDITABLE
+from checkin.replica.facts import WALKIN_FIELDS
+from checkin.replica.hlc import Clock, Stamp
 from checkin.sync.hub import Hub, hub_attendee, hub_conflict, hub_fact, hub_ticket_code, upsert
-from checkin.text import search_columns
 
 # Below this, a desk's clock is taken as right (network delay, rounding).
 SKEW_TOLERANCE_MS = 5_000
@@ -66,7 +66,7 @@ def search_fields(values: dict[str, str]) -> dict[str, str]:
 
 
 def walkin_row(fact: dict[str, Any]) -> dict[str, Any]:
-    """The attendee row for a walk-in fact: the columns checkin.facts.materialise_walkin writes."""
+    """The attendee row for a walk-in fact: the columns checkin.replica.facts.materialise_walkin writes."""
     d: dict[str, str] = json.loads(fact["data"]) if fact["data"] else {}
     code = d.get("code", fact["code"])
     row: dict[str, Any] = {c: "" for c in hub_attendee.c.keys()}

@@ -24,11 +24,11 @@ from typing import Any
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.engine import Connection
 
-from checkin import event as event_module
-from checkin.db import BACKGROUND_TIMEOUT, Replica, busy_sentence, open_replica
-from checkin.errors import DatabaseError
-from checkin.event import EventConfig
-from checkin.reports import data as data_module
+from checkin.base.errors import DatabaseError
+from checkin.event import model as event_module
+from checkin.event.model import EventConfig
+from checkin.replica import attendance as data_module
+from checkin.replica.db import BACKGROUND_TIMEOUT, Replica, busy_sentence, open_replica
 from checkin.sync.exchange import SLICE_SECONDS, _checkpoint
 from checkin.sync.hub import (
     PURGE_KEY,
@@ -53,7 +53,7 @@ def aggregates(conn: Connection, *, hub: bool, event: EventConfig | None = None)
     """The counts worth keeping: per day, expected and present, by category, type, country.
 
     ``event`` is the event being purged (its days are the ones counted); without it, the
-    event this run resolved (see :func:`checkin.event.load`).
+    event this run resolved (see :func:`checkin.event.model.load`).
     """
     data = data_module.load(conn, event or event_module.load(), hub=hub)
     counts: Counter[str] = Counter()

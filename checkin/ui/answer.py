@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from checkin.event import EventConfig
-from checkin.i18n import _
+from checkin.base.i18n import _
+from checkin.event.model import EventConfig
 from checkin.ui.present import STYLES, Answer, present
 from checkin.ui.qt import (
     QColor,

@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from checkin import backup, i18n, logs, paths
-from checkin import event as event_mod
-from checkin.db import Replica, damaged, open_replica, quick_check
-from checkin.errors import DamagedReplica, KnownError
-from checkin.event import EventConfig
-from checkin.i18n import _
-from checkin.settings import DeskSettings
+from checkin.base import i18n, logs, paths
+from checkin.base.errors import DamagedReplica, KnownError
+from checkin.base.i18n import _
+from checkin.base.settings import DeskSettings
+from checkin.event import model as event_mod
+from checkin.event.model import EventConfig
+from checkin.replica import backup
+from checkin.replica.db import Replica, damaged, open_replica, quick_check
 from checkin.ui.crash import CrashHandler
 from checkin.ui.printing import PrintBridge
 from checkin.ui.qt import (
@@ -413,7 +414,7 @@ def demo_database(folder: Path | None = None, attendees: int = 400, event: Event
     One database per event (its id names the folder), so a demo of another event file
     never shows the first one's people.
     """
-    from checkin import synthetic
+    from checkin.demo import synthetic
     from checkin.importer import import_file
 
     ev = event or event_mod.load()

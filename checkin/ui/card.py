@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from html import escape as _html_escape
 
-from checkin.event import EventConfig
-from checkin.i18n import _, language
+from checkin.base.i18n import _, language
+from checkin.event.model import EventConfig
 from checkin.ui.present import local_time
 from checkin.ui.qt import QHBoxLayout, QLabel, QPushButton, Qt, QVBoxLayout, QWidget, Signal
 from checkin.ui.session import CardData

@@ -12,8 +12,8 @@ import traceback
 from types import TracebackType
 from typing import Any
 
-from checkin.errors import KnownError
-from checkin.i18n import _
+from checkin.base.errors import KnownError
+from checkin.base.i18n import _
 from checkin.ui.qt import (
     QApplication,
     QDialog,

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from checkin.event import EventConfig
-from checkin.i18n import _, language
-from checkin.settings import DeskSettings
+from checkin.base.i18n import _, language
+from checkin.base.settings import DeskSettings
+from checkin.event.model import EventConfig
 from checkin.ui.qt import (
     QCheckBox,
     QComboBox,

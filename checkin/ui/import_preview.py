@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from checkin.event import EventConfig, TicketRule
-from checkin.i18n import _, language
+from checkin.base.i18n import _, language
+from checkin.event.model import EventConfig, TicketRule
 from checkin.importer.mapping import FIELDS
 from checkin.importer.preview import Preview, replace_rule, rule_for
 from checkin.importer.report import category_label, days_label, field_label, lines, table_rows

@@ -1,6 +1,6 @@
 """The desk lead's PIN, and the idle timer that locks the lead functions again.
 
-The PIN is stored as a slow salted hash (scrypt, see ``checkin.pin``). Staff set it
+The PIN is stored as a slow salted hash (scrypt, see ``checkin.base.pin``). Staff set it
 at set-up — ``checkin lead-pin`` on the desk, or ``[lead] pin_hash`` in the event file for
 every desk at once — never whoever presses F9 first: a desk without a PIN says how to set
 one. Any key press or click in the application counts as activity; after ``idle_lock_s``
@@ -9,9 +9,9 @@ without any, the desk drops back to the volunteer role by itself.
 
 from __future__ import annotations
 
-from checkin.i18n import _
-from checkin.pin import check_pin
-from checkin.settings import DeskSettings
+from checkin.base.i18n import _
+from checkin.base.pin import check_pin
+from checkin.base.settings import DeskSettings
 from checkin.ui.qt import (
     QDialog,
     QDialogButtonBox,

@@ -3,7 +3,7 @@
 One line of work per name: find the person (name or code, as at the search page), the time
 and the desk written on the sheet, Enter. The time and desk stay filled from one name to
 the next (a sheet is one desk, and names come in time order), so a page of ticks is typed
-quickly. Each entry is recorded by :func:`checkin.paper.record` and listed below with its
+quickly. Each entry is recorded by :func:`checkin.arrivals.paper.record` and listed below with its
 sentence; a name already in says when and where, and nothing is added.
 """
 
@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from checkin import paper
-from checkin.attendees import AttendeeView
-from checkin.errors import KnownError
-from checkin.i18n import _, language
+from checkin.arrivals import paper
+from checkin.base.errors import KnownError
+from checkin.base.i18n import _, language
+from checkin.replica.attendees import AttendeeView
 from checkin.ui.qt import (
     QComboBox,
     QDialog,
@@ -115,7 +115,7 @@ class PaperArrivalsDialog(QDialog):
 
     def search(self, text: str) -> None:
         """By name as at the search page, or by the code printed on the list."""
-        from checkin import attendees
+        from checkin.replica import attendees
 
         self.people = self.session.find(text, 8) if len(text.strip()) >= 2 else []
         with self.session.replica.read() as conn:

@@ -1,6 +1,6 @@
 """The « Préparation » page: the lead's pre-flight before the doors open.
 
-The checks of :mod:`checkin.preflight` (run on the task pool: the hub may be slow to
+The checks of :mod:`checkin.preflight.checks` (run on the task pool: the hub may be slow to
 answer), one row each — a green or red mark, what was found, and in red what to do — with
 the two test prints. A test page's QR code scanned at this desk (whatever the focus) turns
 its check green: the window hands such scans here instead of deciding them.
@@ -11,8 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from checkin import paths, preflight
-from checkin.i18n import _
+from checkin.base import paths
+from checkin.base.i18n import _
+from checkin.preflight import checks as preflight
 from checkin.ui import tasks
 from checkin.ui.qt import (
     QDialog,
@@ -172,7 +173,7 @@ class PreparationDialog(QDialog):
         tasks.run(lambda: preflight.send_thermal_test_slip(replica), done, self._print_failed)
 
     def _print_failed(self, exc: BaseException) -> None:
-        from checkin.errors import KnownError
+        from checkin.base.errors import KnownError
 
         if isinstance(exc, KnownError):
             self.message.setText(exc.message)

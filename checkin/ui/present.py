@@ -12,9 +12,9 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from checkin.attendees import AttendeeView
-from checkin.event import EventConfig
-from checkin.i18n import _, language
+from checkin.base.i18n import _, language
+from checkin.event.model import EventConfig
+from checkin.replica.attendees import AttendeeView
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ def local_time(at: str, timezone: str) -> str:
 
 def instruction(decision: Any, event: EventConfig) -> str:
     """The volunteer's next step: the core's wording, so screen and CLI say the same."""
-    from checkin import scan
+    from checkin.arrivals import scan
 
     shown = decision.live if decision.outcome == "superseded" and decision.live else decision
     if shown.outcome == "not_today" and shown.attendee is not None:

@@ -12,9 +12,9 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from checkin.db import Replica
-from checkin.event import EventConfig
-from checkin.i18n import _
+from checkin.base.i18n import _
+from checkin.event.model import EventConfig
+from checkin.replica.db import Replica
 from checkin.ui import tasks
 from checkin.ui.qt import QObject, Signal
 

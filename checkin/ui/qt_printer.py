@@ -22,7 +22,7 @@ from PySide6.QtCore import QMarginsF, QRectF, QSizeF
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 
-from checkin.i18n import _
+from checkin.base.i18n import _
 from checkin.printing.backends import PrinterError
 
 log = logging.getLogger(__name__)

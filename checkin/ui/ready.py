@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from checkin.i18n import _
+from checkin.base.i18n import _
 from checkin.ui.qt import QDialog, QHBoxLayout, QPushButton, QWidget, Signal
 
 
@@ -88,7 +88,7 @@ class ReadyBar(QWidget):
 
     def take_scan(self, text: str) -> bool:
         """A test page's code, scanned anywhere: confirm it, never decide it as a ticket."""
-        from checkin import preflight
+        from checkin.preflight import checks as preflight
 
         kind = preflight.take_scan(text)
         if kind is None:

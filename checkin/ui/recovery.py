@@ -1,6 +1,6 @@
 """Backups while the desk runs, and what the window offers when its replica is damaged.
 
-:class:`Backups` copies the replica (``checkin.backup``) on the task pool every
+:class:`Backups` copies the replica (``checkin.replica.backup``) on the task pool every
 ``backup_every_min`` minutes and when the day changes, and says in the status bar when the
 last copy was made and where; a backup that fails (the USB stick pulled out) is said once in
 the banner, and said again only when the reason changes. The end-of-day copy is made when
@@ -18,9 +18,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from checkin import backup
-from checkin.errors import KnownError
-from checkin.i18n import _
+from checkin.base.errors import KnownError
+from checkin.base.i18n import _
+from checkin.replica import backup
 from checkin.ui import tasks
 from checkin.ui.qt import (
     QDialog,

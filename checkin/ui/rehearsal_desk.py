@@ -69,9 +69,9 @@ def key_stream(text: str, start_ms: int) -> list[QKeyEvent]:
 
 class Runner:
     def __init__(self, plan: dict[str, Any]) -> None:
-        from checkin import event as event_mod
-        from checkin.pin import hash_pin
-        from checkin.settings import DeskSettings
+        from checkin.base.pin import hash_pin
+        from checkin.base.settings import DeskSettings
+        from checkin.event import model as event_mod
         from checkin.ui.app import build_desk
 
         self.plan = plan
@@ -342,7 +342,7 @@ class Runner:
 
 def main(argv: list[str]) -> int:
     plan = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
-    from checkin import logs
+    from checkin.base import logs
     from checkin.ui.app import application
 
     logs.setup()

@@ -129,7 +129,7 @@ def compose(dead: int, text: str) -> str:
 @dataclass
 class BurstConfig:
     # Scanners type 2–50 ms apart (their inter-character delay), plus the timestamps'
-    # jitter on a busy laptop; people 100 ms and more (see checkin.settings).
+    # jitter on a busy laptop; people 100 ms and more (see checkin.base.settings).
     max_gap_ms: float = 80.0
     min_length: int = 4  # characters before a terminator
     min_length_idle: int = 6  # characters of a burst ended by an idle gap (no terminator)

@@ -11,8 +11,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from checkin import scanner_check
-from checkin.i18n import _
+from checkin.arrivals import scanner_check
+from checkin.base.i18n import _
 from checkin.ui import tasks
 from checkin.ui.qt import (
     QApplication,

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from checkin.attendees import AttendeeView
-from checkin.event import EventConfig
-from checkin.i18n import _, language
+from checkin.base.i18n import _, language
+from checkin.event.model import EventConfig
+from checkin.replica.attendees import AttendeeView
 from checkin.ui import tasks
 from checkin.ui.qt import (
     QAbstractItemView,

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import logging
 
-from checkin.errors import KnownError
-from checkin.i18n import _
+from checkin.base.errors import KnownError
+from checkin.base.i18n import _
 from checkin.ui.qt import QObject, Signal, serial_port_class
 
 log = logging.getLogger(__name__)

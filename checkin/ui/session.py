@@ -1,7 +1,7 @@
 """What the window does to the replica, in one place, without widgets.
 
-The window calls these; they call the core (``checkin.scan``, ``checkin.search``,
-``checkin.facts``) with the desk's name, day and current role, so every action is
+The window calls these; they call the core (``checkin.arrivals.scan``, ``checkin.arrivals.search``,
+``checkin.replica.facts``) with the desk's name, day and current role, so every action is
 recorded with who did it. Reads for the attendee card (history, workshops, B2B meetings of
 the day) are small indexed queries.
 """
@@ -11,11 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from checkin import attendees, facts, presence, scan, search
-from checkin.attendees import AttendeeView
-from checkin.db import Replica
-from checkin.event import EventConfig
-from checkin.facts import FactView
+from checkin.arrivals import scan, search
+from checkin.event.model import EventConfig
+from checkin.replica import attendees, facts, presence
+from checkin.replica.attendees import AttendeeView
+from checkin.replica.db import Replica
+from checkin.replica.facts import FactView
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,6 @@ class DeskSession:
         )
 
     def counts(self) -> tuple[int, int]:
-        """(here today, expected today), by the one rule (:mod:`checkin.presence`)."""
+        """(here today, expected today), by the one rule (:mod:`checkin.replica.presence`)."""
         with self.replica.read() as conn:
             return presence.counts(conn, self.day)

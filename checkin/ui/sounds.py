@@ -17,7 +17,7 @@ import wave
 from pathlib import Path
 from typing import Any
 
-from checkin import paths
+from checkin.base import paths
 
 log = logging.getLogger(__name__)
 

@@ -15,10 +15,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import text
 
-from checkin import presence
-from checkin.db import Replica
-from checkin.event import EventConfig
-from checkin.i18n import _, language
+from checkin.base.i18n import _, language
+from checkin.event.model import EventConfig
+from checkin.replica import presence
+from checkin.replica.db import Replica
 from checkin.ui.qt import (
     QColor,
     QFont,
@@ -51,7 +51,7 @@ def compute(replica: Replica, event: EventConfig, day: str) -> Figures:
     """Runs on a worker: a few grouped reads of the replica."""
     tz = ZoneInfo(event.timezone)
     with replica.read() as conn:
-        # Who is expected and who is here: the one rule (checkin.presence).
+        # Who is expected and who is here: the one rule (checkin.replica.presence).
         people = conn.execute(
             text(
                 "SELECT a.uid, a.category, a.delegation, a.first_name, a.last_name, a.native_name,"

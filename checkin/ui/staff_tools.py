@@ -20,7 +20,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from checkin.i18n import _
+from checkin.base.i18n import _
 from checkin.ui import tasks
 from checkin.ui.dialogs import HubImportDialog, PurgeDialog
 from checkin.ui.qt import (
@@ -115,7 +115,7 @@ class StaffTools(QWidget):
         QTimer.singleShot(0, self.check_interrupted_import)
 
     def check_interrupted_import(self) -> None:
-        from checkin.errors import KnownError
+        from checkin.base.errors import KnownError
         from checkin.importer.apply import interrupted_import, interrupted_sentence
 
         try:
@@ -426,7 +426,7 @@ class StaffTools(QWidget):
             # Live sync was asked to stop (purge_started); a pull still running would bring
             # names back after the purge: wait until it has ended.
             if wait_for_sync is not None and not wait_for_sync():
-                from checkin.errors import KnownError
+                from checkin.base.errors import KnownError
 
                 raise KnownError(_("La synchro en direct ne s'arrête pas : rien n'a été effacé, réessayez."))
             hub_counts = purge_hub(url, keep_aggregates=keep_aggregates, event=event) if hub_too else {}

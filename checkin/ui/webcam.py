@@ -14,7 +14,7 @@ from typing import Any
 
 import zxingcpp
 
-from checkin.i18n import _
+from checkin.base.i18n import _
 from checkin.ui import tasks
 from checkin.ui.qt import (
     QColor,

@@ -6,7 +6,7 @@ Symbols are painted rather than taken from a font, so they look the same on ever
 
 from __future__ import annotations
 
-from checkin.i18n import _
+from checkin.base.i18n import _
 from checkin.ui.qt import (
     QColor,
     QHBoxLayout,

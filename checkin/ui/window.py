@@ -1,6 +1,6 @@
 """The desk window: scan page (default), search, attendee card, status bar, banner.
 
-The window owns no business rule: a scan goes to ``checkin.scan.decide`` (one small
+The window owns no business rule: a scan goes to ``checkin.arrivals.scan.decide`` (one small
 indexed write, fine on the GUI thread), printing to the print queue on its own threads,
 counts and other reads that may grow to the task pool. Known errors end in the banner; any
 other exception propagates to the crash handler (``sys.excepthook``).
@@ -15,11 +15,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from checkin import i18n
-from checkin.attendees import AttendeeView
-from checkin.errors import DamagedReplica, KnownError
-from checkin.i18n import _
-from checkin.settings import DeskSettings
+from checkin.base import i18n
+from checkin.base.errors import DamagedReplica, KnownError
+from checkin.base.i18n import _
+from checkin.base.settings import DeskSettings
+from checkin.replica.attendees import AttendeeView
 from checkin.ui import tasks
 from checkin.ui.answer import ScanPage
 from checkin.ui.card import CardPage
@@ -100,7 +100,7 @@ class DeskWindow(QMainWindow):
             parent=self,
         )
         self.burst.captured.connect(self.on_burst)
-        from checkin.scanner_check import remembered_layouts
+        from checkin.arrivals.scanner_check import remembered_layouts
 
         session.layouts = remembered_layouts(settings)
         self.refused_scans = 0
@@ -324,7 +324,7 @@ class DeskWindow(QMainWindow):
         self.show_error(exc.message)
         if getattr(self, "recovery_dialog", None) is not None:
             return
-        from checkin import backup
+        from checkin.replica import backup
         from checkin.ui.recovery import RecoveryDialog
 
         dialog = RecoveryDialog(
@@ -663,7 +663,7 @@ class DeskWindow(QMainWindow):
         dialog.open()
 
     def _scanner_checked(self) -> None:
-        from checkin.scanner_check import remembered_layouts
+        from checkin.arrivals.scanner_check import remembered_layouts
 
         self.session.layouts = remembered_layouts(self.settings)
         self.burst.config.max_gap_ms = self.settings.scanner_max_gap_ms
@@ -812,7 +812,7 @@ class DeskWindow(QMainWindow):
     def note_admission(self) -> None:
         """An admission at this desk is on the status bar at once: the scan's transaction
         found no standing check-in for the person that day (the rule of
-        :mod:`checkin.presence`), so they are one more here. The recount follows."""
+        :mod:`checkin.replica.presence`), so they are one more here. The recount follows."""
         self._show_counts(self.arrived + 1, self.expected)
         self.refresh_counts()
 

@@ -18,11 +18,11 @@ from typing import Any
 import pytest
 from replica_faults import damage_page
 
-from checkin import backup, facts
-from checkin import event as event_mod
-from checkin.attendees import all_live
-from checkin.db import open_replica, quick_check
-from checkin.errors import DamagedReplica, DatabaseError
+from checkin.base.errors import DamagedReplica, DatabaseError
+from checkin.event import model as event_mod
+from checkin.replica import backup, facts
+from checkin.replica.attendees import all_live
+from checkin.replica.db import open_replica, quick_check
 
 SAMPLE = Path(__file__).resolve().parents[3] / "shared" / "data" / "aict2026" / "inscriptions.csv"
 DAY = "2026-07-08"
@@ -204,7 +204,7 @@ def _fill(folder: Path) -> Path:
 def _scan_until_refused(replica: Any) -> tuple[list[str], str, list[Any]]:
     """Admit people one after the other until the desk refuses; return the uids it said
     were admitted, the refusal's sentence and the people not admitted yet."""
-    from checkin import scan
+    from checkin.arrivals import scan
 
     ev = event_mod.load()
     admitted: list[str] = []
@@ -260,7 +260,7 @@ def test_a_full_database_by_fault_injection_is_the_same_sentence(desk: Path) -> 
     SQLite's own page limit makes every write hit "database or disk is full"."""
     from sqlalchemy import event
 
-    from checkin import scan
+    from checkin.arrivals import scan
 
     ev = event_mod.load()
     replica = open_replica(desk)

@@ -105,7 +105,7 @@ def test_english_messages(home: Path, tmp_path: Path) -> None:
 
 def test_the_core_runs_without_qt(home: Path) -> None:
     code = (
-        "import sys, checkin.cli, checkin.scan, checkin.search, checkin.importer, checkin.printing.badge;"
+        "import sys, checkin.cli, checkin.arrivals.scan, checkin.arrivals.search, checkin.importer, checkin.printing.badge;"
         "checkin.cli.build_parser();"
         "print(sorted(m for m in sys.modules if m.startswith('PySide6')))"
     )

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checkin import codes
+from checkin.base import codes
 
 PATTERN = re.compile("AICT26-[0-9A-Z]{8}")
 CODE = "AICT26-7K3M9Q2X"

@@ -1,4 +1,4 @@
-"""The attendee's columns are declared once (checkin.attendees) and everything agrees."""
+"""The attendee's columns are declared once (checkin.replica.attendees) and everything agrees."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import sqlite3
 from dataclasses import fields
 from pathlib import Path
 
-from checkin import attendees
-from checkin.db import open_replica
 from checkin.importer.apply import ATTENDEE_FIELDS
 from checkin.importer.records import Record
+from checkin.replica import attendees
+from checkin.replica.db import open_replica
 from checkin.sync.hub import hub_attendee
 
 
@@ -27,6 +27,6 @@ def test_the_hub_the_importer_and_the_reports_take_it_from_there() -> None:
     assert set(hub_attendee.c.keys()) - hub_extras == set(attendees.STORED)
     assert set(ATTENDEE_FIELDS) == set(attendees.STORED) - {"source", "live_uid"}
     assert set(ATTENDEE_FIELDS) <= {f.name for f in fields(Record)}  # an import has every value
-    from checkin.reports.data import Person
+    from checkin.replica.attendance import Person
 
     assert Person is attendees.AttendeeView

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from checkin import facts
-from checkin.db import SCHEMA_VERSION, open_replica
-from checkin.errors import DatabaseError
+from checkin.base.errors import DatabaseError
+from checkin.replica import facts
+from checkin.replica.db import SCHEMA_VERSION, open_replica
 
 
 def test_wal_schema_version_and_private_file(tmp_path: Path) -> None:

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from checkin import event as event_module
-from checkin import paths
+from checkin.base import paths
+from checkin.event import model as event_module
 
 LOGO_SVG = """<svg xmlns="http://www.w3.org/2000/svg" width="240" height="120" viewBox="0 0 240 120">
   <rect x="4" y="4" width="112" height="112" rx="18" fill="#7B241C"/>

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from checkin import event as event_module
-from checkin.errors import KnownError
+from checkin.base.errors import KnownError
+from checkin.event import model as event_module
 
 RENAMED = "Élu·e local·e"
 
@@ -41,8 +41,8 @@ def other_db(
     tmp_path_factory: pytest.TempPathFactory, sample_dir: Path, other_event_file: Path
 ) -> tuple[Path, Path]:
     """The sample export imported under the second event, once for the module."""
-    from checkin.db import open_replica
     from checkin.importer import import_file
+    from checkin.replica.db import open_replica
 
     folder = tmp_path_factory.mktemp("other")
     event_file = other_event_file
@@ -95,7 +95,7 @@ def test_take_option_anywhere() -> None:
 
 
 def test_resolution_order(other_event: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from checkin.settings import DeskSettings
+    from checkin.base.settings import DeskSettings
 
     shipped = event_module.resolve(None)
     assert shipped[1] == "default" and shipped[0].name == "aict2026.toml"

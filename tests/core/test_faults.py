@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from checkin.faults import fuzz, hub, kills, printer
+from checkin.devtools.faults import fuzz, hub, kills, printer
 
 
 @pytest.fixture(autouse=True)
@@ -55,11 +55,11 @@ def test_what_the_fuzzer_found_stays_fixed(tmp_path: Path) -> None:
 
     from openpyxl import Workbook
 
-    from checkin import event as event_module
-    from checkin.db import open_replica
-    from checkin.errors import KnownError
+    from checkin.base.errors import KnownError
+    from checkin.event import model as event_module
     from checkin.importer import import_file
     from checkin.printing import config
+    from checkin.replica.db import open_replica
 
     book = Workbook()
     sheet = book.active

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from checkin import i18n
+from checkin.base import i18n
 
 ROOT = Path(__file__).resolve().parents[2] / "checkin"
 

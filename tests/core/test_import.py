@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from checkin import attendees, facts, scan
-from checkin.db import Replica
-from checkin.errors import ImportFileError
-from checkin.event import EventConfig
+from checkin.arrivals import scan
+from checkin.base.errors import ImportFileError
+from checkin.event.model import EventConfig
 from checkin.importer import import_file
+from checkin.replica import attendees, facts
+from checkin.replica.db import Replica
 
 
 def _count(replica: Replica, sql: str, *params: object) -> int:
@@ -283,8 +284,8 @@ def test_an_import_interrupted_halfway_says_so_and_a_rerun_completes_it(
     """Imports apply in short steps (a scan never waits behind one): a crash between two
     steps leaves part of the rows, a visible note naming the file, and desk work intact;
     importing the file again finishes the job, as if nothing had happened."""
-    from checkin.db import open_replica
     from checkin.importer import apply
+    from checkin.replica.db import open_replica
 
     replica = open_replica(tmp_path / "desk.sqlite")
     real = apply._write_chunk
@@ -335,7 +336,7 @@ def test_imported_rows_are_found_by_search_like_walk_ins(
 ) -> None:
     """An import indexes its rows for search in bulk; the search index ends exactly as
     the row-by-row trigger would have made it, and later inserts still index themselves."""
-    from checkin import search
+    from checkin.arrivals import search
 
     import_file(replica, event, sample_dir / "inscriptions.csv", lock_budget_s=0.001)
     with replica.write() as conn:

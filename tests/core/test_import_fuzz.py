@@ -10,10 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from checkin.db import open_replica
-from checkin.event import EventConfig
+from checkin.event.model import EventConfig
 from checkin.importer import import_file
 from checkin.importer.records import parse_status
+from checkin.replica.db import open_replica
 
 HEADERS = [
     "N° inscription",

@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from checkin import attendees, facts, scan
-from checkin.db import Replica, open_replica
-from checkin.event import EventConfig
+from checkin.arrivals import scan
+from checkin.event.model import EventConfig
 from checkin.importer import import_file
+from checkin.replica import attendees, facts
+from checkin.replica.db import Replica, open_replica
 
 from .platform_exports import (
     PRETIX,
@@ -144,7 +145,7 @@ def test_a_check_in_list_without_secrets_imports_with_codes_of_our_own(
         own = dict(conn.exec_driver_sql("SELECT registration, code FROM attendee").all())
     assert all(event.code_regex.fullmatch(c) for c in own.values())
     # The desk finds them by name, and their badge code scans.
-    from checkin import search
+    from checkin.arrivals import search
 
     found = search.find(replica, "laroche", 5)
     assert [a.last_name for a in found] == ["Laroche"]
@@ -342,7 +343,7 @@ def test_helloasso_participants_not_payers(
     summary = import_file(replica, event, helloasso(tmp_path / f"export.{fmt}", HELLOASSO_ROWS, fmt))
     assert summary.platform == "helloasso" and summary.rejected == []
     assert summary.own_codes == 4  # HelloAsso's export carries no scannable code
-    from checkin import search
+    from checkin.arrivals import search
 
     jean = search.find(replica, "dupont", 5)
     assert [(a.first_name, a.last_name) for a in jean] == [("Jean", "Dupont")]  # the participant
@@ -588,8 +589,8 @@ def test_ticket_type_rules_in_the_event_file_decide_what_words_cannot(tmp_path: 
 
 
 def test_a_bad_ticket_type_rule_is_named_in_one_sentence(tmp_path: Path) -> None:
-    from checkin import event as event_module
-    from checkin.errors import KnownError
+    from checkin.base.errors import KnownError
+    from checkin.event import model as event_module
 
     bad = tmp_path / "bad.toml"
     bad.write_text(RULES_EVENT.replace('category = "presse"', 'category = "media"'), encoding="utf-8")

@@ -8,11 +8,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from checkin.db import open_replica
-from checkin.event import EventConfig
+from checkin.base.text import clean
+from checkin.event.model import EventConfig
 from checkin.importer import import_file
 from checkin.importer.platforms import unguard
-from checkin.text import clean
+from checkin.replica.db import open_replica
 
 from .platform_exports import Ticket, defuse, pretix_checkin_list
 

@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from checkin import facts, search
-from checkin.attendees import all_live
-from checkin.db import SCHEMA_VERSION, open_replica
-from checkin.migrations import STEPS
+from checkin.arrivals import search
+from checkin.replica import facts
+from checkin.replica.attendees import all_live
+from checkin.replica.db import SCHEMA_VERSION, open_replica
+from checkin.replica.migrations import STEPS
 
 PAST = Path(__file__).resolve().parents[1] / "data" / "past"
 

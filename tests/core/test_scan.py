@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import threading
 
-from checkin import codes, facts, scan
-from checkin.db import Replica
-from checkin.event import EventConfig
+from checkin.arrivals import scan
+from checkin.base import codes
+from checkin.event.model import EventConfig
+from checkin.replica import facts
+from checkin.replica.db import Replica
 
 DAY1, DAY2 = "2026-07-08", "2026-07-09"
 
@@ -34,7 +36,7 @@ def test_admitted_then_already_in_with_time_and_desk(sample_db: Replica, event: 
 
 
 def test_the_admission_is_on_disk_before_the_answer(sample_db: Replica, event: EventConfig) -> None:
-    from checkin.db import open_replica
+    from checkin.replica.db import open_replica
 
     decision = scan.decide(sample_db, event, "AICT26-YPAGKWKQ", day=DAY1, desk="A")
     other = open_replica(sample_db.path)  # another connection, as after a crash

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from checkin import codes, scanner_check
-from checkin.settings import DeskSettings
+from checkin.arrivals import scanner_check
+from checkin.base import codes
+from checkin.base.settings import DeskSettings
 
 PATTERN = "AICT26-[0-9A-Z]{8}"
 CLI = [sys.executable, "-c", "import sys; from checkin.cli import main; sys.exit(main())"]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from checkin import facts, search
-from checkin.db import Replica
+from checkin.arrivals import search
+from checkin.replica import facts
+from checkin.replica.db import Replica
 
 
 def names(replica: Replica, text: str, limit: int = 10) -> list[str]:

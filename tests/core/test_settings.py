@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from checkin import paths
-from checkin.settings import DeskSettings, schema
+from checkin.base import paths
+from checkin.base.settings import DeskSettings, schema
 
 
 @pytest.fixture(autouse=True)
@@ -106,9 +106,7 @@ def test_settings_load_without_qt() -> None:
     import subprocess
     import sys
 
-    code = (
-        "import sys, checkin.settings, checkin.pin; print(any(m.startswith('PySide6') for m in sys.modules))"
-    )
+    code = "import sys, checkin.base.settings, checkin.base.pin; print(any(m.startswith('PySide6') for m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checkin.text import clean, clean_email, clean_phone, display_name, fold, sort_key
+from checkin.base.text import clean, clean_email, clean_phone, display_name, fold, sort_key
 
 
 @pytest.mark.parametrize(
@@ -95,7 +95,7 @@ def test_sorting_as_a_french_reader() -> None:
 def test_search_columns_from_cached_parts_equal_the_joined_text(names: list[str], places: list[str]) -> None:
     """The importer's fast path (each name's words cached) indexes exactly what the
     joined text gives: the hub, fixes and walk-ins must find people the same way."""
-    from checkin.text import clean, search_columns, search_words
+    from checkin.base.text import clean, search_columns, search_words
 
     names = [clean(n) for n in names]
     places = [clean(p) for p in places]
@@ -109,7 +109,7 @@ def test_search_columns_from_cached_parts_equal_the_joined_text(names: list[str]
 def test_folding_ascii_takes_a_short_cut_to_the_same_key(value: str) -> None:
     import unicodedata
 
-    from checkin.text import _SPACES, _SPECIAL
+    from checkin.base.text import _SPACES, _SPECIAL
 
     text = unicodedata.normalize("NFKC", value).translate(_SPECIAL)
     slow = _SPACES.sub(
@@ -122,7 +122,7 @@ def _fold_char_by_char(value: str) -> str:
     """The folding rule as first written, one character at a time (the reference)."""
     import unicodedata
 
-    from checkin.text import _SPACES, _SPECIAL, _is_latinish
+    from checkin.base.text import _SPACES, _SPECIAL, _is_latinish
 
     text = unicodedata.normalize("NFKC", value).translate(_SPECIAL)
     kept: list[str] = []
@@ -151,7 +151,7 @@ def test_folding_strips_marks_exactly_as_the_character_rule_says(value: str) -> 
 def test_no_combining_character_lies_past_the_range_folding_scans() -> None:
     import unicodedata
 
-    from checkin.text import _LAST_MARK
+    from checkin.base.text import _LAST_MARK
 
     assert not any(unicodedata.combining(chr(cp)) for cp in range(_LAST_MARK + 1, 0x110000))
 
@@ -162,7 +162,7 @@ def test_no_combining_character_lies_past_the_range_folding_scans() -> None:
     st.text(st.characters(max_codepoint=127), max_size=14),
 )
 def test_email_words_take_a_short_cut_to_the_same_index(local: str, domain: str) -> None:
-    from checkin.text import search_columns, search_words
+    from checkin.base.text import search_columns, search_words
 
     for email in (f"{local}@{domain}.org", f"{domain}@{domain}", local):
         expected = " ".join(search_words(email.replace("@", " ").replace(".", " ")))

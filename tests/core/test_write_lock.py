@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from replica_faults import OtherProgram
 
-from checkin.db import open_replica
-from checkin.errors import DatabaseError
+from checkin.base.errors import DatabaseError
+from checkin.replica.db import open_replica
 
 
 def test_a_writer_that_waits_too_long_gets_a_sentence_not_a_frozen_desk(tmp_path: Path) -> None:

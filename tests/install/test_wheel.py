@@ -59,7 +59,7 @@ def test_a_desks_work_from_the_installed_wheel(
         [
             str(installed.exe("python")),
             "-c",
-            "import checkin, checkin.paths as p; print(checkin.__file__); print(p.resources_dir())",
+            "import checkin, checkin.base.paths as p; print(checkin.__file__); print(p.resources_dir())",
         ],
         env=clean_env(home),
         cwd=tmp_path,

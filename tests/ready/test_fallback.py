@@ -7,8 +7,8 @@ import subprocess
 from pathlib import Path
 
 from checkin import cli
-from checkin.db import Replica
-from checkin.reports.data import load
+from checkin.replica.attendance import load
+from checkin.replica.db import Replica
 from checkin.reports.fallback import OTHER, letter_of
 
 

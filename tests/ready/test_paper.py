@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from checkin import attendees, paper, scan
-from checkin.db import open_replica
-from checkin.errors import KnownError
-from checkin.event import EventConfig
+from checkin.arrivals import paper, scan
+from checkin.base.errors import KnownError
+from checkin.event.model import EventConfig
+from checkin.replica import attendees
+from checkin.replica.db import open_replica
 from checkin.reports import write_report
 from checkin.sync.exchange import exchange
 from checkin.sync.hub import open_hub

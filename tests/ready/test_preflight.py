@@ -13,10 +13,13 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from checkin import backup, cli, paths, preflight
-from checkin.db import Replica, open_replica
-from checkin.event import EventConfig
-from checkin.settings import DeskSettings
+from checkin import cli
+from checkin.base import paths
+from checkin.base.settings import DeskSettings
+from checkin.event.model import EventConfig
+from checkin.preflight import checks as preflight
+from checkin.replica import backup
+from checkin.replica.db import Replica, open_replica
 from checkin.sync.exchange import exchange
 from checkin.sync.hub import open_hub
 

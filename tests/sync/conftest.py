@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from checkin import event as event_module
-from checkin.event import EventConfig
+from checkin.event import model as event_module
+from checkin.event.model import EventConfig
 from checkin.sync.hub import Hub, open_hub
 from checkin.sync.hubimport import import_into_hub
 

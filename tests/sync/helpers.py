@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from checkin import attendees, facts
-from checkin.attendees import AttendeeView
-from checkin.db import Replica, open_replica
+from checkin.replica import attendees, facts
+from checkin.replica.attendees import AttendeeView
+from checkin.replica.db import Replica, open_replica
 from checkin.sync.exchange import SyncResult, exchange
 from checkin.sync.hub import open_hub
 

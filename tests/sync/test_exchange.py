@@ -13,8 +13,9 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from checkin import attendees, facts, search
-from checkin.event import EventConfig
+from checkin.arrivals import search
+from checkin.event.model import EventConfig
+from checkin.replica import attendees, facts
 from checkin.sync.hub import HUB_SCHEMA, HubError, open_hub
 
 from .conftest import SAMPLE, hub_state
@@ -220,7 +221,7 @@ def test_a_hub_newer_than_the_code_is_refused(new_hub: Callable[[], str], tmp_pa
     with pytest.raises(HubError, match="plus récente"):
         open_hub(url)
     run = subprocess.run(
-        [sys.executable, "-m", "checkin.sync", "sync", "--db", str(tmp_path / "d.sqlite"), "--hub", url],
+        [sys.executable, "-m", "checkin.cli", "sync", "--db", str(tmp_path / "d.sqlite"), "--hub", url],
         capture_output=True,
         text=True,
         timeout=60,
@@ -288,7 +289,7 @@ def test_sync_json_has_the_promised_keys(seeded_hub: Callable[[], str], tmp_path
         [
             sys.executable,
             "-m",
-            "checkin.sync",
+            "checkin.cli",
             "sync",
             "--db",
             str(tmp_path / "d.sqlite"),
@@ -330,7 +331,7 @@ def test_hub_init_and_import_commands_dry_run_then_cancellation_reaches_desks(
 
     def cli(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", "checkin.sync", *args], capture_output=True, text=True, timeout=120
+            [sys.executable, "-m", "checkin.cli", *args], capture_output=True, text=True, timeout=120
         )
 
     assert cli("hub", "init", url).returncode == 0

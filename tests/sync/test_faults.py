@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from checkin import attendees, facts
-from checkin.db import open_replica
-from checkin.event import EventConfig
-from checkin.hlc import Clock, Stamp
+from checkin.event.model import EventConfig
+from checkin.replica import attendees, facts
+from checkin.replica.db import open_replica
+from checkin.replica.hlc import Clock, Stamp
 from checkin.sync import exchange as exchange_module
 from checkin.sync.hub import HubError, on_network_share, open_hub
 from checkin.sync.hubimport import import_into_hub
@@ -31,7 +31,7 @@ def _sync_process(db: Path, url: str, **env: str) -> subprocess.CompletedProcess
         [
             sys.executable,
             "-m",
-            "checkin.sync",
+            "checkin.cli",
             "sync",
             "--db",
             str(db),
@@ -94,7 +94,7 @@ def test_killed_at_random_points_converges_like_an_uninterrupted_run(
     # And a few kills at arbitrary moments, not at checkpoints.
     for _ in range(2):
         proc = subprocess.Popen(
-            [sys.executable, "-m", "checkin.sync", "sync", "--db", str(db), "--hub", url],
+            [sys.executable, "-m", "checkin.cli", "sync", "--db", str(db), "--hub", url],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             env={**os.environ, "CHECKIN_SYNC_BATCH": "10"},
@@ -260,7 +260,7 @@ def test_killed_during_the_first_pull_keeps_what_came_searchable_and_resumes(
 _FIX_SCRIPT = """
 import sys
 from checkin import attendees, facts
-from checkin.db import open_replica
+from checkin.replica.db import open_replica
 replica = open_replica(sys.argv[1], create=False)
 with replica.read() as conn:
     person = next(a for a in attendees.all_live(conn) if a.registration == "INS-2026-00419")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from checkin import facts
+from checkin.replica import facts
 from checkin.sync.hub import HubError
 from checkin.sync.live import LiveState, LiveSync
 from checkin.sync.purge import purge_hub, purge_replica
@@ -49,7 +49,7 @@ def test_purge_keeps_counts_and_no_name(seeded_hub: Callable[[], str], tmp_path:
             conn.exec_driver_sql("DELETE FROM fact")
     # The hub, through the command.
     run = subprocess.run(
-        [sys.executable, "-m", "checkin.sync", "purge", "--hub", url, "--keep-aggregates", "--json"],
+        [sys.executable, "-m", "checkin.cli", "purge", "--hub", url, "--keep-aggregates", "--json"],
         capture_output=True,
         text=True,
         timeout=120,
@@ -79,7 +79,7 @@ def test_a_purge_killed_halfway_resumes_with_the_counts_it_took_first(
     d1.close()
     shutil.copyfile(tmp_path / "d1.sqlite", tmp_path / "ref.sqlite")
     reference = purge_replica(tmp_path / "ref.sqlite", keep_aggregates=True)
-    command = [sys.executable, "-m", "checkin.sync", "purge", "--db", str(tmp_path / "d1.sqlite")]
+    command = [sys.executable, "-m", "checkin.cli", "purge", "--db", str(tmp_path / "d1.sqlite")]
     for point in (3, 4):
         run = subprocess.run(
             [*command, "--keep-aggregates", "--json"],

@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from checkin import attendees
-from checkin.db import Replica
-from checkin.event import EventConfig
+from checkin.base.text import sort_key
+from checkin.event.model import EventConfig
+from checkin.replica import attendees
+from checkin.replica.db import Replica
 from checkin.reports import write_report
-from checkin.text import sort_key
 
 from .helpers import DAY1, admit, desk, people, sync
 
@@ -159,7 +159,7 @@ def test_a_word_mixing_scripts_is_drawn_run_by_run(sample_db: Replica, tmp_path:
 def test_certificates_in_english_give_the_year(
     busy_desk: tuple[Replica, str, list[attendees.AttendeeView]], tmp_path: Path
 ) -> None:
-    from checkin import i18n
+    from checkin.base import i18n
 
     d1, _url, came = busy_desk
     try:
@@ -238,7 +238,7 @@ def test_report_command_refuses_a_day_outside_the_event(
         [
             sys.executable,
             "-m",
-            "checkin.sync",
+            "checkin.cli",
             "report",
             "noshows",
             "--db",
@@ -256,7 +256,7 @@ def test_report_command_refuses_a_day_outside_the_event(
 
 
 def test_certificate_dates_name_the_month_and_year_once(sync_event: EventConfig) -> None:
-    from checkin import i18n
+    from checkin.base import i18n
     from checkin.reports.pdf import dates_sentence
 
     assert dates_sentence(sync_event, ["2026-07-09"]) == "le 9 juillet 2026"

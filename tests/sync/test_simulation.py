@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from checkin import synthetic
-from checkin.event import EventConfig
-from checkin.sync.bench import simulate
+from checkin.demo import synthetic
+from checkin.devtools.bench.sync import simulate
+from checkin.event.model import EventConfig
 from checkin.sync.hub import open_hub
 from checkin.sync.hubimport import import_into_hub
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from checkin import i18n
+from checkin.base import i18n
 from checkin.ui.qt import QApplication, QEvent, QKeyEvent, Qt, QWidget
 
 DAY1 = "2026-07-08"
@@ -36,9 +36,9 @@ def ui_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 
 @pytest.fixture(scope="session")
 def built_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from checkin import event as event_mod
-    from checkin import facts
-    from checkin.db import open_replica
+    from checkin.event import model as event_mod
+    from checkin.replica import facts
+    from checkin.replica.db import open_replica
     from checkin.ui.app import demo_database
 
     folder = tmp_path_factory.mktemp("demo")
@@ -124,8 +124,8 @@ class Clock:
 
 @pytest.fixture
 def desk(qapp: Any, db_file: Path, qtbot: Any) -> Iterator[Any]:
-    from checkin.pin import hash_pin
-    from checkin.settings import DeskSettings
+    from checkin.base.pin import hash_pin
+    from checkin.base.settings import DeskSettings
     from checkin.ui.app import build_desk
 
     settings = DeskSettings.load()

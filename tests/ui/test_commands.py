@@ -13,7 +13,7 @@ from PIL import Image
 def test_commands_register_without_importing_qt() -> None:
     code = (
         "import argparse, sys\n"
-        "from checkin.ui.commands import add_commands\n"
+        "from checkin.cli.desk import add_commands\n"
         "p = argparse.ArgumentParser(); add_commands(p.add_subparsers(dest='cmd'))\n"
         "a = p.parse_args(['desk', '--db', 'x.sqlite', '--desk', 'Accueil 3', '--day', '2026-07-09'])\n"
         "assert (a.db, a.desk, a.day) == ('x.sqlite', 'Accueil 3', '2026-07-09')\n"
@@ -32,8 +32,8 @@ def test_choose_day(qapp: object) -> None:
 
     import pytest
 
-    from checkin import event as event_mod
-    from checkin.errors import KnownError
+    from checkin.base.errors import KnownError
+    from checkin.event import model as event_mod
     from checkin.ui.app import choose_day
 
     ev = event_mod.load()
@@ -49,7 +49,7 @@ def test_choose_day(qapp: object) -> None:
 
 
 def test_screenshots_render_every_state(qapp: object, tmp_path: Path) -> None:
-    from checkin.ui.commands import run_screenshots
+    from checkin.cli.desk import run_screenshots
 
     out = tmp_path / "shots"
     assert run_screenshots(argparse.Namespace(outdir=str(out))) == 0

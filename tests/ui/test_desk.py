@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from pytestqt.modeltest import ModelTester
 
-from checkin.codes import garble
+from checkin.base.codes import garble
 from checkin.ui.qt import QApplication, Qt
 from checkin.ui.search import AttendeeListModel, AttendeeRole, CodeRole
 
@@ -113,7 +113,7 @@ def test_repaired_scan_works_and_hints(desk: Any, qtbot: Any, kb: Any, codes: di
 
 
 def test_badge_prints_once_on_admission(desk: Any, qtbot: Any, codes: dict[str, str]) -> None:
-    from checkin import paths
+    from checkin.base import paths
 
     w = desk.window
     w.on_scan(codes["both_days"])

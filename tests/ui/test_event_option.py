@@ -63,11 +63,11 @@ def test_demo_builds_its_people_for_the_event_given_before_the_command(
 def test_report_and_purge_from_the_window_use_the_desks_event(
     qapp: Any, qtbot: Any, other_event: Path, sample_dir: Path, tmp_path: Path
 ) -> None:
-    from checkin import event as event_mod
-    from checkin.db import open_replica
+    from checkin.base.pin import hash_pin
+    from checkin.base.settings import DeskSettings
+    from checkin.event import model as event_mod
     from checkin.importer import import_file
-    from checkin.pin import hash_pin
-    from checkin.settings import DeskSettings
+    from checkin.replica.db import open_replica
     from checkin.ui.app import build_desk
 
     ev = event_mod.load(other_event)

@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from checkin.pin import check_pin
-from checkin.settings import DeskSettings
+from checkin.base.pin import check_pin
+from checkin.base.settings import DeskSettings
 from checkin.ui.qt import QApplication, Qt
 
 
@@ -89,7 +89,7 @@ def test_a_short_or_mistyped_pin_changes_nothing(ui_home: Path) -> None:
 def test_pin_provisioned_with_the_event(
     qapp: Any, qtbot: Any, db_file: Path, ui_home: Path, other_event: Path
 ) -> None:
-    from checkin import event as event_mod
+    from checkin.event import model as event_mod
 
     printed = lead_pin("--print-hash", stdin="8642\n", home=ui_home)
     assert printed.returncode == 0, printed.stderr

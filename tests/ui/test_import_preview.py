@@ -148,8 +148,8 @@ def test_an_import_cut_halfway_is_said_when_the_desk_opens(qapp: Any, db_file: P
 def test_the_card_shows_a_check_in_the_platform_recorded_as_information(
     desk: Any, qtbot: Any, tmp_path: Path
 ) -> None:
-    from checkin import attendees
     from checkin.importer import import_file
+    from checkin.replica import attendees
 
     came = exports.Ticket(
         "Z9Y8X", "Olena", "Kovalenko", "o@x.org", "Presse", "8 juillet", secret="SECRETEEEE05"

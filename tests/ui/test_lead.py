@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from checkin.errors import KnownError
-from checkin.pin import check_pin, hash_pin
+from checkin.base.errors import KnownError
+from checkin.base.pin import check_pin, hash_pin
 from checkin.ui.dialogs import EditDialog, NoteDialog, ReasonDialog, WalkinDialog
 from checkin.ui.qt import QApplication, QLineEdit
 
@@ -68,7 +68,7 @@ def test_unlock_then_idle_relock(desk: Any, qtbot: Any) -> None:
 
 
 def test_reprint_with_reason_is_recorded(desk: Any, qtbot: Any, codes: dict[str, str], db_file: Path) -> None:
-    from checkin import paths
+    from checkin.base import paths
 
     w = desk.window
     w.on_scan(codes["both_days"])
@@ -192,7 +192,7 @@ def test_every_ui_string_has_an_english_entry() -> None:
             ):
                 text = node.args[0].value
                 if text not in catalog:
-                    from checkin.i18n import catalog as all_catalogs
+                    from checkin.base.i18n import catalog as all_catalogs
 
                     if text not in all_catalogs("en"):
                         missing.append(f"{path.name}: {text}")
@@ -303,7 +303,7 @@ def test_staff_view_counts_arrivals(desk: Any, qtbot: Any, codes: dict[str, str]
 
 
 def test_lead_changes_desk_settings(desk: Any, qtbot: Any, codes: dict[str, str], db_file: Path) -> None:
-    from checkin.settings import DeskSettings
+    from checkin.base.settings import DeskSettings
     from checkin.ui.dialogs import SettingsDialog
 
     w = desk.window
@@ -347,7 +347,7 @@ def test_lead_chooses_the_event_day(desk: Any, qtbot: Any, codes: dict[str, str]
 
 
 def test_the_lead_day_and_a_bad_settings_file_survive_a_restart(desk: Any, qtbot: Any, db_file: Path) -> None:
-    from checkin import paths
+    from checkin.base import paths
     from checkin.ui.app import build_desk
     from checkin.ui.dialogs import SettingsDialog
 

@@ -103,11 +103,11 @@ def test_one_rule_on_two_desks_and_the_hub(
     import shutil
     import uuid
 
-    from checkin import event as event_mod
-    from checkin import facts, presence
-    from checkin.attendees import by_code
-    from checkin.db import open_replica
-    from checkin.reports import data as report_data
+    from checkin.event import model as event_mod
+    from checkin.replica import attendance as report_data
+    from checkin.replica import facts, presence
+    from checkin.replica.attendees import by_code
+    from checkin.replica.db import open_replica
     from checkin.sync.exchange import exchange
     from checkin.sync.hub import open_hub
     from checkin.sync.hubimport import import_into_hub

@@ -11,9 +11,10 @@ from typing import Any
 import zxingcpp
 from PIL import Image
 
-from checkin import demo_mail, scan
-from checkin import event as event_mod
-from checkin.db import open_replica
+from checkin.arrivals import scan
+from checkin.demo import mail as demo_mail
+from checkin.event import model as event_mod
+from checkin.replica.db import open_replica
 
 DAY1 = "2026-07-08"
 

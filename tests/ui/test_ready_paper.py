@@ -12,7 +12,7 @@ DAY1 = "2026-07-08"
 
 
 def _person(desk: Any, code: str) -> Any:
-    from checkin import attendees
+    from checkin.replica import attendees
 
     with desk.session.replica.read() as conn:
         return attendees.by_code(conn, code)

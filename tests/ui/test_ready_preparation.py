@@ -10,7 +10,7 @@ from typing import Any
 import zxingcpp
 from PIL import Image
 
-from checkin import paths
+from checkin.base import paths
 
 
 def test_preparation_page_and_the_badge_test_page_scanned_back(

@@ -14,8 +14,9 @@ from typing import Any
 
 import pytest
 
-from checkin import cli, paths
-from checkin.settings import DeskSettings
+from checkin import cli
+from checkin.base import paths
+from checkin.base.settings import DeskSettings
 
 try:  # the private cupsd with a cups-pdf queue that the CUPS tests start
     from test_cups import CUPSD, QUEUE, cups, cups_pdf_outbox  # noqa: F401
@@ -136,7 +137,7 @@ def test_the_rehearsal_window_works_on_a_copy(
 
 
 def test_a_rehearsal_never_runs_on_the_real_files(tmp_path: Path) -> None:
-    from checkin.errors import KnownError
+    from checkin.base.errors import KnownError
     from checkin.rehearsal.workspace import Workspace, assert_isolated
 
     folder = tmp_path / "checkin-rehearsal-x"

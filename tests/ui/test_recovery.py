@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from replica_faults import damage_page
 
-from checkin import backup
-from checkin.errors import DamagedReplica
+from checkin.base.errors import DamagedReplica
+from checkin.replica import backup
 
 DAY1 = "2026-07-08"
 
@@ -53,10 +53,10 @@ def test_backups_while_the_desk_runs_and_at_its_close(
 def test_a_damaged_replica_is_found_at_start_and_restored(
     qapp: Any, qtbot: Any, db_file: Path, codes: dict[str, str], tmp_path: Path
 ) -> None:
-    from checkin import facts
-    from checkin.attendees import by_code
-    from checkin.db import open_replica
-    from checkin.settings import DeskSettings
+    from checkin.base.settings import DeskSettings
+    from checkin.replica import facts
+    from checkin.replica.attendees import by_code
+    from checkin.replica.db import open_replica
     from checkin.ui import app
     from checkin.ui.recovery import RecoveryDialog
 
@@ -102,7 +102,7 @@ def test_a_damaged_replica_is_found_at_start_and_restored(
 def test_damage_found_while_the_desk_runs_offers_the_repair(
     desk: Any, qtbot: Any, codes: dict[str, str]
 ) -> None:
-    from checkin.db import damaged
+    from checkin.replica.db import damaged
     from checkin.ui.recovery import RecoveryDialog
 
     w = desk.window

@@ -69,9 +69,9 @@ def test_scan_from_the_card_and_the_staff_view(desk: Any, qtbot: Any, kb: Any, c
 def test_the_scanner_check_reads_the_test_page_and_remembers(
     desk: Any, qtbot: Any, kb: Any, codes: dict[str, str]
 ) -> None:
-    from checkin.codes import garble
-    from checkin.scanner_check import payloads
-    from checkin.settings import DeskSettings
+    from checkin.arrivals.scanner_check import payloads
+    from checkin.base.codes import garble
+    from checkin.base.settings import DeskSettings
 
     w = desk.window
     w.lock.unlock("2468")

@@ -32,7 +32,7 @@ from typing import Any
 import pytest
 import xkeys  # tests/ui is on sys.path (rootdir conftest)
 
-from checkin import codes as codes_mod
+from checkin.base import codes as codes_mod
 
 HERE = Path(__file__).resolve().parent
 DAY1 = "2026-07-08"
@@ -281,7 +281,7 @@ def test_a_person_typing_names_gets_every_key_in_order(xdesk: Desk, desk_layout:
 def test_the_scanner_check_through_real_keys(xdesk: Desk, scanner: str, desk_layout: str) -> None:
     """The lead scans the test page: the desk names both layouts (its own read off the
     X keycodes), the terminator and the speed."""
-    from checkin.scanner_check import payloads
+    from checkin.arrivals.scanner_check import payloads
 
     xdesk.set_layout(desk_layout)
     placed = xdesk.ask("place", where="scanner-check")

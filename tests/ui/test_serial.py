@@ -21,7 +21,7 @@ def test_split_lines_keeps_the_unfinished_rest() -> None:
 
 
 def test_serial_scan_reaches_the_desk(qapp: Any, qtbot: Any, db_file: Path, codes: dict[str, str]) -> None:
-    from checkin.settings import DeskSettings
+    from checkin.base.settings import DeskSettings
     from checkin.ui.app import build_desk
 
     master, slave = os.openpty()
@@ -44,7 +44,7 @@ def test_serial_scan_reaches_the_desk(qapp: Any, qtbot: Any, db_file: Path, code
 
 
 def test_missing_serial_port_is_a_banner(qapp: Any, db_file: Path) -> None:
-    from checkin.settings import DeskSettings
+    from checkin.base.settings import DeskSettings
     from checkin.ui.app import build_desk
 
     settings = DeskSettings.load()

@@ -27,8 +27,8 @@ os.environ["QT_QPA_PLATFORM"] = "xcb"
 def main(db: str, day: str) -> None:
     from PySide6.QtCore import QSocketNotifier
 
-    from checkin.pin import hash_pin
-    from checkin.settings import DeskSettings
+    from checkin.base.pin import hash_pin
+    from checkin.base.settings import DeskSettings
     from checkin.ui.app import build_desk
     from checkin.ui.qt import (
         QAbstractSpinBox,

@@ -24,17 +24,17 @@ if "ESCPOS_CAPABILITIES_PICKLE_DIR" not in os.environ:  # pragma: no branch
     _cache.mkdir(parents=True, exist_ok=True, mode=0o700)
     os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"] = str(_cache)
 
-from checkin import attendees
-from checkin import event as event_mod
-from checkin.attendees import AttendeeView
-from checkin.db import Replica
-from checkin.errors import KnownError
-from checkin.event import EventConfig
-from checkin.i18n import _, language
+from checkin.base.errors import KnownError
+from checkin.base.i18n import _, language
+from checkin.event import model as event_mod
+from checkin.event.model import EventConfig
 from checkin.printing.escpos import connect, data, layout, render
 from checkin.printing.escpos.errors import PrinterError
 from checkin.printing.escpos.render import Built, Device
 from checkin.printing.escpos.status import Status
+from checkin.replica import attendees
+from checkin.replica.attendees import AttendeeView
+from checkin.replica.db import Replica
 
 __all__ = [
     "Built",

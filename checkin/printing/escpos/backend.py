@@ -14,13 +14,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from checkin.attendees import AttendeeView
-from checkin.db import Replica
-from checkin.event import EventConfig
-from checkin.i18n import _
+from checkin.base.i18n import _
+from checkin.event.model import EventConfig
 from checkin.printing.escpos import connect, device_for, layout, ticket_bytes
 from checkin.printing.escpos.errors import PrinterError
 from checkin.printing.escpos.render import Device
+from checkin.replica.attendees import AttendeeView
+from checkin.replica.db import Replica
 
 log = logging.getLogger(__name__)
 

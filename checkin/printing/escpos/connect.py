@@ -30,7 +30,7 @@ from escpos.escpos import Escpos
 from escpos.exceptions import Error as EscposError
 from escpos.printer import File, Network
 
-from checkin.i18n import _
+from checkin.base.i18n import _
 from checkin.printing.escpos.errors import (
     PrinterAddressError,
     PrinterError,

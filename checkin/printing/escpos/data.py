@@ -14,12 +14,12 @@ from pathlib import Path
 
 from sqlalchemy.engine import Connection
 
-from checkin import attendees
-from checkin.attendees import AttendeeView
-from checkin.db import Replica
-from checkin.event import EventConfig
-from checkin.i18n import tr
-from checkin.text import fold
+from checkin.base.i18n import tr
+from checkin.base.text import fold
+from checkin.event.model import EventConfig
+from checkin.replica import attendees
+from checkin.replica.attendees import AttendeeView
+from checkin.replica.db import Replica
 
 # Programme kinds everyone attends, and kinds one registers for (matched folded, so the
 # export's "Plénière" and a later export's "Plenary" both work).

@@ -1,12 +1,12 @@
 """What can go wrong between a slip and a receipt printer, as errors a volunteer can act on.
 
-Every one is a :class:`~checkin.errors.KnownError`: the print queue marks the job failed with
+Every one is a :class:`~checkin.base.errors.KnownError`: the print queue marks the job failed with
 the message and retries later; the command line prints the sentence and exits non-zero.
 """
 
 from __future__ import annotations
 
-from checkin.errors import KnownError
+from checkin.base.errors import KnownError
 
 
 class PrinterError(KnownError):

@@ -31,8 +31,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from checkin import paths
-from checkin.i18n import _
+from checkin.base import paths
+from checkin.base.i18n import _
 from checkin.printing.escpos.errors import PrinterError
 
 KINDS = ("welcome", "label", "closing")

@@ -25,7 +25,7 @@ from escpos.magicencode import Encoder
 from escpos.printer import Dummy
 from PIL import Image
 
-from checkin.i18n import _, tr
+from checkin.base.i18n import _, tr
 from checkin.printing import fonts
 from checkin.printing.escpos import raster
 from checkin.printing.escpos.data import SlipData

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from escpos.escpos import Escpos
 
-from checkin.i18n import _
+from checkin.base.i18n import _
 from checkin.printing.escpos.errors import PrinterNotReady
 
 log = logging.getLogger(__name__)

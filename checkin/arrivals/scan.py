@@ -1,0 +1,170 @@
+"""The scan decision: one function of (scan, day, desk, replica).
+
+It reads the code (repairing a keyboard-layout mix-up), finds the registration, and
+answers: admitted, already in (when, where), not registered for today, cancelled,
+wait-listed, payment pending (the lead decides), superseded (another registration of the same person counts), unknown or
+unreadable. An admission is written durably before the answer returns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from checkin.base import codes, i18n
+from checkin.base.i18n import _
+from checkin.event.model import EventConfig
+from checkin.replica import attendees, facts
+from checkin.replica.attendees import AttendeeView
+from checkin.replica.db import Replica
+from checkin.replica.facts import FactView
+
+OUTCOMES = (
+    "admitted",
+    "already_in",
+    "not_today",
+    "cancelled",
+    "waitlisted",
+    "payment_pending",
+    "superseded",
+    "unknown",
+    "unreadable",
+)
+
+
+@dataclass(frozen=True)
+class Decision:
+    outcome: str
+    code: str | None
+    repaired: str | None
+    attendee: AttendeeView | None = None
+    checkin: FactView | None = None  # the admission this scan recorded
+    first_checkin: FactView | None = None  # for already_in: the arrival
+    live: Decision | None = None  # for superseded: the decision on the live registration
+
+    @property
+    def ok(self) -> bool:
+        """The person may go in (now, or already was)."""
+        target = self.live if self.outcome == "superseded" and self.live else self
+        return target.outcome in {"admitted", "already_in"}
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "outcome": self.outcome,
+            "code": self.code,
+            "repaired": self.repaired,
+            "attendee": self.attendee.to_json() if self.attendee else None,
+            "checkin": self.checkin.to_json() if self.checkin else None,
+            "first_checkin": self.first_checkin.to_json() if self.first_checkin else None,
+            "live": self.live.to_json() if self.live else None,
+        }
+
+
+def decide(
+    replica: Replica,
+    event: EventConfig,
+    text: str,
+    *,
+    day: str,
+    desk: str,
+    role: str = "volunteer",
+    layouts: tuple[str, str] | None = None,
+) -> Decision:
+    """``layouts``: the (scanner, desk) keyboard layouts the scanner check found for this
+    desk; that mix-up is tried first when a scan needs repairing."""
+    with replica.read() as conn:
+
+        def is_known(code: str) -> bool:
+            row = conn.exec_driver_sql("SELECT 1 FROM ticket_code WHERE code = ?", (code,)).first()
+            return row is not None
+
+        parsed = codes.parse(text, event.code_regex, is_known, codes.preferred_pairs(layouts))
+        if parsed.code is None:
+            return Decision("unreadable", None, None)
+        attendee = attendees.by_code(conn, parsed.code)
+        if attendee is None:
+            return Decision("unknown", parsed.code, parsed.repaired)
+        live = attendee
+        if not attendee.is_live:
+            live = attendees.by_uid(conn, attendee.live_uid) or attendee
+    if live.uid != attendee.uid and live.status != "cancelled":
+        nested = _admit(replica, live, parsed.code, parsed.repaired, day=day, desk=desk, role=role)
+        return Decision(
+            "superseded", parsed.code, parsed.repaired, live, nested.checkin, nested.first_checkin, nested
+        )
+    if attendee.status == "cancelled":
+        return Decision("cancelled", parsed.code, parsed.repaired, attendee)
+    if attendee.status == "waitlisted":
+        return Decision("waitlisted", parsed.code, parsed.repaired, attendee)
+    return _admit(replica, attendee, parsed.code, parsed.repaired, day=day, desk=desk, role=role)
+
+
+def _admit(
+    replica: Replica,
+    attendee: AttendeeView,
+    code: str,
+    repaired: str | None,
+    *,
+    day: str,
+    desk: str,
+    role: str,
+) -> Decision:
+    if attendee.status == "waitlisted":
+        return Decision("waitlisted", code, repaired, attendee)
+    if attendee.days and day not in attendee.days and attendee.status != "pending":
+        return Decision("not_today", code, repaired, attendee)
+    # Check and record in one write transaction: two scans of one badge at one desk
+    # cannot both admit.
+    with replica.write() as conn:
+        standing = facts.checkins(conn, attendee.live_uid or attendee.uid, day)
+        if standing:
+            return Decision("already_in", code, repaired, attendee, first_checkin=standing[0])
+        if attendee.status == "pending":
+            # Not admitted silently: the lead sees the unpaid ticket and may admit anyway.
+            return Decision("payment_pending", code, repaired, attendee)
+        fact = facts.add(
+            conn,
+            replica,
+            "checkin",
+            attendee_uid=attendee.uid,
+            code=code,
+            day=day,
+            desk=desk,
+            role=role,
+            data={"repaired": repaired} if repaired else None,
+        )
+    return Decision("admitted", code, repaired, attendee, checkin=fact)
+
+
+def instruction(decision: Decision, event: EventConfig) -> str:
+    """The volunteer's next step, as the desk screen and the CLI say it."""
+    d = decision
+    if d.outcome == "superseded" and d.live is not None:
+        return _("Ancien billet, inscription à jour retrouvée — ") + instruction(d.live, event)
+    if d.outcome == "admitted":
+        return _("Remettre le badge")
+    if d.outcome == "already_in" and d.first_checkin is not None:
+        return _(
+            "Déjà enregistré·e à {time} — {desk}",
+            time=local_time(d.first_checkin.at, event).strftime("%H:%M"),
+            desk=d.first_checkin.desk or "?",
+        )
+    if d.outcome == "not_today" and d.attendee is not None:
+        days = _(" et ").join(event.day_label(x, i18n.language()) for x in d.attendee.days)
+        return _("Inscrit·e pour le {days} seulement — voir le responsable", days=days)
+    if d.outcome == "cancelled":
+        return _("Inscription annulée — orienter vers l'accueil VIP/responsable")
+    if d.outcome == "waitlisted":
+        return _("Inscription en liste d'attente — voir le responsable")
+    if d.outcome == "payment_pending":
+        return _("Paiement en attente — voir le responsable")
+    if d.outcome == "unknown":
+        return _("Code inconnu — rechercher par nom")
+    return _("Code illisible — scanner à nouveau ou rechercher par nom")
+
+
+def local_time(at: str, event: EventConfig) -> datetime:
+    """A fact's UTC time on the venue's clock (what the volunteers' watches say)."""
+    return datetime.fromisoformat(at).astimezone(ZoneInfo(event.timezone))

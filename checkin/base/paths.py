@@ -1,0 +1,89 @@
+"""Every path the program uses, in one place, so tests can redirect them all.
+
+``CHECKIN_HOME`` moves the data and configuration folders (tests point it at ``tmp_path``);
+``--db`` or ``CHECKIN_DB`` picks the replica file; the event file is chosen once per run by ``checkin.event.model.resolve``.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import os
+from pathlib import Path
+
+from platformdirs import user_config_path, user_data_path, user_log_path
+
+APP = "checkin"
+
+
+def _home() -> Path | None:
+    value = os.environ.get("CHECKIN_HOME")
+    return Path(value) if value else None
+
+
+def data_dir() -> Path:
+    home = _home()
+    path = home / "data" if home else user_data_path(APP, appauthor=False)
+    return _private_dir(path)
+
+
+def config_dir() -> Path:
+    home = _home()
+    path = home / "config" if home else user_config_path(APP, appauthor=False)
+    return _private_dir(path)
+
+
+def log_dir() -> Path:
+    home = _home()
+    path = home / "logs" if home else user_log_path(APP, appauthor=False)
+    return _private_dir(path)
+
+
+def db_path(override: str | os.PathLike[str] | None = None) -> Path:
+    """The replica: ``--db`` first, then ``CHECKIN_DB``, then the data folder."""
+    if override:
+        return Path(override)
+    env = os.environ.get("CHECKIN_DB")
+    if env:
+        return Path(env)
+    return data_dir() / "desk.sqlite"
+
+
+def settings_path() -> Path:
+    return config_dir() / "settings.toml"
+
+
+def print_dir() -> Path:
+    """Where the file printer writes PDFs (the default and the demo)."""
+    return _private_dir(data_dir() / "prints")
+
+
+def resources_dir() -> Path:
+    """The data shipped inside the package (events, fonts, layouts, slips, sounds, catalogs).
+
+    Read through ``importlib.resources`` so the same code finds them in a git checkout, an
+    installed wheel and a frozen bundle; every file there is a plain file on disk (the
+    package is never imported from a zip), which ReportLab and Qt need.
+    """
+    env = os.environ.get("CHECKIN_RESOURCES")
+    if env:
+        return Path(env)
+    return Path(str(importlib.resources.files("checkin").joinpath("resources")))
+
+
+def default_event_path() -> Path:
+    """The event shipped with the program (AICT 2026), used when nothing else is chosen."""
+    return resources_dir() / "events" / "aict2026.toml"
+
+
+def event_path(override: str | os.PathLike[str] | None = None) -> Path:
+    """The event file: see :func:`checkin.event.model.resolve` for the order of the choices."""
+    from checkin.event.model import resolve
+
+    return resolve(override)[0]
+
+
+def _private_dir(path: Path) -> Path:
+    """Create ``path`` readable by its owner alone (personal data lives there)."""
+    if not path.exists():
+        path.mkdir(parents=True, mode=0o700, exist_ok=True)
+    return path

@@ -1,0 +1,373 @@
+"""The desk's commands: ``desk``, ``demo``, ``screenshots``, ``bench-desk``.
+
+Qt is imported inside the handlers only: the CLI (import, scan, find…) must run on a
+machine without a display or without Qt's system libraries.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from checkin.base.i18n import _
+from checkin.event import model as event_mod
+
+
+def add_commands(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    desk = subparsers.add_parser("desk", help=_("Ouvrir le poste d'accueil"))
+    desk.add_argument("--db", help=_("Base du poste (fichier SQLite)"))
+    desk.add_argument("--desk", help=_("Nom du poste, par exemple « Accueil 2 »"))
+    desk.add_argument("--day", help=_("Jour de l'événement (AAAA-MM-JJ)"))
+    desk.add_argument(
+        "--rehearsal",
+        action="store_true",
+        help=_(
+            "Répétition : le poste travaille sur une copie (base et hub temporaires), rien n'atteint les vrais"
+        ),
+    )
+    desk.set_defaults(func=run_desk)
+
+    rehearse = subparsers.add_parser(
+        "rehearse", help=_("Répéter le pic d'arrivée sur de vrais postes (rapport PDF)")
+    )
+    rehearse.add_argument("--desks", type=int, default=4, help=_("Nombre de postes"))
+    rehearse.add_argument("--attendees", type=int, default=1300, help=_("Nombre d'inscriptions"))
+    rehearse.add_argument("--curve", choices=("brief", "flat"), default="brief", help=_("Courbe d'arrivée"))
+    rehearse.add_argument(
+        "--speed", type=float, default=20.0, help=_("Compression du temps (secondes simulées par seconde)")
+    )
+    rehearse.add_argument("--max-wait", type=float, default=5.0, help=_("Attente maximale visée, en minutes"))
+    rehearse.add_argument(
+        "--service", default="15-30", help=_("Durée d'une arrivée au comptoir, en secondes (min-max)")
+    )
+    rehearse.add_argument("--cups-queue", default="", help=_("Imprimer les badges par cette file CUPS"))
+    rehearse.add_argument("--cups-server", default="", help=_("Serveur CUPS de cette file"))
+    rehearse.add_argument(
+        "--cups-outbox", default="", help=_("Dossier où cette file écrit ses PDF (cups-pdf)")
+    )
+    rehearse.add_argument(
+        "--window",
+        help=_(
+            "Ne rejouer que ces minutes autour de la plénière, par exemple -20:-10 (avec --speed 1 : la charge réelle du pic)"
+        ),
+    )
+    rehearse.add_argument("--keep", action="store_true", help=_("Garder le dossier de travail"))
+    rehearse.add_argument("--json", action="store_true")
+    rehearse.add_argument("-o", "--output", required=True, help=_("Rapport PDF"))
+    rehearse.set_defaults(func=run_rehearse)
+
+    demo = subparsers.add_parser("demo", help=_("Ouvrir le poste sur un événement de démonstration"))
+    demo.add_argument("--desk", default="Accueil démo", help=_("Nom du poste"))
+    demo.add_argument("--day", help=_("Jour de l'événement (AAAA-MM-JJ)"))
+    demo.set_defaults(func=run_demo)
+
+    shots = subparsers.add_parser("screenshots", help=_("Enregistrer chaque état de la fenêtre en PNG"))
+    shots.add_argument("outdir", help=_("Dossier des images"))
+    shots.set_defaults(func=run_screenshots)
+
+    pin = subparsers.add_parser(
+        "lead-pin",
+        help=_("Définir le code PIN du responsable de ce poste (à l'installation)"),
+        description=_(
+            "Demande le code deux fois (ou le lit sur l'entrée standard) et l'enregistre haché dans "
+            "les réglages du poste. Avec --print-hash, affiche le haché à mettre dans le fichier de "
+            "l'événement ([lead] pin_hash) pour tous les postes."
+        ),
+    )
+    pin.add_argument("--print-hash", action="store_true", help=_("afficher le haché sans l'enregistrer"))
+    pin.set_defaults(func=run_lead_pin, needs_event=False)
+
+    shortcut = subparsers.add_parser(
+        "install-desktop",
+        help=_("Ajouter le poste au menu des applications (Linux : fichier .desktop et icône)"),
+    )
+    shortcut.set_defaults(func=run_install_desktop, needs_event=False)
+
+    bench = subparsers.add_parser("bench-desk", help=_("Mesurer la vitesse de la fenêtre"))
+    bench.add_argument("--attendees", type=int, default=100_000)
+    bench.add_argument("--db", help=_("Base existante à réutiliser"))
+    bench.add_argument("--rounds", type=int, default=200)
+    bench.add_argument(
+        "--during",
+        default="import,pull-empty,pull-loaded",
+        help=_("Scans pendant un travail long : import, pull-empty, pull-loaded (vide : aucun)"),
+    )
+    bench.add_argument("--json", action="store_true")
+    bench.set_defaults(func=run_bench)
+
+
+def run_single(replica: Path, build: Any) -> int:
+    """Open the window built by ``build()`` unless a desk already runs on ``replica``: then
+    that one comes to the front, this start says so in one sentence and leaves."""
+    from checkin.ui import app, instance
+
+    app.application()
+    if instance.ask_first_to_raise(replica):
+        print(
+            _(
+                "Le poste est déjà ouvert sur cette base ({path}) : sa fenêtre est ramenée au premier plan.",
+                path=replica,
+            )
+        )
+        return 0
+    guard = instance.Guard(replica)
+    current: list[Any] = []
+
+    def to_front() -> None:
+        if current:
+            instance.bring_to_front(current[-1].window)
+
+    guard.raise_requested.connect(to_front)
+
+    def built() -> Any:
+        desk = build()
+        current.append(desk)
+        return desk
+
+    try:
+        # A damaged replica is told, repaired at the lead's choice and the desk reopened.
+        return int(app.run_with_recovery(built, replica))
+    finally:
+        guard.close()
+
+
+def run_desk(args: argparse.Namespace) -> int:
+    from checkin.base import paths
+    from checkin.ui import app
+
+    if args.rehearsal:
+        return run_desk_rehearsal(args)
+    return run_single(
+        paths.db_path(args.db),
+        lambda: app.build_desk(
+            args.db, desk_name=args.desk, day=args.day, event=event_mod.of(args), defer_printing=True
+        ),
+    )
+
+
+def run_desk_rehearsal(args: argparse.Namespace) -> int:
+    """The desk on a copy of its replica and a hub of its own, in a temporary folder; the
+    real replica is only read (an online backup), the real hub and settings are untouched."""
+    from checkin.base import paths
+    from checkin.base.settings import DeskSettings
+    from checkin.rehearsal.workspace import assert_isolated, copy_of_desk
+    from checkin.ui import app
+
+    real = DeskSettings.load()
+    ws = copy_of_desk(paths.db_path(args.db))
+    try:
+        assert_isolated(ws, real.hub_url)
+        os.environ["CHECKIN_HOME"] = str(ws.home(0))  # settings, prints, logs of the rehearsal
+        os.environ.pop("CHECKIN_DB", None)
+        settings = DeskSettings(file=str(ws.home(0) / "config" / "settings.toml"))
+        for name in ("desk_name", "language", "pin_hash", "ready_delay_s", "idle_lock_s", "muted"):
+            setattr(settings, name, getattr(real, name))
+        settings.hub_url = ws.hub
+        print(_("Répétition : copie de travail dans {folder} (effacée à la fermeture)", folder=ws.root))
+        desk = app.build_desk(
+            ws.template,
+            desk_name=args.desk,
+            day=args.day,
+            settings=settings,
+            event=event_mod.of(args),
+            defer_printing=True,
+            rehearsal=True,
+        )
+        return app.run(desk)
+    finally:
+        ws.remove()
+
+
+def _window(value: str | None) -> tuple[float, float] | None:
+    if not value:
+        return None
+    try:
+        lo, hi = (float(x) for x in value.split(":"))
+    except ValueError:
+        from checkin.base.errors import KnownError
+
+        raise KnownError(_("--window attend deux minutes séparées par « : », par exemple -20:-10.")) from None
+    return (lo, hi)
+
+
+def run_rehearse(args: argparse.Namespace) -> int:
+    from checkin.base.settings import DeskSettings
+    from checkin.rehearsal import report
+    from checkin.rehearsal.run import Options, figures, rehearse
+
+    try:
+        lo, hi = (float(x) for x in str(args.service).split("-"))
+    except ValueError:
+        from checkin.base.errors import KnownError
+
+        raise KnownError(_("--service attend deux durées en secondes, par exemple 15-30.")) from None
+    opts = Options(
+        desks=args.desks,
+        attendees=args.attendees,
+        curve=args.curve,
+        speed=args.speed,
+        max_wait_min=args.max_wait,
+        service=(lo, hi),
+        cups_queue=args.cups_queue,
+        cups_server=args.cups_server,
+        cups_outbox=args.cups_outbox,
+        keep=args.keep,
+        window=_window(args.window),
+        real_hub=DeskSettings.load().hub_url,
+    )
+    ev = event_mod.of(args)
+    outcome = rehearse(ev, opts, progress=None if args.json else print)
+    path = report.write(Path(args.output), outcome)
+    result = figures(outcome)
+    if args.json:
+        print(
+            json.dumps(
+                {**result, "report": str(path), "workspace": outcome.workspace}, ensure_ascii=False, indent=2
+            )
+        )
+    else:
+        print(
+            _(
+                "Rapport : {path}. Scan → réponse p99 {answer} ms ; scan → badge p99 {badge} ms ; "
+                "{desks} postes recommandés pour une attente de {wait:g} min au plus.",
+                path=path,
+                answer=result["scan_answer_ms_p99"],
+                badge=result["scan_cups_pdf_ms_p99"] or result["scan_badge_ms_p99"],
+                desks=result["desks_recommended"],
+                wait=opts.max_wait_min,
+            )
+        )
+    return 0
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    from checkin.base import paths
+    from checkin.base.settings import DeskSettings
+    from checkin.ui import app
+
+    ev = event_mod.of(args)
+    db = app.demo_database(event=ev)
+    settings = DeskSettings.load(paths.config_dir() / "demo-settings.toml")
+    if not settings.pin_hash:
+        from checkin.base.pin import hash_pin
+
+        settings.pin_hash = hash_pin("1234")
+        settings.save()
+    print(_("Démonstration : base {db}", db=db))
+    from checkin.demo import mail as demo_mail
+
+    mails = demo_mail.write_for_demo(db, ev, app.choose_day(ev, args.day))
+    print(
+        _(
+            "Exemples d'e-mails à scanner (valide, déjà utilisé, annulé, autre jour, illisible) : {path}",
+            path=mails,
+        )
+    )
+    print(_("Les badges sont écrits en PDF dans {folder}", folder=paths.print_dir()))
+    print(_("Code PIN du responsable pour la démonstration : 1234"))
+    return run_single(
+        db,
+        lambda: app.build_desk(
+            db, desk_name=args.desk, day=args.day, settings=settings, event=ev, defer_printing=True
+        ),
+    )
+
+
+def read_pin() -> str:
+    """The PIN typed twice at a terminal, or one line of standard input (scripts)."""
+    from checkin.base.errors import KnownError
+
+    if sys.stdin.isatty():
+        import getpass
+
+        first = getpass.getpass(_("Nouveau code PIN du responsable (4 chiffres ou plus) : "))
+        if first != getpass.getpass(_("Le même code, à nouveau : ")):
+            raise KnownError(_("Les deux codes ne sont pas identiques ; rien n'a été changé."))
+    else:
+        first = sys.stdin.readline().strip()
+    if len(first) < 4 or not first.isdigit():
+        raise KnownError(_("Le code PIN doit avoir au moins 4 chiffres ; rien n'a été changé."))
+    return first
+
+
+def run_lead_pin(args: argparse.Namespace) -> int:
+    from checkin.base.pin import hash_pin
+    from checkin.base.settings import DeskSettings
+
+    digest = hash_pin(read_pin())
+    if args.print_hash:
+        print(_("À mettre dans le fichier de l'événement :"))
+        print(f'[lead]\npin_hash = "{digest}"')
+        return 0
+    settings = DeskSettings.load()
+    settings.pin_hash = digest
+    settings.save()
+    print(_("Code PIN du responsable enregistré pour ce poste ({path}).", path=settings.file))
+    return 0
+
+
+def run_install_desktop(args: argparse.Namespace) -> int:
+    """The .desktop file and the icons into the user's XDG data folder (no root needed)."""
+    import shutil
+
+    from checkin.base import paths
+    from checkin.base.errors import KnownError
+
+    if not sys.platform.startswith("linux"):
+        raise KnownError(_("Sous Windows et macOS, le raccourci vient avec le paquet de l'application."))
+    data = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    icons = paths.resources_dir() / "icons"
+    for png in icons.glob("checkin-*.png"):
+        size = png.stem.split("-")[1]
+        target = data / "icons" / "hicolor" / f"{size}x{size}" / "apps" / "checkin.png"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(png, target)
+    scalable = data / "icons" / "hicolor" / "scalable" / "apps" / "checkin.svg"
+    scalable.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(icons / "checkin.svg", scalable)
+    # The GUI entry point beside this interpreter (a virtual environment's bin/, or the
+    # bundle's own executable), so the menu works without PATH.
+    frozen = getattr(sys, "frozen", False)
+    gui = Path(sys.executable) if frozen else Path(sys.executable).with_name("checkin-desk")
+    if not frozen and not gui.exists():
+        gui = Path(shutil.which("checkin-desk") or "checkin-desk")
+    text = (paths.resources_dir() / "desktop" / "checkin-desk.desktop").read_text(encoding="utf-8")
+    exec_line = f'Exec="{gui}"' if " " in str(gui) else f"Exec={gui}"
+    if frozen:
+        exec_line += " desk"
+    text = text.replace("Exec=checkin-desk", exec_line)
+    entry = data / "applications" / "checkin-desk.desktop"
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    entry.write_text(text, encoding="utf-8")
+    print(_("Raccourci installé : {path}", path=entry))
+    return 0
+
+
+def run_screenshots(args: argparse.Namespace) -> int:
+    from checkin.devtools import screenshots
+
+    written = screenshots.render_all(Path(args.outdir), event=event_mod.of(args))
+    for path in written:
+        print(path)
+    return 0
+
+
+def run_bench(args: argparse.Namespace) -> int:
+    from checkin.devtools.bench import desk as bench
+
+    scenarios = tuple(s for s in args.during.split(",") if s)
+    result = bench.run(attendees=args.attendees, db=args.db, rounds=args.rounds, scenarios=scenarios)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        for key, value in result.items():
+            print(f"{key}: {value}")
+    # After 100,000-row models and many widgets, PySide6's teardown at interpreter exit
+    # can crash in the garbage collector; the figures are printed, so leave at once.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)

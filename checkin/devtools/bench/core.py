@@ -1,0 +1,161 @@
+"""The core's benchmark: import, scan and search at the scale of a large event.
+
+``checkin bench --attendees 100000 --json`` builds a synthetic event in a temporary folder,
+imports it, then times scans (parse, look up, record durably) and searches (realistic
+partial names, with and without accents). Goals on a 2-core laptop: import ≥ 20,000
+rows/s, scan p99 ≤ 5 ms, search p99 ≤ 20 ms, peak RSS ≤ 300 MB.
+
+The import is measured beside its floor: the ``sqlite3`` shell's ``.import`` of the same
+file into a plain table (no cleaning, no index, no search index) — what no importer of
+that file can beat — and the ratio between the two is reported. The longest write step
+says how long a scan could have waited behind the import.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from checkin.arrivals import scan, search
+from checkin.base import codes
+from checkin.base.text import fold
+from checkin.event.model import EventConfig
+from checkin.importer import import_file
+from checkin.replica.db import open_replica
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def _load() -> float:
+    return round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else -1.0
+
+
+def sqlite3_import_floor(export: Path, db: Path) -> tuple[float, str]:
+    """Seconds for the ``sqlite3`` shell to ``.import`` the export into a plain table
+    (Python's csv module and ``executemany`` when the shell is not installed)."""
+    shell = shutil.which("sqlite3")
+    with export.open("rb") as fh:
+        head = fh.read(4096)
+    delimiter = ";" if head.count(b";") > head.count(b",") else ","
+    started = time.perf_counter()
+    if shell:
+        subprocess.run(
+            [shell, str(db)],
+            input=f".mode csv\n.separator {delimiter}\n.import '{export}' registrations\n",
+            text=True,
+            check=True,
+            capture_output=True,
+        )
+        return time.perf_counter() - started, "sqlite3 .import"
+    import csv
+    import sqlite3
+
+    with export.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh, delimiter=delimiter)
+        header = next(reader)
+        con = sqlite3.connect(db)
+        con.execute(f"CREATE TABLE registrations ({', '.join(f'c{i}' for i in range(len(header)))})")
+        con.executemany(f"INSERT INTO registrations VALUES ({', '.join('?' * len(header))})", reader)
+        con.commit()
+        con.close()
+    return time.perf_counter() - started, "python csv + executemany"
+
+
+def _peak_rss_mb() -> float:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 1024 if sys.platform != "darwin" else peak / (1024 * 1024)
+
+
+def run(
+    event: EventConfig, attendees: int = 100_000, scans: int = 2000, searches: int = 2000, seed: int = 7
+) -> dict[str, Any]:
+    from checkin.demo.synthetic import write_export
+
+    rng = random.Random(seed)
+    with tempfile.TemporaryDirectory(prefix="checkin-bench-") as tmp:
+        folder = Path(tmp)
+        export = write_export(folder / "export.csv", attendees, event, seed)
+        floor_s, floor_how = sqlite3_import_floor(export, folder / "floor.sqlite")
+        replica = open_replica(folder / "bench.sqlite")
+        load_before = _load()
+        started = time.perf_counter()
+        summary = import_file(replica, event, export)
+        import_s = time.perf_counter() - started
+        started = time.perf_counter()
+        again = import_file(replica, event, export)
+        again_s = time.perf_counter() - started
+        load_after = _load()
+        with replica.read() as conn:
+            rows = conn.exec_driver_sql(
+                "SELECT code, first_name, last_name, organisation FROM attendee"
+            ).all()
+        day = event.days[0].iso
+        sample = rng.sample(rows, min(scans, len(rows)))
+        texts: list[str] = []
+        for i, (code, *_rest) in enumerate(sample):
+            if i % 10 == 0:
+                texts.append(codes.garble(code, "us", "fr"))  # a mis-set scanner
+            elif i % 10 == 1:
+                texts.append(f"https://inscriptions.example.org/billet/{code}\r\n")
+            else:
+                texts.append(code)
+        texts += [t for t in texts[: scans // 10]]  # some badges scanned twice
+        scan_ms: list[float] = []
+        outcomes: dict[str, int] = {}
+        for text in texts:
+            t0 = time.perf_counter()
+            decision = scan.decide(replica, event, text, day=day, desk="Bench")
+            scan_ms.append((time.perf_counter() - t0) * 1000)
+            outcomes[decision.outcome] = outcomes.get(decision.outcome, 0) + 1
+        queries: list[str] = []
+        for _code, first, last, org in rng.sample(rows, min(searches, len(rows))):
+            pick = rng.random()
+            name = last if pick < 0.5 else (first if pick < 0.8 else org)
+            name = name or last or first
+            cut = name[: rng.randint(3, 7)]
+            queries.append(fold(cut) if rng.random() < 0.5 else cut)  # with and without accents
+        search_ms: list[float] = []
+        hits = 0
+        for query in queries:
+            t0 = time.perf_counter()
+            found = search.find(replica, query, 20)
+            search_ms.append((time.perf_counter() - t0) * 1000)
+            hits += bool(found)
+        replica.close()
+    return {
+        "event": event.id,
+        "attendees": attendees,
+        "rows_imported": summary.created,
+        "import_s": round(import_s, 2),
+        "import_rows_per_s": round(summary.read / import_s),
+        "import_steps": summary.steps,
+        "import_longest_step_ms": round(summary.longest_step_ms, 1),
+        "reimport_unchanged_s": round(again_s, 2),
+        "reimport_rows_per_s": round(again.read / again_s),
+        "floor": floor_how,
+        "floor_s": round(floor_s, 2),
+        "import_vs_floor": round(import_s / floor_s, 1) if floor_s else None,
+        "load_average": [load_before, load_after],
+        "scans": len(scan_ms),
+        "scan_outcomes": outcomes,
+        "scan_p50_ms": round(statistics.median(scan_ms), 3),
+        "scan_p99_ms": round(_percentile(scan_ms, 0.99), 3),
+        "searches": len(search_ms),
+        "search_hit_rate": round(hits / max(len(queries), 1), 3),
+        "search_p50_ms": round(statistics.median(search_ms), 3),
+        "search_p99_ms": round(_percentile(search_ms, 0.99), 3),
+        "peak_rss_mb": round(_peak_rss_mb(), 1),
+    }

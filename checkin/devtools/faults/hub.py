@@ -1,0 +1,133 @@
+"""A hub that vanishes mid-exchange: a file hub on a USB stick pulled out, or a shared
+folder gone, at a random point of the exchange (between two of its batches).
+
+Each trial: this desk has new check-ins and the hub has another desk's; the hub file is
+taken away at the n-th checkpoint of the exchange. Counted: the exchange ends with a
+sentence (:class:`~checkin.sync.hub.HubError`), never another error; the desk keeps every
+fact it had; once the hub is back, one more exchange brings desk and hub to the same facts.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import time
+from pathlib import Path
+from typing import Any
+
+DAY = "2026-07-08"
+
+
+def run(workdir: Path, *, trials: int = 50, attendees: int = 400, seed: int = 13) -> dict[str, Any]:
+    from checkin.base.errors import KnownError
+    from checkin.demo import synthetic
+    from checkin.event import model as event_module
+    from checkin.replica import facts
+    from checkin.replica.attendees import all_live
+    from checkin.replica.db import open_replica
+    from checkin.sync import exchange as exchange_module
+    from checkin.sync.hub import HubError, open_hub
+    from checkin.sync.hubimport import import_into_hub
+
+    workdir.mkdir(parents=True, exist_ok=True)
+    ev = event_module.load()
+    hub_path = workdir / "hub.sqlite"
+    away = workdir / "hub.sqlite.away"
+    for stale in workdir.glob("*.sqlite*"):
+        stale.unlink()
+    hub = open_hub(str(hub_path), create=True)
+    import_into_hub(hub, ev, synthetic.write_export(workdir / "export.csv", attendees, ev))
+    hub.close()
+    desk, other = open_replica(workdir / "desk.sqlite"), open_replica(workdir / "other.sqlite")
+    rng = random.Random(seed)
+    counts = {
+        "trials": 0,
+        "vanished_mid_exchange": 0,
+        "said_in_a_sentence": 0,
+        "other_errors": 0,
+        "facts_lost_at_the_desk": 0,
+        "converged_after_return": 0,
+        "not_converged": 0,
+    }
+    examples: list[str] = []
+    try:
+        for d in (desk, other):
+            _exchange(d, str(hub_path))
+        with desk.read() as conn:
+            people = [a for a in all_live(conn) if a.status == "confirmed"]
+        rng.shuffle(people)
+        started = time.perf_counter()
+        for _trial in range(trials):
+            for d, name in ((desk, "A"), (other, "B")):
+                for person in people[:3]:
+                    people.remove(person)
+                    facts.record_checkin(d, person, day=DAY, desk=name)
+            _exchange(other, str(hub_path))
+            before = _fact_ids(desk)
+            point = rng.randint(1, 12)
+            seen = [0]
+
+            def vanish(seen: list[int] = seen, point: int = point) -> None:
+                seen[0] += 1
+                if seen[0] == point and hub_path.exists():
+                    os.replace(hub_path, away)  # the stick is pulled out
+
+            exchange_module.CHECKPOINT_HOOKS.append(vanish)
+            try:
+                _exchange(desk, str(hub_path), batch=2)
+            except HubError:
+                counts["said_in_a_sentence"] += 1
+            except KnownError as exc:  # a sentence too, from elsewhere
+                counts["said_in_a_sentence"] += 1
+                examples.append(f"known: {exc}")
+            except Exception as exc:  # a bug
+                counts["other_errors"] += 1
+                if len(examples) < 3:
+                    examples.append(repr(exc))
+            finally:
+                exchange_module.CHECKPOINT_HOOKS.remove(vanish)
+            counts["trials"] += 1
+            if away.exists():
+                counts["vanished_mid_exchange"] += 1
+                os.replace(away, hub_path)  # the stick is back
+            counts["facts_lost_at_the_desk"] += len(before - _fact_ids(desk))
+            _exchange(desk, str(hub_path))
+            _exchange(other, str(hub_path))
+            if _fact_ids(desk) == _hub_fact_ids(str(hub_path)) == _fact_ids(other):
+                counts["converged_after_return"] += 1
+            else:
+                counts["not_converged"] += 1
+        seconds = time.perf_counter() - started
+    finally:
+        desk.close()
+        other.close()
+    return {**counts, "seconds": round(seconds, 1), "examples": examples}
+
+
+def _exchange(replica: Any, url: str, batch: int | None = None) -> None:
+    from checkin.sync.exchange import exchange
+    from checkin.sync.hub import open_hub
+
+    hub = open_hub(url)
+    try:
+        exchange(replica, hub, batch=batch, report=False)
+    finally:
+        hub.close()
+
+
+def _fact_ids(replica: Any) -> set[str]:
+    with replica.read() as conn:
+        return {str(r[0]) for r in conn.exec_driver_sql("SELECT id FROM fact")}
+
+
+def _hub_fact_ids(url: str) -> set[str]:
+    from sqlalchemy import text
+
+    from checkin.sync.hub import open_hub
+
+    hub = open_hub(url)
+    try:
+        with hub.read() as conn:
+            return {str(r[0]) for r in conn.execute(text("SELECT id FROM hub_fact"))}
+    finally:
+        hub.close()

@@ -1,0 +1,290 @@
+"""``checkin screenshots OUTDIR``: every state of the desk window as a 1366×768 PNG.
+
+Runs offscreen on a throw-away demo event (its own temporary home, so nothing of a real
+desk is touched), so the look of each state can be reviewed — and compared between
+versions — without a display.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from checkin.base.errors import KnownError
+from checkin.base.i18n import _
+from checkin.event.model import EventConfig
+
+SIZE = (1366, 768)
+
+
+class _BrokenPrinter:
+    def submit(self, data: bytes, *, job_id: str, title: str, media: str) -> str:
+        raise KnownError(_("Imprimante injoignable : {name}", name="Brother QL-820"))
+
+    def already_done(self, job_id: str) -> bool:
+        return False
+
+
+def _wait(condition: Callable[[], bool], timeout_ms: int = 10_000) -> bool:
+    """Run the event loop until ``condition()`` holds (polling every 20 ms)."""
+    from checkin.ui.qt import QElapsedTimer, QEventLoop, QTimer
+
+    loop = QEventLoop()
+    clock = QElapsedTimer()
+    clock.start()
+
+    def check() -> None:
+        if condition() or clock.elapsed() > timeout_ms:
+            loop.quit()
+
+    timer = QTimer()
+    timer.timeout.connect(check)
+    timer.start(20)
+    if not condition():
+        loop.exec()
+    timer.stop()
+    return condition()
+
+
+def _codes(db: Path, last_day: str) -> dict[str, str]:
+    con = sqlite3.connect(db)
+    live = "(live_uid = uid OR live_uid = '')"
+
+    def one(sql: str) -> str:
+        row = con.execute(sql).fetchone()
+        return str(row[0]) if row else "AICT26-ZZZZ9999"
+
+    try:
+        return {
+            "admitted": one(
+                f"SELECT code FROM attendee WHERE status='confirmed' AND {live} AND native_name != '' AND first_name != '' AND days LIKE '%,%' LIMIT 1"
+            ),
+            "second": one(
+                f"SELECT code FROM attendee WHERE status='confirmed' AND {live} AND days LIKE '%,%' LIMIT 1 OFFSET 5"
+            ),
+            "repaired": one(
+                f"SELECT code FROM attendee WHERE status='confirmed' AND {live} AND days LIKE '%,%' LIMIT 1 OFFSET 7"
+            ),
+            "printer": one(
+                f"SELECT code FROM attendee WHERE status='confirmed' AND {live} AND days LIKE '%,%' LIMIT 1 OFFSET 9"
+            ),
+            "english": one(
+                f"SELECT code FROM attendee WHERE status='confirmed' AND {live} AND days LIKE '%,%' LIMIT 1 OFFSET 11"
+            ),
+            "not_today": one(
+                f"SELECT code FROM attendee WHERE status='confirmed' AND {live} AND days = '{last_day}' LIMIT 1"
+            ),
+            "cancelled": one(f"SELECT code FROM attendee WHERE status='cancelled' AND {live} LIMIT 1"),
+            "waitlisted": one(f"SELECT code FROM attendee WHERE status='waitlisted' AND {live} LIMIT 1"),
+            "superseded": one("SELECT code FROM attendee WHERE live_uid != '' AND live_uid != uid LIMIT 1"),
+        }
+    finally:
+        con.close()
+
+
+def render_all(outdir: Path, event: EventConfig | None = None) -> list[Path]:
+    outdir.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    previous = os.environ.get("CHECKIN_HOME")
+    with tempfile.TemporaryDirectory(prefix="checkin-shots-") as home:
+        os.environ["CHECKIN_HOME"] = home
+        try:
+            return _render(outdir, Path(home), event)
+        finally:
+            if previous is None:
+                os.environ.pop("CHECKIN_HOME", None)
+            else:
+                os.environ["CHECKIN_HOME"] = previous
+
+
+def _render(outdir: Path, home: Path, event: EventConfig | None) -> list[Path]:
+    from checkin.base import i18n
+    from checkin.base.codes import garble
+    from checkin.base.pin import hash_pin
+    from checkin.base.settings import DeskSettings
+    from checkin.event import model as event_mod
+    from checkin.replica import facts
+    from checkin.replica.db import open_replica
+    from checkin.ui.app import build_desk, demo_database
+    from checkin.ui.qt import QPainter, QPoint
+
+    ev = event or event_mod.load()
+    db = demo_database(home / "demo", attendees=300, event=ev)
+    replica = open_replica(db)
+    for org in ("Mairie de Lyon", "Région Bretagne"):
+        facts.create_walkin(
+            replica,
+            ev,
+            {"first_name": "Jean", "last_name": "Dupont", "organisation": org},
+            day=ev.days[0].iso,
+            desk="préparation",
+            role="staff",
+        )
+    replica.close()
+    codes = _codes(db, ev.days[-1].iso)
+    settings = DeskSettings.load()
+    settings.pin_hash = hash_pin("1234")
+    settings.desk_name = "Accueil 2"
+    i18n.set_language("fr")
+    desk = build_desk(db, day=ev.days[0].iso, settings=settings, event=ev, show_crash_dialog=False)
+    w = desk.window
+    w.resize(*SIZE)
+    w.show()
+    written: list[Path] = []
+
+    def shot(name: str, dialog: Any = None, *, keep_size: bool = False) -> None:
+        _wait(lambda: False, 60)  # let layouts settle and queued signals arrive
+        pixmap = w.grab()
+        if dialog is not None:
+            if not keep_size:
+                dialog.adjustSize()
+            inner = dialog.grab()
+            painter = QPainter(pixmap)
+            painter.fillRect(pixmap.rect(), QColor(0, 0, 0, 110))
+            painter.drawPixmap(
+                QPoint((pixmap.width() - inner.width()) // 2, (pixmap.height() - inner.height()) // 3), inner
+            )
+            painter.end()
+        path = outdir / f"{len(written) + 1:02d}-{name}.png"
+        pixmap.save(str(path))
+        written.append(path)
+
+    from checkin.ui.qt import QColor
+
+    def scan(text: str) -> None:
+        w.on_scan(text)
+
+    def shot_scanner_check() -> None:
+        """The lead's scanner check, as a US-set scanner on this AZERTY desk reads the page."""
+        from checkin.arrivals.scanner_check import payloads
+        from checkin.ui.scanner import Burst, Stroke
+
+        text = "]Q1" + payloads(ev.code_pattern)["qr"]
+        typed = garble(text, "us", "fr")
+        strokes = [Stroke("char", ch, 1000.0 + 12 * i, i) for i, ch in enumerate(typed)]
+        w.open_scanner_check()
+        dialog = w.scanner_check
+        dialog.read(Burst(typed, "enter", strokes))
+        shot("scanner-check", dialog)
+        dialog.reject()
+
+    try:
+        shot("ready")
+        scan(codes["admitted"])
+        _wait(lambda: "✓" in w.scan_page.panel.printing.text())
+        shot("admitted")
+        scan(codes["admitted"])
+        shot("already-in")
+        for outcome in ("not_today", "cancelled", "waitlisted", "superseded"):
+            scan(codes[outcome])
+            shot(outcome.replace("_", "-"))
+        scan("AICT26-ZZZZ9999")
+        shot("unknown")
+        scan("%%%")
+        shot("unreadable")
+        scan(garble(codes["repaired"], "us", "fr"))
+        shot("repaired")
+        w.show_search()
+        w.search_page.field.setText("dupont")
+        _wait(lambda: w.search_page.shown_text == "dupont")
+        shot("search-homonyms")
+        person = w.scan_page.panel.decision.attendee if w.scan_page.panel.decision else None
+        if person is not None:
+            w.open_card(person)
+            shot("card-volunteer")
+        w.toggle_lead()
+        shot("pin-lock", w.pin_dialog)
+        w.pin_dialog.pin.setText("1234")
+        w.pin_dialog.try_accept()
+        if person is not None:
+            w.open_card(person)
+            shot("card-lead")
+            w.card_page.buttons["reprint"].click()
+            shot("reprint-reason", w.dialog)
+            w.dialog.reject()
+        w.open_walkin()
+        w.dialog.first_name.setText("Zoë")
+        w.dialog.last_name.setText("Çelik")
+        w.dialog.organisation.setText("Ville d'Izmir")
+        shot("walkin-form", w.dialog)
+        w.dialog.reject()
+        for key in ("second", "repaired", "not_today", "cancelled"):
+            scan(codes[key])
+        w.show_staff()
+        _wait(lambda: w.staff_page.figures.expected > 0)
+        shot("staff-view")
+        shot_scanner_check()
+        _import_preview_shots(w, home, ev, shot, scan)
+        w.lock.lock()
+        queue = desk.printing.queue if desk.printing else None
+        if queue is not None:
+            working = dict(queue.printers)
+            for name in list(queue.printers):
+                queue.printers[name] = _BrokenPrinter()
+            queue.max_attempts = 1
+            scan(codes["printer"])
+            # The job fails on its worker thread: wait for the answer and the banner to say so.
+            _wait(
+                lambda: (
+                    "Impression impossible" in w.banner.text and "échec" in w.scan_page.panel.printing.text()
+                )
+            )
+            shot("printer-error")
+            w.banner.dismiss()
+            queue.printers.update(working)
+            if desk.printing is not None:
+                desk.printing.errors.clear()
+            w.last_error = ""
+        w.set_language("en")
+        scan(codes["english"])
+        shot("english-admitted")
+        scan(codes["not_today"])
+        shot("english-not-today")
+        w.show_search()
+        w.search_page.field.setText("dupo")
+        _wait(lambda: w.search_page.shown_text == "dupo")
+        shot("english-search")
+        w.set_language("fr")
+    finally:
+        desk.close()
+    return written
+
+
+def _import_preview_shots(
+    w: Any, home: Path, ev: EventConfig, shot: Callable[..., None], scan: Callable[[str], None]
+) -> None:
+    """A pretix check-in list in the import preview: as read, then a ticket type decided
+    by staff, then imported, and a ticket whose payment is pending scanned."""
+    from checkin.demo import synthetic
+
+    export = synthetic.write_pretix_checkin_list(home / "pretix_liste.csv", 40, ev)
+    tools = w.staff_tools
+    tools.preview_import(export)
+    _wait(lambda: tools.dialog is not None and getattr(tools.dialog, "current", None) is not None, 30_000)
+    dialog = tools.dialog
+    dialog.resize(1300, 700)
+    shot("import-preview", dialog, keep_size=True)
+    dialog.tabs.setCurrentIndex(2)
+    dialog.select_ticket_type("Pass Découverte")
+    shot("import-preview-ticket-types", dialog, keep_size=True)
+    before = dialog.current
+    dialog.decide("Pass Découverte", ev.categories[-2].key, (ev.days[-1].iso,))
+    _wait(lambda: dialog.current is not before, 30_000)
+    dialog.tabs.setCurrentIndex(3)
+    shot("import-preview-rule-applied", dialog, keep_size=True)
+    done: list[str] = []
+    tools.finished.connect(done.append)
+    dialog.import_button.click()
+    _wait(lambda: bool(done), 60_000)
+    pending = next(
+        line.split(";")[10]
+        for line in export.read_text(encoding="utf-8").splitlines()[1:]
+        if line.split(";")[9] == "Non"
+    )
+    w.show_scan()
+    scan(pending)
+    shot("payment-pending")

@@ -1,0 +1,92 @@
+"""What every report reads: people, who came when, and the conflicts — from a desk or the hub.
+
+A person counts once: registrations of the same person (``live_uid``) are folded onto the one
+that counts, and a check-in on any of them is that person's arrival. A check-in that an undo
+points at does not count. Sorting follows a French reader (``checkin.base.text.sort_key``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+
+from checkin.base.text import sort_key
+from checkin.event.model import EventConfig
+from checkin.replica import attendees, presence
+from checkin.replica import conflicts as conflict_module
+from checkin.replica.attendees import AttendeeView
+
+# A registration as the reports read it: the attendee's one declaration.
+Person = AttendeeView
+
+
+@dataclass
+class Dataset:
+    event: EventConfig
+    people: list[Person]  # the registrations that count, sorted by surname
+    arrivals: dict[tuple[str, str], str] = field(default_factory=dict)  # (uid, day) -> first UTC ISO
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
+    paper: set[tuple[str, str]] = field(default_factory=set)  # (uid, day) entered from the paper list
+
+    def expected(self, day: str) -> list[Person]:
+        """Confirmed registrations for the day, and walk-ins of that day (:mod:`checkin.replica.presence`)."""
+        # (``people`` holds the registrations that count: the rest of the rule applies)
+        return [p for p in self.people if presence.registered_for(p.status, p.days, day)]
+
+    def present(self, day: str) -> list[Person]:
+        return [p for p in self.people if (p.uid, day) in self.arrivals]
+
+    def noshows(self, day: str) -> list[Person]:
+        return [p for p in self.expected(day) if (p.uid, day) not in self.arrivals]
+
+    def days_present(self, person: Person) -> list[str]:
+        return [d.iso for d in self.event.days if (person.uid, d.iso) in self.arrivals]
+
+    def local(self, at: str) -> datetime:
+        return datetime.fromisoformat(at).astimezone(ZoneInfo(self.event.timezone))
+
+
+def load(conn: Connection, event: EventConfig, *, hub: bool) -> Dataset:
+    tables = presence.HUB if hub else presence.DESK
+    people = [
+        person
+        for person in map(attendees.from_row, conn.execute(text(attendees.select(tables.attendee))))
+        if person.is_live
+    ]
+    people.sort(key=lambda p: p.key)
+    arrivals = presence.arrivals(conn, tables)
+    found = conflict_module.from_hub(conn) if hub else conflict_module.from_replica(conn)
+    from checkin.arrivals.paper import paper_keys
+
+    return Dataset(event, people, arrivals, found, paper_keys(conn, hub=hub))
+
+
+def breakdown(data: Dataset, day: str, dimension: str) -> list[tuple[str, int, int]]:
+    """(value, expected, present) for one dimension, sorted as a French reader expects."""
+    expected: dict[str, int] = defaultdict(int)
+    present: dict[str, int] = defaultdict(int)
+    for p in data.expected(day):
+        expected[getattr(p, dimension) or "—"] += 1
+    for p in data.present(day):
+        present[getattr(p, dimension) or "—"] += 1
+    keys = sorted(set(expected) | set(present), key=sort_key)
+    return [(k, expected[k], present[k]) for k in keys]
+
+
+def quarter_hours(data: Dataset, day: str) -> list[tuple[str, int]]:
+    """Arrivals per quarter hour (local time of the event), from the first to the last."""
+    counts: dict[int, int] = defaultdict(int)
+    for (_uid, d), at in data.arrivals.items():
+        if d == day:
+            t = data.local(at)
+            counts[(t.hour * 60 + t.minute) // 15] += 1
+    if not counts:
+        return []
+    lo, hi = min(counts), max(counts)
+    return [(f"{q * 15 // 60:02d}:{q * 15 % 60:02d}", counts.get(q, 0)) for q in range(lo, hi + 1)]

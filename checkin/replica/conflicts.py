@@ -1,0 +1,128 @@
+"""Conflicts are kept and shown, never silently resolved.
+
+Two kinds are computed the same way on a desk's replica and on the hub:
+
+* ``double_admission``: one person admitted on the same day by more than one standing
+  check-in (two desks offline at the same time). Both facts stay; the earliest (by stamp)
+  is the arrival; the list names every desk involved.
+* ``walkin_registered``: a walk-in created at a desk who turns out to be registered (same
+  e-mail, or same name and organisation).
+Two more only the hub can see, recorded as it merges (see :mod:`checkin.sync.merge`) and
+pulled by the desks:
+
+* ``edit_vs_export``: a desk's fix and an export change made without seeing each other;
+  the newer holds the field (``kept``: ``export`` or ``desk``), both values are listed.
+* ``edit_vs_edit``: two desks fixed the same field, neither seeing the other's fix.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+
+from checkin.base.text import fold
+from checkin.replica import presence
+
+# Standing check-ins (not undone) of people admitted more than once on one day; the
+# grouping runs in the database so that an exchange does not read every check-in of the event.
+_DOUBLES = (
+    "SELECT id, attendee_uid, day, desk, desk_id, at, hlc, person, first_name, last_name, code FROM ("
+    "SELECT f.id, f.attendee_uid, f.day, f.desk, f.desk_id, f.at, f.hlc, "
+    "coalesce(nullif(a.live_uid, ''), f.attendee_uid) AS person, coalesce(a.first_name, '') AS first_name, "
+    "coalesce(a.last_name, '') AS last_name, coalesce(a.code, '') AS code, "
+    "count(*) OVER (PARTITION BY coalesce(nullif(a.live_uid, ''), f.attendee_uid), f.day) AS n "
+    "FROM {fact} f LEFT JOIN {attendee} a ON a.uid = f.attendee_uid "
+    "WHERE {standing}) c WHERE n > 1"
+)
+_PEOPLE = "SELECT uid, source, code, first_name, last_name, organisation, email, status FROM {attendee}"
+
+
+def from_replica(conn: Connection) -> list[dict[str, Any]]:
+    row = conn.exec_driver_sql("SELECT value FROM meta WHERE key = 'sync.conflicts'").first()
+    pulled = json.loads(row[0]) if row else []
+    return _compute(conn, "fact", "attendee") + sorted(
+        pulled, key=lambda c: (c.get("attendee_uid", ""), c["id"])
+    )
+
+
+def from_hub(conn: Connection) -> list[dict[str, Any]]:
+    rows = conn.execute(text("SELECT id, kind, attendee_uid, data FROM hub_conflict ORDER BY hseq")).all()
+    recorded = [{"id": r[0], "kind": r[1], "attendee_uid": r[2], **json.loads(r[3] or "{}")} for r in rows]
+    return _compute(conn, "hub_fact", "hub_attendee") + sorted(
+        recorded, key=lambda c: (c.get("attendee_uid", ""), c["id"])
+    )
+
+
+def _compute(conn: Connection, fact: str, attendee: str) -> list[dict[str, Any]]:
+    return double_admissions(conn, fact, attendee) + walkins_registered(conn, attendee)
+
+
+def double_admissions(conn: Connection, fact: str, attendee: str) -> list[dict[str, Any]]:
+    groups: dict[tuple[str, str], list[Any]] = defaultdict(list)
+    standing = presence.standing(presence.Tables(attendee, fact))
+    for r in conn.execute(text(_DOUBLES.format(fact=fact, attendee=attendee, standing=standing))):
+        groups[(r[7], r[2])].append(r)
+    out: list[dict[str, Any]] = []
+    for (person, day), rows in sorted(groups.items()):
+        rows.sort(key=lambda r: (r[6], r[0]))
+        first = rows[0]
+        out.append(
+            {
+                "id": "double:" + ":".join(sorted(r[0] for r in rows)),
+                "kind": "double_admission",
+                "attendee_uid": person,
+                "name": " ".join(p for p in (first[8], first[9]) if p),
+                "code": first[10],
+                "day": day,
+                "arrival": {"fact": first[0], "desk": first[3], "at": first[5]},
+                "facts": [
+                    {"fact": r[0], "desk": r[3], "desk_id": r[4], "at": r[5], "hlc": r[6]} for r in rows
+                ],
+            }
+        )
+    return out
+
+
+def walkins_registered(conn: Connection, attendee: str) -> list[dict[str, Any]]:
+    if conn.execute(text(f"SELECT 1 FROM {attendee} WHERE source = 'desk' LIMIT 1")).first() is None:
+        return []  # no walk-in: nothing to compare (and no need to read every registration)
+    people = conn.execute(text(_PEOPLE.format(attendee=attendee))).all()
+    by_email: dict[str, list[Any]] = defaultdict(list)
+    by_name: dict[tuple[str, str], list[Any]] = defaultdict(list)
+    for p in people:
+        if p[1] != "import":
+            continue
+        if p[6]:
+            by_email[p[6].strip().casefold()].append(p)
+        if p[5] and (p[3] or p[4]):
+            by_name[(fold(f"{p[3]} {p[4]}"), fold(p[5]))].append(p)
+    out: list[dict[str, Any]] = []
+    for w in people:
+        if w[1] != "desk":
+            continue
+        matches: dict[str, tuple[Any, str]] = {}
+        if w[6]:
+            for p in by_email.get(w[6].strip().casefold(), []):
+                matches.setdefault(p[0], (p, "email"))
+        if w[5]:
+            for p in by_name.get((fold(f"{w[3]} {w[4]}"), fold(w[5])), []):
+                matches.setdefault(p[0], (p, "name_organisation"))
+        for uid, (p, why) in sorted(matches.items()):
+            out.append(
+                {
+                    "id": f"walkin:{w[0]}:{uid}",
+                    "kind": "walkin_registered",
+                    "attendee_uid": w[0],
+                    "name": " ".join(x for x in (w[3], w[4]) if x),
+                    "code": w[2],
+                    "registered_uid": uid,
+                    "registered_code": p[2],
+                    "registered_status": p[7],
+                    "match": why,
+                }
+            )
+    return out

@@ -1,0 +1,531 @@
+"""Opening the replica: WAL, a versioned schema, migrations, and one writer.
+
+The schema version lives in SQLite's ``user_version``. A database written by a newer
+version of checkin is refused with a clear message rather than half-read. Files are
+created readable by their owner alone: they hold personal data.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import sqlite3
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import NullPool, StaticPool
+
+from checkin.base.errors import DamagedReplica, DatabaseError
+from checkin.base.i18n import _
+from checkin.replica.hlc import Clock
+from checkin.replica.migrations import MIGRATIONS, SCHEMA_VERSION
+
+log = logging.getLogger(__name__)
+
+# How long a writer waits for the write lock (this process's, then SQLite's) before it
+# gives up with a sentence: the desk's own thread (a scan, a fix) must never look frozen;
+# background work (printing, sync, imports) may wait longer.
+INTERACTIVE_TIMEOUT = 1.0
+BACKGROUND_TIMEOUT = 30.0
+WAL_CHECKPOINT_BYTES = 16 << 20
+
+
+_shares = threading.local()
+
+
+def share_with_window(every: float = 0.005, pause: float = 0.0002) -> None:
+    """Called in the loops of long background work (an import), gives the window's thread
+    the interpreter for a moment every ``every`` seconds.
+
+    A worker that calls SQLite row after row lets go of Python's lock (the GIL) at each
+    call and takes it straight back, before the waiting window thread is even awake: that
+    thread's own waits then never count as "nobody let go", the worker is never asked to
+    hand over, and a scan's every SQLite call waited 100 ms or more (a scan took 1–2 s
+    during an import of 100,000 rows). A short sleep hands the lock over for real. The
+    thread that runs alone (a command-line import) never pauses."""
+    now = time.perf_counter()
+    last = getattr(_shares, "last", 0.0)
+    if now - last < every:
+        return
+    _shares.last = now
+    if threading.active_count() > 1:
+        time.sleep(pause)
+        _shares.last = time.perf_counter()
+
+
+class WriteLock:
+    """The replica's one-writer lock: a timeout, and the desk's own thread served first.
+
+    A plain lock is not fair: a background loop that commits batch after batch can take it
+    back before a waiting scan is even scheduled. Here a background writer does not take
+    the lock while the interactive thread waits for it, so a scan waits at most for the
+    transaction in progress.
+    """
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition(threading.Lock())
+        self._owner: int | None = None
+        self._since = 0.0
+        self._holder = ""
+        self._urgent = 0
+
+    def acquire(self, timeout: float, *, urgent: bool) -> bool:
+        me = threading.get_ident()
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            if self._owner == me:
+                raise RuntimeError("nested write transaction on one thread")
+            if urgent:
+                self._urgent += 1
+            try:
+                while self._owner is not None or (self._urgent and not urgent):
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        return False
+                    self._cond.wait(left)
+                self._owner = me
+                self._since = time.monotonic()
+                self._holder = threading.current_thread().name
+                return True
+            finally:
+                if urgent:
+                    self._urgent -= 1
+
+    def release(self) -> None:
+        with self._cond:
+            self._owner = None
+            self._cond.notify_all()
+
+    def waiting(self) -> bool:
+        """Whether the interactive thread is waiting for the lock (a background writer
+        holding it then ends its transaction as soon as it can)."""
+        return self._urgent > 0
+
+    def holder(self) -> tuple[str, float]:
+        """(thread name, seconds held) of the current writer, ("", 0) when free."""
+        with self._cond:
+            if self._owner is None:
+                return "", 0.0
+            return self._holder, time.monotonic() - self._since
+
+
+@dataclass
+class Replica:
+    """An open replica: its engine, its desk identity and its clock."""
+
+    path: Path | None
+    engine: Engine
+    desk_id: str
+    clock: Clock
+    write_lock: WriteLock = field(default_factory=WriteLock)
+    # The thread whose writes must not wait long (the desk window's); None: no such thread.
+    interactive_thread: int | None = None
+
+    def set_interactive(self) -> None:
+        """Mark the calling thread (the window's) as the one whose writes come first."""
+        self.interactive_thread = threading.get_ident()
+
+    @contextmanager
+    def write(
+        self, timeout: float | None = None, *, durable: bool = True, bulk: bool = False
+    ) -> Iterator[Connection]:
+        """One transaction of the single writer; committed on exit.
+
+        Waits at most ``timeout`` seconds (by default short on the interactive thread,
+        longer elsewhere) for the write lock, then raises :class:`DatabaseError` with a
+        sentence: the caller's work is not recorded and can be tried again.
+
+        ``durable`` (the default) commits with an fsync: a check-in is on disk before the
+        desk says "admitted". Bulk work that can be done again (a pulled batch, with its
+        cursor in the same transaction) passes ``durable=False``: its commit is atomic but
+        not flushed at once, so each short transaction stays short.
+
+        ``bulk`` (an import's steps) leaves the copy of the log into the database to the
+        caller (:meth:`checkpoint`, from time to time rather than after every step) and
+        does not cut the log file back to its size limit when it starts over: cutting a
+        long log costs tens of milliseconds inside the step.
+        """
+        urgent = threading.get_ident() == self.interactive_thread
+        if timeout is None:
+            timeout = INTERACTIVE_TIMEOUT if urgent else BACKGROUND_TIMEOUT
+        started = time.monotonic()
+        if not self.write_lock.acquire(timeout, urgent=urgent):
+            holder, held = self.write_lock.holder()
+            log.warning("write lock not had in %.1f s (held %.1f s by %s)", timeout, held, holder)
+            raise DatabaseError(busy_sentence())
+        try:
+            with self.engine.connect() as conn:
+                # SQLite's own lock (another program writing the same file) gets what is left.
+                left = max(0.0, timeout - (time.monotonic() - started))
+                conn.info["immediate"] = True
+                conn.info["busy_ms"] = max(1, int(left * 1000))
+                conn.info["durable"] = durable
+                conn.info["bulk"] = bulk
+                with conn.begin():
+                    yield conn
+        except Exception as exc:
+            known = _known(getattr(exc, "orig", exc), self.path)
+            if known is None:
+                raise
+            raise known from exc
+        finally:
+            self.write_lock.release()
+        if not urgent and not bulk:
+            self.checkpoint_if_large()
+
+    def flush(self) -> None:
+        """Flush to disk what non-durable commits left in the write-ahead log (bulk work calls
+        it after a batch, outside the lock, so the next check-in's fsync does not write it)."""
+        if self.path is None:
+            return
+        try:
+            fd = os.open(f"{self.path}-wal", os.O_RDWR | getattr(os, "O_BINARY", 0))
+        except OSError:
+            return
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+    def checkpoint_if_large(self) -> None:
+        """Copy the write-ahead log into the database once it has grown, from a background
+        writer and outside the write lock (a passive checkpoint lets writers go on): the
+        desk's own thread never pays for it, as it would with SQLite's automatic one, which
+        runs inside whichever commit crosses the limit, a scan's included."""
+        if self.path is None:
+            return
+        try:
+            size = os.path.getsize(f"{self.path}-wal")
+        except OSError:
+            return
+        if size > WAL_CHECKPOINT_BYTES:
+            self.checkpoint()
+
+    def checkpoint(self) -> None:
+        """Copy the write-ahead log into the database without holding the write lock
+        (SQLite's PASSIVE checkpoint: writers and readers go on meanwhile), so the next
+        scan's commit does not find a long log to copy itself."""
+        if self.path is None:
+            return
+        con = sqlite3.connect(self.path, timeout=0.05)
+        try:
+            con.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        except sqlite3.OperationalError:
+            pass  # busy: another checkpoint is under way, which does the same work
+        finally:
+            con.close()
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        try:
+            with self.engine.connect() as conn:
+                yield conn
+        except DBAPIError as exc:
+            known = _known(exc.orig or exc, self.path)
+            if isinstance(known, DamagedReplica):
+                raise known from exc  # damage found by a read: the desk offers the repair
+            raise
+
+    def meta(self, key: str, default: str = "") -> str:
+        with self.read() as conn:
+            row = conn.exec_driver_sql("SELECT value FROM meta WHERE key = ?", (key,)).first()
+        return str(row[0]) if row else default
+
+    def close(self) -> None:
+        if self.path is not None:
+            try:
+                with self.engine.connect() as conn:
+                    conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+            except Exception:  # closing must not fail: the log is replayed at the next open
+                log.debug("checkpoint at close failed", exc_info=True)
+        self.engine.dispose()
+
+
+def busy_sentence(path: Path | None = None) -> str:
+    if path is not None:
+        return _(
+            "La base {path} est occupée par un autre programme : rien n'a été enregistré, "
+            "recommencez dans un instant.",
+            path=path,
+        )
+    return _(
+        "Le poste est occupé par un travail en cours (import, échange, impression) : "
+        "rien n'a été enregistré, recommencez dans un instant."
+    )
+
+
+def _disk_full(path: Path | None) -> bool:
+    """SQLite says "disk I/O error" when a full disk stops its shared-memory file."""
+    if path is None:
+        return False
+    try:
+        return shutil.disk_usage(path.parent).free < 256 * 1024
+    except OSError:
+        return False
+
+
+def _known(exc: BaseException, path: Path | None) -> DatabaseError | None:
+    """The environment's faults (disk full, locked, read-only); ``None`` for a bug."""
+    if not isinstance(exc, sqlite3.OperationalError | sqlite3.DatabaseError):
+        return None
+    text = str(exc).lower()
+    if "full" in text or ("disk i/o" in text and _disk_full(path)):
+        return DatabaseError(
+            _(
+                "Le disque est plein : rien n'a été enregistré (base {path}). Libérez de la place sur "
+                "ce disque, puis recommencez ; le poste reprend de lui-même.",
+                path=path,
+            )
+        )
+    if "locked" in text or "busy" in text:
+        return DatabaseError(busy_sentence(path))
+    if "readonly" in text:
+        return DatabaseError(_("La base {path} est en lecture seule.", path=path))
+    if "malformed" in text or "not a database" in text:
+        return damaged(path, str(exc)) if path is not None else DatabaseError(str(exc))
+    if "disk i/o" in text:
+        return DatabaseError(_("La base {path} est illisible ou abîmée : {error}", path=path, error=exc))
+    return None
+
+
+def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    # FULL: a check-in is on disk before the desk says "admitted".
+    cur.execute("PRAGMA synchronous=FULL")
+    # Checkpoints are run by background writers (Replica.checkpoint_if_large), never by
+    # a scan's commit.
+    cur.execute("PRAGMA wal_autocheckpoint=0")
+    # A log reset after a full checkpoint is cut back to this size, so its size says how
+    # much is waiting to be copied.
+    cur.execute(f"PRAGMA journal_size_limit={WAL_CHECKPOINT_BYTES}")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=5000")
+    cur.execute("PRAGMA temp_store=MEMORY")
+    cur.execute("PRAGMA cache_size=-32000")
+    cur.close()
+
+
+def open_replica(path: str | os.PathLike[str] | None, *, create: bool = True) -> Replica:
+    """Open (and create or migrate) a replica; ``None`` opens a private in-memory one.
+
+    A damaged file raises :class:`DamagedReplica` (a sentence saying what to do), a folder
+    or a file that is not a replica a :class:`DatabaseError`, never a traceback.
+    """
+    db_file = Path(path) if path is not None else None
+    if db_file is not None:
+        if db_file.is_dir():
+            raise DatabaseError(folder_sentence(db_file))
+        if not db_file.exists():
+            if not create:
+                raise DatabaseError(_("Base introuvable : {path}", path=db_file))
+            _create_private(db_file)
+        elif not _looks_like_sqlite(db_file):
+            if db_file.suffix in {".sqlite", ".db", ".sqlite3"}:
+                raise damaged(db_file, _("en-tête illisible"))
+            raise DatabaseError(_("{path} n'est pas une base checkin.", path=db_file))
+        url = f"sqlite:///{db_file}"
+        engine = create_engine(url, poolclass=NullPool if os.name == "nt" else None)
+    else:
+        engine = create_engine("sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False})
+    event.listen(engine, "connect", _on_connect)
+    # Let SQLAlchemy's transaction control match SQLite's (BEGIN issued explicitly).
+    event.listen(engine, "begin", _begin)
+    _set_autocommit_driver(engine)
+    try:
+        version = _migrate(engine, db_file)
+        desk_id = _ensure_desk_id(engine)
+        clock = Clock(desk_id)
+        with engine.connect() as conn:
+            clock.observe(str(conn.exec_driver_sql("SELECT coalesce(max(hlc), '') FROM fact").scalar_one()))
+    except (sqlite3.DatabaseError, DBAPIError) as exc:
+        engine.dispose()
+        orig = getattr(exc, "orig", None) or exc
+        known = _known(orig, db_file)
+        if isinstance(known, DamagedReplica) or db_file is None:
+            raise (known or DatabaseError(str(orig))) from exc
+        if known is not None:
+            raise known from exc
+        raise damaged(db_file, str(orig)) from exc
+    except Exception:
+        engine.dispose()
+        raise
+    log.debug("replica %s at schema %d", db_file, version)
+    if db_file is not None:
+        _restrict(db_file)
+    replica = Replica(db_file, engine, desk_id, clock)
+    if replica.meta("fts.upto", ""):  # a pull or purge was stopped while filling the index
+        log.info("search index: %d rows indexed after an interrupted fill", fill_search_index(replica))
+    return replica
+
+
+def damaged(path: Path, problem: str) -> DamagedReplica:
+    return DamagedReplica(
+        _(
+            "La base du poste {path} est abîmée ({problem}) : restaurez la dernière sauvegarde "
+            "(checkin restore) ou reconstruisez le poste depuis le hub (checkin restore --empty, "
+            "puis checkin sync) ; la fenêtre du poste propose les deux.",
+            path=path,
+            problem=problem,
+        ),
+        path,
+        problem,
+    )
+
+
+def folder_sentence(path: Path) -> str:
+    return _(
+        "{path} est un dossier, pas une base : indiquez le fichier du poste, par exemple {example}.",
+        path=path,
+        example=path / "desk.sqlite",
+    )
+
+
+def quick_check(path: Path) -> str:
+    """ "" when the replica reads whole, else what SQLite finds wrong (``PRAGMA quick_check``)."""
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            rows = con.execute("PRAGMA quick_check(5)").fetchall()
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    found = [str(r[0]) for r in rows]
+    return "" if found == ["ok"] else "; ".join(found)
+
+
+def _begin(conn: Connection) -> None:
+    # Writers take the write lock at BEGIN, so they wait (busy_timeout) instead of failing
+    # halfway; readers start a plain snapshot. Settings stay with the pooled connection:
+    # they are issued only when they change.
+    immediate = conn.info.pop("immediate", False)
+    busy = int(conn.info.pop("busy_ms", 5000)) if immediate else 5000
+    # FULL: a check-in is on disk before the desk says "admitted" (see Replica.write).
+    sync = "FULL" if conn.info.pop("durable", True) else "NORMAL"
+    if conn.info.get("busy_set") != busy:
+        conn.exec_driver_sql(f"PRAGMA busy_timeout = {busy}")
+        conn.info["busy_set"] = busy
+    if conn.info.get("sync_set", "FULL") != sync:
+        conn.exec_driver_sql(f"PRAGMA synchronous = {sync}")
+        conn.info["sync_set"] = sync
+    # A bulk step leaves the log its length (see Replica.write); any other transaction
+    # cuts it back to the limit when the log starts over.
+    limit = -1 if conn.info.pop("bulk", False) else WAL_CHECKPOINT_BYTES
+    if conn.info.get("limit_set", WAL_CHECKPOINT_BYTES) != limit:
+        conn.exec_driver_sql(f"PRAGMA journal_size_limit = {limit}")
+        conn.info["limit_set"] = limit
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _set_autocommit_driver(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _autocommit(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+
+
+def _migrate(engine: Engine, db_file: Path | None) -> int:
+    with engine.connect() as conn:
+        version = int(conn.exec_driver_sql("PRAGMA user_version").scalar_one())
+    if version > SCHEMA_VERSION:
+        raise DatabaseError(
+            _(
+                "La base {path} a été écrite par une version plus récente de checkin "
+                "(schéma {found}, cette version connaît jusqu'au {known}) : mettez checkin à jour.",
+                path=db_file,
+                found=version,
+                known=SCHEMA_VERSION,
+            )
+        )
+    while version < SCHEMA_VERSION:
+        with engine.begin() as conn:
+            MIGRATIONS[version](conn)
+            version += 1
+            conn.exec_driver_sql(f"PRAGMA user_version = {version}")
+        log.info("replica migrated to schema %d", version)
+    return version
+
+
+def _ensure_desk_id(engine: Engine) -> str:
+    with engine.begin() as conn:
+        row = conn.exec_driver_sql("SELECT value FROM meta WHERE key = 'desk_id'").first()
+        if row:
+            return str(row[0])
+        desk_id = str(uuid.uuid4())
+        conn.exec_driver_sql("INSERT INTO meta(key, value) VALUES ('desk_id', ?)", (desk_id,))
+        return desk_id
+
+
+def _create_private(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
+    os.close(fd)
+
+
+def _looks_like_sqlite(path: Path) -> bool:
+    with path.open("rb") as fh:
+        head = fh.read(16)
+    return head == b"" or head == b"SQLite format 3\x00"
+
+
+def _restrict(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        p = Path(str(path) + suffix)
+        if p.exists() and os.name != "nt":
+            os.chmod(p, 0o600)
+
+
+# -- the search index, filled after the rows (schema 4) ------------------------------------
+
+
+def defer_search_index(conn: Connection) -> None:
+    """From now on, rows added above the current last id are indexed later, in batches
+    (:func:`fill_search_index`), not one by one as they are written. Inside the caller's
+    write transaction."""
+    conn.exec_driver_sql(
+        "INSERT INTO meta(key, value) SELECT 'fts.upto', coalesce(max(id), 0) FROM attendee "
+        "WHERE true ON CONFLICT(key) DO NOTHING"
+    )
+
+
+def fill_search_index(replica: Replica, *, budget: float = 0.015, step: int = 500) -> int:
+    """Index the rows a deferred fill left out, in transactions of about ``budget`` seconds;
+    the triggers keep every row in step again once it is done. Returns the rows indexed."""
+    total, done = 0, False
+    while not done:
+        with replica.write(durable=False) as conn:  # an index can always be filled again
+            row = conn.exec_driver_sql("SELECT value FROM meta WHERE key = 'fts.upto'").first()
+            if row is None:
+                break
+            upto, started = int(row[0]), time.monotonic()
+            while time.monotonic() - started < budget:
+                top = conn.exec_driver_sql(
+                    "SELECT max(id) FROM (SELECT id FROM attendee WHERE id > ? ORDER BY id LIMIT ?)",
+                    (upto, step),
+                ).scalar()
+                if top is None:
+                    conn.exec_driver_sql("DELETE FROM meta WHERE key = 'fts.upto'")
+                    done = True
+                    break
+                total += int(
+                    conn.exec_driver_sql(
+                        "INSERT INTO attendee_fts(rowid, search_names, search_org, search_email) "
+                        "SELECT id, search_names, search_org, search_email FROM attendee "
+                        "WHERE id > ? AND id <= ?",
+                        (upto, top),
+                    ).rowcount
+                )
+                upto = int(top)
+            if not done:
+                conn.exec_driver_sql("UPDATE meta SET value = ? WHERE key = 'fts.upto'", (str(upto),))
+    replica.flush()
+    return total
