@@ -152,11 +152,38 @@ def _table(rows: list[list[Any]], widths: list[float]) -> Table:
 
 
 def write(path: Path, outcome: Outcome) -> Path:
+    """Three pages: the organiser's answer and the measured figures; the charts of the
+    morning; how many desks it takes. A desk that crashed is said on the first lines."""
     f = figures(outcome)
+    story = _answer(outcome, f)
+    story += _measures(outcome, f)
+    story += _morning_charts(outcome)
+    story.append(PageBreak())
+    story += _timing_charts(outcome, f)
+    story.append(PageBreak())
+    story += _desks_needed(outcome)
+    for crashed in f["desks_crashed"]:
+        story.insert(3, _crash(crashed))
+    story += _wrong_answers(f)
+    doc = SimpleDocTemplate(
+        str(path),
+        pagesize=A4,
+        title=_("Répétition du pic d'arrivée"),
+        leftMargin=15 * mm,
+        rightMargin=15 * mm,
+        topMargin=12 * mm,
+        bottomMargin=12 * mm,
+        invariant=1,
+    )
+    doc.build(story)
+    return path
+
+
+def _answer(outcome: Outcome, f: dict[str, Any]) -> list[Any]:
+    """The title, what was rehearsed, and the answer to the organiser's question."""
     opts = outcome.options
-    morning = outcome.morning
     rec = outcome.recommendation
-    story: list[Any] = [
+    return [
         Text(_("Répétition du pic d'arrivée"), 18, bold=True),
         Text(
             _(
@@ -170,21 +197,7 @@ def write(path: Path, outcome: Outcome) -> Path:
             ),
             10,
         ),
-        *(
-            [
-                Text(
-                    _(
-                        "Rejoué : de {lo:g} à {hi:g} min par rapport à la plénière (le reste de la matinée est simulé seulement).",
-                        lo=opts.window[0],
-                        hi=opts.window[1],
-                    ),
-                    10,
-                    bold=True,
-                )
-            ]
-            if opts.window
-            else []
-        ),
+        *_window_note(outcome),
         Spacer(1, 4 * mm),
         Text(
             _(
@@ -210,6 +223,39 @@ def write(path: Path, outcome: Outcome) -> Path:
         ),
         Spacer(1, 3 * mm),
     ]
+
+
+def _window_note(outcome: Outcome) -> list[Any]:
+    window = outcome.options.window
+    if not window:
+        return []
+    return [
+        Text(
+            _(
+                "Rejoué : de {lo:g} à {hi:g} min par rapport à la plénière (le reste de la matinée est simulé seulement).",
+                lo=window[0],
+                hi=window[1],
+            ),
+            10,
+            bold=True,
+        )
+    ]
+
+
+def _crash(crashed: dict[str, Any]) -> Text:
+    return Text(
+        _(
+            "{desk} s'est arrêté pendant la répétition : {error}",
+            desk=crashed["desk"],
+            error=crashed["error"],
+        ),
+        10,
+        bold=True,
+    )
+
+
+def _measures(outcome: Outcome, f: dict[str, Any]) -> list[Any]:
+    """The measured latencies against their goals, the counts, and the badge verdict."""
     goal_ok = f["scan_cups_pdf_ms_p99"] if f["scan_cups_pdf_ms_p99"] is not None else f["scan_badge_ms_p99"]
     rows = [
         [_("Mesure (temps réel)"), "p50", "p99", _("objectif p99")],
@@ -230,8 +276,8 @@ def write(path: Path, outcome: Outcome) -> Path:
                 "1000",
             ]
         )
-    story.append(_table(rows, [105 * mm, 25 * mm, 25 * mm, 25 * mm]))
-    story += [
+    return [
+        _table(rows, [105 * mm, 25 * mm, 25 * mm, 25 * mm]),
         Spacer(1, 2 * mm),
         Text(
             _(
@@ -242,7 +288,7 @@ def write(path: Path, outcome: Outcome) -> Path:
                 badges=f["badges_printed"],
                 exchanges=f["exchanges"],
                 hub=f["hub_checkins"],
-                speed=opts.speed,
+                speed=outcome.options.speed,
                 load=f["load"] or "?",
             ),
             9,
@@ -257,19 +303,21 @@ def write(path: Path, outcome: Outcome) -> Path:
         ),
         Spacer(1, 3 * mm),
     ]
-    # Arrivals per minute.
+
+
+def _morning_charts(outcome: Outcome) -> list[Any]:
+    """The simulated morning: arrivals per minute, and the line in front of each desk."""
+    morning = outcome.morning
     per_minute: dict[int, int] = defaultdict(int)
     for served in morning.served:
         per_minute[int(served.visit.arrive // 60)] += 1
     last = max(per_minute) if per_minute else 0
-    story.append(
+    return [
         _bars(
             [_hhmm(_clock(outcome, m * 60)) for m in range(last + 1)],
             [per_minute.get(m, 0) for m in range(last + 1)],
             _("Arrivées par minute"),
-        )
-    )
-    story.append(
+        ),
         _lines(
             outcome,
             [
@@ -281,10 +329,15 @@ def write(path: Path, outcome: Outcome) -> Path:
             ],
             _("Personnes dans la file devant chaque poste"),
             _("personnes"),
-        )
-    )
-    story.append(PageBreak())
-    story.append(
+        ),
+    ]
+
+
+def _timing_charts(outcome: Outcome, f: dict[str, Any]) -> list[Any]:
+    """What the desks measured over the morning: answer and badge latencies against their
+    goals, the print queue's depth, the exchanges with the hub."""
+    badge_key = "cups_ms" if f["scan_cups_pdf_ms_p99"] is not None else "badge_ms"
+    return [
         _lines(
             outcome,
             [
@@ -292,14 +345,11 @@ def write(path: Path, outcome: Outcome) -> Path:
                 ("p99", _per_minute_quantile(outcome, "answer_ms", 0.99)),
             ],
             _("Du scan à la réponse à l'écran, par minute (ms, temps réel)")
-            if opts.window
+            if outcome.options.window
             else _("Du scan à la réponse à l'écran, par tranche de 5 min (ms, temps réel)"),
             "ms",
             goal=50.0,
-        )
-    )
-    badge_key = "cups_ms" if f["scan_cups_pdf_ms_p99"] is not None else "badge_ms"
-    story.append(
+        ),
         _lines(
             outcome,
             [
@@ -311,9 +361,7 @@ def write(path: Path, outcome: Outcome) -> Path:
             else _("Du scan au PDF du badge écrit (ms)"),
             "ms",
             goal=1000.0,
-        )
-    )
-    story.append(
+        ),
         _lines(
             outcome,
             [
@@ -322,9 +370,7 @@ def write(path: Path, outcome: Outcome) -> Path:
             ],
             _("Badges en attente dans la file d'impression"),
             _("travaux"),
-        )
-    )
-    story.append(
+        ),
         _lines(
             outcome,
             [
@@ -333,10 +379,21 @@ def write(path: Path, outcome: Outcome) -> Path:
             ],
             _("Échanges avec le hub (cumulés)"),
             _("échanges"),
-        )
-    )
-    story.append(PageBreak())
-    story.append(
+        ),
+    ]
+
+
+def _desks_needed(outcome: Outcome) -> list[Any]:
+    """The same morning replayed with 1, 2, … desks, and the model behind it."""
+    opts = outcome.options
+    rows = [
+        [_("Postes"), _("Attente max (min)"), _("95 % attendent moins de (min)"), _("Attente médiane (min)")]
+    ]
+    rows += [
+        [r["desks"], r["max_wait_min"], r["p95_wait_min"], r["median_wait_min"]]
+        for r in outcome.recommendation.get("table", [])
+    ]
+    return [
         Text(
             _(
                 "Combien de postes ? (même matinée, attente maximale visée : {wait:.0f} min)",
@@ -344,17 +401,10 @@ def write(path: Path, outcome: Outcome) -> Path:
             ),
             12,
             bold=True,
-        )
-    )
-    rows = [
-        [_("Postes"), _("Attente max (min)"), _("95 % attendent moins de (min)"), _("Attente médiane (min)")]
-    ]
-    rows += [
-        [r["desks"], r["max_wait_min"], r["p95_wait_min"], r["median_wait_min"]] for r in rec.get("table", [])
-    ]
-    story += [Spacer(1, 2 * mm), _table(rows, [30 * mm, 45 * mm, 60 * mm, 45 * mm])]
-    story.append(Spacer(1, 3 * mm))
-    story.append(
+        ),
+        Spacer(1, 2 * mm),
+        _table(rows, [30 * mm, 45 * mm, 60 * mm, 45 * mm]),
+        Spacer(1, 3 * mm),
         Text(
             _(
                 "Modèle : chaque personne choisit la file la plus courte ; temps au comptoir tiré une fois par personne (scan {lo:.0f}–{hi:.0f} s ; recherche par nom +15 s ; code illisible rescanné +5 s ; code inconnu puis recherche +20 s ; inscription sur place 90–150 s). Courbe : 20 % dans l'heure avant le pic, 65 % dans les 30 min avant la plénière, 12 % dans l'heure qui suit, 3 % ensuite.",
@@ -362,35 +412,18 @@ def write(path: Path, outcome: Outcome) -> Path:
                 hi=opts.service[1],
             ),
             9,
-        )
-    )
-    for crashed in f["desks_crashed"]:
-        story.insert(
-            3,
-            Text(
-                _(
-                    "{desk} s'est arrêté pendant la répétition : {error}",
-                    desk=crashed["desk"],
-                    error=crashed["error"],
-                ),
-                10,
-                bold=True,
-            ),
-        )
-    if f["wrong_examples"]:
-        story.append(Spacer(1, 3 * mm))
-        story.append(Text(_("Réponses inattendues (exemples) :"), 10, bold=True))
-        for w in f["wrong_examples"]:
-            story.append(Text(f"{w['do']} « {w['text']} » : {w['outcome']} ≠ {w['expect']}", 9))
-    doc = SimpleDocTemplate(
-        str(path),
-        pagesize=A4,
-        title=_("Répétition du pic d'arrivée"),
-        leftMargin=15 * mm,
-        rightMargin=15 * mm,
-        topMargin=12 * mm,
-        bottomMargin=12 * mm,
-        invariant=1,
-    )
-    doc.build(story)
-    return path
+        ),
+    ]
+
+
+def _wrong_answers(f: dict[str, Any]) -> list[Any]:
+    if not f["wrong_examples"]:
+        return []
+    return [
+        Spacer(1, 3 * mm),
+        Text(_("Réponses inattendues (exemples) :"), 10, bold=True),
+        *(
+            Text(f"{w['do']} « {w['text']} » : {w['outcome']} ≠ {w['expect']}", 9)
+            for w in f["wrong_examples"]
+        ),
+    ]
