@@ -65,7 +65,7 @@ def build_database(attendees: int, folder: Path | None = None) -> Path:
 
 def cold_start(db: Path) -> float:
     """Seconds from launching a fresh Python to the window ready for a scan."""
-    code = "import sys, time\nfrom checkin.ui import bench\nbench._ready_child(sys.argv[1])\n"
+    code = "import sys, time\nfrom checkin.devtools.bench import desk as bench\nbench._ready_child(sys.argv[1])\n"
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
     started = time.perf_counter()
     out = subprocess.run(
