@@ -22,6 +22,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -209,77 +210,12 @@ def rehearse(event: EventConfig, opts: Options, *, day: str | None = None, progr
         assert_isolated(ws, opts.real_hub)
         morning, plans = build_plans(ws, event, opts, day)
         go = ws.root / "go"
-        procs = [_spawn(ws, n, plan, opts, day, go, event) for n, plan in enumerate(plans)]
-        deadline = time.monotonic() + 120
-        while not all((ws.root / f"ready-{n}").exists() for n in range(opts.desks)):
-            if any(p.poll() is not None for p in procs) or time.monotonic() > deadline:
-                _stop(procs)
-                raise KnownError(_("Un poste de répétition n'a pas démarré : voir {path}", path=ws.root))
-            time.sleep(0.1)
-        last = max((a["t"] for plan in plans for a in plan["actions"]), default=0.0)
-        replay = max((a["r"] for plan in plans for a in plan["actions"]), default=0.0)
-        say(
-            _(
-                "Répétition en cours : {minutes} min de matinée en {seconds} s…",
-                minutes=round(last / 60),
-                seconds=round(replay),
-            )
-        )
-        go.write_text(str(time.time() + 1.0), encoding="utf-8")
-        timeout = replay * 2 + 180  # a loaded machine replays late; the report says how late
-        started = time.monotonic()
-        for proc in procs:
-            remaining = max(1.0, timeout - (time.monotonic() - started))
-            try:
-                proc.wait(remaining)
-            except subprocess.TimeoutExpired:
-                _stop(procs)
-                raise KnownError(
-                    _("La répétition n'a pas fini à temps : voir {path}", path=ws.root)
-                ) from None
-        results = []
-        for n in range(opts.desks):
-            out = ws.root / f"result-{n}.json"
-            if out.exists():
-                results.append(json.loads(out.read_text(encoding="utf-8")))
-                continue
-            # A desk that died is a finding of the rehearsal, not the end of it: said in
-            # the report with the first line of what it left, the others still counted.
-            log_text = (ws.root / f"desk-{n}.log").read_text(encoding="utf-8", errors="replace")
-            first = next((line for line in log_text.splitlines() if line.strip()), "?")
-            results.append(
-                {
-                    "desk": plans[n]["desk"],
-                    "crashed": first[:200],
-                    "exit_code": procs[n].returncode,
-                    "scans": [],
-                    "queue_depth": [],
-                    "exchanges_over_time": [],
-                    "exchanges": 0,
-                    "badges_done": 0,
-                    "checkins": 0,
-                }
-            )
-            opts.keep = True  # its log stays to be read
-        if all(r.get("crashed") for r in results):
-            raise KnownError(_("Aucun poste de répétition n'a rendu de résultat : voir {path}", path=ws.root))
+        procs = _start_desks(ws, plans, opts, day, go, event)
+        _replay(ws, plans, procs, go, say)
+        results = _results(ws, plans, procs, opts)
         outcome = Outcome(opts, day, opening_time(ws.template, day), morning, results, workspace=str(ws.root))
         outcome.hub_checkins = _hub_checkins(ws.hub, day)
-        desks, table = queueing.desks_needed(
-            len(morning.served), opts.max_wait_min, curve=opts.curve, service=opts.service, seed=opts.seed
-        )
-        bounds = {
-            label: queueing.desks_needed(
-                len(morning.served), opts.max_wait_min, curve=opts.curve, service=(s, s), seed=opts.seed
-            )[0]
-            for label, s in (("15", opts.service[0]), ("30", opts.service[1]))
-        }
-        outcome.recommendation = {
-            "desks": desks,
-            "table": table,
-            "at_fastest": bounds["15"],
-            "at_slowest": bounds["30"],
-        }
+        outcome.recommendation = _recommendation(len(morning.served), opts)
         outcome.load = _load()
         return outcome
     except KnownError:
@@ -288,6 +224,101 @@ def rehearse(event: EventConfig, opts: Options, *, day: str | None = None, progr
     finally:
         if not opts.keep:
             ws.remove()
+
+
+def _start_desks(
+    ws: Workspace, plans: list[dict[str, Any]], opts: Options, day: str, go: Path, event: EventConfig
+) -> list[subprocess.Popen[bytes]]:
+    """One process per desk, each waiting on its ``go`` file once its window is up."""
+    procs = [_spawn(ws, n, plan, opts, day, go, event) for n, plan in enumerate(plans)]
+    deadline = time.monotonic() + 120
+    while not all((ws.root / f"ready-{n}").exists() for n in range(opts.desks)):
+        if any(p.poll() is not None for p in procs) or time.monotonic() > deadline:
+            _stop(procs)
+            raise KnownError(_("Un poste de répétition n'a pas démarré : voir {path}", path=ws.root))
+        time.sleep(0.1)
+    return procs
+
+
+def _replay(
+    ws: Workspace,
+    plans: list[dict[str, Any]],
+    procs: list[subprocess.Popen[bytes]],
+    go: Path,
+    say: Callable[[str], object],
+) -> None:
+    """Start every desk at the same moment and wait for all of them to finish."""
+    last = max((a["t"] for plan in plans for a in plan["actions"]), default=0.0)
+    replay = max((a["r"] for plan in plans for a in plan["actions"]), default=0.0)
+    say(
+        _(
+            "Répétition en cours : {minutes} min de matinée en {seconds} s…",
+            minutes=round(last / 60),
+            seconds=round(replay),
+        )
+    )
+    go.write_text(str(time.time() + 1.0), encoding="utf-8")
+    timeout = replay * 2 + 180  # a loaded machine replays late; the report says how late
+    started = time.monotonic()
+    for proc in procs:
+        remaining = max(1.0, timeout - (time.monotonic() - started))
+        try:
+            proc.wait(remaining)
+        except subprocess.TimeoutExpired:
+            _stop(procs)
+            raise KnownError(_("La répétition n'a pas fini à temps : voir {path}", path=ws.root)) from None
+
+
+def _results(
+    ws: Workspace, plans: list[dict[str, Any]], procs: list[subprocess.Popen[bytes]], opts: Options
+) -> list[dict[str, Any]]:
+    """Each desk's result file. A desk that died is a finding of the rehearsal, not the end
+    of it: said in the report with the first line of what it left, the others still counted."""
+    results = []
+    for n in range(opts.desks):
+        out = ws.root / f"result-{n}.json"
+        if out.exists():
+            results.append(json.loads(out.read_text(encoding="utf-8")))
+            continue
+        log_text = (ws.root / f"desk-{n}.log").read_text(encoding="utf-8", errors="replace")
+        first = next((line for line in log_text.splitlines() if line.strip()), "?")
+        results.append(
+            {
+                "desk": plans[n]["desk"],
+                "crashed": first[:200],
+                "exit_code": procs[n].returncode,
+                "scans": [],
+                "queue_depth": [],
+                "exchanges_over_time": [],
+                "exchanges": 0,
+                "badges_done": 0,
+                "checkins": 0,
+            }
+        )
+        opts.keep = True  # its log stays to be read
+    if all(r.get("crashed") for r in results):
+        raise KnownError(_("Aucun poste de répétition n'a rendu de résultat : voir {path}", path=ws.root))
+    return results
+
+
+def _recommendation(arrivals: int, opts: Options) -> dict[str, Any]:
+    """How many desks keep the wait under the goal: for the service time drawn as in the
+    rehearsal, and at its fastest and slowest bounds."""
+    desks, table = queueing.desks_needed(
+        arrivals, opts.max_wait_min, curve=opts.curve, service=opts.service, seed=opts.seed
+    )
+    bounds = {
+        label: queueing.desks_needed(
+            arrivals, opts.max_wait_min, curve=opts.curve, service=(s, s), seed=opts.seed
+        )[0]
+        for label, s in (("15", opts.service[0]), ("30", opts.service[1]))
+    }
+    return {
+        "desks": desks,
+        "table": table,
+        "at_fastest": bounds["15"],
+        "at_slowest": bounds["30"],
+    }
 
 
 def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
