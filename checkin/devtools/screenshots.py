@@ -102,17 +102,47 @@ def render_all(outdir: Path, event: EventConfig | None = None) -> list[Path]:
 
 
 def _render(outdir: Path, home: Path, event: EventConfig | None) -> list[Path]:
+    """The states in the order a morning meets them; the PNGs are numbered in that order."""
     from checkin.base import i18n
-    from checkin.base.codes import garble
-    from checkin.base.pin import hash_pin
-    from checkin.base.settings import DeskSettings
     from checkin.event import model as event_mod
-    from checkin.replica import facts
-    from checkin.replica.db import open_replica
-    from checkin.ui.app import build_desk, demo_database
-    from checkin.ui.qt import QPainter, QPoint
 
     ev = event or event_mod.load()
+    db = _demo_replica(home, ev)
+    codes = _codes(db, ev.days[-1].iso)
+    i18n.set_language("fr")
+    desk = _open_desk(db, ev)
+    w = desk.window
+    w.resize(*SIZE)
+    w.show()
+    shot = _Camera(w, outdir)
+
+    def scan(text: str) -> None:
+        w.on_scan(text)
+
+    try:
+        _answer_shots(w, codes, shot, scan)
+        _lead_shots(w, shot)
+        for key in ("second", "repaired", "not_today", "cancelled"):
+            scan(codes[key])
+        w.show_staff()
+        _wait(lambda: w.staff_page.figures.expected > 0)
+        shot("staff-view")
+        _scanner_check_shot(w, ev, shot)
+        _import_preview_shots(w, home, ev, shot, scan)
+        w.lock.lock()
+        _printer_error_shot(desk, w, codes, shot, scan)
+        _english_shots(w, codes, shot, scan)
+    finally:
+        desk.close()
+    return shot.written
+
+
+def _demo_replica(home: Path, ev: EventConfig) -> Path:
+    """The demo event, with two walk-ins of the same name (for the homonyms' search)."""
+    from checkin.replica import facts
+    from checkin.replica.db import open_replica
+    from checkin.ui.app import demo_database
+
     db = demo_database(home / "demo", attendees=300, event=ev)
     replica = open_replica(db)
     for org in ("Mairie de Lyon", "Région Bretagne"):
@@ -125,20 +155,34 @@ def _render(outdir: Path, home: Path, event: EventConfig | None) -> list[Path]:
             role="staff",
         )
     replica.close()
-    codes = _codes(db, ev.days[-1].iso)
+    return db
+
+
+def _open_desk(db: Path, ev: EventConfig) -> Any:
+    """The desk window on the demo replica, with a lead PIN (1234) and a desk name."""
+    from checkin.base.pin import hash_pin
+    from checkin.base.settings import DeskSettings
+    from checkin.ui.app import build_desk
+
     settings = DeskSettings.load()
     settings.pin_hash = hash_pin("1234")
     settings.desk_name = "Accueil 2"
-    i18n.set_language("fr")
-    desk = build_desk(db, day=ev.days[0].iso, settings=settings, event=ev, show_crash_dialog=False)
-    w = desk.window
-    w.resize(*SIZE)
-    w.show()
-    written: list[Path] = []
+    return build_desk(db, day=ev.days[0].iso, settings=settings, event=ev, show_crash_dialog=False)
 
-    def shot(name: str, dialog: Any = None, *, keep_size: bool = False) -> None:
+
+class _Camera:
+    """Takes the window (and a dialog over it, on a darkened window) as the next PNG."""
+
+    def __init__(self, window: Any, outdir: Path) -> None:
+        self.window = window
+        self.outdir = outdir
+        self.written: list[Path] = []
+
+    def __call__(self, name: str, dialog: Any = None, *, keep_size: bool = False) -> None:
+        from checkin.ui.qt import QColor, QPainter, QPoint
+
         _wait(lambda: False, 60)  # let layouts settle and queued signals arrive
-        pixmap = w.grab()
+        pixmap = self.window.grab()
         if dialog is not None:
             if not keep_size:
                 dialog.adjustSize()
@@ -149,109 +193,111 @@ def _render(outdir: Path, home: Path, event: EventConfig | None) -> list[Path]:
                 QPoint((pixmap.width() - inner.width()) // 2, (pixmap.height() - inner.height()) // 3), inner
             )
             painter.end()
-        path = outdir / f"{len(written) + 1:02d}-{name}.png"
+        path = self.outdir / f"{len(self.written) + 1:02d}-{name}.png"
         pixmap.save(str(path))
-        written.append(path)
+        self.written.append(path)
 
-    from checkin.ui.qt import QColor
 
-    def scan(text: str) -> None:
-        w.on_scan(text)
+def _answer_shots(w: Any, codes: dict[str, str], shot: _Camera, scan: Callable[[str], None]) -> None:
+    """Every answer to a scan, from the first admission to a repaired code."""
+    from checkin.base.codes import garble
 
-    def shot_scanner_check() -> None:
-        """The lead's scanner check, as a US-set scanner on this AZERTY desk reads the page."""
-        from checkin.arrivals.scanner_check import payloads
-        from checkin.ui.scanner import Burst, Stroke
+    shot("ready")
+    scan(codes["admitted"])
+    _wait(lambda: "✓" in w.scan_page.panel.printing.text())
+    shot("admitted")
+    scan(codes["admitted"])
+    shot("already-in")
+    for outcome in ("not_today", "cancelled", "waitlisted", "superseded"):
+        scan(codes[outcome])
+        shot(outcome.replace("_", "-"))
+    scan("AICT26-ZZZZ9999")
+    shot("unknown")
+    scan("%%%")
+    shot("unreadable")
+    scan(garble(codes["repaired"], "us", "fr"))
+    shot("repaired")
 
-        text = "]Q1" + payloads(ev.code_pattern)["qr"]
-        typed = garble(text, "us", "fr")
-        strokes = [Stroke("char", ch, 1000.0 + 12 * i, i) for i, ch in enumerate(typed)]
-        w.open_scanner_check()
-        dialog = w.scanner_check
-        dialog.read(Burst(typed, "enter", strokes))
-        shot("scanner-check", dialog)
-        dialog.reject()
 
-    try:
-        shot("ready")
-        scan(codes["admitted"])
-        _wait(lambda: "✓" in w.scan_page.panel.printing.text())
-        shot("admitted")
-        scan(codes["admitted"])
-        shot("already-in")
-        for outcome in ("not_today", "cancelled", "waitlisted", "superseded"):
-            scan(codes[outcome])
-            shot(outcome.replace("_", "-"))
-        scan("AICT26-ZZZZ9999")
-        shot("unknown")
-        scan("%%%")
-        shot("unreadable")
-        scan(garble(codes["repaired"], "us", "fr"))
-        shot("repaired")
-        w.show_search()
-        w.search_page.field.setText("dupont")
-        _wait(lambda: w.search_page.shown_text == "dupont")
-        shot("search-homonyms")
-        person = w.scan_page.panel.decision.attendee if w.scan_page.panel.decision else None
-        if person is not None:
-            w.open_card(person)
-            shot("card-volunteer")
-        w.toggle_lead()
-        shot("pin-lock", w.pin_dialog)
-        w.pin_dialog.pin.setText("1234")
-        w.pin_dialog.try_accept()
-        if person is not None:
-            w.open_card(person)
-            shot("card-lead")
-            w.card_page.buttons["reprint"].click()
-            shot("reprint-reason", w.dialog)
-            w.dialog.reject()
-        w.open_walkin()
-        w.dialog.first_name.setText("Zoë")
-        w.dialog.last_name.setText("Çelik")
-        w.dialog.organisation.setText("Ville d'Izmir")
-        shot("walkin-form", w.dialog)
+def _lead_shots(w: Any, shot: _Camera) -> None:
+    """Search, the card as a volunteer and as the lead (behind the PIN), and the forms."""
+    w.show_search()
+    w.search_page.field.setText("dupont")
+    _wait(lambda: w.search_page.shown_text == "dupont")
+    shot("search-homonyms")
+    person = w.scan_page.panel.decision.attendee if w.scan_page.panel.decision else None
+    if person is not None:
+        w.open_card(person)
+        shot("card-volunteer")
+    w.toggle_lead()
+    shot("pin-lock", w.pin_dialog)
+    w.pin_dialog.pin.setText("1234")
+    w.pin_dialog.try_accept()
+    if person is not None:
+        w.open_card(person)
+        shot("card-lead")
+        w.card_page.buttons["reprint"].click()
+        shot("reprint-reason", w.dialog)
         w.dialog.reject()
-        for key in ("second", "repaired", "not_today", "cancelled"):
-            scan(codes[key])
-        w.show_staff()
-        _wait(lambda: w.staff_page.figures.expected > 0)
-        shot("staff-view")
-        shot_scanner_check()
-        _import_preview_shots(w, home, ev, shot, scan)
-        w.lock.lock()
-        queue = desk.printing.queue if desk.printing else None
-        if queue is not None:
-            working = dict(queue.printers)
-            for name in list(queue.printers):
-                queue.printers[name] = _BrokenPrinter()
-            queue.max_attempts = 1
-            scan(codes["printer"])
-            # The job fails on its worker thread: wait for the answer and the banner to say so.
-            _wait(
-                lambda: (
-                    "Impression impossible" in w.banner.text and "échec" in w.scan_page.panel.printing.text()
-                )
-            )
-            shot("printer-error")
-            w.banner.dismiss()
-            queue.printers.update(working)
-            if desk.printing is not None:
-                desk.printing.errors.clear()
-            w.last_error = ""
-        w.set_language("en")
-        scan(codes["english"])
-        shot("english-admitted")
-        scan(codes["not_today"])
-        shot("english-not-today")
-        w.show_search()
-        w.search_page.field.setText("dupo")
-        _wait(lambda: w.search_page.shown_text == "dupo")
-        shot("english-search")
-        w.set_language("fr")
-    finally:
-        desk.close()
-    return written
+    w.open_walkin()
+    w.dialog.first_name.setText("Zoë")
+    w.dialog.last_name.setText("Çelik")
+    w.dialog.organisation.setText("Ville d'Izmir")
+    shot("walkin-form", w.dialog)
+    w.dialog.reject()
+
+
+def _scanner_check_shot(w: Any, ev: EventConfig, shot: _Camera) -> None:
+    """The lead's scanner check, as a US-set scanner on this AZERTY desk reads the page."""
+    from checkin.arrivals.scanner_check import payloads
+    from checkin.base.codes import garble
+    from checkin.ui.scanner import Burst, Stroke
+
+    text = "]Q1" + payloads(ev.code_pattern)["qr"]
+    typed = garble(text, "us", "fr")
+    strokes = [Stroke("char", ch, 1000.0 + 12 * i, i) for i, ch in enumerate(typed)]
+    w.open_scanner_check()
+    dialog = w.scanner_check
+    dialog.read(Burst(typed, "enter", strokes))
+    shot("scanner-check", dialog)
+    dialog.reject()
+
+
+def _printer_error_shot(
+    desk: Any, w: Any, codes: dict[str, str], shot: _Camera, scan: Callable[[str], None]
+) -> None:
+    """A badge for a printer that cannot be reached: the answer and the banner say so.
+    The working printers are put back after, and the error forgotten."""
+    queue = desk.printing.queue if desk.printing else None
+    if queue is None:
+        return
+    working = dict(queue.printers)
+    for name in list(queue.printers):
+        queue.printers[name] = _BrokenPrinter()
+    queue.max_attempts = 1
+    scan(codes["printer"])
+    # The job fails on its worker thread: wait for the answer and the banner to say so.
+    _wait(lambda: "Impression impossible" in w.banner.text and "échec" in w.scan_page.panel.printing.text())
+    shot("printer-error")
+    w.banner.dismiss()
+    queue.printers.update(working)
+    if desk.printing is not None:
+        desk.printing.errors.clear()
+    w.last_error = ""
+
+
+def _english_shots(w: Any, codes: dict[str, str], shot: _Camera, scan: Callable[[str], None]) -> None:
+    """The same desk switched to English, then back to French."""
+    w.set_language("en")
+    scan(codes["english"])
+    shot("english-admitted")
+    scan(codes["not_today"])
+    shot("english-not-today")
+    w.show_search()
+    w.search_page.field.setText("dupo")
+    _wait(lambda: w.search_page.shown_text == "dupo")
+    shot("english-search")
+    w.set_language("fr")
 
 
 def _import_preview_shots(
