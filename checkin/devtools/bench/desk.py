@@ -30,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -152,10 +153,29 @@ def during(db: Path, scenario: str, *, pause_ms: int = 100, limit_s: float = 600
     ``pull-loaded``) on its task pool, exactly as staff start it from the staff view."""
     import shutil
 
-    from checkin.ui.app import build_desk
-    from checkin.ui.qt import QApplication, QEvent, QEventLoop, QKeyEvent, Qt, QTimer
-
     work = Path(tempfile.mkdtemp(prefix=f"checkin-bench-{scenario}-"))
+    day, codes = _unscanned(db)
+    desk = _busy_desk(db, scenario, work / "desk.sqlite", day)
+    scans = _scans_while_busy(desk.window, codes, pause_ms, limit_s)
+    result = desk.window.staff_tools.result.text()
+    desk.close()
+    shutil.rmtree(work, ignore_errors=True)
+    answered, refused = scans.answered, scans.refused
+    return {
+        "scenario": scenario,
+        "work_s": round(scans.work_s, 1),
+        "work_result": result,
+        "scans": len(answered) + len(refused),
+        "scan_p50_ms": _pct(answered, 0.5) if answered else None,
+        "scan_p99_ms": _pct(answered, 0.99) if answered else None,
+        "scan_max_ms": round(max(answered), 1) if answered else None,
+        "refused": len(refused),
+        "outcomes": scans.outcomes,
+    }
+
+
+def _unscanned(db: Path) -> tuple[str, list[str]]:
+    """The first day, and up to 5,000 codes of people expected that day and not yet in."""
     con = sqlite3.connect(db)
     day = con.execute("SELECT min(day) FROM session").fetchone()[0] or "2026-07-08"
     codes = [
@@ -168,7 +188,16 @@ def during(db: Path, scenario: str, *, pause_ms: int = 100, limit_s: float = 600
         )
     ]
     con.close()
-    target = work / "desk.sqlite"
+    return day, codes
+
+
+def _busy_desk(db: Path, scenario: str, target: Path, day: str) -> Any:
+    """A desk window on a copy of ``db`` (or an empty replica for ``pull-empty``), with the
+    scenario's long work started from its staff tools."""
+    import shutil
+
+    from checkin.ui.app import build_desk
+
     hub = build_hub(db) if scenario.startswith("pull") else None
     if scenario == "pull-empty":
         from checkin.replica.db import open_replica
@@ -188,21 +217,24 @@ def during(db: Path, scenario: str, *, pause_ms: int = 100, limit_s: float = 600
         assert hub is not None
         tools.hub.setText(str(hub))
         tools.sync_now()
+    return desk
 
-    def spin(ms: int) -> None:
-        loop = QEventLoop()
-        QTimer.singleShot(ms, loop.quit)
-        loop.exec()
 
-    def key(ch: str, stamp: int) -> QKeyEvent:
-        k = Qt.Key.Key_Return if ch == "\r" else Qt.Key.Key_A
-        ev = QKeyEvent(QEvent.Type.KeyPress, k, Qt.KeyboardModifier.NoModifier, ch)
-        ev.setTimestamp(stamp)
-        return ev
+@dataclass
+class _BusyScans:
+    answered: list[float] = field(default_factory=list)
+    refused: list[float] = field(default_factory=list)  # no answer: the write lock not had in time
+    outcomes: dict[str, int] = field(default_factory=dict)
+    work_s: float = 0.0
 
-    outcomes: dict[str, int] = {}
-    answered: list[float] = []
-    refused: list[float] = []
+
+def _scans_while_busy(w: Any, codes: list[str], pause_ms: int, limit_s: float) -> _BusyScans:
+    """Scan one code after another (a burst, then Enter, timed to the answer painted) as long
+    as the staff tools are busy; then wait for their work to end."""
+    from checkin.ui.qt import QApplication
+
+    tools = w.staff_tools
+    scans = _BusyScans()
     seen: list[Any] = []
     w.answer_shown.connect(seen.append)
     stamp = 1_000_000
@@ -212,43 +244,65 @@ def during(db: Path, scenario: str, *, pause_ms: int = 100, limit_s: float = 600
             break
         target_widget = QApplication.focusWidget() or w
         for ch in code:
-            QApplication.sendEvent(target_widget, key(ch, stamp))
+            QApplication.sendEvent(target_widget, _key(ch, stamp))
             stamp += 3
         before, error_before = len(seen), w.last_error
         w.last_error = ""
         t0 = time.perf_counter()
-        QApplication.sendEvent(target_widget, key("\r", stamp))
+        QApplication.sendEvent(target_widget, _key("\r", stamp))
         w.scan_page.panel.repaint()
         w.banner.repaint()
         elapsed = (time.perf_counter() - t0) * 1000
         if len(seen) > before:
-            answered.append(elapsed)
+            scans.answered.append(elapsed)
             outcome = seen[-1].outcome
-            outcomes[outcome] = outcomes.get(outcome, 0) + 1
         else:
-            refused.append(elapsed)
-            reason = "refused: " + (w.last_error or "?")[:70]
-            outcomes[reason] = outcomes.get(reason, 0) + 1
+            scans.refused.append(elapsed)
+            outcome = "refused: " + (w.last_error or "?")[:70]
+        scans.outcomes[outcome] = scans.outcomes.get(outcome, 0) + 1
         w.last_error = w.last_error or error_before
         stamp += 5000
-        spin(pause_ms)
-    work_s = time.perf_counter() - started
+        _spin(pause_ms)
+    scans.work_s = time.perf_counter() - started
     while tools.busy and time.perf_counter() - started < limit_s:
-        spin(50)
-    result = tools.result.text()
-    desk.close()
-    shutil.rmtree(work, ignore_errors=True)
-    return {
-        "scenario": scenario,
-        "work_s": round(work_s, 1),
-        "work_result": result,
-        "scans": len(answered) + len(refused),
-        "scan_p50_ms": _pct(answered, 0.5) if answered else None,
-        "scan_p99_ms": _pct(answered, 0.99) if answered else None,
-        "scan_max_ms": round(max(answered), 1) if answered else None,
-        "refused": len(refused),
-        "outcomes": outcomes,
-    }
+        _spin(50)
+    return scans
+
+
+def _spin(ms: int) -> None:
+    """Run the event loop for ``ms`` milliseconds."""
+    from checkin.ui.qt import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def _now_ms() -> int:
+    return int(time.monotonic() * 1000)
+
+
+def _key(ch: str, stamp: int, *, release: bool = False, shifted: bool = False) -> Any:
+    """A key event carrying ``ch``, stamped ``stamp`` ms; with ``shifted``, capitals carry
+    the Shift modifier as a scanner's keys do."""
+    from checkin.ui.qt import QEvent, QKeyEvent, Qt
+
+    k = Qt.Key.Key_Return if ch == "\r" else Qt.Key.Key_A
+    mods = Qt.KeyboardModifier.ShiftModifier if shifted and ch.isupper() else Qt.KeyboardModifier.NoModifier
+    kind = QEvent.Type.KeyRelease if release else QEvent.Type.KeyPress
+    ev = QKeyEvent(kind, k, mods, ch)
+    ev.setTimestamp(stamp)
+    return ev
+
+
+def _shift(stamp: int, press: bool) -> Any:
+    from checkin.ui.qt import QEvent, QKeyEvent, Qt
+
+    kind = QEvent.Type.KeyPress if press else QEvent.Type.KeyRelease
+    mods = Qt.KeyboardModifier.ShiftModifier if press else Qt.KeyboardModifier.NoModifier
+    ev = QKeyEvent(kind, Qt.Key.Key_Shift, mods, "")
+    ev.setTimestamp(stamp)
+    return ev
 
 
 def run(
@@ -258,127 +312,23 @@ def run(
     scenarios: tuple[str, ...] = ("import", "pull-empty", "pull-loaded"),
 ) -> dict[str, Any]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from checkin.ui.qt import QApplication, QEvent, QEventLoop, QKeyEvent, Qt, QTimer
+    from checkin.ui.qt import QApplication
 
     started = time.perf_counter()
     path = Path(db) if db else build_database(attendees)
     build_s = time.perf_counter() - started
     home = tempfile.mkdtemp(prefix="checkin-bench-home-")
     os.environ["CHECKIN_HOME"] = home  # prints and settings go to a throw-away home
-    con = sqlite3.connect(path)
-    count = con.execute("SELECT count(*) FROM attendee").fetchone()[0]
+    count, day, codes, names = _sample(path, rounds)
     rng = random.Random(11)
-    day = con.execute("SELECT min(day) FROM session").fetchone()[0] or "2026-07-08"
-    codes = [
-        r[0]
-        for r in con.execute(
-            "SELECT code FROM attendee WHERE status = 'confirmed' AND (live_uid = uid OR live_uid = '')"
-            " AND (days = '' OR days LIKE ?) ORDER BY random() LIMIT ?",
-            (f"%{day}%", rounds),
-        )
-    ]
-    names = [r[0] for r in con.execute("SELECT last_name FROM attendee ORDER BY random() LIMIT ?", (rounds,))]
-    con.close()
-
-    from checkin.ui.app import build_desk
-
-    desk = build_desk(path, day=day, show_crash_dialog=False)
+    desk = _open_window(path, day)
     w = desk.window
-    w.resize(1366, 768)
-    w.show()
-    w.scan_page.code_field.setFocus()
     app = QApplication.instance()
     assert app is not None
-
-    def spin(ms: int) -> None:
-        loop = QEventLoop()
-        QTimer.singleShot(ms, loop.quit)
-        loop.exec()
-
-    def now_ms() -> int:
-        return int(time.monotonic() * 1000)
-
-    def key(ch: str, stamp: int, *, release: bool = False) -> QKeyEvent:
-        k = Qt.Key.Key_Return if ch == "\r" else Qt.Key.Key_A
-        mods = Qt.KeyboardModifier.ShiftModifier if ch.isupper() else Qt.KeyboardModifier.NoModifier
-        kind = QEvent.Type.KeyRelease if release else QEvent.Type.KeyPress
-        ev = QKeyEvent(kind, k, mods, ch)
-        ev.setTimestamp(stamp)
-        return ev
-
-    def shift(stamp: int, press: bool) -> QKeyEvent:
-        kind = QEvent.Type.KeyPress if press else QEvent.Type.KeyRelease
-        mods = Qt.KeyboardModifier.ShiftModifier if press else Qt.KeyboardModifier.NoModifier
-        ev = QKeyEvent(kind, Qt.Key.Key_Shift, mods, "")
-        ev.setTimestamp(stamp)
-        return ev
-
-    # Scan: a scanner's burst as the filter receives it (Shift around capitals, 3 ms apart,
-    # stamped with the real clock), then Enter; timed from Enter to the answer painted.
-    scan_ms: list[float] = []
-    for code in codes:
-        target = QApplication.focusWidget() or w
-        stamp = now_ms()
-        for ch in code:
-            if ch.isupper():
-                QApplication.sendEvent(target, shift(stamp, True))
-            QApplication.sendEvent(target, key(ch, stamp + 1))
-            QApplication.sendEvent(target, key(ch, stamp + 1, release=True))
-            if ch.isupper():
-                QApplication.sendEvent(target, shift(stamp + 1, False))
-            stamp += 3
-        t0 = time.perf_counter()
-        QApplication.sendEvent(target, key("\r", stamp))
-        w.scan_page.panel.repaint()
-        scan_ms.append((time.perf_counter() - t0) * 1000)
-        spin(5)  # let queued print-state signals in, as between two arrivals
+    scan_ms = _scan_bursts(w, codes)
     w.show_search()
-
-    def wait_for_results(text: str) -> None:
-        """Results for ``text`` on screen (the search runs on the task pool)."""
-        loop = QEventLoop()
-        timer = QTimer()
-        timer.timeout.connect(lambda: loop.quit() if w.search_page.shown_text == text else None)
-        timer.start(1)
-        if w.search_page.shown_text != text:
-            loop.exec()
-        timer.stop()
-
-    def typed_search(warm_up: bool = False) -> tuple[list[float], list[float]]:
-        """A volunteer typing names: 120–200 ms between keys, on the real clock (the
-        filter sees the real gaps); each key timed from its press to its results painted.
-        Names alternate between the filter off and on, so both see the same machine."""
-        direct: list[float] = []
-        filtered: list[float] = []
-        gaps = random.Random(7)
-        chosen = names[-10:] if warm_up else names[: max(20, len(names) // 2)]
-        for i, name in enumerate(chosen):
-            with_filter = i % 2 == 1
-            out = filtered if with_filter else direct
-            w.burst.enabled = with_filter
-            w.search_page.field.clear()
-            wait_for_results("")
-            spin(250)  # a pause between two names
-            target = w.search_page.field
-            text = name[: rng.randint(3, 6)]
-            typed = ""
-            for ch in text:
-                due = time.perf_counter() + gaps.uniform(0.120, 0.200)
-                t0 = time.perf_counter()
-                QApplication.sendEvent(target, key(ch, now_ms()))
-                typed += ch
-                wait_for_results(typed)
-                w.search_page.list.viewport().repaint()
-                out.append((time.perf_counter() - t0) * 1000)
-                QApplication.sendEvent(target, key(ch, now_ms(), release=True))
-                left = due - time.perf_counter()
-                if left > 0:
-                    spin(int(left * 1000))
-        w.burst.enabled = True
-        return direct, filtered
-
-    typed_search(warm_up=True)  # the index's pages into the cache, for both alike
-    search_direct, search_hold = typed_search()
+    _typed_search(w, names, rng, warm_up=True)  # the index's pages into the cache, for both alike
+    search_direct, search_hold = _typed_search(w, names, rng)
     desk.close()
     busy = [during(path, scenario) for scenario in scenarios]
     app.shutdown()
@@ -400,3 +350,109 @@ def run(
         "during": busy,
         "load": os.getloadavg(),
     }
+
+
+def _sample(path: Path, rounds: int) -> tuple[int, str, list[str], list[str]]:
+    """The database's size, its first day, ``rounds`` codes expected that day and
+    ``rounds`` last names to search."""
+    con = sqlite3.connect(path)
+    count = con.execute("SELECT count(*) FROM attendee").fetchone()[0]
+    day = con.execute("SELECT min(day) FROM session").fetchone()[0] or "2026-07-08"
+    codes = [
+        r[0]
+        for r in con.execute(
+            "SELECT code FROM attendee WHERE status = 'confirmed' AND (live_uid = uid OR live_uid = '')"
+            " AND (days = '' OR days LIKE ?) ORDER BY random() LIMIT ?",
+            (f"%{day}%", rounds),
+        )
+    ]
+    names = [r[0] for r in con.execute("SELECT last_name FROM attendee ORDER BY random() LIMIT ?", (rounds,))]
+    con.close()
+    return count, day, codes, names
+
+
+def _open_window(path: Path, day: str) -> Any:
+    from checkin.ui.app import build_desk
+
+    desk = build_desk(path, day=day, show_crash_dialog=False)
+    w = desk.window
+    w.resize(1366, 768)
+    w.show()
+    w.scan_page.code_field.setFocus()
+    return desk
+
+
+def _scan_bursts(w: Any, codes: list[str]) -> list[float]:
+    """A scanner's burst as the filter receives it (Shift around capitals, 3 ms apart,
+    stamped with the real clock), then Enter; timed from Enter to the answer painted."""
+    from checkin.ui.qt import QApplication
+
+    scan_ms: list[float] = []
+    for code in codes:
+        target = QApplication.focusWidget() or w
+        stamp = _now_ms()
+        for ch in code:
+            if ch.isupper():
+                QApplication.sendEvent(target, _shift(stamp, True))
+            QApplication.sendEvent(target, _key(ch, stamp + 1, shifted=True))
+            QApplication.sendEvent(target, _key(ch, stamp + 1, release=True, shifted=True))
+            if ch.isupper():
+                QApplication.sendEvent(target, _shift(stamp + 1, False))
+            stamp += 3
+        t0 = time.perf_counter()
+        QApplication.sendEvent(target, _key("\r", stamp, shifted=True))
+        w.scan_page.panel.repaint()
+        scan_ms.append((time.perf_counter() - t0) * 1000)
+        _spin(5)  # let queued print-state signals in, as between two arrivals
+    return scan_ms
+
+
+def _wait_for_results(w: Any, text: str) -> None:
+    """Results for ``text`` on screen (the search runs on the task pool)."""
+    from checkin.ui.qt import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    timer = QTimer()
+    timer.timeout.connect(lambda: loop.quit() if w.search_page.shown_text == text else None)
+    timer.start(1)
+    if w.search_page.shown_text != text:
+        loop.exec()
+    timer.stop()
+
+
+def _typed_search(
+    w: Any, names: list[str], rng: random.Random, warm_up: bool = False
+) -> tuple[list[float], list[float]]:
+    """A volunteer typing names: 120–200 ms between keys, on the real clock (the
+    filter sees the real gaps); each key timed from its press to its results painted.
+    Names alternate between the filter off and on, so both see the same machine."""
+    from checkin.ui.qt import QApplication
+
+    direct: list[float] = []
+    filtered: list[float] = []
+    gaps = random.Random(7)
+    chosen = names[-10:] if warm_up else names[: max(20, len(names) // 2)]
+    for i, name in enumerate(chosen):
+        with_filter = i % 2 == 1
+        out = filtered if with_filter else direct
+        w.burst.enabled = with_filter
+        w.search_page.field.clear()
+        _wait_for_results(w, "")
+        _spin(250)  # a pause between two names
+        target = w.search_page.field
+        text = name[: rng.randint(3, 6)]
+        typed = ""
+        for ch in text:
+            due = time.perf_counter() + gaps.uniform(0.120, 0.200)
+            t0 = time.perf_counter()
+            QApplication.sendEvent(target, _key(ch, _now_ms(), shifted=True))
+            typed += ch
+            _wait_for_results(w, typed)
+            w.search_page.list.viewport().repaint()
+            out.append((time.perf_counter() - t0) * 1000)
+            QApplication.sendEvent(target, _key(ch, _now_ms(), release=True, shifted=True))
+            left = due - time.perf_counter()
+            if left > 0:
+                _spin(int(left * 1000))
+    w.burst.enabled = True
+    return direct, filtered
