@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from checkin.base.errors import KnownError
+from checkin.event.model import EventConfig
 
 log = logging.getLogger(__name__)
 
@@ -171,44 +172,39 @@ def _bug(result: Result, target: Target, data: bytes, trace: str, found: Path) -
 
 def targets(workdir: Path) -> list[Target]:
     """Every parser of outside input, with real inputs of its kind as seeds."""
-    from checkin.base import codes, paths
-    from checkin.base.settings import DeskSettings
     from checkin.demo import synthetic
     from checkin.event import model as event_module
-    from checkin.importer import import_file
-    from checkin.importer.mapping import load_mapping_file
-    from checkin.printing import config as printer_config
-    from checkin.printing.escpos import layout as slip_layout
-    from checkin.printing.escpos import status
-    from checkin.printing.layout import _bad, parse_layout
-    from checkin.replica.db import open_replica
 
     workdir.mkdir(parents=True, exist_ok=True)
     ev = event_module.load()
     files = synthetic.build_event_files(workdir / "seeds", 12, ev, seed=7)
     scratch = workdir / "case"
-    replica = open_replica(None)  # dry runs only: nothing is written
+    return [
+        _scan_target(files["export"], ev),
+        *_export_targets(files, ev, scratch, workdir / "seed.xlsx"),
+        *_file_targets(scratch),
+        Target("printer_replies", [b"\x16\x12\x12", b"\x1e\x32\x72", b"\x00"], _replies, suffix=".bin"),
+    ]
 
-    def as_file(suffix: str) -> Callable[[bytes], Path]:
-        def write(data: bytes) -> Path:
-            path = scratch.with_suffix(suffix)
-            path.write_bytes(data)
-            return path
 
-        return write
+def _as_file(scratch: Path, suffix: str) -> Callable[[bytes], Path]:
+    """The case written where a parser that reads files finds it, under ``suffix``."""
 
-    csv_file, xlsx_file, toml_file, json_file = (
-        as_file(".csv"),
-        as_file(".xlsx"),
-        as_file(".toml"),
-        as_file(".json"),
-    )
+    def write(data: bytes) -> Path:
+        path = scratch.with_suffix(suffix)
+        path.write_bytes(data)
+        return path
 
-    def export(data: bytes, write: Callable[[bytes], Path] = csv_file) -> None:
-        import_file(replica, ev, write(data), dry_run=True, saved_choices=False)
+    return write
+
+
+def _scan_target(export: Path, ev: EventConfig) -> Target:
+    """What a scanner types: the export's codes, bare, in a link, with an AIM prefix, and
+    as a US-set scanner types them on an AZERTY desk."""
+    from checkin.base import codes
 
     known = set()
-    with files["export"].open(encoding="utf-8-sig") as fh:
+    with export.open(encoding="utf-8-sig") as fh:
         for line in list(fh)[1:]:
             known.add(line.split(";")[1])
     pattern = ev.code_regex
@@ -224,38 +220,63 @@ def targets(workdir: Path) -> list[Target]:
         b"]Q1" + sorted(known)[0].encode() + b"\r\n",
         codes.garble(sorted(known)[0], "us", "fr").encode(),
     ]
+    return Target("scan", scan_seeds, scan)
 
-    def xlsx_seed() -> bytes:
-        from openpyxl import Workbook
 
-        book = Workbook()
-        sheet = book.active
-        assert sheet is not None
-        import csv
+def _export_targets(files: dict[str, Path], ev: EventConfig, scratch: Path, xlsx_path: Path) -> list[Target]:
+    """The importer, in dry runs on an in-memory replica (nothing is written): the export
+    as CSV and as a workbook, the programme and the B2B grid."""
+    from checkin.importer import import_file
+    from checkin.replica.db import open_replica
 
-        with files["export"].open(encoding="utf-8-sig", newline="") as fh:
-            for row in csv.reader(fh, delimiter=";"):
-                sheet.append(row)
-        path = workdir / "seed.xlsx"
-        book.save(path)
-        return path.read_bytes()
+    replica = open_replica(None)
+    csv_file, xlsx_file = _as_file(scratch, ".csv"), _as_file(scratch, ".xlsx")
+
+    def export(data: bytes, write: Callable[[bytes], Path] = csv_file) -> None:
+        import_file(replica, ev, write(data), dry_run=True, saved_choices=False)
+
+    return [
+        Target("export_csv", [files["export"].read_bytes()], export, suffix=".csv"),
+        Target(
+            "export_xlsx",
+            [_xlsx_seed(files["export"], xlsx_path)],
+            lambda d: export(d, xlsx_file),
+            suffix=".xlsx",
+        ),
+        Target("programme_csv", [files["programme"].read_bytes()], export, suffix=".csv"),
+        Target("b2b_grid_csv", [files["meetings"].read_bytes()], export, suffix=".csv"),
+    ]
+
+
+def _xlsx_seed(export: Path, path: Path) -> bytes:
+    """The CSV export as a workbook, as a platform's Excel download gives it."""
+    import csv
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    with export.open(encoding="utf-8-sig", newline="") as fh:
+        for row in csv.reader(fh, delimiter=";"):
+            sheet.append(row)
+    book.save(path)
+    return path.read_bytes()
+
+
+def _file_targets(scratch: Path) -> list[Target]:
+    """The files staff edit or bring: the event file, badge and slip layouts (seeded with
+    the shipped ones), the printer list, the desk's settings, a mapping file."""
+    from checkin.base import paths
+    from checkin.base.settings import DeskSettings
+    from checkin.event import model as event_module
+    from checkin.importer.mapping import load_mapping_file
+    from checkin.printing import config as printer_config
+
+    toml_file, json_file = _as_file(scratch, ".toml"), _as_file(scratch, ".json")
 
     def event_file(data: bytes) -> None:
         event_module.load(toml_file(data))
-
-    def badge_layout(data: bytes) -> None:
-        try:
-            parsed = tomllib.loads(data.decode("utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:  # as load_layout says it
-            raise _bad("fuzz", str(exc)) from None
-        parse_layout(parsed, "fuzz")
-
-    def slip(data: bytes) -> None:
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise KnownError(str(exc)) from None
-        slip_layout.parse(text)
 
     def printers(data: bytes) -> None:
         printer_config.load(toml_file(data))
@@ -266,37 +287,17 @@ def targets(workdir: Path) -> list[Target]:
     def mapping(data: bytes) -> None:
         load_mapping_file(toml_file(data) if not data.lstrip().startswith(b"{") else json_file(data))
 
-    def replies(data: bytes) -> None:
-        values = [*list(data[:3]), None, None, None]
-        status.decode(values[0] if values[0] is not None else 0, values[1], values[2])
-
     resources = paths.resources_dir()
+
+    def shipped(folder: str) -> list[bytes]:
+        return [p.read_bytes() for p in sorted((resources / folder).glob("*.toml"))]
+
     sample_settings = DeskSettings(hub_url="postgresql://desk@hub/aict", backup_dir="/media/usb").to_toml()
     sample_settings += '\n[printers.accueil]\nbackend = "cups"\ntarget = "Brother_QL"\nlayout = "ql62"\n'
     return [
-        Target("scan", scan_seeds, scan),
-        Target("export_csv", [files["export"].read_bytes()], export, suffix=".csv"),
-        Target("export_xlsx", [xlsx_seed()], lambda d: export(d, xlsx_file), suffix=".xlsx"),
-        Target("programme_csv", [files["programme"].read_bytes()], export, suffix=".csv"),
-        Target("b2b_grid_csv", [files["meetings"].read_bytes()], export, suffix=".csv"),
-        Target(
-            "event_file",
-            [p.read_bytes() for p in sorted((resources / "events").glob("*.toml"))],
-            event_file,
-            suffix=".toml",
-        ),
-        Target(
-            "badge_layout",
-            [p.read_bytes() for p in sorted((resources / "layouts").glob("*.toml"))],
-            badge_layout,
-            suffix=".toml",
-        ),
-        Target(
-            "slip_layout",
-            [p.read_bytes() for p in sorted((resources / "tickets").glob("*.toml"))],
-            slip,
-            suffix=".toml",
-        ),
+        Target("event_file", shipped("events"), event_file, suffix=".toml"),
+        Target("badge_layout", shipped("layouts"), _badge_layout, suffix=".toml"),
+        Target("slip_layout", shipped("tickets"), _slip, suffix=".toml"),
         Target("printer_list", [sample_settings.encode()], printers, suffix=".toml"),
         Target("desk_settings", [sample_settings.encode()], settings, never_refuses=True, suffix=".toml"),
         Target(
@@ -308,8 +309,35 @@ def targets(workdir: Path) -> list[Target]:
             mapping,
             suffix=".toml",
         ),
-        Target("printer_replies", [b"\x16\x12\x12", b"\x1e\x32\x72", b"\x00"], replies, suffix=".bin"),
     ]
+
+
+def _badge_layout(data: bytes) -> None:
+    from checkin.printing.layout import _bad, parse_layout
+
+    try:
+        parsed = tomllib.loads(data.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:  # as load_layout says it
+        raise _bad("fuzz", str(exc)) from None
+    parse_layout(parsed, "fuzz")
+
+
+def _slip(data: bytes) -> None:
+    from checkin.printing.escpos import layout as slip_layout
+
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise KnownError(str(exc)) from None
+    slip_layout.parse(text)
+
+
+def _replies(data: bytes) -> None:
+    """A printer's status bytes (ESC/POS real-time status), some missing."""
+    from checkin.printing.escpos import status
+
+    values = [*list(data[:3]), None, None, None]
+    status.decode(values[0] if values[0] is not None else 0, values[1], values[2])
 
 
 def run(workdir: Path, *, cases: int = 10_000, seed: int = 13, only: tuple[str, ...] = ()) -> dict[str, Any]:
