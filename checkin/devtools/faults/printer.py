@@ -13,8 +13,14 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from checkin.event.model import EventConfig
+    from checkin.replica.attendees import AttendeeView
+    from checkin.replica.db import Replica
 
 PAYLOAD = 8 << 20  # a badge page as a printer language job: far more than socket buffers hold
 
@@ -78,27 +84,11 @@ class RawNetworkPrinter:
 
 
 def run(workdir: Path, *, trials: int = 10, timeout: float = 2.0) -> dict[str, Any]:
-    from checkin.arrivals import scan
-    from checkin.demo import synthetic
     from checkin.event import model as event_module
-    from checkin.importer import import_file
-    from checkin.printing.backends import FileBackend
-    from checkin.printing.queue import PdfBadgeRenderer, PrintQueue
-    from checkin.replica.attendees import all_live
-    from checkin.replica.db import open_replica
 
     workdir.mkdir(parents=True, exist_ok=True)
-    db = workdir / "desk.sqlite"
-    for stale in workdir.glob("desk.sqlite*"):
-        stale.unlink()
     ev = event_module.load()
-    replica = open_replica(db)
-    import_file(replica, ev, synthetic.write_export(workdir / "export.csv", 60 * trials + 100, ev))
-    replica.set_interactive()
-    with replica.read() as conn:
-        people = [
-            a for a in all_live(conn) if a.status == "confirmed" and (not a.days or "2026-07-08" in a.days)
-        ]
+    replica, people = _desk(workdir, ev, 60 * trials + 100)
     counts = {
         "trials": 0,
         "failed_with_a_sentence_in_time": 0,
@@ -110,53 +100,8 @@ def run(workdir: Path, *, trials: int = 10, timeout: float = 2.0) -> dict[str, A
     scan_ms: list[float] = []
     try:
         for trial in range(trials):
-            printer = HungPrinter()
-            hung = RawNetworkPrinter("bureau", printer.port)
-            good = FileBackend("files", workdir / f"prints-{trial}")
-            queue = PrintQueue(
-                replica, {"bureau": hung, "files": good}, PdfBadgeRenderer(ev), timeout=timeout, backoff=0.05
-            )
-            states: dict[str, str] = {}
-            errors: dict[str, str] = {}
-
-            def listen(job: Any, states: dict[str, str] = states, errors: dict[str, str] = errors) -> None:
-                states[job.id] = job.state
-                errors[job.id] = job.error
-
-            queue.add_listener(listen)
-            queue.start()
             batch = people[trial * 50 : trial * 50 + 50]
-            started = time.monotonic()
-            stuck = queue.enqueue_badge(batch[0], printer="bureau")
-            others = [queue.enqueue_badge(p, printer="files") for p in batch[1:6]]
-            for person in batch[6:50]:  # the desk goes on admitting meanwhile
-                t0 = time.perf_counter()
-                scan.decide(replica, ev, person.code, day="2026-07-08", desk="A")
-                scan_ms.append((time.perf_counter() - t0) * 1000)
-                if states.get(stuck) == "failed":
-                    break
-                time.sleep(0.02)
-            while states.get(stuck) != "failed" and time.monotonic() - started < timeout + 10:
-                time.sleep(0.02)
-            if states.get(stuck) == "failed" and "ne répond pas" in errors.get(stuck, ""):
-                fail_s.append(time.monotonic() - started)
-                if fail_s[-1] < timeout + 2:
-                    counts["failed_with_a_sentence_in_time"] += 1
-            while any(states.get(j) != "done" for j in others) and time.monotonic() - started < 30:
-                time.sleep(0.02)
-            if all(states.get(j) == "done" for j in others):
-                counts["others_printed_meanwhile"] += 1
-            printer.come_back()
-            while states.get(stuck) != "done" and time.monotonic() - started < 60:
-                time.sleep(0.05)
-            time.sleep(0.3)
-            queue.stop()
-            job = queue.job(stuck)
-            if job is not None and job.state == "done" and job.attempts == 1:
-                counts["late_job_closed_not_resent"] += 1
-            if printer.jobs > 1:
-                counts["sent_twice"] += 1
-            printer.close()
+            _trial(replica, ev, batch, workdir / f"prints-{trial}", timeout, counts, fail_s, scan_ms)
             counts["trials"] += 1
     finally:
         replica.close()
@@ -170,3 +115,101 @@ def run(workdir: Path, *, trials: int = 10, timeout: float = 2.0) -> dict[str, A
         if scan_ms
         else None,
     }
+
+
+def _desk(workdir: Path, ev: EventConfig, attendees: int) -> tuple[Replica, list[AttendeeView]]:
+    """A fresh desk replica with a synthetic export imported, and the people expected on
+    the first day."""
+    from checkin.demo import synthetic
+    from checkin.importer import import_file
+    from checkin.replica.attendees import all_live
+    from checkin.replica.db import open_replica
+
+    db = workdir / "desk.sqlite"
+    for stale in workdir.glob("desk.sqlite*"):
+        stale.unlink()
+    replica = open_replica(db)
+    import_file(replica, ev, synthetic.write_export(workdir / "export.csv", attendees, ev))
+    replica.set_interactive()
+    with replica.read() as conn:
+        people = [
+            a for a in all_live(conn) if a.status == "confirmed" and (not a.days or "2026-07-08" in a.days)
+        ]
+    return replica, people
+
+
+def _trial(
+    replica: Replica,
+    ev: EventConfig,
+    batch: list[AttendeeView],
+    prints: Path,
+    timeout: float,
+    counts: dict[str, int],
+    fail_s: list[float],
+    scan_ms: list[float],
+) -> None:
+    """One badge for the hung printer and five for a working one, 44 admissions meanwhile;
+    then the printer comes back. Adds to ``counts``, ``fail_s`` and ``scan_ms``."""
+    from checkin.printing.backends import FileBackend
+    from checkin.printing.queue import PdfBadgeRenderer, PrintQueue
+
+    printer = HungPrinter()
+    hung = RawNetworkPrinter("bureau", printer.port)
+    good = FileBackend("files", prints)
+    queue = PrintQueue(
+        replica, {"bureau": hung, "files": good}, PdfBadgeRenderer(ev), timeout=timeout, backoff=0.05
+    )
+    states: dict[str, str] = {}
+    errors: dict[str, str] = {}
+
+    def listen(job: Any) -> None:
+        states[job.id] = job.state
+        errors[job.id] = job.error
+
+    queue.add_listener(listen)
+    queue.start()
+    started = time.monotonic()
+    stuck = queue.enqueue_badge(batch[0], printer="bureau")
+    others = [queue.enqueue_badge(p, printer="files") for p in batch[1:6]]
+    _admit_meanwhile(replica, ev, batch[6:50], lambda: states.get(stuck) == "failed", scan_ms)
+    while states.get(stuck) != "failed" and time.monotonic() - started < timeout + 10:
+        time.sleep(0.02)
+    if states.get(stuck) == "failed" and "ne répond pas" in errors.get(stuck, ""):
+        fail_s.append(time.monotonic() - started)
+        if fail_s[-1] < timeout + 2:
+            counts["failed_with_a_sentence_in_time"] += 1
+    while any(states.get(j) != "done" for j in others) and time.monotonic() - started < 30:
+        time.sleep(0.02)
+    if all(states.get(j) == "done" for j in others):
+        counts["others_printed_meanwhile"] += 1
+    printer.come_back()
+    while states.get(stuck) != "done" and time.monotonic() - started < 60:
+        time.sleep(0.05)
+    time.sleep(0.3)
+    queue.stop()
+    job = queue.job(stuck)
+    if job is not None and job.state == "done" and job.attempts == 1:
+        counts["late_job_closed_not_resent"] += 1
+    if printer.jobs > 1:
+        counts["sent_twice"] += 1
+    printer.close()
+
+
+def _admit_meanwhile(
+    replica: Replica,
+    ev: EventConfig,
+    people: list[AttendeeView],
+    failed: Callable[[], bool],
+    scan_ms: list[float],
+) -> None:
+    """The desk goes on admitting while the printer hangs, each scan timed, until the hung
+    job has failed."""
+    from checkin.arrivals import scan
+
+    for person in people:
+        t0 = time.perf_counter()
+        scan.decide(replica, ev, person.code, day="2026-07-08", desk="A")
+        scan_ms.append((time.perf_counter() - t0) * 1000)
+        if failed():
+            break
+        time.sleep(0.02)
