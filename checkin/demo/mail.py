@@ -121,80 +121,11 @@ def _qr(payload: str, size: float) -> Drawing:
 
 
 def write(path: Path, event: EventConfig, samples: list[Sample]) -> Path:
-    from checkin.reports.pdf import Text  # names drawn as on badges, any script
-
-    expected = {
-        "valid": _("Réponse attendue : ADMIS·E (la première fois ; scanné à nouveau : déjà enregistré·e)"),
-        "already_in": _(
-            "Réponse attendue : DÉJÀ ENREGISTRÉ·E (arrivée notée à « {desk} »)", desk=EXAMPLE_DESK
-        ),
-        "cancelled": _("Réponse attendue : INSCRIPTION ANNULÉE"),
-        "other_day": _("Réponse attendue : PAS INSCRIT·E AUJOURD'HUI (inscrit·e pour un autre jour)"),
-        "unreadable": _("Réponse attendue : CODE ILLISIBLE (code abîmé)"),
-    }
-    titles = {
-        "valid": _("Billet valide"),
-        "already_in": _("Billet déjà utilisé"),
-        "cancelled": _("Inscription annulée"),
-        "other_day": _("Billet pour un autre jour"),
-        "unreadable": _("Code abîmé"),
-    }
     story: list[Any] = []
     for n, sample in enumerate(samples):
         if n:
             story.append(PageBreak())
-        person = sample.attendee
-        name = person.full_name if person else _("Participant·e")
-        days = ", ".join(
-            event.day_label(d)
-            for d in (person.days if person and person.days else [x.iso for x in event.days])
-        )
-        header = Table(
-            [
-                [Text(_("De :"), 9, bold=True), Text(f"{event.organiser} <inscriptions@example.org>", 9)],
-                [
-                    Text(_("À :"), 9, bold=True),
-                    Text(person.email if person and person.email else "participant@example.org", 9),
-                ],
-                [
-                    Text(_("Objet :"), 9, bold=True),
-                    Text(_("Votre inscription — {event}", event=event.short_name), 9),
-                ],
-            ],
-            colWidths=[18 * mm, 100 * mm],
-        )
-        header.setStyle(TableStyle([("LINEBELOW", (0, -1), (-1, -1), 0.6, colors.grey)]))
-        story += [
-            Text(
-                _(
-                    "Exemple de démonstration {n}/{total} — {title}",
-                    n=n + 1,
-                    total=len(samples),
-                    title=titles[sample.kind],
-                ),
-                10,
-                bold=True,
-            ),
-            Spacer(1, 3 * mm),
-            header,
-            Spacer(1, 5 * mm),
-            Text(_("Bonjour {name},", name=name), 12),
-            Spacer(1, 2 * mm),
-            Text(
-                _(
-                    "Votre inscription aux {event} est confirmée ({days}). Présentez ce code à l'accueil, imprimé ou sur votre téléphone.",
-                    event=event.name,
-                    days=days,
-                ),
-                11,
-            ),
-            Spacer(1, 6 * mm),
-            _qr(sample.payload, 55 * mm),
-            Spacer(1, 2 * mm),
-            Text(sample.payload if person else _("(code abîmé)"), 9),
-            Spacer(1, 6 * mm),
-            Text(expected[sample.kind], 11, bold=True),
-        ]
+        story += _page(event, sample, n, len(samples))
     doc = SimpleDocTemplate(
         str(path),
         pagesize=A5,
@@ -207,6 +138,94 @@ def write(path: Path, event: EventConfig, samples: list[Sample]) -> Path:
     )
     doc.build(story)
     return path
+
+
+def _titles() -> dict[str, str]:
+    return {
+        "valid": _("Billet valide"),
+        "already_in": _("Billet déjà utilisé"),
+        "cancelled": _("Inscription annulée"),
+        "other_day": _("Billet pour un autre jour"),
+        "unreadable": _("Code abîmé"),
+    }
+
+
+def _expected() -> dict[str, str]:
+    """What the desk answers to each page's code, printed at the bottom of the page."""
+    return {
+        "valid": _("Réponse attendue : ADMIS·E (la première fois ; scanné à nouveau : déjà enregistré·e)"),
+        "already_in": _(
+            "Réponse attendue : DÉJÀ ENREGISTRÉ·E (arrivée notée à « {desk} »)", desk=EXAMPLE_DESK
+        ),
+        "cancelled": _("Réponse attendue : INSCRIPTION ANNULÉE"),
+        "other_day": _("Réponse attendue : PAS INSCRIT·E AUJOURD'HUI (inscrit·e pour un autre jour)"),
+        "unreadable": _("Réponse attendue : CODE ILLISIBLE (code abîmé)"),
+    }
+
+
+def _page(event: EventConfig, sample: Sample, n: int, total: int) -> list[Any]:
+    """One e-mail: which example it is, the header, the greeting, the QR code, and the
+    answer the desk will give."""
+    from checkin.reports.pdf import Text  # names drawn as on badges, any script
+
+    person = sample.attendee
+    name = person.full_name if person else _("Participant·e")
+    days = ", ".join(
+        event.day_label(d) for d in (person.days if person and person.days else [x.iso for x in event.days])
+    )
+    return [
+        Text(
+            _(
+                "Exemple de démonstration {n}/{total} — {title}",
+                n=n + 1,
+                total=total,
+                title=_titles()[sample.kind],
+            ),
+            10,
+            bold=True,
+        ),
+        Spacer(1, 3 * mm),
+        _header(event, person),
+        Spacer(1, 5 * mm),
+        Text(_("Bonjour {name},", name=name), 12),
+        Spacer(1, 2 * mm),
+        Text(
+            _(
+                "Votre inscription aux {event} est confirmée ({days}). Présentez ce code à l'accueil, imprimé ou sur votre téléphone.",
+                event=event.name,
+                days=days,
+            ),
+            11,
+        ),
+        Spacer(1, 6 * mm),
+        _qr(sample.payload, 55 * mm),
+        Spacer(1, 2 * mm),
+        Text(sample.payload if person else _("(code abîmé)"), 9),
+        Spacer(1, 6 * mm),
+        Text(_expected()[sample.kind], 11, bold=True),
+    ]
+
+
+def _header(event: EventConfig, person: AttendeeView | None) -> Table:
+    """From, To and Subject, as a mail client shows them."""
+    from checkin.reports.pdf import Text
+
+    header = Table(
+        [
+            [Text(_("De :"), 9, bold=True), Text(f"{event.organiser} <inscriptions@example.org>", 9)],
+            [
+                Text(_("À :"), 9, bold=True),
+                Text(person.email if person and person.email else "participant@example.org", 9),
+            ],
+            [
+                Text(_("Objet :"), 9, bold=True),
+                Text(_("Votre inscription — {event}", event=event.short_name), 9),
+            ],
+        ],
+        colWidths=[18 * mm, 100 * mm],
+    )
+    header.setStyle(TableStyle([("LINEBELOW", (0, -1), (-1, -1), 0.6, colors.grey)]))
+    return header
 
 
 def write_for_demo(db: Path, event: EventConfig, day: str, output: Path | None = None) -> Path:
