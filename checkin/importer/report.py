@@ -102,44 +102,66 @@ def _grid(header: list[str], rows: list[list[str]]) -> list[str]:
 
 def lines(summary: Any, event: EventConfig, *, details: bool = True) -> list[str]:
     """The import's report, line by line (French first, as every message)."""
-    out: list[str] = []
     if summary.kind != "registrations":
-        return out
+        return []
+    out = _layout_lines(summary, details)
+    out += _ticket_type_lines(summary, event)
+    if summary.table:
+        out.append(_("Catégorie × jour (inscriptions non annulées) :"))
+        out += _grid(*table_rows(summary, event))
+    out += _status_lines(summary)
+    out += _skipped_lines(summary, details)
+    out += _default_lines(summary, event, details)
+    return out
+
+
+def _layout_lines(summary: Any, details: bool) -> list[str]:
+    """The layout recognised, and (in detail) the column each field was read from."""
     where = summary.file.get("format", "").upper()
     if summary.file.get("delimiter"):
         where += f" « {summary.file['delimiter']} »"
     if summary.file.get("sheet"):
         where += _(", feuille « {sheet} »", sheet=summary.file["sheet"])
-    out.append(_("Format reconnu : {layout} — {where}", layout=summary.layout, where=where))
-    if details:
-        out.append(_("Colonnes lues :"))
-        width = max((len(field_label(f)) for f in summary.columns), default=0)
-        for name, header in summary.columns.items():
-            out.append(f"  {field_label(name).ljust(width)}  ← « {header} »")
-        if summary.own_codes:
-            out.append(
-                _(
-                    "  (aucun code scannable dans l'export : {n} codes attribués par checkin, "
-                    "les mêmes à chaque import)",
-                    n=summary.own_codes,
-                )
+    out = [_("Format reconnu : {layout} — {where}", layout=summary.layout, where=where)]
+    if not details:
+        return out
+    out.append(_("Colonnes lues :"))
+    width = max((len(field_label(f)) for f in summary.columns), default=0)
+    for name, header in summary.columns.items():
+        out.append(f"  {field_label(name).ljust(width)}  ← « {header} »")
+    if summary.own_codes:
+        out.append(
+            _(
+                "  (aucun code scannable dans l'export : {n} codes attribués par checkin, "
+                "les mêmes à chaque import)",
+                n=summary.own_codes,
             )
-    if summary.ticket_types:
-        out.append(_("Types de billet :"))
-        for t in summary.ticket_types:
-            flags = []
-            if t["category_default"]:
-                flags.append(_("catégorie par défaut"))
-            if t["days_default"]:
-                flags.append(_("jours par défaut"))
-            note = f"  ⚠ {', '.join(flags)}" if flags else ""
-            out.append(
-                f"  « {t['ticket_type'] or '—'} » → {category_label(event, t['category'])} · "
-                f"{days_label(event, t['days'])}  ({t['count']}){note}"
-            )
-    if summary.table:
-        out.append(_("Catégorie × jour (inscriptions non annulées) :"))
-        out += _grid(*table_rows(summary, event))
+        )
+    return out
+
+
+def _ticket_type_lines(summary: Any, event: EventConfig) -> list[str]:
+    """Each ticket type and what it became, flagged where a default decided."""
+    if not summary.ticket_types:
+        return []
+    out = [_("Types de billet :")]
+    for t in summary.ticket_types:
+        flags = []
+        if t["category_default"]:
+            flags.append(_("catégorie par défaut"))
+        if t["days_default"]:
+            flags.append(_("jours par défaut"))
+        note = f"  ⚠ {', '.join(flags)}" if flags else ""
+        out.append(
+            f"  « {t['ticket_type'] or '—'} » → {category_label(event, t['category'])} · "
+            f"{days_label(event, t['days'])}  ({t['count']}){note}"
+        )
+    return out
+
+
+def _status_lines(summary: Any) -> list[str]:
+    """The statuses, most frequent first, and the people the ticketing already checked in."""
+    out: list[str] = []
     if summary.statuses:
         words = {
             "confirmed": _("confirmées"),
@@ -160,27 +182,39 @@ def lines(summary: Any, event: EventConfig, *, details: bool = True) -> list[str
                 n=summary.platform_checkins,
             )
         )
-    if summary.skipped:
-        out.append(_("Lignes qui ne sont pas des personnes (ignorées) : {n}", n=len(summary.skipped)))
-        if details:
-            out += [_("  ligne {row} : {reason}", row=s["row"], reason=s["reason"]) for s in summary.skipped]
-    if summary.defaults:
-        out.append(_("Lignes tombées sur un défaut ({n}) :", n=len(summary.defaults)))
-        if details:
-            for d in summary.defaults:
-                what = " + ".join(
-                    _("catégorie {name}", name=category_label(event, d["category"]))
-                    if w == "category"
-                    else _("jours : {days}", days=days_label(event, d["days"]))
-                    for w in d["defaults"]
-                )
-                out.append(
-                    _(
-                        "  ligne {row} : {name} — « {ticket} » → {what}",
-                        row=d["row"],
-                        name=d["name"],
-                        ticket=d["ticket_type"] or "—",
-                        what=what,
-                    )
-                )
+    return out
+
+
+def _skipped_lines(summary: Any, details: bool) -> list[str]:
+    if not summary.skipped:
+        return []
+    out = [_("Lignes qui ne sont pas des personnes (ignorées) : {n}", n=len(summary.skipped))]
+    if details:
+        out += [_("  ligne {row} : {reason}", row=s["row"], reason=s["reason"]) for s in summary.skipped]
+    return out
+
+
+def _default_lines(summary: Any, event: EventConfig, details: bool) -> list[str]:
+    """The rows that fell to a default category or days, so nobody finds out at the desk."""
+    if not summary.defaults:
+        return []
+    out = [_("Lignes tombées sur un défaut ({n}) :", n=len(summary.defaults))]
+    if not details:
+        return out
+    for d in summary.defaults:
+        what = " + ".join(
+            _("catégorie {name}", name=category_label(event, d["category"]))
+            if w == "category"
+            else _("jours : {days}", days=days_label(event, d["days"]))
+            for w in d["defaults"]
+        )
+        out.append(
+            _(
+                "  ligne {row} : {name} — « {ticket} » → {what}",
+                row=d["row"],
+                name=d["name"],
+                ticket=d["ticket_type"] or "—",
+                what=what,
+            )
+        )
     return out
