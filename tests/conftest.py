@@ -8,14 +8,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sample import SAMPLE_DIR
 
 from checkin.event import model as event_module
 from checkin.event.model import EventConfig
 from checkin.replica.db import Replica, open_replica
-
-SAMPLE_DIR = Path(__file__).resolve().parents[2] / "shared" / "data" / "aict2026"
-if not SAMPLE_DIR.exists():  # a clone beside shared/, as CI lays it out
-    SAMPLE_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "aict2026"
 
 
 @pytest.fixture(autouse=True)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import zxingcpp
 from PIL import Image
+from sample import SAMPLE_DIR
 
 from checkin.base import paths
 from checkin.base.errors import KnownError
@@ -23,7 +24,7 @@ from checkin.replica import attendees
 from checkin.replica.attendees import AttendeeView
 from checkin.replica.db import open_replica
 
-SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "data" / "aict2026" / "inscriptions.csv"
+SAMPLE = SAMPLE_DIR / "inscriptions.csv"
 POINTS_PER_MM = 72 / 25.4
 PRESETS = ("a6", "a6-folded", "4x3in", "4x6in", "cr80", "ql62", "label-100x62", "a7")
 

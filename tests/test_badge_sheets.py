@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import zxingcpp
 from PIL import Image
+from sample import SAMPLE_DIR
 
 from checkin.base.errors import KnownError
 from checkin.base.text import sort_key
@@ -22,7 +23,7 @@ from checkin.printing.sheets import render_sheets
 from checkin.replica import attendees
 from checkin.replica.db import open_replica
 
-SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "data" / "aict2026" / "inscriptions.csv"
+SAMPLE = SAMPLE_DIR / "inscriptions.csv"
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 import zxingcpp
 from PIL import Image
+from sample import SAMPLE_DIR
 
 from checkin.event import model as event_mod
 from checkin.printing.backends import CupsBackend, PrinterError, system_printers
@@ -23,7 +24,7 @@ from checkin.replica import attendees
 from checkin.replica.db import open_replica
 
 CUPSD = shutil.which("cupsd") or ("/usr/sbin/cupsd" if Path("/usr/sbin/cupsd").exists() else None)
-SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "data" / "aict2026" / "inscriptions.csv"
+SAMPLE = SAMPLE_DIR / "inscriptions.csv"
 QUEUE = "checkin-pdf"
 A6_MM = (105.0, 148.0)
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from replica_faults import OtherProgram
+from sample import SAMPLE_DIR
 
 from checkin.base.errors import KnownError
 from checkin.event import model as event_mod
@@ -24,7 +25,7 @@ from checkin.replica.attendees import AttendeeView
 from checkin.replica.db import Replica, open_replica
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT.parent / "shared" / "data" / "aict2026" / "inscriptions.csv"
+SAMPLE = SAMPLE_DIR / "inscriptions.csv"
 WAIT = 20.0
 
 

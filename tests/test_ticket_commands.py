@@ -9,6 +9,7 @@ import socket
 from pathlib import Path
 
 import pytest
+from sample import SAMPLE_DIR
 
 from checkin.base.errors import KnownError
 from checkin.cli import tickets as commands
@@ -16,7 +17,6 @@ from checkin.printing.escpos.parse import parse
 from checkin.replica.db import Replica
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT.parent / "shared" / "data" / "aict2026"
 
 
 @pytest.fixture
@@ -35,7 +35,9 @@ def run(*argv: str) -> int:
 def test_ticket_prints_the_welcome_slip_with_the_persons_b2b_meetings(
     db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    first_b2b = (SAMPLE / "rendez-vous-b2b.csv").read_text(encoding="utf-8-sig").splitlines()[1].split(";")
+    first_b2b = (
+        (SAMPLE_DIR / "rendez-vous-b2b.csv").read_text(encoding="utf-8-sig").splitlines()[1].split(";")
+    )
     code = first_b2b[3]
     out = tmp_path / "slip.bin"
     assert run("ticket", code, "--db", str(db), "--printer", f"file:{out}", "--day", "2026-07-09") == 0

@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from replica_faults import damage_page
+from sample import SAMPLE_DIR
 
 from checkin.base.errors import DamagedReplica, DatabaseError
 from checkin.event import model as event_mod
@@ -24,7 +25,7 @@ from checkin.replica import backup, facts
 from checkin.replica.attendees import all_live
 from checkin.replica.db import open_replica, quick_check
 
-SAMPLE = Path(__file__).resolve().parents[3] / "shared" / "data" / "aict2026" / "inscriptions.csv"
+SAMPLE = SAMPLE_DIR / "inscriptions.csv"
 DAY = "2026-07-08"
 
 

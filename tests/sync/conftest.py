@@ -20,16 +20,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from sample import SAMPLE_DIR
 from sqlalchemy import create_engine, text
 
 from checkin.event import model as event_module
 from checkin.event.model import EventConfig
 from checkin.sync.hub import Hub, open_hub
 from checkin.sync.hubimport import import_into_hub
-
-SAMPLE = Path("/work/shared/data/aict2026")
-if not SAMPLE.exists():  # the repository's copy, when the shared folder is not there
-    SAMPLE = Path(__file__).resolve().parents[2] / "tests" / "data" / "aict2026"
 
 
 def _free_port() -> int:
@@ -163,7 +160,7 @@ def seeded_hub(new_hub: HubFactory, sync_event: EventConfig) -> Callable[[], str
     hub = open_hub(template)
     try:
         for name in ("inscriptions.csv", "programme.csv", "rendez-vous-b2b.csv"):
-            import_into_hub(hub, sync_event, SAMPLE / name)
+            import_into_hub(hub, sync_event, SAMPLE_DIR / name)
     finally:
         hub.close()
     return lambda: clone(template)

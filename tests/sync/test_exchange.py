@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sample import SAMPLE_DIR
 from sqlalchemy import text
 
 from checkin.arrivals import search
@@ -18,7 +19,7 @@ from checkin.event.model import EventConfig
 from checkin.replica import attendees, facts
 from checkin.sync.hub import HUB_SCHEMA, HubError, open_hub
 
-from .conftest import SAMPLE, hub_state
+from .conftest import hub_state
 from .helpers import DAY1, admit, admitted, desk, desk_state, fact_ids, hub_rows, people, sync
 
 
@@ -335,15 +336,15 @@ def test_hub_init_and_import_commands_dry_run_then_cancellation_reaches_desks(
         )
 
     assert cli("hub", "init", url).returncode == 0
-    dry = cli("hub", "import", str(SAMPLE / "inscriptions.csv"), "--hub", url, "--dry-run", "--json")
+    dry = cli("hub", "import", str(SAMPLE_DIR / "inscriptions.csv"), "--hub", url, "--dry-run", "--json")
     assert dry.returncode == 0, dry.stderr
     assert json.loads(dry.stdout)["created"] == 578
     assert hub_rows(url, "SELECT count(*) FROM hub_attendee") == [(0,)]
-    assert cli("hub", "import", str(SAMPLE / "inscriptions.csv"), "--hub", url).returncode == 0
+    assert cli("hub", "import", str(SAMPLE_DIR / "inscriptions.csv"), "--hub", url).returncode == 0
     d1 = desk(tmp_path, "d1")
     sync(d1, url)
     # The next export cancels a registration: the desk learns it at its next exchange.
-    source = (SAMPLE / "inscriptions.csv").read_text(encoding="utf-8-sig")
+    source = (SAMPLE_DIR / "inscriptions.csv").read_text(encoding="utf-8-sig")
     line = "INS-2026-00419;AICT26-UD7TBP7G;Confirmée;"
     changed = tmp_path / "v2.csv"
     changed.write_text(source.replace(line, line.replace("Confirmée", "Annulée")), encoding="utf-8-sig")

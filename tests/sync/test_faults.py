@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from sample import SAMPLE_DIR
 
 from checkin.event.model import EventConfig
 from checkin.replica import attendees, facts
@@ -22,7 +23,7 @@ from checkin.sync import exchange as exchange_module
 from checkin.sync.hub import HubError, on_network_share, open_hub
 from checkin.sync.hubimport import import_into_hub
 
-from .conftest import SAMPLE, clone, hub_state
+from .conftest import clone, hub_state
 from .helpers import DAY1, admit, desk, desk_state, fact_ids, hub_rows, people, sync
 
 
@@ -159,7 +160,7 @@ def test_hub_gone_mid_exchange_is_a_clear_error_and_the_desk_keeps_its_work(
 
 
 def _changed_export(tmp_path: Path, old: str, new: str) -> Path:
-    source = (SAMPLE / "inscriptions.csv").read_text(encoding="utf-8-sig")
+    source = (SAMPLE_DIR / "inscriptions.csv").read_text(encoding="utf-8-sig")
     assert source.count(old) == 1
     target = tmp_path / "inscriptions-v2.csv"
     target.write_text(source.replace(old, new), encoding="utf-8-sig")
