@@ -231,7 +231,8 @@ KILLED = textwrap.dedent(
     """
     import os, signal, sys
     from pathlib import Path
-    from checkin import attendees, event
+    from checkin.event import model as event
+    from checkin.replica import attendees
     from checkin.replica.db import open_replica
     from checkin.printing.backends import FileBackend
     from checkin.printing.queue import PdfBadgeRenderer, PrintQueue
@@ -434,7 +435,8 @@ BLIND_KILLED = textwrap.dedent(
     """
     import os, signal, sys
     from pathlib import Path
-    from checkin import attendees, event
+    from checkin.event import model as event
+    from checkin.replica import attendees
     from checkin.replica.db import open_replica
     from checkin.printing.queue import PdfBadgeRenderer, PrintQueue
 
