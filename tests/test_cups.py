@@ -18,7 +18,9 @@ from PIL import Image
 from sample import SAMPLE_DIR
 
 from checkin.event import model as event_mod
-from checkin.printing.backends import CupsBackend, PrinterError, system_printers
+from checkin.printing.backends import CupsBackend
+from checkin.printing.cups import system_printers
+from checkin.printing.errors import PrinterError
 from checkin.printing.queue import Job, PdfBadgeRenderer, PrintQueue
 from checkin.replica import attendees
 from checkin.replica.db import open_replica

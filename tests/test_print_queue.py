@@ -18,7 +18,8 @@ from sample import SAMPLE_DIR
 
 from checkin.base.errors import KnownError
 from checkin.event import model as event_mod
-from checkin.printing.backends import FileBackend, PrinterError
+from checkin.printing.backends import FileBackend
+from checkin.printing.errors import PrinterError
 from checkin.printing.queue import Job, PdfBadgeRenderer, PrintQueue
 from checkin.replica import attendees
 from checkin.replica.attendees import AttendeeView

@@ -14,15 +14,15 @@ from pathlib import Path
 import pytest
 
 from checkin.base.errors import KnownError
-from checkin.printing.escpos import connect, print_test, render, status
-from checkin.printing.escpos.backend import EscposBackend
-from checkin.printing.escpos.errors import (
+from checkin.printing.errors import (
     PrinterAddressError,
     PrinterError,
     PrinterNotReady,
     PrinterTimeout,
     PrinterUnreachable,
 )
+from checkin.printing.escpos import connect, print_test, render, status
+from checkin.printing.escpos.backend import EscposBackend
 from checkin.printing.escpos.parse import parse
 from checkin.printing.queue import PrintQueue
 from checkin.replica import attendees

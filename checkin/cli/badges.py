@@ -17,8 +17,8 @@ from checkin.base.i18n import _
 from checkin.base.text import fold, sort_key
 from checkin.event import model as event_mod
 from checkin.printing import config
-from checkin.printing.backends import system_printers
 from checkin.printing.badge import BadgeRenderer, attendee_from
+from checkin.printing.cups import system_printers
 from checkin.printing.layout import available
 from checkin.printing.sheets import render_sheets
 from checkin.replica import attendees, facts

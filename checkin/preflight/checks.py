@@ -12,10 +12,8 @@ in ``preflight.json`` in the configuration folder, beside the desk's settings.
 from __future__ import annotations
 
 import json
-import os
 import secrets
 import shutil
-import subprocess
 import unicodedata
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -28,6 +26,7 @@ from checkin.base.errors import KnownError
 from checkin.base.i18n import _
 from checkin.base.settings import DeskSettings
 from checkin.event.model import EventConfig
+from checkin.printing import cups
 from checkin.replica.db import Replica
 
 TOKEN_PREFIX = "CHECKIN-TEST-"
@@ -246,55 +245,6 @@ def check_scanner(settings: DeskSettings, today: date) -> Check:
     )
 
 
-def _cups(args: list[str], server: str, *, any_status: bool = False) -> str:
-    env = dict(os.environ)
-    if server:
-        env["CUPS_SERVER"] = server
-    try:
-        done = subprocess.run(args, capture_output=True, text=True, env=env, timeout=10, check=False)
-    except (OSError, subprocess.TimeoutExpired):
-        return ""
-    return done.stdout if done.returncode == 0 or any_status else ""
-
-
-_IPP_TEST = """{
-  OPERATION Get-Printer-Attributes
-  GROUP operation-attributes-tag
-  ATTR charset attributes-charset utf-8
-  ATTR naturalLanguage attributes-natural-language en
-  ATTR uri printer-uri $uri
-  ATTR keyword requested-attributes media-default,print-scaling-default,fit-to-page-default
-  STATUS successful-ok
-  DISPLAY media-default
-  DISPLAY print-scaling-default
-  DISPLAY fit-to-page-default
-}
-"""
-
-
-def ipp_attributes(queue: str, server: str) -> dict[str, str]:
-    """The queue's defaults as the printer system announces them over IPP (``ipptool``)."""
-    import re
-    import tempfile
-    from urllib.parse import quote
-
-    host = server or os.environ.get("CUPS_SERVER", "") or "localhost"
-    if host.startswith("/"):
-        host = quote(host, safe="")  # a local socket, as CUPS writes it in a URI
-    with tempfile.NamedTemporaryFile("w", suffix=".test", delete=False) as fh:
-        fh.write(_IPP_TEST)
-    try:
-        # (-t: ipptool's own checks may fail — CUPS repeats media-default when the PPD
-        # lacks the saved size — yet the values are printed; the first one counts.)
-        out = _cups(["ipptool", "-t", f"ipp://{host}/printers/{queue}", fh.name], "", any_status=True)
-    finally:
-        os.unlink(fh.name)
-    found: dict[str, str] = {}
-    for name, value in re.findall(r"^\s*([a-z-]+) \([a-zA-Z]+\) = (.*)$", out, re.M):
-        found.setdefault(name, value.strip())
-    return found
-
-
 def _size_mm(media: str) -> tuple[float, float] | None:
     """(width, height) in mm from a PWG or CUPS media name: iso_a6_105x148mm, Custom.62x100mm, A6."""
     import re
@@ -311,9 +261,9 @@ def check_cups_queue(queue: str, server: str, media: str, size_mm: tuple[float, 
     """The queue's default paper is the layout's stock (either way round), and nothing
     scales the page — IPP attributes first, the queue's saved options second."""
     title = _("File CUPS « {queue} »", queue=queue)
-    attrs = ipp_attributes(queue, server)
-    options = _cups(["lpoptions", "-p", queue], server)
-    if not attrs and not options:
+    attrs = cups.ipp_attributes(queue, server)
+    pairs = cups.saved_options(queue, server)
+    if not attrs and not pairs:
         return Check(
             "cups",
             title,
@@ -321,7 +271,6 @@ def check_cups_queue(queue: str, server: str, media: str, size_mm: tuple[float, 
             _("La file d'impression ne répond pas."),
             _("Vérifiez que l'imprimante est installée sous ce nom (lpstat -p) et allumée."),
         )
-    pairs = dict(p.split("=", 1) for p in options.split() if "=" in p)
     default = pairs.get("PageSize") or pairs.get("media") or attrs.get("media-default", "")
     scaling = [
         f"{k}={v}"

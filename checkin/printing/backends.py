@@ -8,24 +8,15 @@ CUPS back-end returns the CUPS request id, which the queue records at once.
 
 from __future__ import annotations
 
-import logging
 import os
-import re
-import shutil
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from checkin.base import paths
-from checkin.base.errors import KnownError
 from checkin.base.i18n import _
-
-log = logging.getLogger(__name__)
-
-
-class PrinterError(KnownError):
-    """The printer refused the job (off, out of paper, missing): retry later."""
+from checkin.printing import cups
+from checkin.printing.errors import PrinterError
 
 
 @runtime_checkable
@@ -78,16 +69,6 @@ class FileBackend:
         return self.path_for(job_id).exists()
 
 
-_REQUEST = re.compile(r"request id is (\S+)")
-
-
-def _cups_env(server: str) -> dict[str, str]:
-    env = dict(os.environ)
-    if server:
-        env["CUPS_SERVER"] = server
-    return env
-
-
 @dataclass
 class CupsBackend:
     """A CUPS queue through ``lp``: the stock's media size, no scaling, no fit-to-page."""
@@ -95,89 +76,21 @@ class CupsBackend:
     name: str
     queue: str
     server: str = ""  # host:port or socket path; empty = the system's default
-    timeout: float = 30.0
+    timeout: float = cups.SUBMIT_TIMEOUT
 
     def submit(self, data: bytes, *, job_id: str, title: str, media: str) -> str:
-        if shutil.which("lp") is None:
-            raise PrinterError(_("CUPS n'est pas installé sur ce poste (commande lp absente)."))
-        self.check()
-        command = [
-            "lp",
-            "-d",
+        return cups.submit(
             self.queue,
-            "-t",
-            f"checkin-{job_id}",
-            "-o",
-            f"media={media}",
-            "-o",
-            "fit-to-page=false",
-            "-o",
-            "print-scaling=none",
-            "-o",
-            "scaling=100",
-            "-",
-        ]
-        try:
-            done = subprocess.run(
-                command,
-                input=data,
-                capture_output=True,
-                timeout=self.timeout,
-                env=_cups_env(self.server),
-                check=False,
-            )
-        except subprocess.TimeoutExpired as exc:
-            raise PrinterError(_("L'imprimante {name} ne répond pas.", name=self.name)) from exc
-        if done.returncode != 0:
-            message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-            raise PrinterError(
-                _(
-                    "L'imprimante {name} a refusé le travail : {error}",
-                    name=self.name,
-                    error=message[-1] if message else done.returncode,
-                )
-            )
-        found = _REQUEST.search(done.stdout.decode("utf-8", "replace"))
-        return found.group(1) if found else ""
-
-    def check(self) -> None:
-        """Refuse early when CUPS knows the printer is stopped (off, jammed, paused)."""
-        try:
-            done = subprocess.run(
-                ["lpstat", "-p", self.queue],
-                capture_output=True,
-                timeout=self.timeout,
-                env=_cups_env(self.server),
-                check=False,
-            )
-        except (subprocess.TimeoutExpired, FileNotFoundError):
-            return  # lp will tell
-        lines = done.stdout.decode("utf-8", "replace").splitlines()
-        if lines and " disabled" in lines[0]:
-            reason = " ".join(line.strip() for line in lines[1:] if line.strip())
-            raise PrinterError(
-                _("L'imprimante {name} est arrêtée : {reason}", name=self.name, reason=reason or "?")
-            )
+            data,
+            name=self.name,
+            title=f"checkin-{job_id}",
+            options=(f"media={media}", "fit-to-page=false", "print-scaling=none", "scaling=100"),
+            server=self.server,
+            timeout=self.timeout,
+            refuse_stopped=True,
+        )
 
     def already_done(self, job_id: str) -> bool | None:
         # lpstat does not show job titles; the queue records the request id right after
         # ``lp`` returns, so only a crash inside that instant can leave us unsure.
         return None
-
-
-def system_printers(server: str = "") -> list[str]:
-    """The CUPS destinations this machine offers (empty when CUPS is absent)."""
-    if shutil.which("lpstat") is None:
-        return []
-    try:
-        done = subprocess.run(
-            ["lpstat", "-e"],
-            capture_output=True,
-            timeout=10,
-            env=_cups_env(server),
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        log.warning("lpstat did not answer")
-        return []
-    return [line.strip() for line in done.stdout.decode("utf-8", "replace").splitlines() if line.strip()]

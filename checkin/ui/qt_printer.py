@@ -23,7 +23,7 @@ from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 
 from checkin.base.i18n import _
-from checkin.printing.backends import PrinterError
+from checkin.printing.errors import PrinterError
 
 log = logging.getLogger(__name__)
 

@@ -18,6 +18,7 @@ from checkin.base import paths
 from checkin.base.settings import DeskSettings
 from checkin.event.model import EventConfig
 from checkin.preflight import checks as preflight
+from checkin.printing.cups import ipp_attributes
 from checkin.replica import backup
 from checkin.replica.db import Replica, open_replica
 from checkin.sync.exchange import exchange
@@ -179,7 +180,7 @@ def test_the_cups_queue_is_judged_from_the_real_cups(cups: str) -> None:
     # cups-pdf's default is A4: wrong for A6 badge stock.
     check = preflight.check_cups_queue(QUEUE, cups, "A6", (105.0, 148.0))
     assert check.ok is False and "iso_a4_210x297mm" in check.found and "media-default=A6" in check.fix
-    assert preflight.ipp_attributes(QUEUE, cups)["media-default"] == "iso_a4_210x297mm"
+    assert ipp_attributes(QUEUE, cups)["media-default"] == "iso_a4_210x297mm"
     try:
         admin("-o", "media-default=iso_a6_105x148mm")
         assert preflight.check_cups_queue(QUEUE, cups, "A6", (105.0, 148.0)).ok is True

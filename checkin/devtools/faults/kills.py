@@ -24,7 +24,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from checkin.printing.backends import PrinterError
+from checkin.printing.errors import PrinterError
 
 DAY = "2026-07-08"
 

@@ -29,7 +29,6 @@ from checkin.base.i18n import _, language
 from checkin.event import model as event_mod
 from checkin.event.model import EventConfig
 from checkin.printing.escpos import connect, data, layout, render
-from checkin.printing.escpos.errors import PrinterError
 from checkin.printing.escpos.render import Built, Device
 from checkin.printing.escpos.status import Status
 from checkin.replica import attendees
@@ -39,7 +38,6 @@ from checkin.replica.db import Replica
 __all__ = [
     "Built",
     "Device",
-    "PrinterError",
     "Status",
     "backend",
     "device_for",

@@ -5,7 +5,7 @@ The queue speaks to back-ends through ``submit(data, job_id=…, title=…, medi
 cannot print. So this back-end also renders: :meth:`EscposBackend.render` has the queue's
 ``Renderer`` signature (a badge job becomes the label badge, a ticket job the welcome
 slip), and :meth:`print_job` renders and prints a job in one call. Every failure is a
-:class:`~checkin.printing.escpos.errors.PrinterError` (a ``KnownError``) that the queue
+:class:`~checkin.printing.errors.PrinterError` (a ``KnownError``) that the queue
 records on the job before retrying.
 """
 
@@ -16,8 +16,8 @@ from typing import Any
 
 from checkin.base.i18n import _
 from checkin.event.model import EventConfig
+from checkin.printing.errors import PrinterError
 from checkin.printing.escpos import connect, device_for, layout, ticket_bytes
-from checkin.printing.escpos.errors import PrinterError
 from checkin.printing.escpos.render import Device
 from checkin.replica.attendees import AttendeeView
 from checkin.replica.db import Replica

@@ -6,7 +6,7 @@ A desk configures a receipt printer by one string:
 * ``tcp://HOST:9100``: a network printer (``?timeout=SECONDS`` for connect and stalls);
 * ``usb://VID:PID`` (hexadecimal, ``?in_ep=0x82&out_ep=0x01``): needs pyusb and libusb;
 * ``serial:///dev/ttyUSB0?baudrate=19200&flow=none|rtscts|dsrdtr|xonxoff``: needs pyserial;
-* ``cups:QUEUE``: a raw CUPS queue, fed through ``lp -o raw``;
+* ``cups:QUEUE``: a raw CUPS queue, fed through ``lp -o raw`` (:mod:`checkin.printing.cups`);
 * ``win:PRINTER``: a raw Windows printer (win32print, Windows only).
 
 Every failure to reach a printer is a :class:`PrinterError` naming the printer and the
@@ -20,7 +20,6 @@ from __future__ import annotations
 import logging
 import os
 import socket
-import subprocess
 import sys
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,7 +30,8 @@ from escpos.exceptions import Error as EscposError
 from escpos.printer import File, Network
 
 from checkin.base.i18n import _
-from checkin.printing.escpos.errors import (
+from checkin.printing import cups
+from checkin.printing.errors import (
     PrinterAddressError,
     PrinterError,
     PrinterTimeout,
@@ -170,9 +170,10 @@ class TcpPrinter(Network):  # type: ignore[misc]
 class LpPrinter(Escpos):  # type: ignore[misc]
     """A raw CUPS queue: the job is collected, then handed to ``lp -o raw`` in one go."""
 
-    def __init__(self, queue: str, timeout: float, **kwargs: Any) -> None:
+    def __init__(self, queue: str, name: str, timeout: float, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.queue = queue
+        self.name = name
         self.timeout = timeout
         self.buffer: list[bytes] = []
 
@@ -187,32 +188,7 @@ class LpPrinter(Escpos):  # type: ignore[misc]
         self.buffer.clear()
         if not data:
             return
-        try:
-            done = subprocess.run(
-                ["lp", "-d", self.queue, "-t", "checkin", "-o", "raw"],
-                input=data,
-                capture_output=True,
-                timeout=self.timeout,
-                check=False,
-            )
-        except FileNotFoundError as exc:
-            raise PrinterUnreachable(
-                _(
-                    "La commande lp (CUPS) est introuvable : impossible d'imprimer sur {name}.",
-                    name=self.queue,
-                )
-            ) from exc
-        except subprocess.TimeoutExpired as exc:
-            raise PrinterTimeout(_("CUPS ne répond pas pour la file {name}.", name=self.queue)) from exc
-        if done.returncode != 0:
-            reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
-            raise PrinterUnreachable(
-                _(
-                    "La file d'impression {name} refuse le travail : {reason}",
-                    name=self.queue,
-                    reason=reason[-1] if reason else done.returncode,
-                )
-            )
+        cups.submit(self.queue, data, name=self.name, title="checkin", options=("raw",), timeout=self.timeout)
 
     def close(self) -> None:
         self.buffer.clear()
@@ -261,7 +237,7 @@ def _build(target: Target, profile: str | None) -> Escpos:
     if target.scheme == "usb":
         return _usb(target, kwargs)
     if target.scheme == "cups":
-        return LpPrinter(target.address, target.timeout(10.0), **kwargs)
+        return LpPrinter(target.address, target.name, target.timeout(cups.RAW_TIMEOUT), **kwargs)
     return _windows(target, kwargs)
 
 

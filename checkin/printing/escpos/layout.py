@@ -33,7 +33,7 @@ from typing import Any
 
 from checkin.base import paths
 from checkin.base.i18n import _
-from checkin.printing.escpos.errors import PrinterError
+from checkin.printing.errors import LayoutError
 
 KINDS = ("welcome", "label", "closing")
 ALIGNS = ("left", "center", "right")
@@ -104,10 +104,6 @@ class Layout:
     elements: tuple[Element, ...]
     description: str = ""
     source: Path | None = field(default=None, compare=False)
-
-
-class LayoutError(PrinterError):
-    """A slip layout file is wrong; the message names the file and the element."""
 
 
 def layouts_dir() -> Path:

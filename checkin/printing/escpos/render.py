@@ -27,9 +27,9 @@ from PIL import Image
 
 from checkin.base.i18n import _, tr
 from checkin.printing import fonts
+from checkin.printing.errors import ProfileError
 from checkin.printing.escpos import raster
 from checkin.printing.escpos.data import SlipData
-from checkin.printing.escpos.errors import ProfileError
 from checkin.printing.escpos.layout import Element, Layout
 
 log = logging.getLogger(__name__)

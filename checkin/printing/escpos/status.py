@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from escpos.escpos import Escpos
 
 from checkin.base.i18n import _
-from checkin.printing.escpos.errors import PrinterNotReady
+from checkin.printing.errors import PrinterNotReady
 
 log = logging.getLogger(__name__)
 
