@@ -20,7 +20,7 @@ from sample import SAMPLE_DIR
 from checkin.event import model as event_mod
 from checkin.printing.backends import CupsBackend
 from checkin.printing.cups import system_printers
-from checkin.printing.errors import PrinterError
+from checkin.printing.errors import PrinterError, PrinterUnreachable
 from checkin.printing.queue import Job, PdfBadgeRenderer, PrintQueue
 from checkin.replica import attendees
 from checkin.replica.db import open_replica
@@ -191,6 +191,20 @@ def test_an_a6_badge_printed_through_cups_keeps_its_size_and_qr(
     finally:
         output.unlink()
     replica.close()
+
+
+def test_without_cups_badges_and_tickets_fail_with_the_same_sentence(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from checkin.printing.escpos import connect
+
+    monkeypatch.setenv("PATH", str(tmp_path))  # no lp, no lpstat
+    with pytest.raises(PrinterUnreachable, match="commande lp absente") as badge:
+        CupsBackend("badges", QUEUE).submit(b"%PDF-1.4\n", job_id="z", title="z", media="A6")
+    with pytest.raises(PrinterUnreachable, match="commande lp absente") as ticket:
+        connect.send("cups:tickets", b"x", check_status=False)
+    assert str(badge.value) == str(ticket.value)
+    assert system_printers() == []
 
 
 def test_a_missing_cups_queue_is_a_clear_printer_error(cups: str) -> None:
