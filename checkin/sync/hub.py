@@ -1,6 +1,6 @@
 """The hub: the one place every desk's work meets, on an SQLite file or on PostgreSQL.
 
-The same SQLAlchemy Core schema runs on both. Every row written to the hub takes a number
+The same schema (``checkin.replica.models``' hub tables) runs on both, through Core. Every row written to the hub takes a number
 from one counter (``hub_counter``); the counter row stays locked until the writing
 transaction commits, so writers are serialised and the rows a reader can see always form a
 prefix of the numbering. A desk can therefore pull "everything after n" and never skip a
@@ -28,24 +28,13 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import (
-    BigInteger,
-    Column,
-    Engine,
-    Index,
-    MetaData,
-    Table,
-    Text,
-    create_engine,
-    event,
-    exc,
-    make_url,
-)
+from sqlalchemy import Engine, Table, create_engine, event, exc, make_url
 from sqlalchemy.engine import Connection
 from sqlalchemy.pool import NullPool
 
 from checkin.base.errors import KnownError
 from checkin.base.i18n import _
+from checkin.replica import models
 from checkin.replica.attendees import STORED
 
 log = logging.getLogger(__name__)
@@ -53,98 +42,23 @@ log = logging.getLogger(__name__)
 HUB_SCHEMA = 3
 PURGE_KEY = "purge"  # hub_meta: "<purge id> <when>", set by the last purge of the hub
 
-metadata = MetaData()
+# The hub's tables, declared once in checkin.replica.models.
+hub_meta = models.table(models.HubMeta)
+hub_counter = models.table(models.HubCounter)
+hub_attendee = models.table(models.HubAttendee)
+hub_sensitive = models.table(models.HubSensitive)
+hub_ticket_code = models.table(models.HubTicketCode)
+hub_session = models.table(models.HubSession)
+hub_meeting = models.table(models.HubMeeting)
+hub_fact = models.table(models.HubFact)
+hub_conflict = models.table(models.HubConflict)
+hub_aggregate = models.table(models.HubAggregate)  # counts kept after a purge
 
-
-def _text(name: str, **kw: Any) -> Column[str]:
-    return Column(name, Text, nullable=False, server_default="", **kw)
-
-
-ATTENDEE_COLUMNS = list(STORED)  # declared once, in checkin.replica.attendees
-FACT_COLUMNS = ("id kind attendee_uid code day desk desk_id role at hlc ref field value reason data").split()
-SESSION_COLUMNS = "code title kind day start end room".split()
-MEETING_COLUMNS = "day slot table_name code_a code_b".split()
-
-hub_meta = Table("hub_meta", metadata, Column("key", Text, primary_key=True), _text("value"))
-hub_counter = Table(
-    "hub_counter",
-    metadata,
-    Column("name", Text, primary_key=True),
-    Column("value", BigInteger, nullable=False),
-)
-hub_attendee = Table(
-    "hub_attendee",
-    metadata,
-    Column("uid", Text, primary_key=True),
-    *(_text(c) for c in ATTENDEE_COLUMNS if c != "uid"),
-    _text("imported"),  # JSON: the export's last values of the fields desks may fix
-    _text("field_hlc"),  # JSON: field -> stamp of the value it holds
-    _text("field_src"),  # JSON: field -> fact id of the desk fix it holds, if any
-    Column("hseq", BigInteger, nullable=False),
-    Index("hub_attendee_hseq", "hseq"),
-)
-hub_sensitive = Table(
-    "hub_sensitive",
-    metadata,
-    Column("uid", Text, primary_key=True),
-    _text("dietary"),
-    _text("accessibility"),
-    Column("hseq", BigInteger, nullable=False),
-    Index("hub_sensitive_hseq", "hseq"),
-)
-hub_ticket_code = Table(
-    "hub_ticket_code",
-    metadata,
-    Column("code", Text, primary_key=True),
-    _text("uid"),
-    Column("hseq", BigInteger, nullable=False),
-    Index("hub_ticket_code_hseq", "hseq"),
-)
-hub_session = Table(
-    "hub_session",
-    metadata,
-    Column("code", Text, primary_key=True),
-    *(_text(c) for c in SESSION_COLUMNS if c != "code"),
-    Column("hseq", BigInteger, nullable=False),
-)
-hub_meeting = Table(
-    "hub_meeting",
-    metadata,
-    Column("day", Text, primary_key=True),
-    Column("slot", Text, primary_key=True),
-    Column("table_name", Text, primary_key=True),
-    _text("code_a"),
-    _text("code_b"),
-    Column("hseq", BigInteger, nullable=False),
-)
-hub_fact = Table(
-    "hub_fact",
-    metadata,
-    Column("id", Text, primary_key=True),
-    *(_text(c) for c in FACT_COLUMNS if c != "id"),
-    _text("hub_hlc"),  # the stamp corrected for the desk's measured clock skew
-    Column("hseq", BigInteger, nullable=False),
-    Index("hub_fact_hseq", "hseq"),
-    Index("hub_fact_attendee", "attendee_uid", "kind"),
-    Index("hub_fact_ref", "ref"),  # schema 2: the undo of a check-in, found by its ref
-)
-hub_conflict = Table(
-    "hub_conflict",
-    metadata,
-    Column("id", Text, primary_key=True),
-    _text("kind"),
-    _text("attendee_uid"),
-    _text("data"),
-    Column("hseq", BigInteger, nullable=False),
-    Index("hub_conflict_hseq", "hseq"),
-)
-# Counts kept after a purge (one row per measure).
-hub_aggregate = Table(
-    "hub_aggregate",
-    metadata,
-    Column("name", Text, primary_key=True),
-    Column("count", BigInteger, nullable=False),
-)
+# The replica's columns a hub table holds (the ones a push and a pull copy).
+ATTENDEE_COLUMNS = [c for c in hub_attendee.c.keys() if c in STORED]
+FACT_COLUMNS = [c for c in hub_fact.c.keys() if c in models.table(models.Fact).c]
+SESSION_COLUMNS = [c for c in hub_session.c.keys() if c in models.table(models.ProgrammeSession).c]
+MEETING_COLUMNS = [c for c in hub_meeting.c.keys() if c in models.table(models.Meeting).c]
 
 
 class HubError(KnownError):
@@ -382,7 +296,7 @@ def _initialise(engine: Engine) -> None:
         conn.info["immediate"] = True
         with conn.begin():
             # Two "hub init" at once: the second finds the tables and does nothing.
-            metadata.create_all(conn, checkfirst=True)
+            models.HUB_METADATA.create_all(conn, checkfirst=True)
             existing = conn.execute(hub_meta.select().where(hub_meta.c.key == "hub_id")).first()
             if existing is None:
                 conn.execute(
