@@ -7,7 +7,7 @@ import json
 import re
 import unicodedata
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from functools import lru_cache
 
@@ -16,6 +16,7 @@ from checkin.base.text import clean, clean_email, clean_phone, display_name, fol
 from checkin.event.model import EventConfig
 from checkin.importer.mapping import Mapping
 from checkin.importer.platforms import Profile
+from checkin.replica import attendees, models
 
 STATUSES: dict[str, str] = {}
 for _status, _names in {
@@ -152,6 +153,16 @@ class Record:
 
     def values(self) -> dict[str, str]:
         return dict(self.__dict__)
+
+
+# A record holds a value for every column of the model an import writes (an import sets
+# ``source`` and ``live_uid`` itself), then what the import report needs. Its fields are
+# spelled out for the type checker; the module refuses to load if they drift from the model.
+_COLUMNS = {c for c in attendees.STORED if c not in ("source", "live_uid")} | {
+    c.name for c in models.table(models.SensitiveInfo).columns if not c.primary_key
+}
+if {f.name for f in fields(Record)} - {"ticket_type", "category_default", "days_default"} != _COLUMNS:
+    raise TypeError(f"Record's fields must be the model's columns an import writes: {sorted(_COLUMNS)}")
 
 
 class RowError(ValueError):

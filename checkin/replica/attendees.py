@@ -1,11 +1,14 @@
-"""An attendee's columns, declared once, and the replica's attendees as plain views.
+"""The replica's attendees as plain views, with the column lists taken from the model.
 
-:class:`AttendeeView` *is* the declaration of what a registration holds: its fields are the
-columns of ``attendee`` a reader sees (``id`` first), :data:`INTERNAL` the ones kept for
-imports and search. The replica's table (``checkin.replica.migrations``, which must agree — a test
-checks), the hub's ``hub_attendee``, the importer's staged rows and the reports all take
-their column lists from here. Everything above the storage layer (the scan decision, the
-badge and ticket renderers, the window, the reports) works on views, never on rows.
+The attendee's columns are declared once, by :class:`checkin.replica.models.Attendee`:
+:data:`COLUMNS` are the ones a view shows (``id`` first), :data:`INTERNAL` the ones kept for
+imports and search (marked ``internal`` on the model). The replica's table
+(``checkin.replica.migrations``, which must agree — ``tests/core/test_models`` checks), the
+hub's ``hub_attendee``, the importer's staged rows and the reports all take their column
+lists from there. :class:`AttendeeView` spells its fields out for the type checker; the
+module refuses to load if they are not the model's view columns, in the model's order.
+Everything above the storage layer (the scan decision, the badge and ticket renderers, the
+window, the reports) works on views, never on rows.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from typing import Any
 from sqlalchemy.engine import Connection, Row
 
 from checkin.base.text import sort_key
+from checkin.replica import models
 from checkin.replica.db import Replica
 
 
@@ -73,12 +77,15 @@ class AttendeeView:
         return data
 
 
-# The columns: what a view shows (``id`` first), what is kept besides for imports and
-# search, and every stored column (all but the row id: what the hub holds, what an import
-# and a pull write).
-COLUMNS = [f.name for f in fields(AttendeeView)]
-INTERNAL = ("row_hash", "raw", "search_names", "search_org", "search_email")
+# The columns, from the model: what a view shows (``id`` first), what is kept besides for
+# imports and search, and every stored column (all but the row id: what the hub holds,
+# what an import and a pull write).
+_TABLE = models.table(models.Attendee)
+INTERNAL = tuple(c.name for c in _TABLE.columns if c.info.get("internal"))
+COLUMNS = [c.name for c in _TABLE.columns if c.name not in INTERNAL]
 STORED = (*(c for c in COLUMNS if c != "id"), *INTERNAL)
+if [f.name for f in fields(AttendeeView)] != COLUMNS:
+    raise TypeError(f"AttendeeView's fields must be the model's view columns: {COLUMNS}")
 LIST_COLUMNS = ("days", "workshops")  # comma-separated in the table, tuples in a view
 SELECT = "SELECT " + ", ".join(COLUMNS) + " FROM attendee"
 
