@@ -7,6 +7,7 @@ import json
 import re
 import unicodedata
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import datetime
 from functools import lru_cache
@@ -265,38 +266,8 @@ def build(
     get = v.get
     if get("addon_to", ""):
         raise RowSkipped(_("option rattachée à la position {ref}", ref=get("addon_to", "")))
-    first_raw = get("first_name", "")
-    last_raw = get("last_name", "")
-    native = get("native_name", "")
-    if not (first_raw or last_raw):
-        full = get("full_name", "")
-        if full:
-            first_raw, last_raw = _split_full_name(full)
-    if not (first_raw or last_raw or native):
-        # HelloAsso and others: the payer's name only when the participant's is empty.
-        first_raw, last_raw = get("payer_first_name", ""), get("payer_last_name", "")
-    if not (first_raw or last_raw or native):
-        raise RowError(_("ni nom ni prénom"))
-    registration = get("registration", "")
-    code = get("code", "").upper().replace(" ", "")
-    if mapping.own_codes:
-        if not registration:
-            raise RowError(_("ni code billet ni numéro d'inscription"))
-        code = ""  # made in apply, where codes already given are known
-    else:
-        if not code:
-            raise RowError(_("code billet vide"))
-        if _DAMAGED.fullmatch(code):
-            raise RowError(
-                _(
-                    "code billet abîmé « {value} » : le tableur l'a enregistré comme un nombre et en a "
-                    "perdu des chiffres ; exportez la liste en CSV",
-                    value=code,
-                )
-            )
-        if len(code) > 128 or not _CODE.fullmatch(code):
-            raise RowError(_("code billet invalide « {value} »", value=code[:64]))
-    registration = registration or code
+    first_raw, last_raw, native = _given_names(get)
+    registration, code = _registration_and_code(mapping, get)
     status = get("_status") or parse_status(get("status", ""), profile)
     registered_at = parse_date(get("registered_at", ""))
     email, email_ok = clean_email(get("email", ""))
@@ -357,6 +328,47 @@ def build(
         category_default=kind.category_default,
         days_default=kind.days_default,
     )
+
+
+def _given_names(get: Callable[[str, str], str]) -> tuple[str, str, str]:
+    """The first, last and native names as given: the participant's, split from a full
+    name, or (HelloAsso and others) the payer's when the participant's are empty."""
+    first_raw = get("first_name", "")
+    last_raw = get("last_name", "")
+    native = get("native_name", "")
+    if not (first_raw or last_raw):
+        full = get("full_name", "")
+        if full:
+            first_raw, last_raw = _split_full_name(full)
+    if not (first_raw or last_raw or native):
+        first_raw, last_raw = get("payer_first_name", ""), get("payer_last_name", "")
+    if not (first_raw or last_raw or native):
+        raise RowError(_("ni nom ni prénom"))
+    return first_raw, last_raw, native
+
+
+def _registration_and_code(mapping: Mapping, get: Callable[[str, str], str]) -> tuple[str, str]:
+    """The registration number and the ticket code (empty when checkin makes the codes:
+    they are made in apply, where the codes already given are known)."""
+    registration = get("registration", "")
+    code = get("code", "").upper().replace(" ", "")
+    if mapping.own_codes:
+        if not registration:
+            raise RowError(_("ni code billet ni numéro d'inscription"))
+        return registration, ""
+    if not code:
+        raise RowError(_("code billet vide"))
+    if _DAMAGED.fullmatch(code):
+        raise RowError(
+            _(
+                "code billet abîmé « {value} » : le tableur l'a enregistré comme un nombre et en a "
+                "perdu des chiffres ; exportez la liste en CSV",
+                value=code,
+            )
+        )
+    if len(code) > 128 or not _CODE.fullmatch(code):
+        raise RowError(_("code billet invalide « {value} »", value=code[:64]))
+    return registration or code, code
 
 
 # json.dumps(cells, ensure_ascii=False), without building an encoder for every row.
