@@ -260,7 +260,7 @@ def test_killed_during_the_first_pull_keeps_what_came_searchable_and_resumes(
 
 _FIX_SCRIPT = """
 import sys
-from checkin import attendees, facts
+from checkin.replica import attendees, facts
 from checkin.replica.db import open_replica
 replica = open_replica(sys.argv[1], create=False)
 with replica.read() as conn:
