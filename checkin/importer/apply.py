@@ -49,6 +49,7 @@ from checkin.importer.saved import load_choices, with_rules
 from checkin.importer.sources import Table, open_table
 from checkin.replica import attendees
 from checkin.replica.db import Replica, share_with_window
+from checkin.replica.facts import EDITABLE
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +59,6 @@ ATTENDEE_FIELDS = [c for c in attendees.STORED if c not in ("source", "live_uid"
 STAGED = (*ATTENDEE_FIELDS, "dietary", "accessibility")
 _AT = {name: i for i, name in enumerate(STAGED)}
 _staged = operator.attrgetter(*STAGED)
-# Fields a desk may fix; a fixed field keeps the desk's value on re-import.
-EDITABLE = {"first_name", "last_name", "native_name", "function", "organisation", "country"}
 _STATUS_RANK = {"confirmed": 0, "pending": 1, "waitlisted": 2, "cancelled": 3}
 # How long one step of an import may hold the replica's write lock.
 LOCK_BUDGET_S = 0.04

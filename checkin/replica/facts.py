@@ -22,13 +22,14 @@ from checkin.base.errors import KnownError
 from checkin.base.i18n import _
 from checkin.base.text import clean, clean_email, display_name, search_columns
 from checkin.event.model import EventConfig
-from checkin.importer.apply import EDITABLE
 from checkin.replica import attendees, presence
 from checkin.replica.attendees import AttendeeView
 from checkin.replica.db import Replica
 
 ROLES = ("volunteer", "lead", "staff")
 REPRINT_REASONS = ("lost", "damaged", "misprint", "name_change", "other")
+# Fields a desk may fix (an ``edit`` fact); a fixed field keeps the desk's value on re-import.
+EDITABLE = frozenset({"first_name", "last_name", "native_name", "function", "organisation", "country"})
 
 
 @dataclass(frozen=True)

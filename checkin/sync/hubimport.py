@@ -24,8 +24,8 @@ from sqlalchemy.engine import Connection
 
 from checkin.event.model import EventConfig
 from checkin.importer import ImportSummary, import_file
-from checkin.importer.apply import EDITABLE
 from checkin.replica.db import Replica, open_replica
+from checkin.replica.facts import EDITABLE
 from checkin.sync import merge
 from checkin.sync.hub import (
     ATTENDEE_COLUMNS,

@@ -29,8 +29,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from checkin.base.text import search_columns
-from checkin.importer.apply import EDITABLE
-from checkin.replica.facts import WALKIN_FIELDS
+from checkin.replica.facts import EDITABLE, WALKIN_FIELDS
 from checkin.replica.hlc import Clock, Stamp
 from checkin.sync.hub import Hub, hub_attendee, hub_conflict, hub_fact, hub_ticket_code, upsert
 
