@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import marshal
 import operator
 import sqlite3
@@ -30,28 +29,21 @@ import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.engine import Connection
-
 from checkin.base import codes
 from checkin.base.i18n import _
 from checkin.event.model import EventConfig
-from checkin.importer import grid
-from checkin.importer.mapping import Mapping, build, load_mapping_file
-from checkin.importer.platforms import unguard
+from checkin.importer.mapping import Mapping
+from checkin.importer.opened import OpenedExport
 from checkin.importer.records import CLEANING_VERSION, Record, RowError, RowSkipped, row_hash
 from checkin.importer.records import build as build_record
-from checkin.importer.saved import load_choices, with_rules
-from checkin.importer.sources import Table, open_table
+from checkin.importer.summary import ImportSummary, public, set_meta
 from checkin.replica import attendees
 from checkin.replica.db import Replica, share_with_window
 from checkin.replica.facts import EDITABLE
-
-log = logging.getLogger(__name__)
 
 # What an import writes: every stored column (declared in checkin.replica.attendees) but the two it
 # sets itself.
@@ -65,135 +57,6 @@ LOCK_BUDGET_S = 0.04
 STEP_ROWS = 100  # rows written between two looks at the desk's thread, inside a step
 CHECKPOINT_EVERY_S = 1.0  # how often an import copies its log back into the database
 MAX_SHOWN_ROWS = 10_000  # rejected / defaulted rows listed in a summary, at most
-
-
-@dataclass
-class ImportSummary:
-    kind: str = "registrations"
-    read: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    cancelled: int = 0
-    rejected: list[dict[str, Any]] = field(default_factory=list)
-    duplicates: list[dict[str, Any]] = field(default_factory=list)
-    missing: int = 0
-    kept_fixes: int = 0
-    dry_run: bool = False
-    file: dict[str, str] = field(default_factory=dict)
-    platform: str = ""  # the platform layout the file was read as ("" for a generic file)
-    layout: str = ""  # that layout in words
-    columns: dict[str, str] = field(default_factory=dict)  # field → header it was read from
-    own_codes: int = 0  # registrations given a code of ours (the export has none)
-    skipped: list[dict[str, Any]] = field(default_factory=list)  # rows that are not people
-    table: dict[str, dict[str, int]] = field(default_factory=dict)  # category → day → people
-    ticket_types: list[dict[str, Any]] = field(default_factory=list)
-    defaults: list[dict[str, Any]] = field(default_factory=list)  # rows that fell to a default
-    statuses: dict[str, int] = field(default_factory=dict)
-    platform_checkins: int = 0
-    steps: int = 0  # write transactions
-    longest_step_ms: float = 0.0
-
-    def sentence(self) -> str:
-        """The summary in one line, as the command line and the window say it."""
-        return _(
-            "{read} lignes lues : {created} ajoutées, {updated} mises à jour, {unchanged} inchangées, "
-            "{cancelled} annulées, {rejected} rejetées, {duplicates} personnes inscrites plusieurs fois.",
-            read=self.read,
-            created=self.created,
-            updated=self.updated,
-            unchanged=self.unchanged,
-            cancelled=self.cancelled,
-            rejected=len(self.rejected),
-            duplicates=len(self.duplicates),
-        )
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "read": self.read,
-            "created": self.created,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "cancelled": self.cancelled,
-            "rejected": self.rejected,
-            "duplicates": self.duplicates,
-            "missing": self.missing,
-            "kept_fixes": self.kept_fixes,
-            "dry_run": self.dry_run,
-            "file": self.file,
-            "platform": self.platform,
-            "layout": self.layout,
-            "columns": self.columns,
-            "own_codes": self.own_codes,
-            "skipped": self.skipped,
-            "table": self.table,
-            "ticket_types": self.ticket_types,
-            "defaults": self.defaults,
-            "statuses": self.statuses,
-            "platform_checkins": self.platform_checkins,
-            "steps": self.steps,
-            "longest_step_ms": round(self.longest_step_ms, 1),
-        }
-
-
-def import_file(
-    replica: Replica,
-    event: EventConfig,
-    path: str | Path,
-    *,
-    mapping: str | Path | dict[str, str] | None = None,
-    dry_run: bool = False,
-    lock_budget_s: float | None = LOCK_BUDGET_S,
-    saved_choices: bool = True,
-) -> ImportSummary:
-    """Import a registration export (or the programme, or the B2B grid) into the replica.
-
-    ``mapping`` is a mapping file or a ``field → header`` dict; without it, the choices
-    saved with the event apply (``saved_choices``). ``lock_budget_s=None`` applies the
-    import in one transaction (a private replica nobody else writes, such as the hub's
-    staging copy).
-    """
-    source = Path(path)
-    table = open_table(source)
-    kind = grid.detect(table.headers)
-    summary = ImportSummary(kind=kind, dry_run=dry_run)
-    summary.file = {"name": source.name, "format": table.kind}
-    if table.encoding:
-        summary.file["encoding"] = table.encoding
-    if table.delimiter:
-        summary.file["delimiter"] = {"\t": "tab"}.get(table.delimiter, table.delimiter)
-    if table.sheet:
-        summary.file["sheet"] = table.sheet
-    try:
-        if kind in ("programme", "meetings"):
-            _import_grid(replica, table, kind, summary, dry_run)
-        else:
-            saved: dict[str, str] | None = None
-            if isinstance(mapping, dict):
-                saved = mapping
-            elif mapping:
-                saved = load_mapping_file(Path(mapping))
-            elif saved_choices:
-                choices = load_choices(event)
-                saved = choices.columns or None
-                event = with_rules(event, choices.rules)
-            columns = build(table.headers, saved)
-            _import_registrations(replica, event, columns, table, summary, dry_run, lock_budget_s)
-    finally:
-        table.close()
-    log.info(
-        "import %s (%s): read %d, created %d, updated %d, rejected %d in %d steps%s",
-        kind,
-        summary.platform or "generic",
-        summary.read,
-        summary.created,
-        summary.updated,
-        len(summary.rejected),
-        summary.steps,
-        " (dry run)" if dry_run else "",
-    )
-    return summary
 
 
 def interrupted_import(replica: Replica) -> dict[str, Any] | None:
@@ -210,35 +73,6 @@ def interrupted_sentence(state: dict[str, Any]) -> str:
         started=str(state.get("started", "?")).replace("T", " ")[:16],
         rows=state.get("rows", "?"),
     )
-
-
-def _import_grid(replica: Replica, table: Table, kind: str, summary: ImportSummary, dry_run: bool) -> None:
-    """The programme and the B2B grid are small: one transaction (rolled back for a dry run)."""
-
-    class _DryRun(Exception):
-        pass
-
-    try:
-        with replica.write() as conn:
-            if kind == "programme":
-                grid.import_programme(conn, table, summary)
-            else:
-                grid.import_meetings(conn, table, summary)
-            _set_meta(conn, "last_import", json.dumps(_public(summary)))
-            if dry_run:
-                raise _DryRun
-    except _DryRun:
-        pass
-    summary.steps = 0 if dry_run else 1
-
-
-def _public(summary: ImportSummary) -> dict[str, Any]:
-    keep = ("kind", "read", "created", "updated", "unchanged", "cancelled", "missing", "kept_fixes")
-    data = {k: v for k, v in summary.to_json().items() if k in keep or k in ("file", "platform", "dry_run")}
-    data["at"] = datetime.now(UTC).isoformat(timespec="seconds")  # the pre-flight's "last import"
-    data["rejected"] = len(summary.rejected)
-    data["duplicates"] = len(summary.duplicates)
-    return data
 
 
 def _context(event: EventConfig, mapping: Mapping) -> str:
@@ -315,15 +149,18 @@ class _Staging:
         self.db.close()
 
 
-def _import_registrations(
+def import_registrations(
     replica: Replica,
     event: EventConfig,
-    mapping: Mapping,
-    table: Table,
+    export: OpenedExport,
     summary: ImportSummary,
     dry_run: bool,
     lock_budget_s: float | None,
 ) -> None:
+    """Check every row of ``export`` (read with its mapping) against the replica, then,
+    unless ``dry_run``, apply them in steps of ``lock_budget_s`` (None: one transaction)."""
+    mapping = export.mapping
+    assert mapping is not None, "the mapping is chosen before the rows are read"
     summary.platform = mapping.profile.platform if mapping.profile else ""
     summary.layout = mapping.label
     summary.columns = {f: mapping.header(f) for f in sorted(mapping.columns, key=mapping.columns.get)}  # type: ignore[arg-type]
@@ -348,15 +185,12 @@ def _import_registrations(
     by_hash = {v[1]: reg for reg, v in existing.items() if v[3] == "import"}
     seen: dict[str, int] = {}
     tally = _Tally(event, summary)
-    guarded = mapping.profile is not None and mapping.profile.guarded and table.kind == "csv"
     with tempfile.TemporaryDirectory(prefix="checkin-import-") as tmp:
         staging = _Staging(Path(tmp))
         try:
-            for number, cells in table.rows:
+            for number, cells in export.rows():
                 share_with_window()
                 summary.read += 1
-                if guarded:
-                    cells = [unguard(c) if c[:1] == "'" else c for c in cells]
                 digest = row_hash(cells, context)
                 if not dry_run:  # an unchanged row (same cells, same rules) needs no cleaning
                     reg = by_hash.get(digest)
@@ -387,7 +221,7 @@ def _import_registrations(
                 staging.flush()
                 summary.duplicates = _duplicates_preview(replica, staging)
                 return
-            _apply(replica, staging, summary, table.headers, lock_budget_s)
+            _apply(replica, staging, summary, export.headers, lock_budget_s)
         finally:
             staging.close()
 
@@ -574,7 +408,7 @@ def _apply(
             raw = conn.connection.driver_connection
             assert raw is not None
             if first:
-                _set_meta(conn, "import_state", json.dumps(state))
+                set_meta(conn, "import_state", json.dumps(state))
                 first = False
             (last,) = raw.execute("SELECT coalesce(max(id), 0) FROM attendee").fetchone()
             raw.execute("INSERT INTO meta(key, value) VALUES ('fts_deferred', 'yes')")
@@ -609,8 +443,8 @@ def _apply(
     summary.duplicates = _duplicates(replica)
     started = time.perf_counter()
     with replica.write() as conn:
-        _set_meta(conn, "import_headers", json.dumps(headers, ensure_ascii=False))
-        _set_meta(conn, "last_import", json.dumps(_public(summary)))
+        set_meta(conn, "import_headers", json.dumps(headers, ensure_ascii=False))
+        set_meta(conn, "last_import", json.dumps(public(summary)))
         conn.exec_driver_sql("DELETE FROM meta WHERE key = 'import_state'")
     _step(summary, time.perf_counter() - started)
 
@@ -618,13 +452,6 @@ def _apply(
 def _step(summary: ImportSummary, elapsed: float) -> None:
     summary.steps += 1
     summary.longest_step_ms = max(summary.longest_step_ms, elapsed * 1000)
-
-
-def _set_meta(conn: Connection, key: str, value: str) -> None:
-    conn.exec_driver_sql(
-        "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-        (key, value),
-    )
 
 
 _N = len(ATTENDEE_FIELDS)

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import re
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
 
 from sqlalchemy.engine import Connection
 
 from checkin.base.i18n import _
 from checkin.base.text import clean, fold
 from checkin.importer.records import parse_date
-from checkin.importer.sources import Table
+from checkin.importer.summary import ImportSummary, public, set_meta
+from checkin.replica.db import Replica
 
-if TYPE_CHECKING:
-    from checkin.importer.apply import ImportSummary
+Rows = Iterable[tuple[int, list[str]]]
 
 PROGRAMME = {
     "code": ("code", "id", "ref"),
@@ -75,10 +76,32 @@ def _hhmm(value: str) -> str:
     return f"{int(match.group(1)):02d}:{match.group(2) or '00'}"
 
 
-def import_programme(conn: Connection, table: Table, summary: ImportSummary) -> None:
-    columns = _columns(table.headers, PROGRAMME)
+def import_grid(
+    replica: Replica, kind: str, headers: list[str], rows: Rows, summary: ImportSummary, dry_run: bool
+) -> None:
+    """The programme and the B2B grid are small: one transaction (rolled back for a dry run)."""
+
+    class _DryRun(Exception):
+        pass
+
+    try:
+        with replica.write() as conn:
+            if kind == "programme":
+                import_programme(conn, headers, rows, summary)
+            else:
+                import_meetings(conn, headers, rows, summary)
+            set_meta(conn, "last_import", json.dumps(public(summary)))
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
+    summary.steps = 0 if dry_run else 1
+
+
+def import_programme(conn: Connection, headers: list[str], cells_of: Rows, summary: ImportSummary) -> None:
+    columns = _columns(headers, PROGRAMME)
     rows = []
-    for number, cells in table.rows:
+    for number, cells in cells_of:
         summary.read += 1
         code = _get(cells, columns, "code").upper()
         if not code:
@@ -117,11 +140,11 @@ def import_programme(conn: Connection, table: Table, summary: ImportSummary) -> 
     )
 
 
-def import_meetings(conn: Connection, table: Table, summary: ImportSummary) -> None:
+def import_meetings(conn: Connection, headers: list[str], cells_of: Rows, summary: ImportSummary) -> None:
     """Replace the grid of the days the file covers (the grid is the organiser's, whole)."""
-    columns = _columns(table.headers, MEETINGS)
+    columns = _columns(headers, MEETINGS)
     rows = []
-    for number, cells in table.rows:
+    for number, cells in cells_of:
         summary.read += 1
         a = _get(cells, columns, "code_a").upper()
         b = _get(cells, columns, "code_b").upper()

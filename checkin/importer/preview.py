@@ -14,11 +14,11 @@ from typing import Any
 
 from checkin.base.errors import ImportFileError
 from checkin.event.model import EventConfig, TicketRule
-from checkin.importer.apply import ImportSummary, import_file
+from checkin.importer.dispatch import import_file
 from checkin.importer.mapping import Mapping, build
-from checkin.importer.platforms import unguard
+from checkin.importer.opened import OpenedExport, open_export
 from checkin.importer.saved import load_choices, with_rules
-from checkin.importer.sources import open_table
+from checkin.importer.summary import ImportSummary
 from checkin.replica.db import Replica
 
 FIRST_ROWS = 8
@@ -34,6 +34,7 @@ class Preview:
     columns: dict[str, str] = field(default_factory=dict)  # staff's column choices
     rules: tuple[TicketRule, ...] = ()  # staff's ticket-type rules (and the saved ones)
     error: str = ""  # why the file cannot be read as it is (a column staff must choose)
+    export: OpenedExport | None = None  # the file as read and mapped, imported as such
 
 
 def preview(
@@ -43,40 +44,37 @@ def preview(
     columns: dict[str, str] | None = None,
     rules: tuple[TicketRule, ...] | None = None,
 ) -> Preview:
-    """A dry run of ``path`` with staff's choices (the saved ones when ``None``)."""
+    """A dry run of ``path`` with staff's choices (the saved ones when ``None``): the file
+    opened and mapped once, its first rows shown and the whole dry-run from that."""
     saved = load_choices(event)
     columns = dict(saved.columns) if columns is None else columns
     rules = saved.rules if rules is None else rules
-    table = open_table(path)
+    export = open_export(path)
     try:
         try:
-            mapping = build(table.headers, None)
+            recognised: Mapping | None = build(export.headers, None)
         except ImportFileError:  # nothing recognised yet: staff choose the columns
-            mapping = Mapping({}, tuple(table.headers))
-        detected = {f: mapping.header(f) for f in mapping.columns}
-        guarded = mapping.profile is not None and mapping.profile.guarded and table.kind == "csv"
-        rows: list[list[str]] = []
-        for _number, cells in table.rows:
-            rows.append([unguard(c) for c in cells] if guarded else cells)
-            if len(rows) >= FIRST_ROWS:
-                break
-        headers = table.headers
+            recognised = None
+        export.mapping = recognised or Mapping({}, tuple(export.headers))
+        detected = {f: export.mapping.header(f) for f in export.mapping.columns}
+        rows = export.first_rows(FIRST_ROWS)
+        try:
+            if export.kind == "registrations":  # staff's columns over what was recognised
+                export.mapping = recognised if recognised and not columns else build(export.headers, columns)
+            summary = import_file(replica, with_rules(event, rules), export, dry_run=True)
+        except ImportFileError as exc:
+            summary = ImportSummary(dry_run=True, file={"name": path.name, "format": export.table.kind})
+            return Preview(path, export.headers, rows, summary, detected, dict(columns), rules, exc.message)
     finally:
-        table.close()
-    try:
-        summary = import_file(
-            replica, with_rules(event, rules), path, mapping=dict(columns), dry_run=True, saved_choices=False
-        )
-    except ImportFileError as exc:
-        summary = ImportSummary(dry_run=True, file={"name": path.name, "format": table.kind})
-        return Preview(path, headers, rows, summary, detected, dict(columns), rules, error=exc.message)
-    return Preview(path, headers, rows, summary, detected, dict(columns), rules)
+        export.close()
+    return Preview(path, export.headers, rows, summary, detected, dict(columns), rules, export=export)
 
 
 def run_import(replica: Replica, event: EventConfig, p: Preview) -> ImportSummary:
-    """Import the previewed file with the choices shown."""
+    """Import the previewed file with the choices shown (read as the preview read it)."""
+    source: Path | OpenedExport = p.export.reopen() if p.export is not None else p.path
     return import_file(
-        replica, with_rules(event, p.rules), p.path, mapping=dict(p.columns), saved_choices=False
+        replica, with_rules(event, p.rules), source, mapping=dict(p.columns), saved_choices=False
     )
 
 

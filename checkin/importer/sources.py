@@ -36,7 +36,9 @@ class Table:
     sheet: str = ""  # the XLSX sheet read
 
 
-def open_table(path: Path) -> Table:
+def open_table(path: Path, like: Table | None = None) -> Table:
+    """``path`` as a table. ``like``: this file read before, unchanged since (the preview's):
+    its encoding, separator and sheet are taken as they were decided, not guessed again."""
     try:
         with path.open("rb") as fh:
             head = fh.read(8192)
@@ -51,7 +53,7 @@ def open_table(path: Path) -> Table:
     if not head.strip(b" \t\r\n\xef\xbb\xbf\xff\xfe\x00"):
         raise ImportFileError(_("Le fichier {name} est vide.", name=path.name))
     if head.startswith(b"PK\x03\x04"):
-        return _xlsx(path)
+        return _xlsx(path, like.sheet if like else "")
     what = _sniff_binary(head)
     if what:
         raise ImportFileError(
@@ -62,7 +64,12 @@ def open_table(path: Path) -> Table:
                 what=what,
             )
         )
-    return _csv(path, head)
+    if like is not None and like.kind == "csv":
+        return _csv(path, like.encoding, like.delimiter)
+    encoding = _encoding(head)
+    if encoding.startswith("utf-8") and not _decodes(path, encoding):
+        encoding = "cp1252"
+    return _csv(path, encoding, _delimiter(head, encoding))
 
 
 def _sniff_binary(head: bytes) -> str:
@@ -121,15 +128,16 @@ def _decodes(path: Path, encoding: str) -> bool:
     return True
 
 
-def _csv(path: Path, head: bytes) -> Table:
-    encoding = _encoding(head)
-    if encoding.startswith("utf-8") and not _decodes(path, encoding):
-        encoding = "cp1252"
-    errors = "replace" if encoding == "cp1252" else "strict"
+def _delimiter(head: bytes, encoding: str) -> str:
     first_line = _first_record(head.decode(encoding, errors="ignore").lstrip("\ufeff"))
     delimiter = max(";,\t|", key=lambda d: _count_outside_quotes(first_line, d))
     if _count_outside_quotes(first_line, delimiter) == 0:
         delimiter = ","
+    return delimiter
+
+
+def _csv(path: Path, encoding: str, delimiter: str) -> Table:
+    errors = "replace" if encoding == "cp1252" else "strict"
     stream = path.open(encoding=encoding, errors=errors, newline="")
     reader = csv.reader(stream, delimiter=delimiter)
     try:
@@ -195,7 +203,7 @@ _BROKEN_XLSX = (
 )
 
 
-def _xlsx(path: Path) -> Table:
+def _xlsx(path: Path, sheet_title: str = "") -> Table:
     import openpyxl  # imported here: only XLSX imports pay for it
 
     try:
@@ -219,7 +227,8 @@ def _xlsx(path: Path) -> Table:
     header_row: tuple[object, ...] = ()
     number = 0
     try:  # the sheet is read as it goes: damage shows here too
-        sheet = _best_sheet(workbook.worksheets)
+        titled = [s for s in workbook.worksheets if sheet_title and s.title == sheet_title]
+        sheet = titled[0] if titled else _best_sheet(workbook.worksheets)
         values = sheet.iter_rows(values_only=True)
         for number, header_row in enumerate(values, start=1):  # noqa: B007
             if any(v not in (None, "") for v in header_row):

@@ -246,6 +246,42 @@ def test_reimporting_a_platform_export_is_idempotent_and_keeps_desk_work(
     assert person(replica, TICKETS[2].secret).status == "cancelled"
 
 
+@pytest.mark.parametrize("fmt", ["semicolon", "xlsx"])
+def test_the_window_opens_and_maps_the_file_once_and_imports_it_as_previewed(
+    tmp_path: Path, replica: Replica, event: EventConfig, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    import os
+
+    from checkin.importer import dispatch, opened, preview, sources
+
+    path = pretix_checkin_list(tmp_path / f"liste.{'xlsx' if fmt == 'xlsx' else 'csv'}", "fr", TICKETS, fmt)
+    tables: list[object] = []  # the ``like`` each opening was given
+    built: list[object] = []
+    real_open, real_build = sources.open_table, preview.build
+    monkeypatch.setattr(opened, "open_table", lambda p, like=None: tables.append(like) or real_open(p, like))
+    for module in (preview, dispatch):
+        monkeypatch.setattr(module, "build", lambda *a: built.append(a) or real_build(*a))
+
+    shown = preview.preview(replica, event, path)
+    assert (len(tables), len(built)) == (1, 1)
+    assert shown.summary.dry_run and shown.summary.created == 5 and shown.summary.platform == "pretix"
+    company = shown.headers.index(shown.detected["organisation"])
+    assert shown.rows[1][company] == "=Cités Unies France"  # the apostrophe guard undone, once
+    assert shown.export is not None
+
+    summary = preview.run_import(replica, event, shown)
+    assert (len(tables), len(built)) == (2, 1)  # read again as previewed: nothing guessed twice
+    assert tables[1] is shown.export.table
+    assert (summary.created, summary.platform, summary.file) == (5, "pretix", shown.summary.file)
+    check_people(replica)
+
+    stamp = path.stat().st_mtime_ns + 1_000_000_000
+    os.utime(path, ns=(stamp, stamp))  # the file changed since the preview: read afresh
+    again = preview.run_import(replica, event, shown)
+    assert (len(tables), len(built)) == (3, 2) and tables[2] is None
+    assert again.unchanged == 5
+
+
 EVENTBRITE_ROWS = [
     {"order": "4412345678", "attendee": "5512345678", "first": "Aurore", "last": "Laroche", "email": "a@x.org",
      "ticket": "Elected official – 8 July only", "barcode": "44123456785512345678001"},
