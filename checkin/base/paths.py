@@ -75,13 +75,6 @@ def default_event_path() -> Path:
     return resources_dir() / "events" / "aict2026.toml"
 
 
-def event_path(override: str | os.PathLike[str] | None = None) -> Path:
-    """The event file: see :func:`checkin.event.model.resolve` for the order of the choices."""
-    from checkin.event.model import resolve
-
-    return resolve(override)[0]
-
-
 def _private_dir(path: Path) -> Path:
     """Create ``path`` readable by its owner alone (personal data lives there)."""
     if not path.exists():

@@ -13,13 +13,13 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
-from datetime import date
 from typing import Any
 
 from checkin import __version__
 from checkin.base import logs, paths
 from checkin.base.errors import KnownError
 from checkin.base.i18n import _
+from checkin.event import days
 from checkin.event import model as event
 from checkin.replica.db import Replica, open_replica
 
@@ -46,17 +46,6 @@ def dump(data: Any) -> None:
 
 def open_db(args: argparse.Namespace) -> Replica:
     return open_replica(paths.db_path(getattr(args, "db", None)))
-
-
-def today_or(args_day: str | None, ev: event.EventConfig) -> str:
-    """The day given, else today when today is an event day, else the first event day."""
-    if args_day:
-        try:
-            return date.fromisoformat(args_day).isoformat()
-        except ValueError as exc:
-            raise KnownError(_("Date invalide « {value} » : attendu AAAA-MM-JJ.", value=args_day)) from exc
-    today = date.today().isoformat()
-    return today if ev.day(today) else ev.days[0].iso
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -99,7 +88,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
             replica,
             ev,
             args.text,
-            day=today_or(args.day, ev),
+            day=days.serving(ev, args.day),
             desk=args.desk,
             role="volunteer",
             layouts=remembered_layouts(DeskSettings.load()),

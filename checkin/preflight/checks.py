@@ -25,6 +25,7 @@ from checkin.base import paths
 from checkin.base.errors import KnownError
 from checkin.base.i18n import _
 from checkin.base.settings import DeskSettings
+from checkin.event import days
 from checkin.event.model import EventConfig
 from checkin.printing import cups
 from checkin.replica.db import Replica
@@ -681,7 +682,6 @@ def add_commands(subparsers: Any) -> None:
 
 
 def run_command(args: Any) -> int:
-    from checkin.cli import today_or
     from checkin.event import model as event_module
     from checkin.replica.db import open_replica
 
@@ -711,7 +711,7 @@ def run_command(args: Any) -> int:
                     printer=send_thermal_test_slip(replica),
                 )
             )
-        day = args.day or settings.chosen_day() or today_or(None, event)
+        day = args.day or settings.chosen_day() or days.serving(event)
         checks = run(replica, event, settings, day, db_path=db)
     finally:
         replica.close()

@@ -20,6 +20,7 @@ from checkin.base.errors import DamagedReplica, KnownError
 from checkin.base.i18n import _
 from checkin.base.settings import DeskSettings
 from checkin.event import model as event_mod
+from checkin.event.days import serving
 from checkin.event.model import EventConfig
 from checkin.replica import backup
 from checkin.replica.db import Replica, damaged, open_replica, quick_check
@@ -187,8 +188,7 @@ def choose_day(event: EventConfig, given: str | None, today: date | None = None,
             days = ", ".join(d.iso for d in event.days)
             raise KnownError(_("{day} n'est pas un jour de l'événement ({days}).", day=given, days=days))
         return given
-    iso = (today or date.today()).isoformat()
-    return iso if event.day(iso) else event.days[0].iso
+    return serving(event, today=today)
 
 
 class MainThreadGc:

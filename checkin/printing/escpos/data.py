@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection
 
 from checkin.base.i18n import tr
 from checkin.base.text import fold
+from checkin.event import days
 from checkin.event.model import EventConfig
 from checkin.replica import attendees
 from checkin.replica.attendees import AttendeeView
@@ -302,9 +303,4 @@ def _reason_label(reason: str, language: str) -> str:
 
 def default_day(event: EventConfig, person: AttendeeView | None = None, today: date | None = None) -> str:
     """Today when it is an event day, else the first event day (the attendee's first)."""
-    iso = (today or date.today()).isoformat()
-    if event.day(iso):
-        return iso
-    if person and person.days:
-        return min(person.days)
-    return event.days[0].iso
+    return days.serving(event, today=today, first=min(person.days) if person and person.days else "")
