@@ -21,9 +21,10 @@ from checkin.printing.errors import (
     PrinterTimeout,
     PrinterUnreachable,
 )
-from checkin.printing.escpos import connect, print_test, render, status
+from checkin.printing.escpos import connect, render, status
 from checkin.printing.escpos.backend import EscposBackend
 from checkin.printing.escpos.parse import parse
+from checkin.printing.escpos.tickets import print_test
 from checkin.printing.queue import PrintQueue
 from checkin.replica import attendees
 from checkin.replica.attendees import AttendeeView

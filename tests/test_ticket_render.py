@@ -20,8 +20,9 @@ from checkin.event import model as event_mod
 from checkin.event.model import EventConfig
 from checkin.printing import fonts
 from checkin.printing.errors import LayoutError, ProfileError
-from checkin.printing.escpos import layout, render, ticket_bytes
+from checkin.printing.escpos import layout, render
 from checkin.printing.escpos.parse import Parsed, parse
+from checkin.printing.escpos.tickets import ticket_bytes
 from checkin.replica import attendees, facts
 from checkin.replica.db import Replica, open_replica
 

@@ -230,7 +230,7 @@ def test_attendee() -> AttendeeView:
 def run_print_test(args: argparse.Namespace) -> int:
     target = args.printer
     if target.startswith(ESCPOS_PREFIXES):
-        module = importlib.import_module("checkin.printing.escpos")
+        module = importlib.import_module("checkin.printing.escpos.tickets")
         print_test = getattr(module, "print_test", None)
         if print_test is None:
             raise KnownError(_("Les imprimantes de tickets ne sont pas disponibles dans cette version."))

@@ -1,7 +1,7 @@
 """Command-line entry points for receipt printers: ``checkin ticket`` and ``bench-tickets``.
 
 ``checkin print-test URI`` belongs to the badge commands, which hand ESC/POS addresses to
-:func:`checkin.printing.escpos.print_test`.
+:func:`checkin.printing.escpos.tickets.print_test`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from checkin.base import paths
 from checkin.base.errors import KnownError
 from checkin.base.i18n import _
 from checkin.event import model as event_mod
-from checkin.printing.escpos import KINDS, print_ticket
+from checkin.printing.escpos.tickets import KINDS, print_ticket
 from checkin.replica.db import open_replica
 
 

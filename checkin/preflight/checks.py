@@ -164,8 +164,8 @@ def event_accents(replica: Replica) -> str:
 def thermal_test_slip(uri: str, replica: Replica, token: str) -> bytes:
     """The code-page slip: the event's accented letters as the printer prints them, the QR
     code, a cut."""
-    from checkin.printing.escpos import device_for
     from checkin.printing.escpos.render import Slip
+    from checkin.printing.escpos.tickets import device_for
 
     dev = device_for(uri)
     out = Slip(dev)

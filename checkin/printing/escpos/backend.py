@@ -17,8 +17,9 @@ from typing import Any
 from checkin.base.i18n import _
 from checkin.event.model import EventConfig
 from checkin.printing.errors import PrinterError
-from checkin.printing.escpos import connect, device_for, layout, ticket_bytes
+from checkin.printing.escpos import connect, layout
 from checkin.printing.escpos.render import Device
+from checkin.printing.escpos.tickets import device_for, ticket_bytes
 from checkin.replica.attendees import AttendeeView
 from checkin.replica.db import Replica
 
