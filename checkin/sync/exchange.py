@@ -17,9 +17,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-import signal
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -34,7 +32,7 @@ from checkin.replica import facts as fact_module
 from checkin.replica.attendees import by_uid
 from checkin.replica.db import Replica, defer_search_index, fill_search_index
 from checkin.replica.hlc import Stamp
-from checkin.sync import merge
+from checkin.sync import merge, slices
 from checkin.sync.hub import (
     ATTENDEE_COLUMNS,
     FACT_COLUMNS,
@@ -57,23 +55,6 @@ log = logging.getLogger(__name__)
 
 BATCH = int(os.environ.get("CHECKIN_SYNC_BATCH", "5000"))
 SENSITIVE_FIELDS = ("dietary", "accessibility")
-
-# Fault injection for the tests: the process kills itself (SIGKILL) at the n-th checkpoint.
-_KILL_AT = int(os.environ.get("CHECKIN_SYNC_KILL_AT", "0") or 0)
-_checkpoints = 0
-
-
-# And in-process (``checkin bench-faults``: the hub vanishing at a checkpoint).
-CHECKPOINT_HOOKS: list[Callable[[], None]] = []
-
-
-def _checkpoint() -> None:
-    global _checkpoints
-    _checkpoints += 1
-    if _KILL_AT and _checkpoints == _KILL_AT:
-        os.kill(os.getpid(), signal.SIGKILL)
-    for hook in CHECKPOINT_HOOKS:
-        hook()
 
 
 @dataclass
@@ -216,11 +197,11 @@ def push(replica: Replica, hub: Hub, size: int) -> int:
                     f["hub_hlc"] = merge.corrected(f["hlc"], skew)
                 hconn.execute(hub_fact.insert(), new)
                 merge.apply_facts(hub, hconn, new)
-            _checkpoint()
-        _checkpoint()
+            slices.checkpoint()
+        slices.checkpoint()
         with replica.write() as conn:
             _set(conn, key, str(rows[-1][0]))
-        _checkpoint()
+        slices.checkpoint()
         total += len(new)
 
 
@@ -267,7 +248,7 @@ def pull(replica: Replica, hub: Hub, size: int, desk_fields: tuple[str, ...] = (
                 rows = [tuple(r) for r in hconn.execute(query)]
             if not rows:
                 break
-            _checkpoint()
+            slices.checkpoint()
             values = [dict(zip(columns, r[:-1], strict=True)) for r in rows]
             hseqs = [int(r[-1]) for r in rows]
             _write_sliced(replica, hub, name, key, values, hseqs, keep_sensitive, whole=whole)
@@ -279,9 +260,6 @@ def pull(replica: Replica, hub: Hub, size: int, desk_fields: tuple[str, ...] = (
     return counts
 
 
-# A pulled batch is written in transactions of about this long: a scan waiting for the
-# write lock waits at most one of them (the scan's own budget is 50 ms, answer painted).
-SLICE_SECONDS = float(os.environ.get("CHECKIN_SYNC_SLICE_S", "0.015"))
 _STEP = 50  # rows applied between two looks at the clock
 
 
@@ -307,10 +285,10 @@ def _write_sliced(
                 part = values[done:] if whole else values[done : done + _STEP]
                 _APPLY[name](replica, conn, hub, part, keep_sensitive)
                 done += len(part)
-                if done >= len(values) or time.monotonic() - started >= SLICE_SECONDS:
+                if done >= len(values) or time.monotonic() - started >= slices.SLICE_SECONDS:
                     break
             _set(conn, key, str(hseqs[done - 1]))
-        _checkpoint()
+        slices.checkpoint()
     replica.flush()
 
 

@@ -29,7 +29,7 @@ from checkin.event import model as event_module
 from checkin.event.model import EventConfig
 from checkin.replica import attendance as data_module
 from checkin.replica.db import BACKGROUND_TIMEOUT, Replica, busy_sentence, open_replica
-from checkin.sync.exchange import SLICE_SECONDS, _checkpoint
+from checkin.sync import slices
 from checkin.sync.hub import (
     PURGE_KEY,
     hub_aggregate,
@@ -178,7 +178,7 @@ def _prepare(replica: Replica, keep_aggregates: bool, event: EventConfig | None)
 
 
 def _delete_sliced(replica: Replica, table: str, *, step: int = 200) -> None:
-    """Delete every row of ``table``, in transactions of about ``SLICE_SECONDS``."""
+    """Delete every row of ``table``, in transactions of about ``slices.SLICE_SECONDS``."""
     while True:
         with replica.write(durable=False) as conn:
             started = time.monotonic()
@@ -188,9 +188,9 @@ def _delete_sliced(replica: Replica, table: str, *, step: int = 200) -> None:
                 ).rowcount
                 if not gone:
                     return
-                if time.monotonic() - started >= SLICE_SECONDS:
+                if time.monotonic() - started >= slices.SLICE_SECONDS:
                     break
-        _checkpoint()
+        slices.checkpoint()
 
 
 def purge_hub(url: str, *, keep_aggregates: bool, event: EventConfig | None = None) -> dict[str, int]:

@@ -53,7 +53,7 @@ def test_the_desk_lock_is_never_held_across_hub_io_and_pulls_commit_in_slices(
     while this desk's write lock is held, and a pull is many small commits."""
     from contextlib import contextmanager
 
-    from checkin.sync import exchange as exchange_module
+    from checkin.sync import slices
     from checkin.sync.hub import Hub
 
     url = seeded_hub()
@@ -80,7 +80,7 @@ def test_the_desk_lock_is_never_held_across_hub_io_and_pulls_commit_in_slices(
         return acquire(timeout, urgent=urgent)
 
     monkeypatch.setattr(d1.write_lock, "acquire", counted)
-    monkeypatch.setattr(exchange_module, "SLICE_SECONDS", 0.0)  # one step (50 rows) per commit
+    monkeypatch.setattr(slices, "SLICE_SECONDS", 0.0)  # one step (50 rows) per commit
     sync(d1, url, "Accueil 1")
     for person in people(d1, 5):
         admit(d1, person, "Accueil 1")

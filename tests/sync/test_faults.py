@@ -19,7 +19,7 @@ from checkin.event.model import EventConfig
 from checkin.replica import attendees, facts
 from checkin.replica.db import open_replica
 from checkin.replica.hlc import Clock, Stamp
-from checkin.sync import exchange as exchange_module
+from checkin.sync import slices
 from checkin.sync.hub import HubError, on_network_share, open_hub
 from checkin.sync.hubimport import import_into_hub
 
@@ -144,7 +144,7 @@ def test_hub_gone_mid_exchange_is_a_clear_error_and_the_desk_keeps_its_work(
                     f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"
                 )
 
-    monkeypatch.setattr(exchange_module, "_checkpoint", vanish)
+    monkeypatch.setattr(slices, "checkpoint", vanish)
     with pytest.raises(HubError, match="ne répond pas"):
         sync(d1, url, batch=20)
     # Nothing the desk did is lost.

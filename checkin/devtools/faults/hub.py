@@ -113,7 +113,7 @@ def _exchange_losing_the_hub(
     """An exchange in batches of two whose hub file is taken away at its ``point``-th
     checkpoint: a sentence is counted as such, anything else as a bug."""
     from checkin.base.errors import KnownError
-    from checkin.sync import exchange as exchange_module
+    from checkin.sync import slices
     from checkin.sync.hub import HubError
 
     seen = [0]
@@ -123,7 +123,7 @@ def _exchange_losing_the_hub(
         if seen[0] == point and hub_path.exists():
             os.replace(hub_path, away)  # the stick is pulled out
 
-    exchange_module.CHECKPOINT_HOOKS.append(vanish)
+    slices.CHECKPOINT_HOOKS.append(vanish)
     try:
         _exchange(desk, str(hub_path), batch=2)
     except HubError:
@@ -136,7 +136,7 @@ def _exchange_losing_the_hub(
         if len(examples) < 3:
             examples.append(repr(exc))
     finally:
-        exchange_module.CHECKPOINT_HOOKS.remove(vanish)
+        slices.CHECKPOINT_HOOKS.remove(vanish)
 
 
 def _exchange(replica: Any, url: str, batch: int | None = None) -> None:
