@@ -9,12 +9,12 @@ import argparse
 import json
 from typing import Any
 
+from checkin import reports
 from checkin.base import paths
 from checkin.base.i18n import _
 from checkin.event import model as event_module
+from checkin.replica import conflicts
 from checkin.replica.db import open_replica
-
-REPORTS = ("attendance", "emargement", "certificates", "conflicts", "noshows", "fallback")
 
 
 def add_commands(subparsers: Any) -> None:
@@ -41,7 +41,7 @@ def add_commands(subparsers: Any) -> None:
     report = subparsers.add_parser(
         "report", help=_("rapports : présence, émargement, attestations, conflits, absents, liste de secours")
     )
-    report.add_argument("kind", choices=REPORTS)
+    report.add_argument("kind", choices=reports.KINDS)
     source = report.add_mutually_exclusive_group()
     source.add_argument("--db")
     source.add_argument("--hub")
@@ -140,52 +140,8 @@ def run_sync(args: argparse.Namespace) -> int:
             )
         )
         for conflict in result.conflicts:
-            print("  " + describe(conflict))
+            print("  " + conflicts.describe(conflict))
     return 0
-
-
-def describe(conflict: dict[str, Any]) -> str:
-    """One line a desk lead understands."""
-    kind = conflict["kind"]
-    if kind == "double_admission":
-        desks = ", ".join(f"{f['desk']} {f['at'][11:19]}" for f in conflict["facts"])
-        return _(
-            "Double entrée : {name} ({code}) le {day} — {desks}",
-            name=conflict["name"],
-            code=conflict["code"],
-            day=conflict["day"],
-            desks=desks,
-        )
-    if kind == "walkin_registered":
-        return _(
-            "Inscrit sur place déjà inscrit : {name} ({code}) = {other}",
-            name=conflict["name"],
-            code=conflict["code"],
-            other=conflict["registered_code"],
-        )
-    if kind == "edit_vs_edit":
-        return _(
-            "Deux corrections du même champ : {field} « {other_value} » ({other_desk}) → "
-            "« {desk_value} » ({desk}), la plus récente est gardée",
-            field=conflict.get("field", ""),
-            other_value=conflict.get("other_value", ""),
-            other_desk=conflict.get("other_desk", ""),
-            desk_value=conflict.get("desk_value", ""),
-            desk=conflict.get("desk", ""),
-        )
-    if conflict.get("kept") == "desk":
-        return _(
-            "Correction plus récente que l'export, gardée : {field} « {export_value} » → « {desk_value} »",
-            field=conflict.get("field", ""),
-            desk_value=conflict.get("desk_value", ""),
-            export_value=conflict.get("export_value", ""),
-        )
-    return _(
-        "Correction remplacée par l'export : {field} « {desk_value} » → « {export_value} »",
-        field=conflict.get("field", ""),
-        desk_value=conflict.get("desk_value", ""),
-        export_value=conflict.get("export_value", ""),
-    )
 
 
 def run_report(args: argparse.Namespace) -> int:

@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from checkin.base.i18n import _
 from checkin.base.text import fold
 from checkin.replica import presence
 
@@ -126,3 +127,47 @@ def walkins_registered(conn: Connection, attendee: str) -> list[dict[str, Any]]:
                 }
             )
     return out
+
+
+def describe(conflict: dict[str, Any]) -> str:
+    """One line a desk lead understands."""
+    kind = conflict["kind"]
+    if kind == "double_admission":
+        desks = ", ".join(f"{f['desk']} {f['at'][11:19]}" for f in conflict["facts"])
+        return _(
+            "Double entrée : {name} ({code}) le {day} — {desks}",
+            name=conflict["name"],
+            code=conflict["code"],
+            day=conflict["day"],
+            desks=desks,
+        )
+    if kind == "walkin_registered":
+        return _(
+            "Inscrit sur place déjà inscrit : {name} ({code}) = {other}",
+            name=conflict["name"],
+            code=conflict["code"],
+            other=conflict["registered_code"],
+        )
+    if kind == "edit_vs_edit":
+        return _(
+            "Deux corrections du même champ : {field} « {other_value} » ({other_desk}) → "
+            "« {desk_value} » ({desk}), la plus récente est gardée",
+            field=conflict.get("field", ""),
+            other_value=conflict.get("other_value", ""),
+            other_desk=conflict.get("other_desk", ""),
+            desk_value=conflict.get("desk_value", ""),
+            desk=conflict.get("desk", ""),
+        )
+    if conflict.get("kept") == "desk":
+        return _(
+            "Correction plus récente que l'export, gardée : {field} « {export_value} » → « {desk_value} »",
+            field=conflict.get("field", ""),
+            desk_value=conflict.get("desk_value", ""),
+            export_value=conflict.get("export_value", ""),
+        )
+    return _(
+        "Correction remplacée par l'export : {field} « {desk_value} » → « {export_value} »",
+        field=conflict.get("field", ""),
+        desk_value=conflict.get("desk_value", ""),
+        export_value=conflict.get("export_value", ""),
+    )

@@ -17,6 +17,7 @@ from checkin.base.i18n import _
 from checkin.event import model as event_module
 from checkin.event.model import EventConfig
 from checkin.replica import attendance as data_module
+from checkin.replica import conflicts
 from checkin.replica.attendance import Dataset
 from checkin.replica.db import open_replica
 from checkin.reports import pdf, tables
@@ -120,8 +121,6 @@ def _noshows(data: Dataset, days: list[str]) -> tuple[list[str], list[tuple[str,
 
 
 def _conflicts(data: Dataset) -> tuple[list[str], list[list[Any]]]:
-    from checkin.cli.sync import describe
-
     header = [_("Type"), _("Participant"), _("Code"), _("Jour"), _("Détail")]
     labels = {
         "double_admission": _("Double entrée"),
@@ -135,7 +134,7 @@ def _conflicts(data: Dataset) -> tuple[list[str], list[list[Any]]]:
             c.get("name", ""),
             c.get("code", ""),
             c.get("day", ""),
-            describe(c),
+            conflicts.describe(c),
         ]
         for c in data.conflicts
     ]

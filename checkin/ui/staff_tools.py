@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from checkin.base.i18n import _
+from checkin.reports import KINDS
 from checkin.ui import tasks
 from checkin.ui.dialogs import HubImportDialog, PurgeDialog
 from checkin.ui.qt import (
@@ -38,7 +39,6 @@ from checkin.ui.qt import (
 
 log = logging.getLogger(__name__)
 
-REPORTS = ("attendance", "emargement", "certificates", "conflicts", "noshows", "fallback")
 STAFF_ROLES = ("lead", "staff")
 
 
@@ -152,7 +152,7 @@ class StaffTools(QWidget):
             "noshows": _("Absents"),
             "fallback": _("Liste de secours (papier)"),
         }
-        for kind in REPORTS:
+        for kind in KINDS:
             self.report_kind.addItem(labels[kind], kind)
         if current:
             self.report_kind.setCurrentIndex(max(0, self.report_kind.findData(current)))
