@@ -1,6 +1,6 @@
 """The scanner check: what a desk's scanner types, said in plain words, and remembered.
 
-The desk lead prints a page of test codes (``checkin.printing.scanner_page``: a QR code
+The desk lead prints a page of test codes (written by ``checkin scanner-check --page``: a QR code
 and two Code 128 barcodes carrying every character class the event's codes and links use)
 and scans one of them. :func:`analyse` compares what arrived with what the code holds:
 
@@ -20,11 +20,8 @@ then tried first whenever a scan needs repairing. No Qt here: the window and the
 
 from __future__ import annotations
 
-import argparse
-import json
 import re
 import statistics
-import sys
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
@@ -219,6 +216,15 @@ def _layout(code: str) -> str:
 
 
 def _describe(r: CheckResult) -> None:
+    _describe_layout(r)
+    _describe_terminator(r)
+    _describe_prefix(r)
+    _describe_speed(r)
+    r.ok = not r.advice
+
+
+def _describe_layout(r: CheckResult) -> None:
+    """The keyboard layout the scanner types in, and Caps Lock."""
     f, a = r.findings, r.advice
     if r.same_layout:
         if r.desk_layout:
@@ -254,6 +260,11 @@ def _describe(r: CheckResult) -> None:
                 "pour qu'il ignore l'état de Verr. Maj."
             )
         )
+
+
+def _describe_terminator(r: CheckResult) -> None:
+    """What the scanner sends after a code."""
+    f, a = r.findings, r.advice
     names = {
         "enter": _("Entrée"),
         "keypad-enter": _("Entrée du pavé numérique"),
@@ -279,6 +290,11 @@ def _describe(r: CheckResult) -> None:
                 "0,2 s pour savoir que le code est fini."
             )
         )
+
+
+def _describe_prefix(r: CheckResult) -> None:
+    """What the scanner adds before and after a code."""
+    f, a = r.findings, r.advice
     if r.prefix:
         if _AIM.match(r.prefix):
             f.append(
@@ -301,6 +317,11 @@ def _describe(r: CheckResult) -> None:
     if r.suffix:
         f.append(_("Le scanner ajoute « {suffix} » après chaque code.", suffix=r.suffix))
         a.append(_("Retirez ce suffixe du scanner (seul Entrée est utile)."))
+
+
+def _describe_speed(r: CheckResult) -> None:
+    """How fast the scanner types, when the window measured it."""
+    f, a = r.findings, r.advice
     if r.gap_median_ms is not None and r.gap_max_ms is not None:
         per_second = round(1000 / r.gap_median_ms) if r.gap_median_ms > 0 else 0
         f.append(
@@ -318,7 +339,6 @@ def _describe(r: CheckResult) -> None:
                     "delay ») au plus court. Le poste s'y adapte en attendant."
                 )
             )
-    r.ok = not r.advice
 
 
 def _ms(value: float) -> str:
@@ -362,51 +382,3 @@ def report(result: CheckResult) -> str:
     elif result.recognised:
         lines.append(_("Rien à changer : le scanner est bien réglé pour ce poste."))
     return "\n".join(lines)
-
-
-# -- the command ------------------------------------------------------------------------
-def add_commands(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = subparsers.add_parser(
-        "scanner-check",
-        help=_(
-            "vérifier les réglages du scanner : scannez la page de test (lit un scan sur l'entrée standard)"
-        ),
-    )
-    p.add_argument("--desk-layout", choices=sorted(codes.LAYOUTS), help=_("disposition du clavier du poste"))
-    p.add_argument("--page", metavar="FICHIER.pdf", help=_("écrire la page de test à imprimer, puis quitter"))
-    p.add_argument(
-        "--remember", action="store_true", help=_("mémoriser le résultat dans les réglages du poste")
-    )
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=run_check)
-
-
-def run_check(args: argparse.Namespace) -> int:
-    from checkin.event import model as event_mod
-
-    given = getattr(args, "event", None)
-    ev = given if isinstance(given, event_mod.EventConfig) else event_mod.load()
-    if args.page:
-        from pathlib import Path
-
-        from checkin.printing.scanner_page import write_page
-
-        write_page(Path(args.page), ev)
-        print(_("Page de test écrite : {path}", path=args.page))
-        return 0
-    line = sys.stdin.readline()
-    if not line:
-        print(_("Aucun scan lu sur l'entrée standard."), file=sys.stderr)
-        return 2
-    result = analyse(line, code_pattern=ev.code_pattern, desk_layout=args.desk_layout or "")
-    if args.remember and result.recognised:
-        from checkin.base.settings import DeskSettings
-
-        settings = DeskSettings.load()
-        remember(settings, result)
-        settings.save()
-    if args.json:
-        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
-    else:
-        print(report(result))
-    return 0 if result.recognised else 1

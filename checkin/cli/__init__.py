@@ -7,131 +7,38 @@ its traceback to the log file, and reported in one line that says where the log 
 from __future__ import annotations
 
 import argparse
-import importlib
-import json
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from checkin import __version__
-from checkin.base import logs, paths
+from checkin.base import logs
 from checkin.base.errors import KnownError
 from checkin.base.i18n import _
-from checkin.event import days
+from checkin.cli import arrivals, backup, badges, desk, devtools, imports, preflight, sync, tickets
+from checkin.cli import event as event_commands
 from checkin.event import model as event
-from checkin.replica.db import Replica, open_replica
 
 log = logging.getLogger(__name__)
 
-# Modules that add their own sub-commands (each has ``add_commands(subparsers)``). The UI
-# module imports Qt only inside its handlers, so the CLI runs without a display.
-PLUGINS = (
-    "checkin.replica.backup",
-    "checkin.preflight.eventfile",
-    "checkin.devtools.faults",
-    "checkin.cli.badges",
-    "checkin.cli.tickets",
-    "checkin.cli.desk",
-    "checkin.cli.sync",
-    "checkin.arrivals.scanner_check",
-    "checkin.preflight.checks",
+# Every family of commands adds its own (``add_…(subparsers)``), in the order ``checkin --help``
+# lists them. The desk's handlers import Qt only when they run, so the CLI runs without a display.
+FAMILIES: tuple[Callable[[Any], None], ...] = (
+    imports.add_commands,  # import
+    arrivals.add_commands,  # scan, find
+    devtools.add_bench,
+    backup.add_commands,  # backup, restore
+    event_commands.add_commands,  # event new|check|use
+    devtools.add_faults,  # bench-faults
+    badges.add_commands,
+    tickets.add_commands,
+    desk.add_commands,
+    sync.add_commands,
+    arrivals.add_scanner_check,
+    preflight.add_commands,
 )
-
-
-def dump(data: Any) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=2))
-
-
-def open_db(args: argparse.Namespace) -> Replica:
-    return open_replica(paths.db_path(getattr(args, "db", None)))
-
-
-def cmd_import(args: argparse.Namespace) -> int:
-    from checkin.importer import import_file
-    from checkin.importer.apply import interrupted_import, interrupted_sentence
-
-    replica = open_db(args)
-    try:
-        before = interrupted_import(replica)
-        if before and not args.json:
-            print(interrupted_sentence(before), file=sys.stderr)
-        summary = import_file(replica, event.of(args), args.file, mapping=args.mapping, dry_run=args.dry_run)
-    finally:
-        replica.close()
-    data = summary.to_json()
-    if args.json:
-        dump(data)
-        return 0
-    from checkin.importer.report import lines
-
-    prefix = _("Simulation : ") if args.dry_run else ""
-    print(prefix + summary.sentence())
-    for line in lines(summary, event.of(args), details=args.dry_run):
-        print(line)
-    for item in summary.rejected:
-        print(_("  ligne {row} : {reason}", row=item["row"], reason=item["reason"]))
-    return 0
-
-
-def cmd_scan(args: argparse.Namespace) -> int:
-    from checkin.arrivals import scan
-
-    ev = event.of(args)
-    replica = open_db(args)
-    try:
-        from checkin.arrivals.scanner_check import remembered_layouts
-        from checkin.base.settings import DeskSettings
-
-        decision = scan.decide(
-            replica,
-            ev,
-            args.text,
-            day=days.serving(ev, args.day),
-            desk=args.desk,
-            role="volunteer",
-            layouts=remembered_layouts(DeskSettings.load()),
-        )
-    finally:
-        replica.close()
-    if args.json:
-        dump(decision.to_json())
-    else:
-        who = decision.attendee.full_name if decision.attendee else ""
-        print(f"{decision.outcome.upper()}  {who}".rstrip())
-        print(scan.instruction(decision, ev))
-        if decision.repaired:
-            print(_("(code réparé : scanner réglé sur un autre clavier, {how})", how=decision.repaired))
-    return 0
-
-
-def cmd_find(args: argparse.Namespace) -> int:
-    from checkin.arrivals import search
-
-    replica = open_db(args)
-    try:
-        found = search.find(replica, args.text, args.limit)
-    finally:
-        replica.close()
-    if args.json:
-        dump([a.to_json() for a in found])
-    else:
-        for a in found:
-            print(f"{a.code}  {a.full_name}  — {a.organisation}  [{a.category}] {a.status}")
-    return 0
-
-
-def cmd_bench(args: argparse.Namespace) -> int:
-    from checkin.devtools.bench import core as bench
-
-    result = bench.run(event.of(args), args.attendees)
-    if args.json:
-        dump(result)
-    else:
-        for key, value in result.items():
-            print(f"{key}: {value}")
-    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -147,43 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--lang", choices=("fr", "en"), help=_("langue des messages"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    p = sub.add_parser("import", help=_("importer un export d'inscriptions, le programme ou la grille B2B"))
-    p.add_argument("file")
-    p.add_argument("--db")
-    p.add_argument("--mapping", help=_("fichier de correspondance des colonnes (TOML ou JSON)"))
-    p.add_argument("--dry-run", action="store_true", help=_("montrer ce qui changerait, sans rien écrire"))
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_import)
-
-    p = sub.add_parser("scan", help=_("traiter un scan comme le ferait l'accueil"))
-    p.add_argument("text")
-    p.add_argument("--db")
-    p.add_argument("--day")
-    p.add_argument("--desk", default=os.environ.get("CHECKIN_DESK", "Accueil"))
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_scan)
-
-    p = sub.add_parser("find", help=_("chercher un participant par nom, structure ou e-mail"))
-    p.add_argument("text")
-    p.add_argument("--db")
-    p.add_argument("--limit", type=int, default=20)
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_find, needs_event=False)
-
-    p = sub.add_parser("bench", help=_("mesurer import, scan et recherche sur un événement synthétique"))
-    p.add_argument("--attendees", type=int, default=100_000)
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_bench)
-
-    for name in PLUGINS:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name and name.startswith(exc.name):
-                continue  # that part is not installed
-            raise
-        module.add_commands(sub)
+    for add in FAMILIES:
+        add(sub)
     parser.set_defaults(commands=tuple(sub.choices))
     return parser
 
@@ -242,8 +114,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-
-
 
 
 def gui_main() -> int:

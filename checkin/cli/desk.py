@@ -31,34 +31,7 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:  # type: ignor
     )
     desk.set_defaults(func=run_desk)
 
-    rehearse = subparsers.add_parser(
-        "rehearse", help=_("Répéter le pic d'arrivée sur de vrais postes (rapport PDF)")
-    )
-    rehearse.add_argument("--desks", type=int, default=4, help=_("Nombre de postes"))
-    rehearse.add_argument("--attendees", type=int, default=1300, help=_("Nombre d'inscriptions"))
-    rehearse.add_argument("--curve", choices=("brief", "flat"), default="brief", help=_("Courbe d'arrivée"))
-    rehearse.add_argument(
-        "--speed", type=float, default=20.0, help=_("Compression du temps (secondes simulées par seconde)")
-    )
-    rehearse.add_argument("--max-wait", type=float, default=5.0, help=_("Attente maximale visée, en minutes"))
-    rehearse.add_argument(
-        "--service", default="15-30", help=_("Durée d'une arrivée au comptoir, en secondes (min-max)")
-    )
-    rehearse.add_argument("--cups-queue", default="", help=_("Imprimer les badges par cette file CUPS"))
-    rehearse.add_argument("--cups-server", default="", help=_("Serveur CUPS de cette file"))
-    rehearse.add_argument(
-        "--cups-outbox", default="", help=_("Dossier où cette file écrit ses PDF (cups-pdf)")
-    )
-    rehearse.add_argument(
-        "--window",
-        help=_(
-            "Ne rejouer que ces minutes autour de la plénière, par exemple -20:-10 (avec --speed 1 : la charge réelle du pic)"
-        ),
-    )
-    rehearse.add_argument("--keep", action="store_true", help=_("Garder le dossier de travail"))
-    rehearse.add_argument("--json", action="store_true")
-    rehearse.add_argument("-o", "--output", required=True, help=_("Rapport PDF"))
-    rehearse.set_defaults(func=run_rehearse)
+    _add_rehearse(subparsers)
 
     demo = subparsers.add_parser("demo", help=_("Ouvrir le poste sur un événement de démonstration"))
     demo.add_argument("--desk", default="Accueil démo", help=_("Nom du poste"))
@@ -98,6 +71,37 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:  # type: ignor
     )
     bench.add_argument("--json", action="store_true")
     bench.set_defaults(func=run_bench)
+
+
+def _add_rehearse(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    rehearse = subparsers.add_parser(
+        "rehearse", help=_("Répéter le pic d'arrivée sur de vrais postes (rapport PDF)")
+    )
+    rehearse.add_argument("--desks", type=int, default=4, help=_("Nombre de postes"))
+    rehearse.add_argument("--attendees", type=int, default=1300, help=_("Nombre d'inscriptions"))
+    rehearse.add_argument("--curve", choices=("brief", "flat"), default="brief", help=_("Courbe d'arrivée"))
+    rehearse.add_argument(
+        "--speed", type=float, default=20.0, help=_("Compression du temps (secondes simulées par seconde)")
+    )
+    rehearse.add_argument("--max-wait", type=float, default=5.0, help=_("Attente maximale visée, en minutes"))
+    rehearse.add_argument(
+        "--service", default="15-30", help=_("Durée d'une arrivée au comptoir, en secondes (min-max)")
+    )
+    rehearse.add_argument("--cups-queue", default="", help=_("Imprimer les badges par cette file CUPS"))
+    rehearse.add_argument("--cups-server", default="", help=_("Serveur CUPS de cette file"))
+    rehearse.add_argument(
+        "--cups-outbox", default="", help=_("Dossier où cette file écrit ses PDF (cups-pdf)")
+    )
+    rehearse.add_argument(
+        "--window",
+        help=_(
+            "Ne rejouer que ces minutes autour de la plénière, par exemple -20:-10 (avec --speed 1 : la charge réelle du pic)"
+        ),
+    )
+    rehearse.add_argument("--keep", action="store_true", help=_("Garder le dossier de travail"))
+    rehearse.add_argument("--json", action="store_true")
+    rehearse.add_argument("-o", "--output", required=True, help=_("Rapport PDF"))
+    rehearse.set_defaults(func=run_rehearse)
 
 
 def run_single(replica: Path, build: Any) -> int:

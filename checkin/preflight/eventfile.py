@@ -1,8 +1,7 @@
-"""Setting up an event without editing code: ``checkin event new|check|use``.
+"""Setting up an event without editing code: what ``checkin event new|check`` rely on.
 
-``new`` writes a commented copy of a shipped event to adapt, ``check`` reports every
-problem of an event file with its line and the fix, ``use`` makes a file this desk's event
-(the ``[desk] event`` setting, after ``--event`` and ``CHECKIN_EVENT``).
+:func:`new_event_text` is a commented copy of a shipped event to adapt; :func:`check_file`
+reports every problem of an event file with its line and the fix.
 
 ``check`` knows every table and key :mod:`checkin.event.model` reads (``event.SCHEMA``) and
 reports all it finds in one run — not only the first — so an organiser fixes the file in
@@ -15,9 +14,7 @@ not match, an unknown time zone or language, a missing logo.
 
 from __future__ import annotations
 
-import argparse
 import difflib
-import json
 import re
 import tomllib
 from dataclasses import dataclass
@@ -30,7 +27,6 @@ from checkin.base import paths
 from checkin.base.codes import new_code
 from checkin.base.errors import KnownError
 from checkin.base.i18n import _
-from checkin.base.settings import DeskSettings
 from checkin.base.text import fold
 from checkin.event import model as event_module
 
@@ -89,28 +85,6 @@ MONTHS = {
 }
 
 
-def add_commands(subparsers: Any) -> None:
-    parser = subparsers.add_parser("event", help=_("préparer le fichier de l'événement"))
-    sub = parser.add_subparsers(dest="event_command", required=True, metavar="ACTION")
-
-    new = sub.add_parser("new", help=_("écrire une copie commentée d'un événement, à adapter"))
-    new.add_argument("--from", dest="source", default="aict2026", help=_("événement fourni ou fichier TOML"))
-    new.add_argument("-o", "--output", required=True)
-    new.add_argument("--force", action="store_true", help=_("remplacer un fichier existant"))
-    new.set_defaults(func=run_new, needs_event=False)
-
-    check = sub.add_parser(
-        "check", help=_("vérifier un fichier d'événement (chaque erreur, sa ligne, sa correction)")
-    )
-    check.add_argument("file")
-    check.add_argument("--json", action="store_true")
-    check.set_defaults(func=run_check, needs_event=False)
-
-    use = sub.add_parser("use", help=_("faire de ce fichier l'événement de ce poste"))
-    use.add_argument("file")
-    use.set_defaults(func=run_use, needs_event=False)
-
-
 # -- new ---------------------------------------------------------------------------------
 
 
@@ -160,21 +134,6 @@ def new_event_text(source: Path, output: Path) -> str:
         _("Vérifier : checkin event check {file}    Utiliser : checkin event use {file}", file=output.name),
     ]
     return "\n".join("# " + line if line else "#" for line in header) + "\n#\n" + text
-
-
-def run_new(args: argparse.Namespace) -> int:
-    source = source_file(args.source)
-    output = Path(args.output).expanduser()
-    if output.exists() and not args.force:
-        raise KnownError(_("{path} existe déjà : choisissez un autre nom ou ajoutez --force.", path=output))
-    text = new_event_text(source, output)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(text, encoding="utf-8")
-    problems = check_text(text, output)
-    print(_("Événement écrit : {path} — adaptez-le, puis : checkin event check {path}", path=output))
-    for problem in problems:
-        print("  " + problem.line_text())
-    return 0
 
 
 # -- check -------------------------------------------------------------------------------
@@ -407,60 +366,67 @@ class _Checker:
                     _("supprimez l'un des deux blocs"),
                 )
             found.append(day)
-            aliases = row.get("aliases", [])
-            for alias in [
-                row.get("label", ""),
-                row.get("label_en", ""),
-                *(aliases if isinstance(aliases, list) else []),
-            ]:
-                alias = str(alias)
-                where = self.lines.value(alias, self.lines.table("days", index))
-                named = _named_date(alias, day.year)
-                if named is not None and named != day:
-                    self.add(
-                        where,
-                        _("« {alias} » désigne le {other}, pas le {day}", alias=alias, other=named, day=day),
-                        _("corrigez la date ou déplacez ce libellé vers le bon jour"),
-                    )
-                weekday = _named_weekday(alias)
-                if weekday is not None and weekday != day.weekday():
-                    self.add(
-                        where,
-                        _("« {alias} » : le {day} n'est pas ce jour de la semaine", alias=alias, day=day),
-                        _("c'est un {weekday}", weekday=_weekday_name(day)),
-                    )
-            for alias in aliases if isinstance(aliases, list) else []:
-                key = fold(str(alias))
-                if key in seen_alias and seen_alias[key] != index:
-                    self.add(
-                        self.lines.value(str(alias), self.lines.table("days", index)),
-                        _("l'alias « {alias} » est donné à deux jours", alias=alias),
-                        _(
-                            "gardez-le pour un seul jour (les jours communs vont dans [registration] all_days)"
-                        ),
-                    )
-                seen_alias.setdefault(key, index)
-        if found:
-            ordered = sorted(found)
-            first = ordered[len(ordered) // 2]
-            for index, day in enumerate(found):
-                if abs((day - first).days) > MAX_SPAN_DAYS:
-                    self.add(
-                        self.lines.key("days", "date", index),
-                        _(
-                            "le {day} est hors de l'événement (les autres jours sont autour du {first})",
-                            day=day,
-                            first=first,
-                        ),
-                        _("vérifiez l'année et le mois de cette date"),
-                    )
-            if found != ordered:
-                self.add(
-                    self.lines.table("days", 0),
-                    _("les jours ne sont pas dans l'ordre"),
-                    _("rangez les blocs [[days]] du premier au dernier jour"),
-                )
+            self._day_aliases(row, index, day, seen_alias)
+        self._day_span(found)
         return found
+
+    def _day_aliases(self, row: dict[str, Any], index: int, day: date, seen_alias: dict[str, int]) -> None:
+        """A day's labels and aliases name this day (date, weekday), and no other day's alias."""
+        aliases = row.get("aliases", [])
+        for alias in [
+            row.get("label", ""),
+            row.get("label_en", ""),
+            *(aliases if isinstance(aliases, list) else []),
+        ]:
+            alias = str(alias)
+            where = self.lines.value(alias, self.lines.table("days", index))
+            named = _named_date(alias, day.year)
+            if named is not None and named != day:
+                self.add(
+                    where,
+                    _("« {alias} » désigne le {other}, pas le {day}", alias=alias, other=named, day=day),
+                    _("corrigez la date ou déplacez ce libellé vers le bon jour"),
+                )
+            weekday = _named_weekday(alias)
+            if weekday is not None and weekday != day.weekday():
+                self.add(
+                    where,
+                    _("« {alias} » : le {day} n'est pas ce jour de la semaine", alias=alias, day=day),
+                    _("c'est un {weekday}", weekday=_weekday_name(day)),
+                )
+        for alias in aliases if isinstance(aliases, list) else []:
+            key = fold(str(alias))
+            if key in seen_alias and seen_alias[key] != index:
+                self.add(
+                    self.lines.value(str(alias), self.lines.table("days", index)),
+                    _("l'alias « {alias} » est donné à deux jours", alias=alias),
+                    _("gardez-le pour un seul jour (les jours communs vont dans [registration] all_days)"),
+                )
+            seen_alias.setdefault(key, index)
+
+    def _day_span(self, found: list[date]) -> None:
+        """The days are close to one another (a typo in a year or a month) and in order."""
+        if not found:
+            return
+        ordered = sorted(found)
+        first = ordered[len(ordered) // 2]
+        for index, day in enumerate(found):
+            if abs((day - first).days) > MAX_SPAN_DAYS:
+                self.add(
+                    self.lines.key("days", "date", index),
+                    _(
+                        "le {day} est hors de l'événement (les autres jours sont autour du {first})",
+                        day=day,
+                        first=first,
+                    ),
+                    _("vérifiez l'année et le mois de cette date"),
+                )
+        if found != ordered:
+            self.add(
+                self.lines.table("days", 0),
+                _("les jours ne sont pas dans l'ordre"),
+                _("rangez les blocs [[days]] du premier au dernier jour"),
+            )
 
     def registration(self, days: list[date]) -> None:
         reg = self.data.get("registration", {})
@@ -758,41 +724,3 @@ def _named_weekday(alias: str) -> int | None:
 def _weekday_name(day: date) -> str:
     names = _("lundi mardi mercredi jeudi vendredi samedi dimanche").split()
     return names[day.weekday()]
-
-
-def run_check(args: argparse.Namespace) -> int:
-    path = Path(args.file).expanduser()
-    problems = check_file(path)
-    if args.json:
-        print(json.dumps([p.to_json() for p in problems], ensure_ascii=False, indent=2))
-        return 1 if problems else 0
-    if not problems:
-        ev = event_module.load(path)
-        print(
-            _(
-                "{path} : aucun problème — « {name} », {days} jour(s), {categories} catégories{logo}.",
-                path=path,
-                name=ev.short_name,
-                days=len(ev.days),
-                categories=len(ev.categories),
-                logo=_(", logo {name}", name=ev.logo.name) if ev.logo else "",
-            )
-        )
-        return 0
-    for problem in problems:
-        print(problem.line_text())
-    print(_("{n} problème(s) à corriger.", n=len(problems)))
-    return 1
-
-
-# -- use ---------------------------------------------------------------------------------
-
-
-def run_use(args: argparse.Namespace) -> int:
-    path = Path(args.file).expanduser().resolve()
-    ev = event_module.load(path)  # a file that does not load is refused before it is kept
-    chosen = DeskSettings.load()
-    chosen.event = str(path)
-    chosen.save()
-    print(_("Ce poste sert désormais l'événement « {name} » ({path}).", name=ev.short_name, path=path))
-    return 0

@@ -1,0 +1,91 @@
+"""``checkin event new|check|use``: preparing the event file without editing code.
+
+``new`` writes a commented copy of a shipped event to adapt, ``check`` reports every
+problem of an event file with its line and the fix, ``use`` makes a file this desk's event
+(the ``[desk] event`` setting, after ``--event`` and ``CHECKIN_EVENT``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from checkin.base.errors import KnownError
+from checkin.base.i18n import _
+from checkin.base.settings import DeskSettings
+from checkin.event import model as event_module
+from checkin.preflight.eventfile import check_file, check_text, new_event_text, source_file
+
+
+def add_commands(subparsers: Any) -> None:
+    parser = subparsers.add_parser("event", help=_("préparer le fichier de l'événement"))
+    sub = parser.add_subparsers(dest="event_command", required=True, metavar="ACTION")
+
+    new = sub.add_parser("new", help=_("écrire une copie commentée d'un événement, à adapter"))
+    new.add_argument("--from", dest="source", default="aict2026", help=_("événement fourni ou fichier TOML"))
+    new.add_argument("-o", "--output", required=True)
+    new.add_argument("--force", action="store_true", help=_("remplacer un fichier existant"))
+    new.set_defaults(func=run_new, needs_event=False)
+
+    check = sub.add_parser(
+        "check", help=_("vérifier un fichier d'événement (chaque erreur, sa ligne, sa correction)")
+    )
+    check.add_argument("file")
+    check.add_argument("--json", action="store_true")
+    check.set_defaults(func=run_check, needs_event=False)
+
+    use = sub.add_parser("use", help=_("faire de ce fichier l'événement de ce poste"))
+    use.add_argument("file")
+    use.set_defaults(func=run_use, needs_event=False)
+
+
+def run_new(args: argparse.Namespace) -> int:
+    source = source_file(args.source)
+    output = Path(args.output).expanduser()
+    if output.exists() and not args.force:
+        raise KnownError(_("{path} existe déjà : choisissez un autre nom ou ajoutez --force.", path=output))
+    text = new_event_text(source, output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8")
+    problems = check_text(text, output)
+    print(_("Événement écrit : {path} — adaptez-le, puis : checkin event check {path}", path=output))
+    for problem in problems:
+        print("  " + problem.line_text())
+    return 0
+
+
+def run_check(args: argparse.Namespace) -> int:
+    path = Path(args.file).expanduser()
+    problems = check_file(path)
+    if args.json:
+        print(json.dumps([p.to_json() for p in problems], ensure_ascii=False, indent=2))
+        return 1 if problems else 0
+    if not problems:
+        ev = event_module.load(path)
+        print(
+            _(
+                "{path} : aucun problème — « {name} », {days} jour(s), {categories} catégories{logo}.",
+                path=path,
+                name=ev.short_name,
+                days=len(ev.days),
+                categories=len(ev.categories),
+                logo=_(", logo {name}", name=ev.logo.name) if ev.logo else "",
+            )
+        )
+        return 0
+    for problem in problems:
+        print(problem.line_text())
+    print(_("{n} problème(s) à corriger.", n=len(problems)))
+    return 1
+
+
+def run_use(args: argparse.Namespace) -> int:
+    path = Path(args.file).expanduser().resolve()
+    ev = event_module.load(path)  # a file that does not load is refused before it is kept
+    chosen = DeskSettings.load()
+    chosen.event = str(path)
+    chosen.save()
+    print(_("Ce poste sert désormais l'événement « {name} » ({path}).", name=ev.short_name, path=path))
+    return 0
