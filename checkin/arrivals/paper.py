@@ -41,7 +41,7 @@ class PaperEntry:
     fact: FactView  # the new fact, or the standing check-in found
 
     def sentence(self, event: EventConfig) -> str:
-        when = _local(self.fact.at, event).strftime("%H:%M")
+        when = event.local(self.fact.at).strftime("%H:%M")
         if self.outcome == "recorded":
             return _(
                 "{name} : arrivée sur papier enregistrée ({time}, {desk}).",
@@ -57,12 +57,8 @@ class PaperEntry:
         )
 
 
-def _local(at: str, event: EventConfig) -> datetime:
-    return datetime.fromisoformat(at).astimezone(ZoneInfo(event.timezone))
-
-
 def local_time(at: str, event: EventConfig) -> str:
-    return _local(at, event).strftime("%H:%M")
+    return event.local(at).strftime("%H:%M")
 
 
 def parse_time(value: str) -> time:

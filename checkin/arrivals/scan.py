@@ -9,9 +9,7 @@ unreadable. An admission is written durably before the answer returns.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from checkin.base import codes, i18n
 from checkin.base.i18n import _
@@ -148,7 +146,7 @@ def instruction(decision: Decision, event: EventConfig) -> str:
     if d.outcome == "already_in" and d.first_checkin is not None:
         return _(
             "Déjà enregistré·e à {time} — {desk}",
-            time=local_time(d.first_checkin.at, event).strftime("%H:%M"),
+            time=event.local(d.first_checkin.at).strftime("%H:%M"),
             desk=d.first_checkin.desk or "?",
         )
     if d.outcome == "not_today" and d.attendee is not None:
@@ -163,8 +161,3 @@ def instruction(decision: Decision, event: EventConfig) -> str:
     if d.outcome == "unknown":
         return _("Code inconnu — rechercher par nom")
     return _("Code illisible — scanner à nouveau ou rechercher par nom")
-
-
-def local_time(at: str, event: EventConfig) -> datetime:
-    """A fact's UTC time on the venue's clock (what the volunteers' watches say)."""
-    return datetime.fromisoformat(at).astimezone(ZoneInfo(event.timezone))

@@ -12,9 +12,10 @@ import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from checkin.base import paths
 from checkin.base.errors import KnownError
@@ -108,6 +109,10 @@ class EventConfig:
     @property
     def code_regex(self) -> re.Pattern[str]:
         return _compile(self.code_pattern)
+
+    def local(self, at: str) -> datetime:
+        """A fact's UTC time (an ISO stamp) on the venue's clock: what the volunteers' watches say."""
+        return datetime.fromisoformat(at).astimezone(ZoneInfo(self.timezone))
 
     def day(self, iso: str) -> Day | None:
         return next((d for d in self.days if d.iso == iso), None)

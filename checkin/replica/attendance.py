@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
@@ -48,9 +46,6 @@ class Dataset:
     def days_present(self, person: Person) -> list[str]:
         return [d.iso for d in self.event.days if (person.uid, d.iso) in self.arrivals]
 
-    def local(self, at: str) -> datetime:
-        return datetime.fromisoformat(at).astimezone(ZoneInfo(self.event.timezone))
-
 
 def load(conn: Connection, event: EventConfig, *, hub: bool) -> Dataset:
     tables = presence.HUB if hub else presence.DESK
@@ -84,7 +79,7 @@ def quarter_hours(data: Dataset, day: str) -> list[tuple[str, int]]:
     counts: dict[int, int] = defaultdict(int)
     for (_uid, d), at in data.arrivals.items():
         if d == day:
-            t = data.local(at)
+            t = data.event.local(at)
             counts[(t.hour * 60 + t.minute) // 15] += 1
     if not counts:
         return []

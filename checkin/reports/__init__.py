@@ -205,5 +205,5 @@ def _arrival(data: Dataset, uid: str, day: str) -> str:
     at = data.arrivals.get((uid, day))
     if not at:
         return ""
-    when = data.local(at).strftime("%H:%M")
+    when = data.event.local(at).strftime("%H:%M")
     return _("{time} (papier)", time=when) if (uid, day) in data.paper else when

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import text
 
@@ -49,7 +47,6 @@ class Figures:
 
 def compute(replica: Replica, event: EventConfig, day: str) -> Figures:
     """Runs on a worker: a few grouped reads of the replica."""
-    tz = ZoneInfo(event.timezone)
     with replica.read() as conn:
         # Who is expected and who is here: the one rule (checkin.replica.presence).
         people = conn.execute(
@@ -62,7 +59,7 @@ def compute(replica: Replica, event: EventConfig, day: str) -> Figures:
         came = {person: at for (person, _d), at in presence.arrivals(conn, presence.DESK, day).items()}
     quarters: Counter[str] = Counter()
     for at in came.values():
-        moment = datetime.fromisoformat(at).astimezone(tz)
+        moment = event.local(at)
         quarters[f"{moment.hour:02d}:{moment.minute // 15 * 15:02d}"] += 1
     cat_total: Counter[str] = Counter()
     cat_came: Counter[str] = Counter()

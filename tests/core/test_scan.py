@@ -28,7 +28,7 @@ def test_admitted_then_already_in_with_time_and_desk(sample_db: Replica, event: 
     second = scan.decide(sample_db, event, "AICT26-YPAGKWKQ", day=DAY1, desk="Accueil 2")
     assert second.outcome == "already_in"
     assert second.first_checkin is not None and second.first_checkin.id == first.checkin.id
-    hhmm = scan.local_time(first.checkin.at, event).strftime("%H:%M")
+    hhmm = event.local(first.checkin.at).strftime("%H:%M")
     assert scan.instruction(second, event) == f"Déjà enregistré·e à {hhmm} — Accueil 1"
     assert facts_of(sample_db, "checkin") == 1
     # The next day is a new day.
