@@ -14,7 +14,7 @@ from pathlib import Path
 
 from checkin.base.errors import ImportFileError
 from checkin.base.i18n import _
-from checkin.importer.platforms import Profile, assign, detect, header_key
+from checkin.importer.platforms import Profile, detect, header_key
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "registration": (
@@ -371,10 +371,6 @@ def _apply_saved(
             if at == index and other != field:
                 del columns[other]
         columns[field] = index
-
-
-def profile_columns(profile: Profile, headers: list[str]) -> dict[str, int]:
-    return assign(profile, headers)
 
 
 def _found(headers: list[str]) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from checkin.base.errors import ImportFileError
 from checkin.event.model import EventConfig, TicketRule
@@ -91,7 +90,3 @@ def replace_rule(rules: tuple[TicketRule, ...], new: TicketRule) -> tuple[Ticket
 def changed_columns(p: Preview) -> dict[str, str]:
     """The columns staff chose differently from what was recognised (what is saved)."""
     return {f: h for f, h in p.columns.items() if p.detected.get(f, "") != h}
-
-
-def summary_json(p: Preview) -> dict[str, Any]:
-    return p.summary.to_json()

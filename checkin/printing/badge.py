@@ -461,20 +461,6 @@ def _fold_marks(canvas: Canvas, lay: Layout) -> None:
     canvas.setDash()
 
 
-def render_badge(
-    attendee: AttendeeView,
-    event: EventConfig,
-    out: str | Path | IO[bytes],
-    *,
-    layout: str = "a6",
-    reprint_count: int = 0,
-    invariant: bool = False,
-) -> RenderLog:
-    return BadgeRenderer(event, layout).render(
-        [attendee], out, reprints={attendee.uid: reprint_count}, invariant=invariant
-    )
-
-
 def attendee_from(values: dict[str, Any]) -> AttendeeView:
     """An AttendeeView from a partial dict (tests, test pages, previews)."""
     base: dict[str, Any] = {

@@ -185,14 +185,3 @@ def font_path(text: str, bold: bool = False) -> Path:
         if count > best_count:
             best, best_count = family, count
     return family_path(best, bold)
-
-
-def all_font_files() -> list[Path]:
-    """Every shipped font file (for checks and for pre-registering)."""
-    files: list[Path] = []
-    for family in FAMILIES:
-        for bold in (False, True):
-            path = family_path(family, bold)
-            if path not in files:
-                files.append(path)
-    return files

@@ -374,13 +374,6 @@ def history(conn: Connection, uid: str) -> list[FactView]:
     return [_view(r) for r in rows]
 
 
-def print_count(conn: Connection, uid: str) -> int:
-    row = conn.exec_driver_sql(
-        "SELECT count(*) FROM fact WHERE kind = 'print' AND attendee_uid = ?", (uid,)
-    ).first()
-    return int(row[0]) if row else 0
-
-
 def by_id(conn: Connection, fact_id: str) -> FactView | None:
     row = conn.exec_driver_sql(_SELECT + " WHERE id = ?", (fact_id,)).first()
     return _view(row) if row else None

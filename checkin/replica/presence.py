@@ -59,11 +59,6 @@ def expected_condition(day_param: str = ":day") -> str:
     )
 
 
-def is_expected(status: str, uid: str, live_uid: str, days: Iterable[str], day: str) -> bool:
-    """The same rule in Python (for rows already read)."""
-    return live_uid in ("", uid) and registered_for(status, days, day)
-
-
 def registered_for(status: str, days: Iterable[str], day: str) -> bool:
     """The rule for a registration already known to count (a reports' person)."""
     listed = tuple(days)

@@ -66,10 +66,6 @@ class Device:
         return all((" " <= ch < "\x7f") or ch in self.charset for ch in text)
 
 
-def profile_names() -> list[str]:
-    return sorted(CAPABILITIES["profiles"]) + sorted(ALIASES)
-
-
 def _profile_name(name: str | None) -> str:
     wanted = (name or DEFAULT_PROFILE).strip()
     if wanted.lower() in ALIASES:
