@@ -20,18 +20,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import text
-from sqlalchemy.engine import Connection
-
 from checkin.base.errors import KnownError
 from checkin.base.i18n import _
 from checkin.event.model import EventConfig
-from checkin.replica import attendees, facts
+from checkin.replica import attendees, facts, presence
 from checkin.replica.attendees import AttendeeView
 from checkin.replica.db import Replica
 from checkin.replica.facts import FactView
-
-REASON = "paper"
 
 
 @dataclass(frozen=True)
@@ -119,7 +114,7 @@ def record(
             day=day,
             desk=desk,
             role=role,
-            reason=REASON,
+            reason=presence.PAPER,
             at=moment.astimezone(ZoneInfo("UTC")).isoformat(timespec="milliseconds"),
             data={"paper": True, "entered_at": facts.now_utc(), "entered_by": entered_by},
         )
@@ -131,7 +126,7 @@ def entered_today(replica: Replica, day: str) -> list[tuple[AttendeeView, FactVi
     with replica.read() as conn:
         rows = conn.exec_driver_sql(
             "SELECT id FROM fact WHERE kind = 'checkin' AND reason = ? AND day = ? ORDER BY seq DESC",
-            (REASON, day),
+            (presence.PAPER, day),
         ).all()
         found = []
         for (fact_id,) in rows:
@@ -140,18 +135,3 @@ def entered_today(replica: Replica, day: str) -> list[tuple[AttendeeView, FactVi
             if fact and person:
                 found.append((person, fact))
     return found
-
-
-def paper_keys(conn: Connection, *, hub: bool) -> set[tuple[str, str]]:
-    """(person, day) whose standing arrival was entered from paper — for the reports."""
-    attendee, fact = ("hub_attendee", "hub_fact") if hub else ("attendee", "fact")
-    rows = conn.execute(
-        text(
-            f"SELECT coalesce(nullif(a.live_uid, ''), f.attendee_uid), f.day FROM {fact} f "
-            f"LEFT JOIN {attendee} a ON a.uid = f.attendee_uid WHERE f.kind = 'checkin' "
-            f"AND f.reason = :reason AND NOT EXISTS "
-            f"(SELECT 1 FROM {fact} u WHERE u.kind = 'undo' AND u.ref = f.id)"
-        ),
-        {"reason": REASON},
-    ).all()
-    return {(str(uid), str(day)) for uid, day in rows}

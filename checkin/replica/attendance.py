@@ -57,9 +57,7 @@ def load(conn: Connection, event: EventConfig, *, hub: bool) -> Dataset:
     people.sort(key=lambda p: p.key)
     arrivals = presence.arrivals(conn, tables)
     found = conflict_module.from_hub(conn) if hub else conflict_module.from_replica(conn)
-    from checkin.arrivals.paper import paper_keys
-
-    return Dataset(event, people, arrivals, found, paper_keys(conn, hub=hub))
+    return Dataset(event, people, arrivals, found, presence.paper_keys(conn, hub=hub))
 
 
 def breakdown(data: Dataset, day: str, dimension: str) -> list[tuple[str, int, int]]:

@@ -40,6 +40,7 @@ HUB = Tables("hub_attendee", "hub_fact")
 PERSON = "coalesce(nullif(a.live_uid, ''), a.uid)"
 COUNTS = "(a.live_uid = '' OR a.live_uid = a.uid)"
 EXPECTED_STATUS = "confirmed"
+PAPER = "paper"  # the reason of an arrival ticked on the paper list and typed in afterwards
 
 
 def standing(t: Tables = DESK, alias: str = "f") -> str:
@@ -101,3 +102,18 @@ def person_checkins_sql(t: Tables = DESK) -> str:
         f"(SELECT uid FROM {t.attendee} WHERE live_uid = :person OR uid = :person) "
         f"AND NOT EXISTS (SELECT 1 FROM {t.fact} u WHERE u.ref = {t.fact}.id AND u.kind || '' = 'undo')"
     )
+
+
+def paper_keys(conn: Connection, *, hub: bool) -> set[tuple[str, str]]:
+    """(person, day) whose standing arrival was entered from paper — for the reports."""
+    attendee, fact = ("hub_attendee", "hub_fact") if hub else ("attendee", "fact")
+    rows = conn.execute(
+        text(
+            f"SELECT coalesce(nullif(a.live_uid, ''), f.attendee_uid), f.day FROM {fact} f "
+            f"LEFT JOIN {attendee} a ON a.uid = f.attendee_uid WHERE f.kind = 'checkin' "
+            f"AND f.reason = :reason AND NOT EXISTS "
+            f"(SELECT 1 FROM {fact} u WHERE u.kind = 'undo' AND u.ref = f.id)"
+        ),
+        {"reason": PAPER},
+    ).all()
+    return {(str(uid), str(day)) for uid, day in rows}

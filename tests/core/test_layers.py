@@ -1,0 +1,119 @@
+"""The shape of the tree holds: the layers' contracts (import-linter, configured in
+pyproject.toml) and no import circle anywhere in ``checkin/`` — lazy imports and
+``TYPE_CHECKING`` imports count, since a circle through them is a circle all the same."""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Circles another piece of work removes. A circle listed here that is gone fails the test:
+# take it off the list.
+KNOWN_CYCLES: set[frozenset[str]] = {frozenset({"checkin.importer.apply", "checkin.importer.grid"})}
+
+
+def test_the_import_contracts_are_kept() -> None:
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "lint-imports"), "--no-cache"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 broken" in result.stdout
+
+
+def _modules() -> dict[str, Path]:
+    found = {}
+    for path in (ROOT / "checkin").rglob("*.py"):
+        parts = list(path.relative_to(ROOT).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        found[".".join(parts)] = path
+    return found
+
+
+def _edges(modules: dict[str, Path]) -> dict[str, set[str]]:
+    """Every import of a checkin module by another, wherever it is written in the file."""
+
+    def known(name: str) -> str | None:
+        while name and name not in modules:
+            name = name.rpartition(".")[0]
+        return name or None
+
+    edges: dict[str, set[str]] = defaultdict(set)
+    for name, path in modules.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            targets: list[str] = []
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    parts = package.split(".")
+                    base = ".".join(parts[: len(parts) - node.level + 1] + ([base] if base else []))
+                targets = [f"{base}.{a.name}" if f"{base}.{a.name}" in modules else base for a in node.names]
+            for target in targets:
+                found = known(target) if target.startswith("checkin") else None
+                if found and found != name:
+                    edges[name].add(found)
+    return edges
+
+
+def _cycles(edges: dict[str, set[str]], nodes: list[str]) -> list[frozenset[str]]:
+    """The strongly connected groups of more than one module (Tarjan's algorithm)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    groups: list[frozenset[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        for w in edges[v]:
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            group = []
+            while True:
+                w = stack.pop()
+                group.append(w)
+                if w == v:
+                    break
+            if len(group) > 1:
+                groups.append(frozenset(group))
+
+    for v in nodes:
+        if v not in index:
+            visit(v)
+    return groups
+
+
+def test_no_import_circle() -> None:
+    modules = _modules()
+    found = set(_cycles(_edges(modules), sorted(modules)))
+    assert found - KNOWN_CYCLES == set(), [sorted(c) for c in found - KNOWN_CYCLES]
+    assert KNOWN_CYCLES - found == set(), (
+        f"gone, take off KNOWN_CYCLES: {[sorted(c) for c in KNOWN_CYCLES - found]}"
+    )
+
+
+def test_the_check_sees_a_circle() -> None:
+    edges: dict[str, set[str]] = defaultdict(set, {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}})
+    assert _cycles(edges, ["a", "b", "c", "d"]) == [frozenset({"a", "b", "c"})]
