@@ -2,6 +2,12 @@
 
 Known errors print one sentence on stderr and exit 1; anything else is a bug, logged with
 its traceback to the log file, and reported in one line that says where the log is.
+
+Every command lives in this package, one module per family (``imports``, ``arrivals``,
+``event``, ``backup``, ``preflight``, ``devtools``, ``badges``, ``tickets``, ``desk``,
+``sync``); the domain modules never parse arguments. The top layer: it may import every
+other one and nothing imports it. Qt only through ``checkin.ui``, inside the desk's
+handlers, so the command line runs without a display.
 """
 
 from __future__ import annotations
