@@ -13,11 +13,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# Circles another piece of work removes. A circle listed here that is gone fails the test:
-# take it off the list.
-KNOWN_CYCLES: set[frozenset[str]] = {frozenset({"checkin.importer.apply", "checkin.importer.grid"})}
-
-
 def test_the_import_contracts_are_kept() -> None:
     env = {
         **os.environ,
@@ -108,10 +103,7 @@ def _cycles(edges: dict[str, set[str]], nodes: list[str]) -> list[frozenset[str]
 def test_no_import_circle() -> None:
     modules = _modules()
     found = set(_cycles(_edges(modules), sorted(modules)))
-    assert found - KNOWN_CYCLES == set(), [sorted(c) for c in found - KNOWN_CYCLES]
-    assert KNOWN_CYCLES - found == set(), (
-        f"gone, take off KNOWN_CYCLES: {[sorted(c) for c in KNOWN_CYCLES - found]}"
-    )
+    assert found == set(), [sorted(c) for c in found]
 
 
 def test_the_check_sees_a_circle() -> None:
