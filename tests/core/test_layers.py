@@ -13,6 +13,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
+
 def test_the_import_contracts_are_kept() -> None:
     env = {
         **os.environ,
