@@ -21,7 +21,7 @@ from checkin.printing.badge import BadgeRenderer, attendee_from
 
 @pytest.mark.parametrize("layout", ["a6", "cr80"])
 def test_qt_backend_prints_at_the_exact_page_size(layout: str, tmp_path: Path, qapp: object) -> None:
-    from checkin.ui.qt_printer import QtBackend, page_size_mm
+    from checkin.ui.printers.qt_printer import QtBackend, page_size_mm
 
     person = attendee_from(
         {

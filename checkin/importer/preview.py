@@ -1,7 +1,7 @@
 """The import preview the staff view shows before anything is written: the file's first
 rows, the layout it was read as and the column of each field, and the dry run's tables.
 
-Qt-free, so the window's dialog (``checkin/ui/import_preview.py``) only paints what this
+Qt-free, so the window's dialog (``checkin/ui/staff/import_preview.py``) only paints what this
 returns; staff's changes (a column, a ticket-type rule) are passed back in and the preview
 recomputed on the task pool.
 """

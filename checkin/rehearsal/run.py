@@ -186,7 +186,7 @@ def _spawn(
     env.pop("CHECKIN_DB", None)
     with (ws.root / f"desk-{n}.log").open("wb") as log_file:
         return subprocess.Popen(
-            [sys.executable, "-m", "checkin.ui.rehearsal_desk", str(path)],
+            [sys.executable, "-m", "checkin.ui.rehearsal.desk", str(path)],
             env=env,
             stdout=log_file,
             stderr=subprocess.STDOUT,

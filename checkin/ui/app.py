@@ -25,7 +25,7 @@ from checkin.event.model import EventConfig
 from checkin.replica import backup
 from checkin.replica.db import Replica, damaged, open_replica, quick_check
 from checkin.ui.crash import CrashHandler
-from checkin.ui.printing import PrintBridge
+from checkin.ui.printers.bridge import PrintBridge
 from checkin.ui.qt import (
     QApplication,
     QFont,
@@ -36,8 +36,8 @@ from checkin.ui.qt import (
     shiboken_delete,
     shiboken_is_valid,
 )
-from checkin.ui.recovery import Backups, RecoveryDialog, recover
 from checkin.ui.session import DeskSession
+from checkin.ui.staff.recovery import Backups, RecoveryDialog, recover
 from checkin.ui.window import DeskWindow
 
 log = logging.getLogger(__name__)

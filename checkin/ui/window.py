@@ -21,11 +21,12 @@ from checkin.base.i18n import _
 from checkin.base.settings import DeskSettings
 from checkin.replica.attendees import AttendeeView
 from checkin.ui import tasks
-from checkin.ui.answer import ScanPage
-from checkin.ui.card import CardPage
-from checkin.ui.dialogs import EditDialog, NoteDialog, ReasonDialog, SettingsDialog, WalkinDialog
-from checkin.ui.lead import LeadLock, PinDialog, no_pin_message
-from checkin.ui.printing import PrintBridge, state_text
+from checkin.ui.lead.dialogs import ReasonDialog, SettingsDialog
+from checkin.ui.lead.lock import LeadLock, PinDialog, no_pin_message
+from checkin.ui.people.card import CardPage
+from checkin.ui.people.dialogs import EditDialog, NoteDialog, WalkinDialog
+from checkin.ui.people.search import SearchPage
+from checkin.ui.printers.bridge import PrintBridge, state_text
 from checkin.ui.qt import (
     QApplication,
     QHBoxLayout,
@@ -41,13 +42,13 @@ from checkin.ui.qt import (
     QWidget,
     Signal,
 )
-from checkin.ui.ready import ReadyBar
-from checkin.ui.scanner import Burst, BurstConfig, BurstFilter
-from checkin.ui.search import SearchPage
+from checkin.ui.ready.bar import ReadyBar
+from checkin.ui.scan.answer import ScanPage
+from checkin.ui.scan.burst import Burst, BurstConfig, BurstFilter
+from checkin.ui.scan.sounds import Sounds
 from checkin.ui.session import DeskSession
-from checkin.ui.sounds import Sounds
-from checkin.ui.staff import Figures, StaffPage, compute
-from checkin.ui.staff_tools import LiveSyncRelay, StaffTools
+from checkin.ui.staff.tools import LiveSyncRelay, StaffTools
+from checkin.ui.staff.view import Figures, StaffPage, compute
 from checkin.ui.widgets import Banner, tell
 
 log = logging.getLogger(__name__)
@@ -253,7 +254,7 @@ class DeskWindow(QMainWindow):
 
     def start_listening_serial(self) -> None:
         if self.settings.serial_port and self.serial is None:
-            from checkin.ui.serial_scanner import SerialScanner
+            from checkin.ui.scan.serial_scanner import SerialScanner
 
             scanner = SerialScanner(self.settings.serial_port, parent=self)
             scanner.scanned.connect(self.on_scan)
@@ -325,7 +326,7 @@ class DeskWindow(QMainWindow):
         if getattr(self, "recovery_dialog", None) is not None:
             return
         from checkin.replica import backup
-        from checkin.ui.recovery import RecoveryDialog
+        from checkin.ui.staff.recovery import RecoveryDialog
 
         dialog = RecoveryDialog(
             Path(str(exc.path)),
@@ -620,7 +621,7 @@ class DeskWindow(QMainWindow):
 
     def open_webcam(self) -> None:
         """F3: read a code with the camera when the scanner is gone (anyone may)."""
-        from checkin.ui.webcam import WebcamDialog
+        from checkin.ui.scan.webcam import WebcamDialog
 
         dialog = WebcamDialog(self)
         dialog.scanned.connect(self.on_scan)
@@ -655,7 +656,7 @@ class DeskWindow(QMainWindow):
         if not self.lock.is_lead:
             self.show_error(_("Action réservée au responsable : déverrouillez avec le code PIN (F9)."))
             return
-        from checkin.ui.scanner_dialog import ScannerCheckDialog
+        from checkin.ui.scan.scanner_dialog import ScannerCheckDialog
 
         dialog = ScannerCheckDialog(self, QApplication.activeModalWidget() or self)
         dialog.checked.connect(lambda _result: self._scanner_checked())

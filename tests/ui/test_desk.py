@@ -11,8 +11,8 @@ import pytest
 from pytestqt.modeltest import ModelTester
 
 from checkin.base.codes import garble
+from checkin.ui.people.search import AttendeeListModel, AttendeeRole, CodeRole
 from checkin.ui.qt import QApplication, Qt
-from checkin.ui.search import AttendeeListModel, AttendeeRole, CodeRole
 
 
 def answer(desk: Any) -> Any:
@@ -203,7 +203,7 @@ def test_each_outcome_has_its_sound_and_mute_silences(
 ) -> None:
     import wave
 
-    from checkin.ui.sounds import TUNES, folder, generate
+    from checkin.ui.scan.sounds import TUNES, folder, generate
 
     w = desk.window
     w.on_scan(codes["both_days"])

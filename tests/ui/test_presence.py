@@ -112,7 +112,7 @@ def test_one_rule_on_two_desks_and_the_hub(
     from checkin.sync.hub import open_hub
     from checkin.sync.hubimport import import_into_hub
     from checkin.sync.purge import aggregates
-    from checkin.ui.staff import compute
+    from checkin.ui.staff.view import compute
 
     ev = event_mod.load()
     other = tmp_path / "other.sqlite"

@@ -7,8 +7,8 @@ from html import escape as _html_escape
 
 from checkin.base.i18n import _, language
 from checkin.event.model import EventConfig
-from checkin.ui.present import local_time
 from checkin.ui.qt import QHBoxLayout, QLabel, QPushButton, Qt, QVBoxLayout, QWidget, Signal
+from checkin.ui.scan.present import local_time
 from checkin.ui.session import CardData
 
 

@@ -13,7 +13,8 @@ import pytest
 
 from checkin.base.errors import KnownError
 from checkin.base.pin import check_pin, hash_pin
-from checkin.ui.dialogs import EditDialog, NoteDialog, ReasonDialog, WalkinDialog
+from checkin.ui.lead.dialogs import ReasonDialog
+from checkin.ui.people.dialogs import EditDialog, NoteDialog, WalkinDialog
 from checkin.ui.qt import QApplication, QLineEdit
 
 
@@ -178,7 +179,7 @@ def test_language_switch_retranslates_what_is_visible(desk: Any, qtbot: Any, cod
 def test_every_ui_string_has_an_english_entry() -> None:
     import ast
 
-    root = Path(__file__).resolve().parents[2]
+    root = Path(__file__).resolve().parents[3]
     catalog = json.loads((root / "checkin/resources/i18n/en/ui.json").read_text(encoding="utf-8"))
     missing = []
     for path in sorted((root / "checkin/ui").glob("*.py")):
@@ -304,7 +305,7 @@ def test_staff_view_counts_arrivals(desk: Any, qtbot: Any, codes: dict[str, str]
 
 def test_lead_changes_desk_settings(desk: Any, qtbot: Any, codes: dict[str, str], db_file: Path) -> None:
     from checkin.base.settings import DeskSettings
-    from checkin.ui.dialogs import SettingsDialog
+    from checkin.ui.lead.dialogs import SettingsDialog
 
     w = desk.window
     w.open_settings()
@@ -326,7 +327,7 @@ def test_lead_changes_desk_settings(desk: Any, qtbot: Any, codes: dict[str, str]
 
 
 def test_lead_chooses_the_event_day(desk: Any, qtbot: Any, codes: dict[str, str], db_file: Path) -> None:
-    from checkin.ui.dialogs import SettingsDialog
+    from checkin.ui.lead.dialogs import SettingsDialog
 
     w = desk.window
     with qtbot.waitSignal(w.answer_shown, timeout=2000) as got:
@@ -349,7 +350,7 @@ def test_lead_chooses_the_event_day(desk: Any, qtbot: Any, codes: dict[str, str]
 def test_the_lead_day_and_a_bad_settings_file_survive_a_restart(desk: Any, qtbot: Any, db_file: Path) -> None:
     from checkin.base import paths
     from checkin.ui.app import build_desk
-    from checkin.ui.dialogs import SettingsDialog
+    from checkin.ui.lead.dialogs import SettingsDialog
 
     w = desk.window
     unlock(desk, qtbot)

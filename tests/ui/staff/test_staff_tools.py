@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from checkin.ui.staff_tools import StaffTools
+from checkin.ui.staff.tools import StaffTools
 
 
 def count(db: Path, sql: str) -> int:
@@ -120,7 +120,7 @@ def click(dialog: Any, which: str) -> None:
 def test_hub_import_dry_run_then_confirm_then_the_desk_sees_it(
     desk: Any, qtbot: Any, tmp_path: Path, sample_dir: Path, db_file: Path
 ) -> None:
-    from checkin.ui.dialogs import HubImportDialog
+    from checkin.ui.staff.dialogs import HubImportDialog
 
     w, t = desk.window, tools(desk)
     hub = empty_hub(tmp_path)
@@ -207,7 +207,7 @@ def test_only_the_lead_imports_into_the_hub_or_purges(
 
 
 def test_a_refused_purge_deletes_nothing(desk: Any, qtbot: Any, db_file: Path) -> None:
-    from checkin.ui.dialogs import PurgeDialog
+    from checkin.ui.staff.dialogs import PurgeDialog
 
     t = tools(desk)
     people = count(db_file, "SELECT count(*) FROM attendee")

@@ -36,7 +36,7 @@ def state_text(job: Any) -> str:
 def _factories() -> dict[str, Callable[[Any], Any]]:
     """The Qt printer back-end, when the badge helper's module is there."""
     try:
-        module: Any = importlib.import_module("checkin.ui.qt_printer")
+        module: Any = importlib.import_module("checkin.ui.printers.qt_printer")
     except ImportError:
         return {}
     factory = getattr(module, "backend", None) or getattr(module, "factory", None)

@@ -13,7 +13,7 @@ from typing import Any
 DAY1, DAY2 = "2026-07-08", "2026-07-09"
 
 _spec = importlib.util.spec_from_file_location(
-    "platform_exports", Path(__file__).resolve().parents[1] / "core" / "platform_exports.py"
+    "platform_exports", Path(__file__).resolve().parents[2] / "core" / "platform_exports.py"
 )
 assert _spec and _spec.loader
 exports = importlib.util.module_from_spec(_spec)

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from checkin.ui.serial_scanner import split_lines
+from checkin.ui.scan.serial_scanner import split_lines
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="uses a Linux pty")
 

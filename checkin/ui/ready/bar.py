@@ -53,14 +53,14 @@ class ReadyBar(QWidget):
         self.paper_button.setAccessibleName(_("Saisir les arrivées cochées sur la liste de secours"))
 
     def open_paper(self) -> None:
-        from checkin.ui.paper import PaperArrivalsDialog
+        from checkin.ui.ready.paper import PaperArrivalsDialog
 
         dialog = PaperArrivalsDialog(self.session, self.window())
         dialog.recorded.connect(lambda _entry: self.arrivals_changed.emit())
         self._show(dialog)
 
     def open_preparation(self) -> None:
-        from checkin.ui.preparation import PreparationDialog
+        from checkin.ui.ready.preparation import PreparationDialog
 
         dialog = PreparationDialog(self.session, self.settings, self.window())
         self.preparation = dialog

@@ -11,7 +11,6 @@ from typing import Any
 
 from checkin.base.i18n import _
 from checkin.event.model import EventConfig
-from checkin.ui.present import STYLES, Answer, present
 from checkin.ui.qt import (
     QColor,
     QFont,
@@ -27,6 +26,7 @@ from checkin.ui.qt import (
     QWidget,
     Signal,
 )
+from checkin.ui.scan.present import STYLES, Answer, present
 from checkin.ui.widgets import SymbolIcon
 
 

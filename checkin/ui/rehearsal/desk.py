@@ -1,4 +1,4 @@
-"""One rehearsal desk: ``python -m checkin.ui.rehearsal_desk PLAN.json`` (started by
+"""One rehearsal desk: ``python -m checkin.ui.rehearsal.desk PLAN.json`` (started by
 ``checkin rehearse``, one process per desk as each desk is a laptop of its own).
 
 The real desk window (offscreen) on the rehearsal's replica, in rehearsal mode, with live

@@ -23,7 +23,6 @@ from typing import Any
 from checkin.base.i18n import _
 from checkin.reports import KINDS
 from checkin.ui import tasks
-from checkin.ui.dialogs import HubImportDialog, PurgeDialog
 from checkin.ui.qt import (
     QComboBox,
     QDialog,
@@ -36,6 +35,7 @@ from checkin.ui.qt import (
     QWidget,
     Signal,
 )
+from checkin.ui.staff.dialogs import HubImportDialog, PurgeDialog
 
 log = logging.getLogger(__name__)
 
@@ -218,7 +218,7 @@ class StaffTools(QWidget):
         """A dry run of the file with the choices saved with the event, shown in the
         import preview; staff correct it there, save the choices, then import."""
         from checkin.importer.preview import preview
-        from checkin.ui.import_preview import ImportPreviewDialog
+        from checkin.ui.staff.import_preview import ImportPreviewDialog
 
         replica, event = self.session.replica, self.session.event
         dialog = ImportPreviewDialog(event, self)

@@ -8,7 +8,7 @@ from typing import Any
 import qrcode
 
 from checkin.ui.qt import QImage
-from checkin.ui.webcam import FrameDecoder, WebcamDialog, decode_image
+from checkin.ui.scan.webcam import FrameDecoder, WebcamDialog, decode_image
 
 
 def qr_frame(text: str, size: int = 640) -> QImage:

@@ -25,7 +25,7 @@ from checkin.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
-from checkin.ui.scanner import BurstConfig, BurstFilter, compose
+from checkin.ui.scan.burst import BurstConfig, BurstFilter, compose
 
 
 @pytest.fixture

@@ -39,7 +39,7 @@ def main(db: str, day: str) -> None:
         QTimer,
         QWidget,
     )
-    from checkin.ui.scanner import describe
+    from checkin.ui.scan.burst import describe
 
     settings = DeskSettings.load()
     settings.pin_hash = hash_pin("2468")

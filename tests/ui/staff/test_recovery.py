@@ -58,7 +58,7 @@ def test_a_damaged_replica_is_found_at_start_and_restored(
     from checkin.replica.attendees import by_code
     from checkin.replica.db import open_replica
     from checkin.ui import app
-    from checkin.ui.recovery import RecoveryDialog
+    from checkin.ui.staff.recovery import RecoveryDialog
 
     settings = DeskSettings.load()
     settings.backup_dir = str(tmp_path / "usb")
@@ -103,7 +103,7 @@ def test_damage_found_while_the_desk_runs_offers_the_repair(
     desk: Any, qtbot: Any, codes: dict[str, str]
 ) -> None:
     from checkin.replica.db import damaged
-    from checkin.ui.recovery import RecoveryDialog
+    from checkin.ui.staff.recovery import RecoveryDialog
 
     w = desk.window
 

@@ -1,0 +1,126 @@
+"""The lead's forms: the reprint reason, the desk settings."""
+
+from __future__ import annotations
+
+from checkin.base.i18n import _
+from checkin.base.settings import DeskSettings
+from checkin.ui.forms import Form
+from checkin.ui.qt import (
+    QCheckBox,
+    QComboBox,
+    QPushButton,
+    QSpinBox,
+    QWidget,
+)
+
+
+def reprint_reasons() -> list[tuple[str, str]]:
+    return [
+        ("lost", _("Badge perdu")),
+        ("damaged", _("Badge abîmé")),
+        ("misprint", _("Erreur d'impression")),
+        ("name_change", _("Changement de nom")),
+        ("other", _("Autre")),
+    ]
+
+
+class ReasonDialog(Form):
+    """Reprint: a reason from the list, and a note when it is "other"."""
+
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(_("Réimprimer le badge"), _("Réimprimer le badge de {name}", name=name), parent)
+        self.reason = QComboBox()
+        self.reason.setObjectName("reason")
+        self.reason.setAccessibleName(_("Motif"))
+        for key, label in reprint_reasons():
+            self.reason.addItem(label, key)
+        self.form.addRow(_("Motif"), self.reason)
+        self.note = self.line(_("Précision"), "note")
+
+    def value(self) -> str:
+        key = str(self.reason.currentData())
+        note = self.note.text().strip()
+        return f"{key}: {note}" if note else key
+
+    def check(self) -> str:
+        if self.reason.currentData() == "other" and not self.note.text().strip():
+            return _("Précisez le motif.")
+        return ""
+
+
+class SettingsDialog(Form):
+    """The lead's desk settings: name, timings, printer, serial scanner, sounds, language."""
+
+    def __init__(
+        self,
+        settings: DeskSettings,
+        printers: list[str],
+        parent: QWidget | None = None,
+        days: list[tuple[str, str]] | None = None,
+        current_day: str = "",
+    ) -> None:
+        super().__init__(_("Réglages du poste"), _("Réglages du poste"), parent)
+        self.desk_name = self.line(_("Nom du poste"), "desk_name", settings.desk_name)
+        # The event day this desk admits: today on an event day, else the lead's choice
+        # (a rehearsal the day before, a desk prepared in advance).
+        self.day = QComboBox()
+        self.day.setAccessibleName(_("Jour de l'événement"))
+        for iso, label in days or []:
+            self.day.addItem(label, iso)
+        if current_day:
+            self.day.setCurrentIndex(max(0, self.day.findData(current_day)))
+        self.form.addRow(_("Jour de l'événement"), self.day)
+        self.ready_delay = QSpinBox()
+        self.ready_delay.setRange(2, 120)
+        self.ready_delay.setValue(settings.ready_delay_s)
+        self.ready_delay.setSuffix(" s")
+        self.ready_delay.setAccessibleName(_("Retour à « prêt » après"))
+        self.form.addRow(_("Retour à « prêt » après"), self.ready_delay)
+        self.idle_lock = QSpinBox()
+        self.idle_lock.setRange(15, 3600)
+        self.idle_lock.setValue(settings.idle_lock_s)
+        self.idle_lock.setSuffix(" s")
+        self.idle_lock.setAccessibleName(_("Verrouillage du responsable après"))
+        self.form.addRow(_("Verrouillage du responsable après"), self.idle_lock)
+        self.printer = QComboBox()
+        self.printer.setAccessibleName(_("Imprimante des badges"))
+        for name in printers:
+            self.printer.addItem(name, name)
+        if settings.printer:
+            self.printer.setCurrentIndex(max(0, self.printer.findData(settings.printer)))
+        self.form.addRow(_("Imprimante des badges"), self.printer)
+        self.auto_print = QCheckBox(_("Imprimer le badge à l'arrivée"))
+        self.auto_print.setChecked(settings.auto_print)
+        self.form.addRow("", self.auto_print)
+        self.serial_port = self.line(
+            _("Port série du scanner (vide : clavier)"), "serial_port", settings.serial_port
+        )
+        self.scanner_button = QPushButton(_("Vérifier le scanner…"))
+        self.scanner_button.setObjectName("check_scanner")
+        self.scanner_button.setAutoDefault(False)
+        self.form.addRow(_("Scanner"), self.scanner_button)
+        self.muted = QCheckBox(_("Son coupé"))
+        self.muted.setChecked(settings.muted)
+        self.form.addRow("", self.muted)
+        self.language = QComboBox()
+        self.language.setAccessibleName(_("Langue"))
+        self.language.addItem("Français", "fr")
+        self.language.addItem("English", "en")
+        self.language.setCurrentIndex(max(0, self.language.findData(settings.language)))
+        self.form.addRow(_("Langue"), self.language)
+
+    def check(self) -> str:
+        return "" if self.desk_name.text().strip() else _("Donnez un nom au poste.")
+
+    def chosen_day(self) -> str:
+        return str(self.day.currentData() or "")
+
+    def apply(self, settings: DeskSettings) -> None:
+        settings.desk_name = self.desk_name.text().strip()
+        settings.ready_delay_s = self.ready_delay.value()
+        settings.idle_lock_s = self.idle_lock.value()
+        settings.printer = str(self.printer.currentData() or "")
+        settings.auto_print = self.auto_print.isChecked()
+        settings.serial_port = self.serial_port.text().strip()
+        settings.muted = self.muted.isChecked()
+        settings.language = str(self.language.currentData())
