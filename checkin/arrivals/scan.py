@@ -43,10 +43,14 @@ class Decision:
     live: Decision | None = None  # for superseded: the decision on the live registration
 
     @property
+    def shown(self) -> Decision:
+        """What the desk answers: a superseded code's live registration, else this decision."""
+        return self.live if self.outcome == "superseded" and self.live is not None else self
+
+    @property
     def ok(self) -> bool:
         """The person may go in (now, or already was)."""
-        target = self.live if self.outcome == "superseded" and self.live else self
-        return target.outcome in {"admitted", "already_in"}
+        return self.shown.outcome in {"admitted", "already_in"}
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -139,8 +143,8 @@ def _admit(
 def instruction(decision: Decision, event: EventConfig) -> str:
     """The volunteer's next step, as the desk screen and the CLI say it."""
     d = decision
-    if d.outcome == "superseded" and d.live is not None:
-        return _("Ancien billet, inscription à jour retrouvée — ") + instruction(d.live, event)
+    if d.shown is not d:
+        return _("Ancien billet, inscription à jour retrouvée — ") + instruction(d.shown, event)
     if d.outcome == "admitted":
         return _("Remettre le badge")
     if d.outcome == "already_in" and d.first_checkin is not None:

@@ -382,7 +382,7 @@ class DeskWindow(QMainWindow):
         self.scan_page.show_decision(decision)
         if modal is None:
             self.scan_page.code_field.setFocus()
-        shown = decision.live if decision.outcome == "superseded" and decision.live else decision
+        shown = decision.shown
         self.current_uid = shown.attendee.uid if shown.attendee else ""
         self.current_job = ""
         self.sounds.play_outcome(shown.outcome)

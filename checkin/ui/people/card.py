@@ -3,12 +3,13 @@ actions the operator's role allows (the lead's are hidden while locked)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from html import escape as _html_escape
+from zoneinfo import ZoneInfo
 
 from checkin.base.i18n import _, language
 from checkin.event.model import EventConfig
 from checkin.ui.qt import QHBoxLayout, QLabel, QPushButton, Qt, QVBoxLayout, QWidget, Signal
-from checkin.ui.scan.present import local_time
 from checkin.ui.session import CardData
 
 
@@ -30,6 +31,19 @@ def fact_word(kind: str) -> str:
         "walkin": _("Inscription sur place"),
     }
     return words.get(kind, kind)
+
+
+def local_time(at: str, timezone: str) -> str:
+    """``HH:MM`` on the venue's clock from a fact's UTC ISO stamp."""
+    if not at:
+        return ""
+    try:
+        moment = datetime.fromisoformat(at.replace("Z", "+00:00"))
+    except ValueError:
+        return at[11:16]
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(ZoneInfo(timezone))
+    return moment.strftime("%H:%M")
 
 
 class CardPage(QWidget):

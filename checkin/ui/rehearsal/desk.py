@@ -244,7 +244,7 @@ class Runner:
             return
         now = time.perf_counter()
         record["answer_ms"] = round((now - record["_t"]) * 1000, 2)
-        shown = decision.live if decision.outcome == "superseded" and decision.live else decision
+        shown = decision.shown
         record["outcome"] = shown.outcome
         record["sim_t"] = record["t"]
         if shown.outcome == "admitted" and shown.attendee is not None:

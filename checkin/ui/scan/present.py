@@ -8,10 +8,9 @@ Colour is never the only signal: each outcome has its own big word and its own s
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
-from zoneinfo import ZoneInfo
 
+from checkin.arrivals import scan
+from checkin.arrivals.scan import Decision
 from checkin.base.i18n import _, language
 from checkin.event.model import EventConfig
 from checkin.replica.attendees import AttendeeView
@@ -69,45 +68,17 @@ def headline(outcome: str) -> str:
     }.get(outcome, outcome.upper())
 
 
-def local_time(at: str, timezone: str) -> str:
-    """``HH:MM`` on the venue's clock from a fact's UTC ISO stamp."""
-    if not at:
-        return ""
-    try:
-        moment = datetime.fromisoformat(at.replace("Z", "+00:00"))
-    except ValueError:
-        return at[11:16]
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(ZoneInfo(timezone))
-    return moment.strftime("%H:%M")
-
-
-def instruction(decision: Any, event: EventConfig) -> str:
-    """The volunteer's next step: the core's wording, so screen and CLI say the same."""
-    from checkin.arrivals import scan
-
-    shown = decision.live if decision.outcome == "superseded" and decision.live else decision
-    if shown.outcome == "not_today" and shown.attendee is not None:
-        # The core names the days in French; the screen names them in its own language.
-        days = _(" et ").join(event.day_label(x, language()) for x in shown.attendee.days)
-        text = _("Inscrit·e pour le {days} seulement — voir le responsable", days=days)
-        if shown is not decision:
-            text = _("Ancien billet, inscription à jour retrouvée — ") + text
-        return text
-    return scan.instruction(decision, event)
-
-
-def present(decision: Any, event: EventConfig) -> Answer:
-    """The answer for a decision; a superseded code shows its live registration."""
-    live = getattr(decision, "live", None)
-    shown = live if decision.outcome == "superseded" and live is not None else decision
+def present(decision: Decision, event: EventConfig) -> Answer:
+    """The answer for a decision; a superseded code shows its live registration. The words
+    are the core's (:func:`checkin.arrivals.scan.instruction`); this only styles them."""
+    shown = decision.shown
     attendee: AttendeeView | None = shown.attendee or decision.attendee
     outcome = shown.outcome
     category = event.category_by_name(attendee.category) if attendee else None
     return Answer(
         outcome=outcome,
         headline=headline(outcome),
-        instruction=instruction(decision, event),
+        instruction=scan.instruction(decision, event),
         name=attendee.full_name if attendee else "",
         native_name=attendee.native_name if attendee and attendee.first_name else "",
         organisation=attendee.organisation if attendee else "",
