@@ -117,7 +117,7 @@ def _render(outdir: Path, home: Path, event: EventConfig | None) -> list[Path]:
     shot = _Camera(w, outdir)
 
     def scan(text: str) -> None:
-        w.on_scan(text)
+        w.scan.on_scan(text)
 
     try:
         _answer_shots(w, codes, shot, scan)
@@ -125,11 +125,11 @@ def _render(outdir: Path, home: Path, event: EventConfig | None) -> list[Path]:
         for key in ("second", "repaired", "not_today", "cancelled"):
             scan(codes[key])
         w.show_staff()
-        _wait(lambda: w.staff_page.figures.expected > 0)
+        _wait(lambda: w.staff.page.figures.expected > 0)
         shot("staff-view")
         _scanner_check_shot(w, ev, shot)
         _import_preview_shots(w, home, ev, shot, scan)
-        w.lock.lock()
+        w.lead.lock.lock()
         _printer_error_shot(desk, w, codes, shot, scan)
         _english_shots(w, codes, shot, scan)
     finally:
@@ -204,7 +204,7 @@ def _answer_shots(w: Any, codes: dict[str, str], shot: _Camera, scan: Callable[[
 
     shot("ready")
     scan(codes["admitted"])
-    _wait(lambda: "✓" in w.scan_page.panel.printing.text())
+    _wait(lambda: "✓" in w.scan.page.panel.printing.text())
     shot("admitted")
     scan(codes["admitted"])
     shot("already-in")
@@ -221,43 +221,43 @@ def _answer_shots(w: Any, codes: dict[str, str], shot: _Camera, scan: Callable[[
 
 def _lead_shots(w: Any, shot: _Camera) -> None:
     """Search, the card as a volunteer and as the lead (behind the PIN), and the forms."""
-    w.show_search()
-    w.search_page.field.setText("dupont")
-    _wait(lambda: w.search_page.shown_text == "dupont")
+    w.people.show_search()
+    w.people.search.field.setText("dupont")
+    _wait(lambda: w.people.search.shown_text == "dupont")
     shot("search-homonyms")
-    person = w.scan_page.panel.decision.attendee if w.scan_page.panel.decision else None
+    person = w.scan.page.panel.decision.attendee if w.scan.page.panel.decision else None
     if person is not None:
-        w.open_card(person)
+        w.people.open_card(person)
         shot("card-volunteer")
-    w.toggle_lead()
-    shot("pin-lock", w.pin_dialog)
-    w.pin_dialog.pin.setText("1234")
-    w.pin_dialog.try_accept()
+    w.lead.toggle()
+    shot("pin-lock", w.lead.pin_dialog)
+    w.lead.pin_dialog.pin.setText("1234")
+    w.lead.pin_dialog.try_accept()
     if person is not None:
-        w.open_card(person)
+        w.people.open_card(person)
         shot("card-lead")
-        w.card_page.buttons["reprint"].click()
-        shot("reprint-reason", w.dialog)
-        w.dialog.reject()
-    w.open_walkin()
-    w.dialog.first_name.setText("Zoë")
-    w.dialog.last_name.setText("Çelik")
-    w.dialog.organisation.setText("Ville d'Izmir")
-    shot("walkin-form", w.dialog)
-    w.dialog.reject()
+        w.people.card.buttons["reprint"].click()
+        shot("reprint-reason", w.frame.dialog)
+        w.frame.dialog.reject()
+    w.people.open_walkin()
+    w.frame.dialog.first_name.setText("Zoë")
+    w.frame.dialog.last_name.setText("Çelik")
+    w.frame.dialog.organisation.setText("Ville d'Izmir")
+    shot("walkin-form", w.frame.dialog)
+    w.frame.dialog.reject()
 
 
 def _scanner_check_shot(w: Any, ev: EventConfig, shot: _Camera) -> None:
     """The lead's scanner check, as a US-set scanner on this AZERTY desk reads the page."""
     from checkin.arrivals.scanner_check import payloads
     from checkin.base.codes import garble
-    from checkin.ui.scanner import Burst, Stroke
+    from checkin.ui.scan.burst import Burst, Stroke
 
     text = "]Q1" + payloads(ev.code_pattern)["qr"]
     typed = garble(text, "us", "fr")
     strokes = [Stroke("char", ch, 1000.0 + 12 * i, i) for i, ch in enumerate(typed)]
-    w.open_scanner_check()
-    dialog = w.scanner_check
+    w.scan.open_scanner_check()
+    dialog = w.scan.scanner_check
     dialog.read(Burst(typed, "enter", strokes))
     shot("scanner-check", dialog)
     dialog.reject()
@@ -277,13 +277,13 @@ def _printer_error_shot(
     queue.max_attempts = 1
     scan(codes["printer"])
     # The job fails on its worker thread: wait for the answer and the banner to say so.
-    _wait(lambda: "Impression impossible" in w.banner.text and "échec" in w.scan_page.panel.printing.text())
+    _wait(lambda: "Impression impossible" in w.banner.text and "échec" in w.scan.page.panel.printing.text())
     shot("printer-error")
     w.banner.dismiss()
     queue.printers.update(working)
     if desk.printing is not None:
         desk.printing.errors.clear()
-    w.last_error = ""
+    w.frame.last_error = ""
 
 
 def _english_shots(w: Any, codes: dict[str, str], shot: _Camera, scan: Callable[[str], None]) -> None:
@@ -293,9 +293,9 @@ def _english_shots(w: Any, codes: dict[str, str], shot: _Camera, scan: Callable[
     shot("english-admitted")
     scan(codes["not_today"])
     shot("english-not-today")
-    w.show_search()
-    w.search_page.field.setText("dupo")
-    _wait(lambda: w.search_page.shown_text == "dupo")
+    w.people.show_search()
+    w.people.search.field.setText("dupo")
+    _wait(lambda: w.people.search.shown_text == "dupo")
     shot("english-search")
     w.set_language("fr")
 
@@ -308,7 +308,7 @@ def _import_preview_shots(
     from checkin.demo import synthetic
 
     export = synthetic.write_pretix_checkin_list(home / "pretix_liste.csv", 40, ev)
-    tools = w.staff_tools
+    tools = w.staff.tools
     tools.preview_import(export)
     _wait(lambda: tools.dialog is not None and getattr(tools.dialog, "current", None) is not None, 30_000)
     dialog = tools.dialog

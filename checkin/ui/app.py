@@ -242,7 +242,7 @@ class Desk:
         """Start the print queue once the window is up (see ``defer_printing``)."""
         if self.printing is None:
             self.printing = PrintBridge.build(self.replica, self.session.event)
-            self.window.attach_printing(self.printing)
+            self.window.printers.attach(self.printing)
 
     def close(self) -> None:
         """Stop the printer threads first, then delete the window on the GUI thread."""
@@ -254,9 +254,9 @@ class Desk:
         self.window.stop_listening()
         self.window.close()
         # The window is gone; live sync ends its exchange before the replica closes.
-        if not self.window.wait_live_sync_stopped(10.0):
+        if not self.window.sync.wait_stopped(10.0):
             log.warning("live sync still running at close")
-        if self.backups is not None and not self.window.recovery_choice:
+        if self.backups is not None and not self.window.recovery.choice:
             self.backups.timer.stop()
             self.backups.now("day")  # the end of the desk's day: a copy that is never pruned
         self.crash.uninstall()
@@ -308,31 +308,31 @@ def build_desk(
     if rehearsal:
         window.set_rehearsal(str(paths.db_path(db).parent))
     if with_printing and not defer_printing:
-        window.attach_printing(PrintBridge.build(replica, ev))
+        window.printers.attach(PrintBridge.build(replica, ev))
     crash = CrashHandler(window, show_dialog=show_crash_dialog)
-    crash.on_known.append(window.show_error)
+    crash.on_known.append(window.frame.show_error)
     crash.install()
     window.start_listening()
     with replica.read() as conn:
         empty = conn.exec_driver_sql("SELECT count(*) FROM attendee").scalar_one() == 0
     if empty:
-        window.show_error(
+        window.frame.show_error(
             _(
                 "Aucune inscription sur ce poste : le responsable importe l'export des inscriptions "
                 "— « Responsable (F9) », puis « Tableau (F6) » › « Importer un export… »."
             )
         )
     if settings.problems:
-        window.show_error(" ".join(settings.problems))
+        window.frame.show_error(" ".join(settings.problems))
     backups = Backups(replica, settings, window)
-    backups.changed.connect(window.status_backup.setText)
-    backups.failed.connect(window.show_error)
-    window.status_backup.setText(backups.status_text())
-    desk = Desk(window, session, window.printing, crash, replica, collector, backups)
+    backups.changed.connect(window.status.backup.setText)
+    backups.failed.connect(window.frame.show_error)
+    window.status.backup.setText(backups.status_text())
+    desk = Desk(window, session, window.printers.bridge, crash, replica, collector, backups)
     if with_printing and defer_printing:
         QTimer.singleShot(0, desk.start_printing)
     if defer_printing:
-        QTimer.singleShot(50, window.sounds.preload)
+        QTimer.singleShot(50, window.scan.sounds.preload)
     collector.freeze()
     return desk
 
@@ -341,12 +341,12 @@ def run(desk: Desk) -> int:
     app = application()
     desk.window.resize(1366, 768)
     desk.window.show()
-    desk.window.scan_page.code_field.setFocus()
+    desk.window.scan.page.code_field.setFocus()
     log.info("desk window shown")
     try:
         return int(app.exec())
     finally:
-        desk.recovery = desk.window.recovery_choice
+        desk.recovery = desk.window.recovery.choice
         desk.close()
         if not desk.recovery:  # else the desk reopens once repaired
             # Destroy Qt's objects now, not during interpreter finalisation (a PySide crash).

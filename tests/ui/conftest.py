@@ -135,7 +135,7 @@ def desk(qapp: Any, db_file: Path, qtbot: Any) -> Iterator[Any]:
     d.window.resize(1366, 768)
     d.window.show()
     qtbot.waitExposed(d.window)
-    d.window.scan_page.code_field.setFocus()
+    d.window.scan.page.code_field.setFocus()
     yield d
     d.close()
 

@@ -31,7 +31,7 @@ def test_scan_behind_a_long_transaction_says_so_and_admits_after(
         waited = time.monotonic() - started
         assert "occupé par un travail en cours" in w.banner.text
         assert "recommencez" in w.banner.text
-        assert w.scan_page.panel.decision is None  # nothing claims an admission
+        assert w.scan.page.panel.decision is None  # nothing claims an admission
         assert waited < 3
     finally:
         release.set()

@@ -79,13 +79,13 @@ def test_report_and_purge_from_the_window_use_the_desks_event(
     settings.pin_hash = hash_pin("2468")
     desk = build_desk(db_file, day="2026-07-10", settings=settings, event=ev, show_crash_dialog=False)
     try:
-        tools = desk.window.staff_tools
+        tools = desk.window.staff.tools
         out = tmp_path / "attendance.csv"
         with qtbot.waitSignal(tools.finished, timeout=60_000):
             tools.write_report("attendance", "csv", out)
         # The desk's day (10 July) exists only in the other event, and its categories are there.
         assert "Catégorie;Élu·e local·e;" in out.read_text(encoding="utf-8-sig")
-        desk.window.lock.unlock("2468")
+        desk.window.lead.lock.unlock("2468")
         with qtbot.waitSignal(tools.purge_finished, timeout=60_000):
             tools.purge(keep_aggregates=True, hub_too=False)
     finally:

@@ -33,7 +33,7 @@ def _truth(db: Path) -> tuple[int, int]:
 
 
 def _shown(w: Any) -> tuple[int, int]:
-    text = w.status_counts.text()  # "Arrivées : 3 / 280"
+    text = w.status.counts.text()  # "Arrivées : 3 / 280"
     arrived, expected = text.split(":", 1)[1].split("/")
     return int(arrived), int(expected)
 
@@ -44,9 +44,9 @@ def test_an_admission_is_on_the_status_bar_at_once(
     w = desk.window
     qtbot.waitUntil(lambda: _shown(w) == _truth(db_file), timeout=5000)
     before = _shown(w)
-    w.on_scan(codes["both_days"])  # no waiting: the answer and the count are painted together
+    w.scan.on_scan(codes["both_days"])  # no waiting: the answer and the count are painted together
     assert _shown(w) == (before[0] + 1, before[1]) == _truth(db_file)
-    w.on_scan(codes["both_days"])  # already in: not one more
+    w.scan.on_scan(codes["both_days"])  # already in: not one more
     assert _shown(w) == _truth(db_file)
 
 
@@ -67,12 +67,12 @@ def test_an_older_count_never_replaces_a_newer_one(
         return result
 
     monkeypatch.setattr(desk.session, "counts", slow)
-    w.refresh_counts()
-    w.counts_timer.setInterval(0)
+    w.status.refresh_counts()
+    w.status.counts_timer.setInterval(0)
     qtbot.waitUntil(inside.is_set, timeout=5000)
     monkeypatch.setattr(desk.session, "counts", counts)
-    w.on_scan(codes["both_days"])
-    w.on_scan(codes["second_both"])
+    w.scan.on_scan(codes["both_days"])
+    w.scan.on_scan(codes["second_both"])
     newest = _shown(w)
     assert newest == _truth(db_file)
     release.set()  # the old count comes back now
@@ -85,13 +85,13 @@ def test_the_status_bar_and_the_staff_view_say_the_same(
 ) -> None:
     w = desk.window
     for code in (codes["both_days"], codes["second_both"], codes["day2_only"], codes["cancelled"]):
-        w.on_scan(code)
-    w.lock.unlock("2468")
+        w.scan.on_scan(code)
+    w.lead.lock.unlock("2468")
     with qtbot.waitSignal(w.staff_shown, timeout=10_000) as got:
         w.show_staff()
     figures = got.args[0]
     assert (figures.arrived, figures.expected) == _truth(db_file) == _shown(w)
-    assert f"{figures.arrived} arrivé·e·s sur {figures.expected}" in w.staff_page.total.text()
+    assert f"{figures.arrived} arrivé·e·s sur {figures.expected}" in w.staff.page.total.text()
 
 
 def test_one_rule_on_two_desks_and_the_hub(

@@ -90,7 +90,7 @@ def _ready_child(db: str) -> None:
     desk = build_desk(db, show_crash_dialog=False, defer_printing=True)
     desk.window.resize(1366, 768)
     desk.window.show()
-    desk.window.scan_page.code_field.setFocus()
+    desk.window.scan.page.code_field.setFocus()
     desk.window.repaint()
 
     def ready() -> None:
@@ -157,7 +157,7 @@ def during(db: Path, scenario: str, *, pause_ms: int = 100, limit_s: float = 600
     day, codes = _unscanned(db)
     desk = _busy_desk(db, scenario, work / "desk.sqlite", day)
     scans = _scans_while_busy(desk.window, codes, pause_ms, limit_s)
-    result = desk.window.staff_tools.result.text()
+    result = desk.window.staff.tools.result.text()
     desk.close()
     shutil.rmtree(work, ignore_errors=True)
     answered, refused = scans.answered, scans.refused
@@ -209,8 +209,8 @@ def _busy_desk(db: Path, scenario: str, target: Path, day: str) -> Any:
     w = desk.window
     w.resize(1366, 768)
     w.show()
-    w.scan_page.code_field.setFocus()
-    tools = w.staff_tools
+    w.scan.page.code_field.setFocus()
+    tools = w.staff.tools
     if scenario == "import":
         tools.import_file(_next_export(db.parent / "inscriptions.csv", db.parent / "inscriptions-next.csv"))
     else:
@@ -233,7 +233,7 @@ def _scans_while_busy(w: Any, codes: list[str], pause_ms: int, limit_s: float) -
     as the staff tools are busy; then wait for their work to end."""
     from checkin.ui.qt import QApplication
 
-    tools = w.staff_tools
+    tools = w.staff.tools
     scans = _BusyScans()
     seen: list[Any] = []
     w.answer_shown.connect(seen.append)
@@ -246,11 +246,11 @@ def _scans_while_busy(w: Any, codes: list[str], pause_ms: int, limit_s: float) -
         for ch in code:
             QApplication.sendEvent(target_widget, _key(ch, stamp))
             stamp += 3
-        before, error_before = len(seen), w.last_error
-        w.last_error = ""
+        before, error_before = len(seen), w.frame.last_error
+        w.frame.last_error = ""
         t0 = time.perf_counter()
         QApplication.sendEvent(target_widget, _key("\r", stamp))
-        w.scan_page.panel.repaint()
+        w.scan.page.panel.repaint()
         w.banner.repaint()
         elapsed = (time.perf_counter() - t0) * 1000
         if len(seen) > before:
@@ -258,9 +258,9 @@ def _scans_while_busy(w: Any, codes: list[str], pause_ms: int, limit_s: float) -
             outcome = seen[-1].outcome
         else:
             scans.refused.append(elapsed)
-            outcome = "refused: " + (w.last_error or "?")[:70]
+            outcome = "refused: " + (w.frame.last_error or "?")[:70]
         scans.outcomes[outcome] = scans.outcomes.get(outcome, 0) + 1
-        w.last_error = w.last_error or error_before
+        w.frame.last_error = w.frame.last_error or error_before
         stamp += 5000
         _spin(pause_ms)
     scans.work_s = time.perf_counter() - started
@@ -326,7 +326,7 @@ def run(
     app = QApplication.instance()
     assert app is not None
     scan_ms = _scan_bursts(w, codes)
-    w.show_search()
+    w.people.show_search()
     _typed_search(w, names, rng, warm_up=True)  # the index's pages into the cache, for both alike
     search_direct, search_hold = _typed_search(w, names, rng)
     desk.close()
@@ -378,7 +378,7 @@ def _open_window(path: Path, day: str) -> Any:
     w = desk.window
     w.resize(1366, 768)
     w.show()
-    w.scan_page.code_field.setFocus()
+    w.scan.page.code_field.setFocus()
     return desk
 
 
@@ -401,7 +401,7 @@ def _scan_bursts(w: Any, codes: list[str]) -> list[float]:
             stamp += 3
         t0 = time.perf_counter()
         QApplication.sendEvent(target, _key("\r", stamp, shifted=True))
-        w.scan_page.panel.repaint()
+        w.scan.page.panel.repaint()
         scan_ms.append((time.perf_counter() - t0) * 1000)
         _spin(5)  # let queued print-state signals in, as between two arrivals
     return scan_ms
@@ -413,9 +413,9 @@ def _wait_for_results(w: Any, text: str) -> None:
 
     loop = QEventLoop()
     timer = QTimer()
-    timer.timeout.connect(lambda: loop.quit() if w.search_page.shown_text == text else None)
+    timer.timeout.connect(lambda: loop.quit() if w.people.search.shown_text == text else None)
     timer.start(1)
-    if w.search_page.shown_text != text:
+    if w.people.search.shown_text != text:
         loop.exec()
     timer.stop()
 
@@ -435,11 +435,11 @@ def _typed_search(
     for i, name in enumerate(chosen):
         with_filter = i % 2 == 1
         out = filtered if with_filter else direct
-        w.burst.enabled = with_filter
-        w.search_page.field.clear()
+        w.scan.burst.enabled = with_filter
+        w.people.search.field.clear()
         _wait_for_results(w, "")
         _spin(250)  # a pause between two names
-        target = w.search_page.field
+        target = w.people.search.field
         text = name[: rng.randint(3, 6)]
         typed = ""
         for ch in text:
@@ -448,11 +448,11 @@ def _typed_search(
             QApplication.sendEvent(target, _key(ch, _now_ms(), shifted=True))
             typed += ch
             _wait_for_results(w, typed)
-            w.search_page.list.viewport().repaint()
+            w.people.search.list.viewport().repaint()
             out.append((time.perf_counter() - t0) * 1000)
             QApplication.sendEvent(target, _key(ch, _now_ms(), release=True, shifted=True))
             left = due - time.perf_counter()
             if left > 0:
                 _spin(int(left * 1000))
-    w.burst.enabled = True
+    w.scan.burst.enabled = True
     return direct, filtered

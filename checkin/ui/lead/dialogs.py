@@ -1,4 +1,4 @@
-"""The lead's forms: the reprint reason, the desk settings."""
+"""The lead's form: the desk settings (name, timings, day, printer, scanner, sounds, language)."""
 
 from __future__ import annotations
 
@@ -12,40 +12,6 @@ from checkin.ui.qt import (
     QSpinBox,
     QWidget,
 )
-
-
-def reprint_reasons() -> list[tuple[str, str]]:
-    return [
-        ("lost", _("Badge perdu")),
-        ("damaged", _("Badge abîmé")),
-        ("misprint", _("Erreur d'impression")),
-        ("name_change", _("Changement de nom")),
-        ("other", _("Autre")),
-    ]
-
-
-class ReasonDialog(Form):
-    """Reprint: a reason from the list, and a note when it is "other"."""
-
-    def __init__(self, name: str, parent: QWidget | None = None) -> None:
-        super().__init__(_("Réimprimer le badge"), _("Réimprimer le badge de {name}", name=name), parent)
-        self.reason = QComboBox()
-        self.reason.setObjectName("reason")
-        self.reason.setAccessibleName(_("Motif"))
-        for key, label in reprint_reasons():
-            self.reason.addItem(label, key)
-        self.form.addRow(_("Motif"), self.reason)
-        self.note = self.line(_("Précision"), "note")
-
-    def value(self) -> str:
-        key = str(self.reason.currentData())
-        note = self.note.text().strip()
-        return f"{key}: {note}" if note else key
-
-    def check(self) -> str:
-        if self.reason.currentData() == "other" and not self.note.text().strip():
-            return _("Précisez le motif.")
-        return ""
 
 
 class SettingsDialog(Form):

@@ -1,4 +1,5 @@
-"""The forms about one person: undo or admit anyway (a note), fix a name, a walk-in.
+"""The forms about one person: a reprint's reason, undo or admit anyway (a note), fix a
+name, a walk-in.
 
 Each dialog only collects and checks input; the card actions do the work and record it with
 the desk and the role.
@@ -13,6 +14,40 @@ from checkin.ui.qt import (
     QComboBox,
     QWidget,
 )
+
+
+def reprint_reasons() -> list[tuple[str, str]]:
+    return [
+        ("lost", _("Badge perdu")),
+        ("damaged", _("Badge abîmé")),
+        ("misprint", _("Erreur d'impression")),
+        ("name_change", _("Changement de nom")),
+        ("other", _("Autre")),
+    ]
+
+
+class ReasonDialog(Form):
+    """Reprint: a reason from the list, and a note when it is "other"."""
+
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(_("Réimprimer le badge"), _("Réimprimer le badge de {name}", name=name), parent)
+        self.reason = QComboBox()
+        self.reason.setObjectName("reason")
+        self.reason.setAccessibleName(_("Motif"))
+        for key, label in reprint_reasons():
+            self.reason.addItem(label, key)
+        self.form.addRow(_("Motif"), self.reason)
+        self.note = self.line(_("Précision"), "note")
+
+    def value(self) -> str:
+        key = str(self.reason.currentData())
+        note = self.note.text().strip()
+        return f"{key}: {note}" if note else key
+
+    def check(self) -> str:
+        if self.reason.currentData() == "other" and not self.note.text().strip():
+            return _("Précisez le motif.")
+        return ""
 
 
 class NoteDialog(Form):

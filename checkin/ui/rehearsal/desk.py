@@ -104,7 +104,7 @@ class Runner:
         self.window.resize(1366, 768)
         self.window.show()
         self.window.activateWindow()
-        self.window.scan_page.code_field.setFocus()
+        self.window.scan.page.code_field.setFocus()
         self.actions: list[dict[str, Any]] = list(plan["actions"])
         self.next = 0
         self.last_stamp = 0
@@ -195,7 +195,7 @@ class Runner:
         self.current = record
         record["_uid"] = action.get("uid", "")
         if action["do"] == "scan":
-            focus = QApplication.focusWidget() or self.window.scan_page.code_field
+            focus = QApplication.focusWidget() or self.window.scan.page.code_field
             # Key timestamps as a scanner's: a burst never starts before the last one ended
             # (a re-scan takes a second at least), even when the replay is compressed.
             start = max(int(time.monotonic() * 1000), self.last_stamp + 1000)
@@ -212,12 +212,14 @@ class Runner:
                 self.window.show_scan()
         elif action["do"] == "search":
             record["_t"] = time.perf_counter()
-            self.window.show_search()
-            self.window.run_search("")  # the same name twice in a row still searches
-            self.window.run_search(action["text"])
+            self.window.people.show_search()
+            self.window.people.run_search("")  # the same name twice in a row still searches
+            self.window.people.run_search(action["text"])
         else:
             record["_t"] = time.perf_counter()
-            self.window.do_walkin({"first_name": action["first_name"], "last_name": action["last_name"]})
+            self.window.people.do_walkin(
+                {"first_name": action["first_name"], "last_name": action["last_name"]}
+            )
             if self.current is record:
                 record["outcome"] = "no_answer"
                 self.current = None
@@ -226,14 +228,14 @@ class Runner:
         record = self.current
         if record is None or record["do"] != "search":
             return
-        model = self.window.search_page.model
+        model = self.window.people.search.model
         for row in range(model.rowCount()):
             person = model.attendee(row)
             if person is not None and person.uid == record["_uid"]:
-                self.window.open_card(person)
-                self.window.card_action("checkin")
+                self.window.people.open_card(person)
+                self.window.people.card_action("checkin")
                 return
-        if self.window.search_page.shown_text == self.actions[self.next - 1]["text"]:
+        if self.window.people.search.shown_text == self.actions[self.next - 1]["text"]:
             record["outcome"] = "not_found"
             self.current = None
             self.window.show_scan()
@@ -291,7 +293,7 @@ class Runner:
                 "SELECT count(*) FROM print_job WHERE state IN ('queued', 'printing')"
             ).scalar_one()
         self.depth.append((round(self.sim_now(), 1), int(depth)))
-        live = self.window.live_sync
+        live = self.window.sync.relay
         count = live.live.state.exchanges if live is not None else 0
         self.exchanges.append((round(self.sim_now(), 1), int(count)))
 
@@ -299,8 +301,8 @@ class Runner:
     def finish_soon(self) -> None:
         self.end_deadline = time.perf_counter() + 60
         self.exchanges_at_end = self.exchanges[-1][1] if self.exchanges else 0
-        if self.window.live_sync is not None:
-            self.window.live_sync.live.poke()
+        if self.window.sync.relay is not None:
+            self.window.sync.relay.live.poke()
         self.closer = QTimer()
         self.closer.setInterval(50)
         self.closer.timeout.connect(self.maybe_finish)
@@ -309,7 +311,7 @@ class Runner:
     def maybe_finish(self) -> None:
         pending = [r for r in self.waiting_badge.values() if "badge_ms" not in r and "badge_error" not in r]
         cups_pending = self.outbox is not None and any("cups_ms" not in r for r in self.jobs.values())
-        live = self.window.live_sync
+        live = self.window.sync.relay
         synced = live is None or live.live.state.exchanges > self.exchanges_at_end
         if (pending or cups_pending or not synced) and time.perf_counter() < self.end_deadline:
             return

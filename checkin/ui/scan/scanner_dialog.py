@@ -14,6 +14,7 @@ from typing import Any
 from checkin.arrivals import scanner_check
 from checkin.base.i18n import _
 from checkin.ui import tasks
+from checkin.ui.frame import Frame
 from checkin.ui.qt import (
     QApplication,
     QComboBox,
@@ -37,9 +38,10 @@ class ScannerCheckDialog(QDialog):
 
     checked = Signal(object)
 
-    def __init__(self, window: Any, parent: QWidget | None = None) -> None:
-        super().__init__(parent or window)
-        self.window_ = window
+    def __init__(self, frame: Frame, printing: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent or frame.window)
+        self.frame = frame
+        self.printing = printing  # the print bridge, None before printing is up
         self.check_result: scanner_check.CheckResult | None = None  # (QDialog has a result())
         self.setObjectName("scanner_check")
         self.setWindowTitle(_("Vérifier le scanner"))
@@ -56,7 +58,6 @@ class ScannerCheckDialog(QDialog):
         intro.setWordWrap(True)
         self.printer = QComboBox()
         self.printer.setAccessibleName(_("Imprimante de la page de test"))
-        printing = getattr(window, "printing", None)
         for name in printing.printer_names() if printing is not None else []:
             self.printer.addItem(name, name)
         self.print_button = QPushButton(_("Imprimer la page de test"))
@@ -91,7 +92,7 @@ class ScannerCheckDialog(QDialog):
 
     # -- the page ---------------------------------------------------------------------
     def print_page(self) -> None:
-        printing = getattr(self.window_, "printing", None)
+        printing = self.printing
         name = str(self.printer.currentData() or "")
         if printing is None or name not in getattr(printing.queue, "printers", {}):
             self.status.setText(
@@ -99,7 +100,7 @@ class ScannerCheckDialog(QDialog):
             )
             return
         backend = printing.queue.printers[name]
-        event = self.window_.event_config
+        event = self.frame.session.event
 
         def work() -> str:
             import tempfile
@@ -137,10 +138,10 @@ class ScannerCheckDialog(QDialog):
     def read(self, burst: Any) -> None:
         keys = [(s.scan_code, s.text, bool(s.modifiers & _SHIFT)) for s in burst.strokes if s.kind == "char"]
         desk = scanner_check.desk_layout_from_keys(keys, QApplication.platformName())
-        settings = self.window_.settings
+        settings = self.frame.settings
         result = scanner_check.analyse(
             burst.text,
-            code_pattern=self.window_.event_config.code_pattern,
+            code_pattern=self.frame.session.event.code_pattern,
             desk_layout=desk,
             terminator=burst.terminator,
             gaps_ms=burst.gaps_ms or None,

@@ -18,11 +18,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from checkin.base.errors import KnownError
+from checkin.base.errors import DamagedReplica, KnownError
 from checkin.base.i18n import _
 from checkin.replica import backup
 from checkin.ui import tasks
 from checkin.ui.qt import (
+    QApplication,
     QDialog,
     QHBoxLayout,
     QLabel,
@@ -176,3 +177,34 @@ def recover(path: Path, choice: str, folder: Path) -> backup.Restored:
     if choice == "restore":
         return backup.restore(path, backup.latest(folder))
     return backup.restore(path, None)
+
+
+class RecoveryOffer(QObject):
+    """The replica turned out damaged while the desk runs: say so, and offer (once) to close
+    the desk, repair it (restore a backup, or rebuild from the hub) and reopen."""
+
+    def __init__(self, settings: Any, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.window = parent
+        self.dialog: RecoveryDialog | None = None
+        self.choice = ""  # set when the lead chose to repair
+
+    def offer(self, exc: DamagedReplica) -> None:
+        if self.dialog is not None:
+            return
+        dialog = RecoveryDialog(
+            Path(str(exc.path)),
+            exc.problem,
+            backup.folder_for(self.settings.backup_dir),
+            self.settings.hub_url,
+            self.window,
+        )
+
+        def chosen() -> None:
+            self.choice = dialog.choice
+            QApplication.quit()
+
+        dialog.accepted.connect(chosen)
+        self.dialog = dialog
+        dialog.open()

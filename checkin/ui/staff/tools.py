@@ -9,9 +9,6 @@ that says what will change; the dialogs are opened (not run modally), kept in ``
 announced by ``confirm_shown``, so tests drive them as they drive the lead's forms. These two
 actions are the lead's (or staff's) only, checked again when the confirmation comes back: the
 lead lock may have closed meanwhile.
-
-Live sync runs here too: while a hub is configured, :class:`LiveSyncRelay` exchanges in
-the background and brings its state to the status bar through a queued signal.
 """
 
 from __future__ import annotations
@@ -29,7 +26,6 @@ from checkin.ui.qt import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QObject,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -473,47 +469,3 @@ class StaffTools(QWidget):
             return _("Rapport écrit : {path}", path=written)
 
         self._start(lambda: write_report(kind, output=path, db=db, day=day, fmt=fmt, event=event), describe)
-
-
-class LiveSyncRelay(QObject):
-    """Brings :class:`checkin.sync.live.LiveSync`'s state (a worker thread's) to the GUI."""
-
-    changed = Signal(str, bool)  # status text, online
-    purged = Signal()  # the hub was purged, and this desk with it
-    failed = Signal(object)  # a bug in live sync, once per kind of bug (the crash path)
-
-    def __init__(
-        self,
-        replica: Any,
-        url: str,
-        desk: str,
-        parent: QObject | None = None,
-        desk_fields: tuple[str, ...] = (),
-        interval: float = 5.0,
-    ) -> None:
-        super().__init__(parent)
-        from checkin.sync.live import LiveSync
-
-        self.live = LiveSync(replica, url, desk=desk, interval=interval, desk_fields=desk_fields)
-        self.live.subscribe(self._relay)
-        self._seen = 0
-
-    def _relay(self, state: Any) -> None:
-        """Called on the worker thread; Qt queues the signals to the GUI thread."""
-        self.changed.emit(state.status_text(), state.online and not state.error)
-        if state.bug is not None:
-            self.failed.emit(state.bug)
-        if state.exchanges != self._seen:
-            self._seen = state.exchanges
-            if state.last_result is not None and state.last_result.purged:
-                self.purged.emit()
-
-    def start(self) -> None:
-        self.live.start()
-
-    def stop(self) -> None:
-        """Returns at once; the thread ends after its exchange (see :meth:`wait`)."""
-        self.live.stop()
-
-    def wait(self, timeout: float | None = None) -> bool:
-        return bool(self.live.wait(timeout))

@@ -8,14 +8,11 @@ task pool and refreshed every 30 s while the view is shown.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
-
-from sqlalchemy import text
 
 from checkin.base.i18n import _, language
 from checkin.event.model import EventConfig
-from checkin.replica import presence
+from checkin.replica import attendance
 from checkin.replica.db import Replica
 from checkin.ui.qt import (
     QColor,
@@ -46,49 +43,30 @@ class Figures:
 
 
 def compute(replica: Replica, event: EventConfig, day: str) -> Figures:
-    """Runs on a worker: a few grouped reads of the replica."""
+    """Runs on a worker: the reports' reading of the replica (:mod:`checkin.replica.attendance`),
+    so the staff view, the status bar and the attendance report say the same."""
     with replica.read() as conn:
-        # Who is expected and who is here: the one rule (checkin.replica.presence).
-        people = conn.execute(
-            text(
-                "SELECT a.uid, a.category, a.delegation, a.first_name, a.last_name, a.native_name,"
-                f" a.organisation FROM attendee a WHERE {presence.expected_condition()}"
-            ),
-            {"day": day},
-        ).all()
-        came = {person: at for (person, _d), at in presence.arrivals(conn, presence.DESK, day).items()}
-    quarters: Counter[str] = Counter()
-    for at in came.values():
-        moment = event.local(at)
-        quarters[f"{moment.hour:02d}:{moment.minute // 15 * 15:02d}"] += 1
-    cat_total: Counter[str] = Counter()
-    cat_came: Counter[str] = Counter()
-    del_total: Counter[str] = Counter()
-    del_came: Counter[str] = Counter()
-    no_shows = []
-    for uid, category, delegation, first, last, native, org in people:
-        cat_total[category] += 1
-        if delegation:
-            del_total[delegation] += 1
-        if uid in came:
-            cat_came[category] += 1
-            if delegation:
-                del_came[delegation] += 1
-        else:
-            name = " ".join(p for p in (first, last) if p) or native
-            no_shows.append(f"{name} — {org}" if org else name)
+        data = attendance.load(conn, event, hub=False)
     lang = language()
 
     def label(name: str) -> str:
         cat = event.category_by_name(name)
         return cat.label(lang) if cat else name
 
+    def by_size(rows: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+        return sorted(rows, key=lambda row: -row[2])
+
+    categories = attendance.breakdown(data, day, "category")
+    delegations = [row for row in attendance.breakdown(data, day, "delegation") if row[0] != "—"]
+    no_shows = [
+        f"{p.full_name} — {p.organisation}" if p.organisation else p.full_name for p in data.noshows(day)
+    ]
     return Figures(
-        arrived=len(came),
-        expected=len(people),
-        per_quarter=sorted(quarters.items()),
-        per_category=sorted(((label(c), cat_came[c], n) for c, n in cat_total.items()), key=lambda x: -x[2]),
-        per_delegation=sorted(((d, del_came[d], n) for d, n in del_total.items()), key=lambda x: -x[2])[:12],
+        arrived=len(data.present(day)),
+        expected=len(data.expected(day)),
+        per_quarter=[(q, n) for q, n in attendance.quarter_hours(data, day) if n],
+        per_category=by_size([(label(c), here, n) for c, n, here in categories if n]),
+        per_delegation=by_size([(d, here, n) for d, n, here in delegations if n])[:12],
         no_shows=sorted(no_shows, key=str.casefold),
     )
 

@@ -39,12 +39,12 @@ def press_f9(desk: Any, qtbot: Any) -> None:
     """F9 as a key press reaching the window's shortcut."""
     with qtbot.waitActive(desk.window):
         desk.window.activateWindow()
-    qtbot.keyClick(desk.window.scan_page.code_field, Qt.Key.Key_F9)
+    qtbot.keyClick(desk.window.scan.page.code_field, Qt.Key.Key_F9)
     QApplication.processEvents()
 
 
 def try_pin(desk: Any, qtbot: Any, pin: str) -> None:
-    dialog = desk.window.pin_dialog
+    dialog = desk.window.lead.pin_dialog
     qtbot.waitExposed(dialog)
     dialog.pin.setText(pin)
     dialog.try_accept()
@@ -55,9 +55,9 @@ def test_a_desk_without_pin_says_how_to_set_one(qapp: Any, qtbot: Any, db_file: 
     try:
         w = desk.window
         press_f9(desk, qtbot)
-        assert "checkin lead-pin" in w.status_error.text()
+        assert "checkin lead-pin" in w.status.error.text()
         assert getattr(w, "pin_dialog", None) is None  # nobody gets to choose a PIN here
-        assert w.lock.role == "volunteer" and not w.nav["staff"].isEnabled()
+        assert w.lead.lock.role == "volunteer" and not w.nav.buttons["staff"].isEnabled()
     finally:
         desk.close()
     assert DeskSettings.load().pin_hash == ""
@@ -72,9 +72,9 @@ def test_lead_pin_set_by_staff_then_f9_unlocks(qapp: Any, qtbot: Any, db_file: P
     try:
         press_f9(desk, qtbot)
         try_pin(desk, qtbot, "0000")
-        assert desk.window.lock.role == "volunteer"
+        assert desk.window.lead.lock.role == "volunteer"
         try_pin(desk, qtbot, "4711")
-        assert desk.window.lock.role == "lead" and desk.window.nav["staff"].isEnabled()
+        assert desk.window.lead.lock.role == "lead" and desk.window.nav.buttons["staff"].isEnabled()
     finally:
         desk.close()
 
@@ -101,6 +101,6 @@ def test_pin_provisioned_with_the_event(
     try:
         press_f9(desk, qtbot)
         try_pin(desk, qtbot, "8642")
-        assert desk.window.lock.role == "lead"
+        assert desk.window.lead.lock.role == "lead"
     finally:
         desk.close()

@@ -13,18 +13,17 @@ import pytest
 
 from checkin.base.errors import KnownError
 from checkin.base.pin import check_pin, hash_pin
-from checkin.ui.lead.dialogs import ReasonDialog
-from checkin.ui.people.dialogs import EditDialog, NoteDialog, WalkinDialog
+from checkin.ui.people.dialogs import EditDialog, NoteDialog, ReasonDialog, WalkinDialog
 from checkin.ui.qt import QApplication, QLineEdit
 
 
 def unlock(desk: Any, qtbot: Any, pin: str = "2468") -> None:
     w = desk.window
-    w.toggle_lead()
-    dialog = w.pin_dialog
+    w.lead.toggle()
+    dialog = w.lead.pin_dialog
     qtbot.waitExposed(dialog)
     dialog.pin.setText(pin)
-    with qtbot.waitSignal(w.lock.changed, timeout=2000):
+    with qtbot.waitSignal(w.lead.lock.changed, timeout=2000):
         dialog.try_accept()
 
 
@@ -47,22 +46,22 @@ def test_pin_is_stored_slowly_hashed() -> None:
 
 def test_wrong_pin_keeps_the_volunteer_role(desk: Any, qtbot: Any) -> None:
     w = desk.window
-    w.toggle_lead()
-    w.pin_dialog.pin.setText("0000")
-    w.pin_dialog.try_accept()
-    assert w.pin_dialog.error.text() == "Code PIN incorrect."
-    assert w.lock.role == "volunteer"
-    assert not w.nav["walkin"].isEnabled()
+    w.lead.toggle()
+    w.lead.pin_dialog.pin.setText("0000")
+    w.lead.pin_dialog.try_accept()
+    assert w.lead.pin_dialog.error.text() == "Code PIN incorrect."
+    assert w.lead.lock.role == "volunteer"
+    assert not w.nav.buttons["walkin"].isEnabled()
 
 
 def test_unlock_then_idle_relock(desk: Any, qtbot: Any) -> None:
     w = desk.window
-    w.lock.set_idle_seconds(1)
+    w.lead.lock.set_idle_seconds(1)
     unlock(desk, qtbot)
-    assert w.lock.role == "lead" and desk.session.role == "lead"
-    assert w.nav["walkin"].isEnabled()
-    assert "responsable" in w.status_desk.text()
-    with qtbot.waitSignal(w.lock.changed, timeout=4000) as got:
+    assert w.lead.lock.role == "lead" and desk.session.role == "lead"
+    assert w.nav.buttons["walkin"].isEnabled()
+    assert "responsable" in w.status.desk.text()
+    with qtbot.waitSignal(w.lead.lock.changed, timeout=4000) as got:
         pass
     assert got.args == [False]
     assert desk.session.role == "volunteer"
@@ -72,14 +71,14 @@ def test_reprint_with_reason_is_recorded(desk: Any, qtbot: Any, codes: dict[str,
     from checkin.base import paths
 
     w = desk.window
-    w.on_scan(codes["both_days"])
-    qtbot.waitUntil(lambda: "imprimé" in w.scan_page.panel.printing.text(), timeout=15000)
+    w.scan.on_scan(codes["both_days"])
+    qtbot.waitUntil(lambda: "imprimé" in w.scan.page.panel.printing.text(), timeout=15000)
     unlock(desk, qtbot)
-    person = w.scan_page.panel.decision.attendee
-    w.open_card(person)
-    assert w.card_page.buttons["reprint"].isVisibleTo(w)
-    w.card_page.buttons["reprint"].click()
-    dialog = w.dialog
+    person = w.scan.page.panel.decision.attendee
+    w.people.open_card(person)
+    assert w.people.card.buttons["reprint"].isVisibleTo(w)
+    w.people.card.buttons["reprint"].click()
+    dialog = w.frame.dialog
     assert isinstance(dialog, ReasonDialog)
     dialog.reason.setCurrentIndex(dialog.reason.findData("lost"))
     with qtbot.waitSignal(
@@ -94,86 +93,86 @@ def test_reprint_with_reason_is_recorded(desk: Any, qtbot: Any, codes: dict[str,
 
 def test_undo_a_checkin(desk: Any, qtbot: Any, codes: dict[str, str], db_file: Path) -> None:
     w = desk.window
-    w.on_scan(codes["second_both"])
-    person = w.scan_page.panel.decision.attendee
+    w.scan.on_scan(codes["second_both"])
+    person = w.scan.page.panel.decision.attendee
     unlock(desk, qtbot)
-    w.open_card(person)
-    assert "Arrivé·e aujourd'hui" in w.card_page.body.text()
-    w.card_page.buttons["undo"].click()
-    dialog = w.dialog
+    w.people.open_card(person)
+    assert "Arrivé·e aujourd'hui" in w.people.card.body.text()
+    w.people.card.buttons["undo"].click()
+    dialog = w.frame.dialog
     assert isinstance(dialog, NoteDialog)
     dialog.try_accept()
     assert dialog.error.text() == "Indiquez un motif."  # a reason is required
     dialog.note.setText("mauvaise personne")
     dialog.try_accept()
     assert facts_of(db_file, "undo")[0][:3] == ("Accueil 2", "lead", "mauvaise personne")
-    assert "Pas encore arrivé·e aujourd'hui" in w.card_page.body.text()
-    w.on_scan(codes["second_both"])  # can be admitted again
-    assert w.scan_page.panel.answer.outcome == "admitted"
+    assert "Pas encore arrivé·e aujourd'hui" in w.people.card.body.text()
+    w.scan.on_scan(codes["second_both"])  # can be admitted again
+    assert w.scan.page.panel.answer.outcome == "admitted"
 
 
 def test_admit_someone_registered_for_the_other_day(
     desk: Any, qtbot: Any, codes: dict[str, str], db_file: Path
 ) -> None:
     w = desk.window
-    w.on_scan(codes["day2_only"])
-    person = w.scan_page.panel.decision.attendee
-    w.open_card(person)
-    assert w.card_page.buttons["admit"].isHidden()  # not for volunteers
+    w.scan.on_scan(codes["day2_only"])
+    person = w.scan.page.panel.decision.attendee
+    w.people.open_card(person)
+    assert w.people.card.buttons["admit"].isHidden()  # not for volunteers
     unlock(desk, qtbot)
-    assert not w.card_page.buttons["admit"].isHidden()
-    w.card_page.buttons["admit"].click()
-    w.dialog.note.setText("accord de la direction")
-    w.dialog.try_accept()
+    assert not w.people.card.buttons["admit"].isHidden()
+    w.people.card.buttons["admit"].click()
+    w.frame.dialog.note.setText("accord de la direction")
+    w.frame.dialog.try_accept()
     checkins = facts_of(db_file, "checkin")
     assert checkins[-1][:3] == ("Accueil 2", "lead", "accord de la direction")
-    assert "Arrivé·e aujourd'hui" in w.card_page.body.text()
+    assert "Arrivé·e aujourd'hui" in w.people.card.body.text()
 
 
 def test_fix_a_name(desk: Any, qtbot: Any, codes: dict[str, str]) -> None:
     w = desk.window
     unlock(desk, qtbot)
-    w.on_scan(codes["both_days"])
-    person = w.scan_page.panel.decision.attendee
-    w.open_card(person)
-    w.card_page.buttons["edit"].click()
-    dialog = w.dialog
+    w.scan.on_scan(codes["both_days"])
+    person = w.scan.page.panel.decision.attendee
+    w.people.open_card(person)
+    w.people.card.buttons["edit"].click()
+    dialog = w.frame.dialog
     assert isinstance(dialog, EditDialog)
     dialog.fields["last_name"].setText("Nouveau-Nom")
     dialog.try_accept()
-    assert "Nouveau-Nom" in w.card_page.body.text()
+    assert "Nouveau-Nom" in w.people.card.body.text()
     assert any(p.uid == person.uid for p in desk.session.find("nouveau-nom"))
 
 
 def test_walkin_creates_prints_and_admits(desk: Any, qtbot: Any, db_file: Path) -> None:
     w = desk.window
-    w.open_walkin()
+    w.people.open_walkin()
     assert "responsable" in w.banner.text  # volunteers cannot
     unlock(desk, qtbot)
-    w.open_walkin()
-    dialog = w.dialog
+    w.people.open_walkin()
+    dialog = w.frame.dialog
     assert isinstance(dialog, WalkinDialog)
     dialog.first_name.setText("Zoë")
     dialog.last_name.setText("ÇELIK")
     dialog.organisation.setText("Ville d'Izmir")
     with qtbot.waitSignal(w.answer_shown, timeout=3000):
         dialog.try_accept()
-    a = w.scan_page.panel.answer
+    a = w.scan.page.panel.answer
     assert a.outcome == "admitted" and a.name == "Zoë Çelik" and a.organisation == "Ville d'Izmir"
     assert facts_of(db_file, "walkin")[-1][:2] == ("Accueil 2", "lead")
-    qtbot.waitUntil(lambda: "imprimé" in w.scan_page.panel.printing.text(), timeout=15000)
+    qtbot.waitUntil(lambda: "imprimé" in w.scan.page.panel.printing.text(), timeout=15000)
 
 
 def test_language_switch_retranslates_what_is_visible(desk: Any, qtbot: Any, codes: dict[str, str]) -> None:
     w = desk.window
-    w.today = lambda: date(2026, 7, 8)  # the first day, whatever the machine's date
-    w.on_scan(codes["cancelled"])
+    w.status.today = lambda: date(2026, 7, 8)  # the first day, whatever the machine's date
+    w.scan.on_scan(codes["cancelled"])
     w.toggle_language()
-    assert w.nav["search"].text() == "Search (F2)"
-    assert w.scan_page.panel.headline.text() == "REGISTRATION CANCELLED"
-    assert w.status_day.text() == "Day: 8 July"
+    assert w.nav.buttons["search"].text() == "Search (F2)"
+    assert w.scan.page.panel.headline.text() == "REGISTRATION CANCELLED"
+    assert w.status.day.text() == "Day: 8 July"
     w.toggle_language()
-    assert w.scan_page.panel.headline.text() == "INSCRIPTION ANNULÉE"
+    assert w.scan.page.panel.headline.text() == "INSCRIPTION ANNULÉE"
 
 
 def test_every_ui_string_has_an_english_entry() -> None:
@@ -214,14 +213,14 @@ def test_print_failure_is_shown_without_blocking(desk: Any, qtbot: Any, codes: d
         queue.printers[name] = BrokenPrinter()
     queue.max_attempts = 1
     w = desk.window
-    w.on_scan(codes["both_days"])
-    qtbot.waitUntil(lambda: "échec" in w.scan_page.panel.printing.text(), timeout=15000)
+    w.scan.on_scan(codes["both_days"])
+    qtbot.waitUntil(lambda: "échec" in w.scan.page.panel.printing.text(), timeout=15000)
     assert "hors ligne" in w.banner.text
-    assert "en erreur" in w.status_printer.text()
-    assert "hors ligne" in w.status_error.text()
+    assert "en erreur" in w.printers.label.text()
+    assert "hors ligne" in w.status.error.text()
     assert QApplication.activeModalWidget() is None  # a banner, not a dialog
-    w.on_scan(codes["second_both"])  # the desk keeps scanning
-    assert w.scan_page.panel.answer.outcome == "admitted"
+    w.scan.on_scan(codes["second_both"])  # the desk keeps scanning
+    assert w.scan.page.panel.answer.outcome == "admitted"
 
 
 def test_a_bug_is_logged_and_reported_and_the_desk_survives(
@@ -234,7 +233,7 @@ def test_a_bug_is_logged_and_reported_and_the_desk_survives(
 
     monkeypatch.setattr(desk.session, "scan", boom)
     with pytest.raises(ZeroDivisionError):
-        w.on_scan("AICT26-AAAAAAAA")
+        w.scan.on_scan("AICT26-AAAAAAAA")
     # As Qt would, hand the exception to sys.excepthook.
     import sys
 
@@ -244,8 +243,8 @@ def test_a_bug_is_logged_and_reported_and_the_desk_survives(
         sys.excepthook(*sys.exc_info())  # type: ignore[arg-type]
     assert "ZeroDivisionError: bug in a slot" in desk.crash.reports[-1]
     monkeypatch.undo()
-    w.on_scan(codes["both_days"])
-    assert w.scan_page.panel.answer.outcome == "admitted"
+    w.scan.on_scan(codes["both_days"])
+    assert w.scan.page.panel.answer.outcome == "admitted"
 
 
 def test_an_exception_in_any_thread_reaches_the_crash_handler(
@@ -286,9 +285,9 @@ def test_crash_dialog_offers_a_copyable_report(qapp: Any, qtbot: Any) -> None:
 def test_staff_view_counts_arrivals(desk: Any, qtbot: Any, codes: dict[str, str]) -> None:
     w = desk.window
     w.show_staff()
-    assert w.stack.currentWidget() is not w.staff_page  # lead only (names of no-shows)
-    w.on_scan(codes["both_days"])
-    w.on_scan(codes["second_both"])
+    assert w.frame.stack.currentWidget() is not w.staff.page  # lead only (names of no-shows)
+    w.scan.on_scan(codes["both_days"])
+    w.scan.on_scan(codes["second_both"])
     unlock(desk, qtbot)
     with qtbot.waitSignal(w.staff_shown, timeout=5000) as got:
         w.show_staff()
@@ -298,9 +297,9 @@ def test_staff_view_counts_arrivals(desk: Any, qtbot: Any, codes: dict[str, str]
     assert sum(n for _q, n in figures.per_quarter) == 2
     assert sum(a for _c, a, _n in figures.per_category) == 2
     assert len(figures.no_shows) == expected - 2
-    assert "2 arrivé·e·s sur" in w.staff_page.total.text()
-    w.lock.lock()
-    assert w.stack.currentWidget() is w.scan_page
+    assert "2 arrivé·e·s sur" in w.staff.page.total.text()
+    w.lead.lock.lock()
+    assert w.frame.stack.currentWidget() is w.scan.page
 
 
 def test_lead_changes_desk_settings(desk: Any, qtbot: Any, codes: dict[str, str], db_file: Path) -> None:
@@ -308,21 +307,21 @@ def test_lead_changes_desk_settings(desk: Any, qtbot: Any, codes: dict[str, str]
     from checkin.ui.lead.dialogs import SettingsDialog
 
     w = desk.window
-    w.open_settings()
+    w.lead.open_settings()
     assert "responsable" in w.banner.text
     unlock(desk, qtbot)
-    w.open_settings()
-    dialog = w.dialog
+    w.lead.open_settings()
+    dialog = w.frame.dialog
     assert isinstance(dialog, SettingsDialog)
     dialog.desk_name.setText("Accueil VIP")
     dialog.ready_delay.setValue(3)
     dialog.language.setCurrentIndex(dialog.language.findData("en"))
     dialog.try_accept()
-    assert w.status_desk.text().startswith("Desk: Accueil VIP")
-    assert w.scan_page.ready_timer.interval() == 3000
+    assert w.status.desk.text().startswith("Desk: Accueil VIP")
+    assert w.scan.page.ready_timer.interval() == 3000
     saved = DeskSettings.load(Path(w.settings.file))
     assert (saved.desk_name, saved.ready_delay_s, saved.language) == ("Accueil VIP", 3, "en")
-    w.on_scan(codes["both_days"])
+    w.scan.on_scan(codes["both_days"])
     assert facts_of(db_file, "checkin")[-1][:2] == ("Accueil VIP", "lead")
 
 
@@ -331,18 +330,18 @@ def test_lead_chooses_the_event_day(desk: Any, qtbot: Any, codes: dict[str, str]
 
     w = desk.window
     with qtbot.waitSignal(w.answer_shown, timeout=2000) as got:
-        w.on_scan(codes["day2_only"])
+        w.scan.on_scan(codes["day2_only"])
     assert got.args[0].outcome == "not_today"
     unlock(desk, qtbot)
-    w.open_settings()
-    dialog = w.dialog
+    w.lead.open_settings()
+    dialog = w.frame.dialog
     assert isinstance(dialog, SettingsDialog)
     assert [dialog.day.itemData(i) for i in range(dialog.day.count())] == ["2026-07-08", "2026-07-09"]
     dialog.day.setCurrentIndex(dialog.day.findData("2026-07-09"))
     dialog.try_accept()
-    assert "9 juillet" in w.status_day.text()
+    assert "9 juillet" in w.status.day.text()
     with qtbot.waitSignal(w.answer_shown, timeout=2000) as got:
-        w.on_scan(codes["day2_only"])
+        w.scan.on_scan(codes["day2_only"])
     assert got.args[0].outcome == "admitted"
     assert facts_of(db_file, "checkin")[-1][:2] == (w.session.desk, "lead")
 
@@ -354,8 +353,8 @@ def test_the_lead_day_and_a_bad_settings_file_survive_a_restart(desk: Any, qtbot
 
     w = desk.window
     unlock(desk, qtbot)
-    w.open_settings()
-    dialog = w.dialog
+    w.lead.open_settings()
+    dialog = w.frame.dialog
     assert isinstance(dialog, SettingsDialog)
     dialog.day.setCurrentIndex(dialog.day.findData("2026-07-09"))
     dialog.try_accept()
@@ -366,8 +365,8 @@ def test_the_lead_day_and_a_bad_settings_file_survive_a_restart(desk: Any, qtbot
     again = build_desk(db_file, show_crash_dialog=False, with_printing=False)
     try:
         assert again.session.day == "2026-07-09"
-        assert "9 juillet" in again.window.status_day.text()
+        assert "9 juillet" in again.window.status.day.text()
         assert again.window.settings.ready_delay_s == 8
-        assert 'nombre entier attendu, "soon" lu' in again.window.last_error
+        assert 'nombre entier attendu, "soon" lu' in again.window.frame.last_error
     finally:
         again.close()

@@ -81,17 +81,17 @@ def test_an_empty_desk_points_to_the_windows_own_import(qapp: Any, qtbot: Any, t
         assert "Importer un export…" in text and "F9" in text and "F6" in text
         assert "checkin import" not in text
         # The words it names are the buttons' own.
-        assert desk.window.staff_tools.import_button.text() == "Importer un export…"
+        assert desk.window.staff.tools.import_button.text() == "Importer un export…"
     finally:
         desk.close()
 
 
 def test_a_day_that_is_not_an_event_day_is_said_on_the_status_bar(desk: Any) -> None:
     w = desk.window
-    w.today = lambda: date(2026, 7, 7)  # the eve: the desk works on the 8th
+    w.status.today = lambda: date(2026, 7, 7)  # the eve: the desk works on the 8th
     w.retranslate()
-    assert "hors événement" in w.status_day.text()
-    assert "07/07" in w.status_day.text() and "8 juillet" in w.status_day.text()
-    w.today = lambda: date(2026, 7, 8)
+    assert "hors événement" in w.status.day.text()
+    assert "07/07" in w.status.day.text() and "8 juillet" in w.status.day.text()
+    w.status.today = lambda: date(2026, 7, 8)
     w.retranslate()
-    assert w.status_day.text() == "Jour : 8 juillet"
+    assert w.status.day.text() == "Jour : 8 juillet"

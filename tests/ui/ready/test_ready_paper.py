@@ -22,7 +22,7 @@ def test_lead_types_a_paper_sheet_in(
     desk: Any, qtbot: Any, kb: Any, codes: dict[str, str], tmp_path: Path
 ) -> None:
     w = desk.window
-    w.lock.unlock("2468")
+    w.lead.lock.unlock("2468")
     w.show_staff()
     w.ready_bar.paper_button.click()
     dialog = w.ready_bar.dialog
@@ -45,7 +45,7 @@ def test_lead_types_a_paper_sheet_in(
     assert "08:42" in dialog.message.text() and "Accueil 5" in dialog.message.text()
     assert dialog.done_model.rowCount() == 1
     assert "saisie par Accueil 2" in dialog.done_model.stringList()[0]
-    qtbot.waitUntil(lambda: w.arrived == before + 1, timeout=5000)
+    qtbot.waitUntil(lambda: w.status.arrived == before + 1, timeout=5000)
 
     # The same name again: said, nothing added.
     dialog.who.setText(person.code)

@@ -17,7 +17,7 @@ def test_preparation_page_and_the_badge_test_page_scanned_back(
     desk: Any, qtbot: Any, kb: Any, tmp_path: Path
 ) -> None:
     w = desk.window
-    w.lock.unlock("2468")
+    w.lead.lock.unlock("2468")
     w.show_staff()
     w.ready_bar.prep_button.click()
     dialog = w.ready_bar.dialog
@@ -42,13 +42,13 @@ def test_preparation_page_and_the_badge_test_page_scanned_back(
     w.show_scan()
     w.activateWindow()
     qtbot.waitUntil(lambda: w.isActiveWindow(), timeout=3000)
-    w.scan_page.code_field.setFocus()
+    w.scan.page.code_field.setFocus()
     with qtbot.waitSignal(dialog.checked, timeout=20_000) as second:
         kb.scanner_burst(code)  # the scanner, wherever the focus is
     checks = {c.key: c for c in second.args[0]}
     assert checks["badge_test"].ok is True
     assert "confirmée" in dialog.message.text()
-    assert w.scan_page.panel.decision is None  # not decided as a ticket
+    assert w.scan.page.panel.decision is None  # not decided as a ticket
 
     if os.environ.get("CHECKIN_SHOTS"):
         dialog.resize(1100, 760)

@@ -115,10 +115,10 @@ def test_the_rehearsal_window_works_on_a_copy(
             assert w.rehearsal_label is not None and w.rehearsal_label.isVisible()
             assert w.rehearsal_label.text().startswith("RÉPÉTITION / REHEARSAL")
             assert w.windowTitle().startswith("RÉPÉTITION")
-            w.on_scan(codes["both_days"])
-            assert w.scan_page.panel.decision.outcome == "admitted"
+            w.scan.on_scan(codes["both_days"])
+            assert w.scan.page.panel.decision.outcome == "admitted"
             qtbot.waitUntil(
-                lambda: w.live_sync is not None and w.live_sync.live.state.exchanges >= 2, timeout=15_000
+                lambda: w.sync.relay is not None and w.sync.relay.live.state.exchanges >= 2, timeout=15_000
             )
             if os.environ.get("CHECKIN_SHOTS"):
                 w.grab().save(str(Path(os.environ["CHECKIN_SHOTS"]) / "rehearsal-window.png"))

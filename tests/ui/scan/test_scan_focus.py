@@ -15,42 +15,42 @@ def test_scan_with_the_pin_dialog_open_is_refused_and_types_nothing(
     w = desk.window
     shown: list[Any] = []
     w.answer_shown.connect(shown.append)
-    w.toggle_lead()
-    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is w.pin_dialog, timeout=2000)
-    w.pin_dialog.pin.setFocus()
-    w.pin_dialog.pin.setText("24")
+    w.lead.toggle()
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is w.lead.pin_dialog, timeout=2000)
+    w.lead.pin_dialog.pin.setFocus()
+    w.lead.pin_dialog.pin.setText("24")
     kb.scanner_burst(codes["both_days"])
-    assert w.pin_dialog.pin.text() == "24"
-    assert w.refused_scans == 1
-    assert w.sounds.played[-1] == "error"
-    notice = w.pin_dialog.findChild(QLabel, "scan_notice")
+    assert w.lead.pin_dialog.pin.text() == "24"
+    assert w.scan.refused_scans == 1
+    assert w.scan.sounds.played[-1] == "error"
+    notice = w.lead.pin_dialog.findChild(QLabel, "scan_notice")
     assert notice is not None and "Scan ignoré" in notice.text()
     assert shown == []
-    assert w.pin_dialog.isVisible()  # the terminator did not validate the dialog
+    assert w.lead.pin_dialog.isVisible()  # the terminator did not validate the dialog
 
 
 def test_scan_with_the_walkin_form_open_leaves_every_field_as_it_was(
     desk: Any, qtbot: Any, kb: Any, codes: dict[str, str]
 ) -> None:
     w = desk.window
-    w.lock.unlock("2468")
-    w.open_walkin()
-    dialog = w.dialog
+    w.lead.lock.unlock("2468")
+    w.people.open_walkin()
+    dialog = w.frame.dialog
     qtbot.waitUntil(lambda: QApplication.activeModalWidget() is dialog, timeout=2000)
     dialog.last_name.setText("Çelik")
     dialog.first_name.setFocus()
     kb.scanner_burst(codes["both_days"], gap_ms=10)
     assert {f.objectName(): f.text() for f in dialog.findChildren(QLineEdit)}["last_name"] == "Çelik"
     assert all(f.text() in ("", "Çelik") for f in dialog.findChildren(QLineEdit))
-    assert dialog.isVisible() and w.refused_scans == 1
+    assert dialog.isVisible() and w.scan.refused_scans == 1
     dialog.reject()
 
 
 def test_scan_from_the_card_and_the_staff_view(desk: Any, qtbot: Any, kb: Any, codes: dict[str, str]) -> None:
     w = desk.window
-    w.lock.unlock("2468")
+    w.lead.lock.unlock("2468")
     w.show_staff()
-    fields = [f for f in w.staff_page.findChildren(QLineEdit) if f.isVisible()]
+    fields = [f for f in w.staff.page.findChildren(QLineEdit) if f.isVisible()]
     assert fields, "the staff view has text fields"
     fields[0].setFocus()
     before = fields[0].text()
@@ -58,8 +58,8 @@ def test_scan_from_the_card_and_the_staff_view(desk: Any, qtbot: Any, kb: Any, c
         kb.scanner_burst(codes["both_days"], gap_ms=10)
     assert got.args[0].outcome == "admitted"
     assert fields[0].text() == before
-    w.open_card(got.args[0].attendee)
-    w.card_page.buttons["back"].setFocus()
+    w.people.open_card(got.args[0].attendee)
+    w.people.card.buttons["back"].setFocus()
     with qtbot.waitSignal(w.answer_shown, timeout=3000) as again:
         kb.scanner_burst(codes["second_both"], start=90_000)
     assert again.args[0].outcome == "admitted"
@@ -74,23 +74,23 @@ def test_the_scanner_check_reads_the_test_page_and_remembers(
     from checkin.base.settings import DeskSettings
 
     w = desk.window
-    w.lock.unlock("2468")
-    w.open_settings()
-    settings_dialog = w.dialog
+    w.lead.lock.unlock("2468")
+    w.lead.open_settings()
+    settings_dialog = w.frame.dialog
     qtbot.waitUntil(lambda: QApplication.activeModalWidget() is settings_dialog, timeout=2000)
     settings_dialog.scanner_button.click()
-    check = w.scanner_check
+    check = w.scan.scanner_check
     qtbot.waitUntil(lambda: QApplication.activeModalWidget() is check, timeout=2000)
     check.activateWindow()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is not None, timeout=2000)
-    typed = garble(payloads(w.event_config.code_pattern)["code"], "us", "fr")
+    typed = garble(payloads(w.session.event.code_pattern)["code"], "us", "fr")
     with qtbot.waitSignal(check.checked, timeout=3000) as got:
         kb.scanner_burst(typed, gap_ms=12)
     result = got.args[0]
     assert (result.scanner_layout, result.desk_layout, result.terminator) == ("us", "fr", "enter")
     assert "QWERTY (US)" in check.verdict.text() and "AZERTY (France)" in check.verdict.text()
     assert "12 ms" in check.verdict.text()
-    assert w.refused_scans == 0  # the check took the scan; nothing typed into the settings
+    assert w.scan.refused_scans == 0  # the check took the scan; nothing typed into the settings
     assert DeskSettings.load().scanner_layout == "us"
     assert w.session.layouts == ("us", "fr")
     check.reject()

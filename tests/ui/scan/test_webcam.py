@@ -65,8 +65,8 @@ def test_dialog_without_a_camera_says_so_and_still_decodes_frames(qtbot: Any) ->
 
 def test_f3_reads_a_ticket_with_the_camera_and_admits(desk: Any, qtbot: Any, codes: dict[str, str]) -> None:
     w = desk.window
-    w.open_webcam()
-    dialog = w.dialog
+    w.scan.open_webcam()
+    dialog = w.frame.dialog
     assert isinstance(dialog, WebcamDialog)
     with qtbot.waitSignal(w.answer_shown, timeout=5000) as got:
         dialog.on_image(qr_frame(f"https://inscriptions.example.org/billet/{codes['both_days']}"))

@@ -50,7 +50,7 @@ def main(db: str, day: str) -> None:
     w.resize(1366, 768)
     w.show()
     w.activateWindow()
-    w.scan_page.code_field.setFocus()
+    w.scan.page.code_field.setFocus()
     answers: list[dict[str, Any]] = []
     bursts: list[Any] = []
     w.answer_shown.connect(
@@ -63,7 +63,7 @@ def main(db: str, day: str) -> None:
             }
         )
     )
-    w.burst.captured.connect(bursts.append)  # described when asked: a CR LF's LF comes after
+    w.scan.burst.captured.connect(bursts.append)  # described when asked: a CR LF's LF comes after
     trace: list[str] = []  # the last key events the application saw (for a failure's message)
     presses: list[int] = []  # X server time of each key press since the last "place"
 
@@ -134,45 +134,45 @@ def main(db: str, day: str) -> None:
     def place(where: str) -> None:
         close_dialog()
         if where in ("reason", "fix", "walkin", "settings", "staff", "scanner-check"):
-            if not w.lock.is_lead:
-                w.lock.unlock("2468")
-        elif w.lock.is_lead:
-            w.lock.lock()
+            if not w.lead.lock.is_lead:
+                w.lead.lock.unlock("2468")
+        elif w.lead.lock.is_lead:
+            w.lead.lock.lock()
         w.activateWindow()
         if where == "scan":
             w.show_scan()
         elif where == "search":
-            w.show_search()
-            w.search_page.field.setText("Du")
-            w.search_page.field.setFocus()
+            w.people.show_search()
+            w.people.search.field.setText("Du")
+            w.people.search.field.setFocus()
         elif where == "card":
-            w.open_card(person())
-            w.card_page.buttons["back"].setFocus()
+            w.people.open_card(person())
+            w.people.card.buttons["back"].setFocus()
         elif where == "pin":
-            w.toggle_lead()
-            dialog_focus(w.pin_dialog, w.pin_dialog.pin, "12")
+            w.lead.toggle()
+            dialog_focus(w.lead.pin_dialog, w.lead.pin_dialog.pin, "12")
         elif where in ("reason", "fix"):
-            w.open_card(person())
-            w.card_action("reprint" if where == "reason" else "edit")
-            d = w.dialog
+            w.people.open_card(person())
+            w.people.card_action("reprint" if where == "reason" else "edit")
+            d = w.frame.dialog
             dialog_focus(d, d.note if where == "reason" else d.fields["first_name"])
         elif where == "walkin":
-            w.open_walkin()
-            dialog_focus(w.dialog, w.dialog.last_name, "Çelik")
+            w.people.open_walkin()
+            dialog_focus(w.frame.dialog, w.frame.dialog.last_name, "Çelik")
         elif where == "settings":
-            w.open_settings()
-            dialog_focus(w.dialog, w.dialog.desk_name)
+            w.lead.open_settings()
+            dialog_focus(w.frame.dialog, w.frame.dialog.desk_name)
         elif where == "scanner-check":
-            w.open_settings()
-            w.dialog.scanner_button.click()
-            check = w.scanner_check
+            w.lead.open_settings()
+            w.frame.dialog.scanner_button.click()
+            check = w.scan.scanner_check
             check.check_result = None
             check.activateWindow()
             check.raise_()
             check.print_button.setFocus()
         elif where == "staff":
             w.show_staff()
-            edits = [f for f in w.staff_page.findChildren(QLineEdit) if f.isVisible()]
+            edits = [f for f in w.staff.page.findChildren(QLineEdit) if f.isVisible()]
             edits[0].setFocus()
             edits[0].setText("hub.sqlite")
         else:
@@ -194,13 +194,13 @@ def main(db: str, day: str) -> None:
         return {
             "answers": answers,
             "bursts": [describe(b) for b in bursts],
-            "refused": w.refused_scans,
+            "refused": w.scan.refused_scans,
             "fields": fields(),
             "focus": focus_name(),
             "modal": type(modal).__name__ if modal is not None else "",
             "active": type(QApplication.activeWindow()).__name__ if QApplication.activeWindow() else "",
-            "search_shown": w.search_page.shown_text,
-            "held": w.burst.pending,
+            "search_shown": w.people.search.shown_text,
+            "held": w.scan.burst.pending,
             "trace": trace[-400:] if with_trace else [],
             "presses": presses,
             "check": check_result(),
@@ -235,7 +235,7 @@ def main(db: str, day: str) -> None:
                 settle()
                 presses.clear()
             elif cmd == "clear":
-                field = w.search_page.field if request.get("field") == "search" else w.scan_page.code_field
+                field = w.people.search.field if request.get("field") == "search" else w.scan.page.code_field
                 field.clear()
                 QApplication.processEvents()
             elif cmd == "quit":

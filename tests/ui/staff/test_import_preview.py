@@ -33,7 +33,7 @@ TICKETS = [
 
 
 def open_preview(desk: Any, qtbot: Any, path: Path) -> Any:
-    tools = desk.window.staff_tools
+    tools = desk.window.staff.tools
     with qtbot.waitSignal(tools.confirm_shown, timeout=30_000) as shown:
         tools.preview_import(path)
     return shown.args[0]
@@ -82,7 +82,7 @@ def test_the_preview_shows_the_file_as_read_and_staff_decide_a_ticket_type(
     saved = next((ui_home / "config" / "imports").glob("*.toml")).read_text(encoding="utf-8")
     assert 'exact = "Pass Découverte"' in saved and 'category = "presse"' in saved
 
-    with qtbot.waitSignal(desk.window.staff_tools.finished, timeout=60_000) as done:
+    with qtbot.waitSignal(desk.window.staff.tools.finished, timeout=60_000) as done:
         dialog.import_button.click()
     assert "4 ajoutées" in done.args[0]
     con = sqlite3.connect(db_file)
@@ -116,7 +116,7 @@ def test_a_file_whose_columns_are_not_recognised_is_mapped_by_hand(
     with qtbot.waitSignal(dialog.types_model.modelReset, timeout=30_000):
         dialog.choose_column("full_name", "Qui")
     assert dialog.import_button.isEnabled(), dialog.sentence.text()
-    with qtbot.waitSignal(desk.window.staff_tools.finished, timeout=60_000):
+    with qtbot.waitSignal(desk.window.staff.tools.finished, timeout=60_000):
         dialog.import_button.click()
     row = (
         sqlite3.connect(db_file)
@@ -164,8 +164,8 @@ def test_the_card_shows_a_check_in_the_platform_recorded_as_information(
     with session.replica.read() as conn:
         person = attendees.by_code(conn, "SECRETEEEE05")
     assert person is not None
-    desk.window.open_card(person)
-    text = desk.window.card_page.body.text()
+    desk.window.people.open_card(person)
+    text = desk.window.people.card.body.text()
     assert "Enregistrement déjà noté par la billetterie : pretix : 08/07/2026 09:05" in text
     assert "Pas encore arrivé·e aujourd'hui" in text  # not counted as an arrival
-    assert desk.window.card_page.buttons["checkin"].isVisibleTo(desk.window.card_page)
+    assert desk.window.people.card.buttons["checkin"].isVisibleTo(desk.window.people.card)

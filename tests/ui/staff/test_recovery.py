@@ -21,13 +21,13 @@ def test_backups_while_the_desk_runs_and_at_its_close(
 ) -> None:
     w = desk.window
     w.settings.backup_dir = str(tmp_path / "usb")
-    assert w.status_backup.text() == "Sauvegarde : pas encore"
-    w.on_scan(codes["both_days"])
+    assert w.status.backup.text() == "Sauvegarde : pas encore"
+    w.scan.on_scan(codes["both_days"])
     with qtbot.waitSignal(desk.backups.changed, timeout=20_000):
         desk.backups.start("auto")
     made = backup.listing(tmp_path / "usb")
     assert [b.kind for b in made] == ["auto"]
-    assert w.status_backup.text().startswith("Sauvegarde : ") and "disque" not in w.status_backup.text()
+    assert w.status.backup.text().startswith("Sauvegarde : ") and "disque" not in w.status.backup.text()
     con = sqlite3.connect(made[0].path)
     assert con.execute("SELECT count(*) FROM fact WHERE kind = 'checkin'").fetchone()[0] == 1
     con.close()
@@ -44,7 +44,7 @@ def test_backups_while_the_desk_runs_and_at_its_close(
         and "Sauvegarde impossible" in w.banner.text
         and "le poste continue" in w.banner.text.lower()
     )
-    assert w.status_backup.text() == "Sauvegarde : en échec"
+    assert w.status.backup.text() == "Sauvegarde : en échec"
     w.settings.backup_dir = str(tmp_path / "usb")
     desk.close()
     assert [b.kind for b in backup.listing(tmp_path / "usb")] == ["auto", "day"]
@@ -91,10 +91,10 @@ def test_a_damaged_replica_is_found_at_start_and_restored(
     desk = app.build_desk(db_file, day=DAY1, with_printing=False, show_crash_dialog=False)
     try:
         w = desk.window
-        w.on_scan(codes["both_days"])
-        assert w.scan_page.panel.answer.outcome == "already_in"
-        w.on_scan(codes["second_both"])
-        assert w.scan_page.panel.answer.outcome == "already_in"  # the fact after the backup too
+        w.scan.on_scan(codes["both_days"])
+        assert w.scan.page.panel.answer.outcome == "already_in"
+        w.scan.on_scan(codes["second_both"])
+        assert w.scan.page.panel.answer.outcome == "already_in"  # the fact after the backup too
     finally:
         desk.close()
 
@@ -111,12 +111,12 @@ def test_damage_found_while_the_desk_runs_offers_the_repair(
         raise damaged(desk.replica.path, "database disk image is malformed")
 
     desk.session.scan = broken
-    w.on_scan(codes["both_days"])
+    w.scan.on_scan(codes["both_days"])
     assert "est abîmée" in w.banner.text
-    dialog = w.recovery_dialog
+    dialog = w.recovery.dialog
     assert isinstance(dialog, RecoveryDialog) and dialog.isVisible()
     assert not dialog.restore_button.isEnabled()  # no backup yet: not offered
-    w.on_scan(codes["both_days"])
-    assert w.recovery_dialog is dialog  # offered once
+    w.scan.on_scan(codes["both_days"])
+    assert w.recovery.dialog is dialog  # offered once
     dialog.quit_button.click()
-    assert w.recovery_choice == ""
+    assert w.recovery.choice == ""

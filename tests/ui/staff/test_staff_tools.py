@@ -18,7 +18,7 @@ def count(db: Path, sql: str) -> int:
 
 
 def tools(desk: Any) -> StaffTools:
-    return desk.window.staff_tools
+    return desk.window.staff.tools
 
 
 def test_import_from_the_window_runs_in_the_background(
@@ -43,7 +43,7 @@ def test_sync_now_with_a_file_hub_then_live_state_in_the_status_bar(
     desk: Any, qtbot: Any, tmp_path: Path, codes: dict[str, str]
 ) -> None:
     w = desk.window
-    w.on_scan(codes["both_days"])
+    w.scan.on_scan(codes["both_days"])
     from checkin.sync.hub import open_hub
 
     hub = tmp_path / "hub.sqlite"
@@ -56,13 +56,13 @@ def test_sync_now_with_a_file_hub_then_live_state_in_the_status_bar(
     assert not errors
     assert "Échange terminé" in got.args[0]
     assert count(hub, "SELECT count(*) FROM hub_fact WHERE kind = 'checkin'") >= 1
-    assert w.live_sync is not None  # a hub is configured now: live mode starts
-    qtbot.waitUntil(lambda: "Synchro" in w.status_sync.text(), timeout=20_000)
-    w.stop_live_sync()
+    assert w.sync.relay is not None  # a hub is configured now: live mode starts
+    qtbot.waitUntil(lambda: "Synchro" in w.sync.label.text(), timeout=20_000)
+    w.sync.stop()
 
 
 def test_report_from_the_window(desk: Any, qtbot: Any, tmp_path: Path, codes: dict[str, str]) -> None:
-    desk.window.on_scan(codes["both_days"])
+    desk.window.scan.on_scan(codes["both_days"])
     out = tmp_path / "emargement.csv"
     with qtbot.waitSignal(tools(desk).finished, timeout=60_000) as got:
         tools(desk).write_report("emargement", "csv", out)
@@ -104,7 +104,7 @@ def day_on_a_hub(desk: Any, qtbot: Any, tmp_path: Path, codes: dict[str, str]) -
     w, t = desk.window, tools(desk)
     hub = empty_hub(tmp_path)
     t.hub.setText(str(hub))
-    w.on_scan(codes["both_days"])
+    w.scan.on_scan(codes["both_days"])
     with qtbot.waitSignal(t.finished, timeout=60_000):
         t.sync_now()
     return hub
@@ -124,7 +124,7 @@ def test_hub_import_dry_run_then_confirm_then_the_desk_sees_it(
 
     w, t = desk.window, tools(desk)
     hub = empty_hub(tmp_path)
-    w.lock.unlock("2468")
+    w.lead.lock.unlock("2468")
     t.hub.setText(str(hub))
     with qtbot.waitSignal(t.confirm_shown, timeout=60_000) as shown:
         t.import_into_hub(sample_dir / "inscriptions.csv")
@@ -145,15 +145,15 @@ def test_hub_import_dry_run_then_confirm_then_the_desk_sees_it(
     with qtbot.waitSignal(t.finished, timeout=60_000):
         t.sync_now()
     assert count(db_file, f"SELECT count(*) FROM attendee WHERE code = '{code}'") == 1
-    w.stop_live_sync()
-    w.on_scan(code)
-    assert w.scan_page.panel.answer.outcome == "admitted"
+    w.sync.stop()
+    w.scan.on_scan(code)
+    assert w.scan.page.panel.answer.outcome == "admitted"
 
 
 def test_a_refused_hub_import_writes_nothing(desk: Any, qtbot: Any, tmp_path: Path, sample_dir: Path) -> None:
     t = tools(desk)
     hub = empty_hub(tmp_path)
-    desk.window.lock.unlock("2468")
+    desk.window.lead.lock.unlock("2468")
     t.hub.setText(str(hub))
     with qtbot.waitSignal(t.confirm_shown, timeout=60_000) as shown:
         t.import_into_hub(sample_dir / "inscriptions.csv")
@@ -169,7 +169,7 @@ def test_hub_import_problems_are_said_plainly(
     desk: Any, qtbot: Any, tmp_path: Path, sample_dir: Path
 ) -> None:
     w, t = desk.window, tools(desk)
-    w.lock.unlock("2468")
+    w.lead.lock.unlock("2468")
     t.hub.setText("postgresql+psycopg://nobody@127.0.0.1:1/none")
     with qtbot.waitSignal(t.failed, timeout=30_000):
         t.import_into_hub(sample_dir / "inscriptions.csv")
@@ -197,10 +197,10 @@ def test_only_the_lead_imports_into_the_hub_or_purges(
     assert t.dialog is None and not t.busy
     assert "responsable" in t.result.text()
     # The lead lock closes while the confirmation is open: the confirmation does nothing.
-    w.lock.unlock("2468")
+    w.lead.lock.unlock("2468")
     with qtbot.waitSignal(t.confirm_shown, timeout=10_000) as shown:
         t.request_purge()
-    w.lock.lock()
+    w.lead.lock.lock()
     click(shown.args[0], "ok")
     assert "responsable" in t.result.text() and not t.busy
     assert count(db_file, "SELECT count(*) FROM attendee") > 0
@@ -211,7 +211,7 @@ def test_a_refused_purge_deletes_nothing(desk: Any, qtbot: Any, db_file: Path) -
 
     t = tools(desk)
     people = count(db_file, "SELECT count(*) FROM attendee")
-    desk.window.lock.unlock("2468")
+    desk.window.lead.lock.unlock("2468")
     with qtbot.waitSignal(t.confirm_shown, timeout=10_000) as shown:
         t.request_purge()
     dialog = shown.args[0]
@@ -232,13 +232,13 @@ def test_purge_from_the_window_keeps_counts_and_the_desk_still_works(
     desk: Any, qtbot: Any, tmp_path: Path, codes: dict[str, str], db_file: Path
 ) -> None:
     w, t = desk.window, tools(desk)
-    w.on_scan(codes["both_days"])
-    name = w.scan_page.panel.decision.attendee.last_name
+    w.scan.on_scan(codes["both_days"])
+    name = w.scan.page.panel.decision.attendee.last_name
     assert name.encode() in db_file.read_bytes()
-    w.show_search()
-    w.search_page.field.setText("dupont")
-    qtbot.waitUntil(lambda: w.search_page.model.rowCount() >= 2, timeout=5000)
-    w.lock.unlock("2468")
+    w.people.show_search()
+    w.people.search.field.setText("dupont")
+    qtbot.waitUntil(lambda: w.people.search.model.rowCount() >= 2, timeout=5000)
+    w.lead.lock.unlock("2468")
     w.settings.hub_url = str(empty_hub(tmp_path))  # a hub configured, but only this desk is purged
     t.hub.setText(w.settings.hub_url)
     w.show_staff()
@@ -258,21 +258,21 @@ def test_purge_from_the_window_keeps_counts_and_the_desk_still_works(
         if data.exists():  # vacuumed: the name is not left in free pages either
             assert name.encode() not in data.read_bytes(), suffix
     # The desk left its hub, which would send every name back at the next exchange.
-    assert w.settings.hub_url == "" and t.hub.text() == "" and w.live_sync is None
+    assert w.settings.hub_url == "" and t.hub.text() == "" and w.sync.relay is None
 
     # The window shows an empty desk and goes on working.
-    assert w.scan_page.panel.decision is None and w.card_page.data is None
-    assert w.search_page.model.rowCount() == 0
-    qtbot.waitUntil(lambda: (w.arrived, w.expected) == (0, 0), timeout=5000)
+    assert w.scan.page.panel.decision is None and w.people.card.data is None
+    assert w.people.search.model.rowCount() == 0
+    qtbot.waitUntil(lambda: (w.status.arrived, w.status.expected) == (0, 0), timeout=5000)
     with qtbot.waitSignal(w.staff_shown, timeout=10_000) as staff:
-        w.refresh_staff()
+        w.staff.refresh()
     assert staff.args[0].expected == 0 and staff.args[0].no_shows == []
-    w.on_scan(codes["both_days"])
-    assert w.scan_page.panel.answer.outcome == "unknown"
+    w.scan.on_scan(codes["both_days"])
+    assert w.scan.page.panel.answer.outcome == "unknown"
     with qtbot.waitSignal(w.results_shown, timeout=5000) as found:
-        w.run_search("dupont")
+        w.people.run_search("dupont")
     assert found.args == [0]
-    assert w.last_error == ""
+    assert w.frame.last_error == ""
 
 
 def test_purge_with_the_hub(
@@ -280,9 +280,9 @@ def test_purge_with_the_hub(
 ) -> None:
     w, t = desk.window, tools(desk)
     hub = day_on_a_hub(desk, qtbot, tmp_path, codes)
-    w.stop_live_sync()
+    w.sync.stop()
     assert count(hub, "SELECT count(*) FROM hub_attendee") > 0
-    w.lock.unlock("2468")
+    w.lead.lock.unlock("2468")
     with qtbot.waitSignal(t.confirm_shown, timeout=10_000) as shown:
         t.request_purge()
     dialog = shown.args[0]
@@ -297,9 +297,9 @@ def test_purge_with_the_hub(
     assert count(db_file, "SELECT count(*) FROM attendee") == 0
     assert count(db_file, "SELECT count(*) FROM meta WHERE key LIKE 'aggregate.%'") > 0
     # Still attached to the (purged) hub: live sync goes on, and brings nothing back.
-    assert w.settings.hub_url and w.live_sync is not None
-    qtbot.waitUntil(lambda: "En ligne" in w.status_sync.text(), timeout=20_000)
-    w.stop_live_sync()
+    assert w.settings.hub_url and w.sync.relay is not None
+    qtbot.waitUntil(lambda: "En ligne" in w.sync.label.text(), timeout=20_000)
+    w.sync.stop()
     assert count(db_file, "SELECT count(*) FROM attendee") == 0
 
 
@@ -307,7 +307,7 @@ def test_purge_when_the_hub_does_not_answer_deletes_nothing(desk: Any, qtbot: An
     w, t = desk.window, tools(desk)
     people = count(db_file, "SELECT count(*) FROM attendee")
     t.hub.setText("postgresql+psycopg://nobody@127.0.0.1:1/none")
-    w.lock.unlock("2468")
+    w.lead.lock.unlock("2468")
     with qtbot.waitSignal(t.confirm_shown, timeout=10_000) as shown:
         t.request_purge()
     shown.args[0].hub_too.setChecked(True)
@@ -325,20 +325,20 @@ def test_a_hub_purged_elsewhere_empties_this_window_at_its_next_live_exchange(
 
     w = desk.window
     hub = day_on_a_hub(desk, qtbot, tmp_path, codes)
-    assert w.live_sync is not None
-    w.show_search()
-    w.search_page.field.setText("dupont")
-    qtbot.waitUntil(lambda: w.search_page.model.rowCount() >= 2, timeout=5000)
+    assert w.sync.relay is not None
+    w.people.show_search()
+    w.people.search.field.setText("dupont")
+    qtbot.waitUntil(lambda: w.people.search.model.rowCount() >= 2, timeout=5000)
     purge_hub(str(hub), keep_aggregates=True)  # staff, on their own laptop, after the event
-    with qtbot.waitSignal(w.live_sync.purged, timeout=30_000):
-        w.live_sync.live.poke()
-    qtbot.waitUntil(lambda: w.search_page.model.rowCount() == 0, timeout=5000)
-    qtbot.waitUntil(lambda: (w.arrived, w.expected) == (0, 0), timeout=5000)
-    w.stop_live_sync()
+    with qtbot.waitSignal(w.sync.relay.purged, timeout=30_000):
+        w.sync.relay.live.poke()
+    qtbot.waitUntil(lambda: w.people.search.model.rowCount() == 0, timeout=5000)
+    qtbot.waitUntil(lambda: (w.status.arrived, w.status.expected) == (0, 0), timeout=5000)
+    w.sync.stop()
     assert count(db_file, "SELECT count(*) FROM attendee") == 0
     assert count(db_file, "SELECT value FROM meta WHERE key = 'aggregate.2026-07-08.present'") == 1
-    w.on_scan(codes["both_days"])
-    assert w.scan_page.panel.answer.outcome == "unknown"
+    w.scan.on_scan(codes["both_days"])
+    assert w.scan.page.panel.answer.outcome == "unknown"
 
 
 def test_a_purge_waits_for_live_sync_to_end_and_stopping_never_blocks(
@@ -354,7 +354,7 @@ def test_a_purge_waits_for_live_sync_to_end_and_stopping_never_blocks(
 
     w, t = desk.window, tools(desk)
     day_on_a_hub(desk, qtbot, tmp_path, codes)
-    assert w.live_sync is not None
+    assert w.sync.relay is not None
     inside, release = threading.Event(), threading.Event()
     real = live_module.exchange
 
@@ -364,15 +364,15 @@ def test_a_purge_waits_for_live_sync_to_end_and_stopping_never_blocks(
         return real(*args, **kw)
 
     monkeypatch.setattr(live_module, "exchange", slow)
-    w.live_sync.live.poke()
+    w.sync.relay.live.poke()
     assert inside.wait(20)
     people = count(db_file, "SELECT count(*) FROM attendee")
-    w.lock.unlock("2468")
+    w.lead.lock.unlock("2468")
     with qtbot.waitSignal(t.confirm_shown, timeout=10_000) as shown:
         t.request_purge()
     started = time.monotonic()
     click(shown.args[0], "ok")  # purge_started: live sync asked to stop
-    assert time.monotonic() - started < 1.0 and w.live_sync is None
+    assert time.monotonic() - started < 1.0 and w.sync.relay is None
     qtbot.wait(500)
     assert t.busy and count(db_file, "SELECT count(*) FROM attendee") == people  # waiting
     with qtbot.waitSignal(t.finished, timeout=60_000):
@@ -387,17 +387,17 @@ def test_a_bug_in_live_sync_is_reported_once_and_shown_as_an_error(
 
     w = desk.window
     day_on_a_hub(desk, qtbot, tmp_path, codes)
-    assert w.live_sync is not None
+    assert w.sync.relay is not None
 
     def broken(*args: Any, **kw: Any) -> Any:
         raise ValueError("bad row")
 
     monkeypatch.setattr(live_module, "exchange", broken)
     for _ in range(3):
-        with qtbot.waitSignal(w.live_sync.changed, timeout=20_000):
-            w.live_sync.live.poke()
-    qtbot.waitUntil(lambda: "en erreur (ValueError)" in w.status_sync.text(), timeout=5000)
-    assert "Seul depuis" not in w.status_sync.text()
+        with qtbot.waitSignal(w.sync.relay.changed, timeout=20_000):
+            w.sync.relay.live.poke()
+    qtbot.waitUntil(lambda: "en erreur (ValueError)" in w.sync.label.text(), timeout=5000)
+    assert "Seul depuis" not in w.sync.label.text()
     assert sum("ValueError: bad row" in r for r in desk.crash.reports) == 1
     assert "LiveSyncBug" in desk.crash.reports[-1] and "Traceback" in desk.crash.reports[-1]
-    w.stop_live_sync()
+    w.sync.stop()
