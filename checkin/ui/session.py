@@ -13,7 +13,7 @@ from typing import Any
 
 from checkin.arrivals import scan, search
 from checkin.event.model import EventConfig
-from checkin.replica import attendees, facts, presence
+from checkin.replica import attendees, facts, presence, programme
 from checkin.replica.attendees import AttendeeView
 from checkin.replica.db import Replica
 from checkin.replica.facts import FactView
@@ -52,25 +52,8 @@ class DeskSession:
                 return None
             history = facts.history(conn, uid)
             standing = facts.checkins(conn, person.live_uid or person.uid, self.day)
-            sessions: list[tuple[str, str, str, str]] = []
-            if person.workshops:
-                marks = ",".join("?" * len(person.workshops))
-                rows = conn.exec_driver_sql(
-                    f"SELECT start, end, title, room FROM session WHERE day = ? AND code IN ({marks})"
-                    " ORDER BY start",
-                    (self.day, *person.workshops),
-                ).all()
-                sessions = [(str(r[0]), str(r[1]), str(r[2]), str(r[3])) for r in rows]
-            rows = conn.exec_driver_sql(
-                "SELECT m.slot, m.table_name, CASE WHEN m.code_a = ? THEN m.code_b ELSE m.code_a END"
-                " FROM meeting m WHERE m.day = ? AND (m.code_a = ? OR m.code_b = ?) ORDER BY m.slot",
-                (person.code, self.day, person.code, person.code),
-            ).all()
-            meetings = []
-            for slot, table, other_code in rows:
-                other = attendees.by_code(conn, str(other_code))
-                other_name = f"{other.full_name} ({other.organisation})" if other else str(other_code)
-                meetings.append((str(slot), str(table), other_name))
+            sessions = programme.sessions_of_day(conn, self.day, person.workshops)
+            meetings = programme.meetings_of_day(conn, person.code, self.day)
         return CardData(person, history, sessions, meetings, standing)
 
     def checkin(self, person: AttendeeView, *, override: str = "") -> Any:

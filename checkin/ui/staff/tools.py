@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from checkin.base.i18n import _
+from checkin.replica.contents import desk_contents
 from checkin.reports import KINDS
 from checkin.ui import tasks
 from checkin.ui.qt import (
@@ -36,15 +37,6 @@ from checkin.ui.staff.dialogs import HubImportDialog, PurgeDialog
 log = logging.getLogger(__name__)
 
 STAFF_ROLES = ("lead", "staff")
-
-
-def desk_contents(replica: Any) -> dict[str, int]:
-    """What a purge of this desk would delete, counted (runs on a worker)."""
-    with replica.read() as conn:
-        return {
-            table: int(conn.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar_one())
-            for table in ("attendee", "fact", "print_job")
-        }
 
 
 class StaffTools(QWidget):
