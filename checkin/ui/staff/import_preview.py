@@ -141,6 +141,21 @@ class ImportPreviewDialog(QDialog):
         self.sentence = QLabel()
         self.sentence.setObjectName("sentence")
         self.sentence.setWordWrap(True)
+        self._build_tabs()
+        body = self._build_body()
+        buttons = self._build_buttons()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.sentence)
+        layout.addLayout(body, 1)
+        layout.addWidget(self.report)
+        layout.addLayout(buttons)
+        self.types_view.selectionModel().currentRowChanged.connect(self._type_selected)
+        self.resize(1240, 720)
+        self.retranslate()
+
+    def _build_tabs(self) -> None:
+        """The first rows, the columns read, the ticket types (with their rule), the defaults."""
         self.rows_model = TableModel(self)
         self.types_model = TableModel(self)
         self.grid_model = TableModel(self)
@@ -187,6 +202,8 @@ class ImportPreviewDialog(QDialog):
         self.tabs.addTab(columns_scroll, "")
         self.tabs.addTab(types_tab, "")
         self.tabs.addTab(self.defaults_view, "")
+
+    def _build_body(self) -> QHBoxLayout:
         right = QVBoxLayout()
         self.grid_title = QLabel()
         self.grid_title.setStyleSheet("font-weight: bold;")
@@ -201,6 +218,9 @@ class ImportPreviewDialog(QDialog):
         body.addLayout(right, 2)
         for view in (self.rows_view, self.types_view):
             view.setMinimumWidth(420)
+        return body
+
+    def _build_buttons(self) -> QHBoxLayout:
         self.status = QLabel()
         self.status.setObjectName("status")
         self.save_button = QPushButton()
@@ -209,7 +229,7 @@ class ImportPreviewDialog(QDialog):
         self.import_button.setObjectName("import")
         self.import_button.setDefault(True)
         self.close_button = QPushButton()
-        self.save_button.clicked.connect(lambda: self.current and self.save_requested.emit(self.current))
+        self.save_button.clicked.connect(self._save)
         self.import_button.clicked.connect(self._import)
         self.close_button.clicked.connect(self.reject)
         buttons = QHBoxLayout()
@@ -217,15 +237,7 @@ class ImportPreviewDialog(QDialog):
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.close_button)
         buttons.addWidget(self.import_button)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.heading)
-        layout.addWidget(self.sentence)
-        layout.addLayout(body, 1)
-        layout.addWidget(self.report)
-        layout.addLayout(buttons)
-        self.types_view.selectionModel().currentRowChanged.connect(self._type_selected)
-        self.resize(1240, 720)
-        self.retranslate()
+        return buttons
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt API): fits a 1366×768 laptop screen
         return QSize(1240, 700)
@@ -409,6 +421,10 @@ class ImportPreviewDialog(QDialog):
         self.rule_category.setCurrentIndex(max(0, self.rule_category.findData(category_key)))
         self.rule_days.setCurrentIndex(max(0, self.rule_days.findData(",".join(days))))
         self.apply_rule()
+
+    def _save(self) -> None:
+        if self.current:
+            self.save_requested.emit(self.current)
 
     def _import(self) -> None:
         if self.current is not None:
