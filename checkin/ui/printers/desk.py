@@ -47,13 +47,13 @@ class DeskPrinting(QObject):
         return self.bridge.printer_names() if self.bridge else []
 
     def follow(self, decision: Decision) -> None:
-        """A new answer on screen: its person's badge is the one whose state is shown; an
-        admission's badge is printed at once when the desk prints on arrival."""
+        """A new answer on screen: its person's badge is the one whose state is shown."""
         shown = decision.shown
         self.current_uid = shown.attendee.uid if shown.attendee else ""
         self.current_job = ""
 
     def print_on_arrival(self, decision: Decision) -> None:
+        """An admission's badge, at once when the desk prints on arrival."""
         shown = decision.shown
         if self.frame.settings.auto_print and self.bridge is not None and shown.attendee:
             self.shown_state.emit(_("Badge : envoi à l'imprimante…"))
