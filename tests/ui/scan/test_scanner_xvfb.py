@@ -62,7 +62,7 @@ class Desk:
             "QT_QPA_PLATFORM": "xcb",
             "CHECKIN_HOME": str(home),
             "LANG": "C.UTF-8",  # the X compose table for dead keys (en_US.UTF-8/Compose)
-            "PYTHONPATH": str(HERE.parents[1]),
+            "PYTHONPATH": str(HERE.parents[2]),
         }
         env.pop("CHECKIN_LANG", None)
         self.proc = subprocess.Popen(

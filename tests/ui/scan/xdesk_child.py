@@ -183,7 +183,7 @@ def main(db: str, day: str) -> None:
         sys.stdout.flush()
 
     def check_result() -> dict[str, Any] | None:
-        check = getattr(w, "scanner_check", None)
+        check = w.scan.scanner_check
         result = getattr(check, "check_result", None)
         if result is None:
             return None
