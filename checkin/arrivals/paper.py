@@ -36,7 +36,7 @@ class PaperEntry:
     fact: FactView  # the new fact, or the standing check-in found
 
     def sentence(self, event: EventConfig) -> str:
-        when = event.local(self.fact.at).strftime("%H:%M")
+        when = event.clock(self.fact.at)
         if self.outcome == "recorded":
             return _(
                 "{name} : arrivée sur papier enregistrée ({time}, {desk}).",
@@ -50,10 +50,6 @@ class PaperEntry:
             time=when,
             desk=self.fact.desk,
         )
-
-
-def local_time(at: str, event: EventConfig) -> str:
-    return event.local(at).strftime("%H:%M")
 
 
 def parse_time(value: str) -> time:

@@ -150,7 +150,7 @@ def instruction(decision: Decision, event: EventConfig) -> str:
     if d.outcome == "already_in" and d.first_checkin is not None:
         return _(
             "Déjà enregistré·e à {time} — {desk}",
-            time=event.local(d.first_checkin.at).strftime("%H:%M"),
+            time=event.clock(d.first_checkin.at),
             desk=d.first_checkin.desk or "?",
         )
     if d.outcome == "not_today" and d.attendee is not None:

@@ -114,6 +114,19 @@ class EventConfig:
         """A fact's UTC time (an ISO stamp) on the venue's clock: what the volunteers' watches say."""
         return datetime.fromisoformat(at).astimezone(ZoneInfo(self.timezone))
 
+    def clock(self, at: str) -> str:
+        """``HH:MM`` on the venue's clock for a fact's stamp, as the card and the lists show it;
+        a stamp without a zone is taken as already local, an unreadable one shown as written."""
+        if not at:
+            return ""
+        try:
+            moment = datetime.fromisoformat(at.replace("Z", "+00:00"))
+        except ValueError:
+            return at[11:16]
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(ZoneInfo(self.timezone))
+        return moment.strftime("%H:%M")
+
     def day(self, iso: str) -> Day | None:
         return next((d for d in self.days if d.iso == iso), None)
 

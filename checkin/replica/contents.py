@@ -1,4 +1,5 @@
-"""What a desk's replica holds, counted: the rows a purge of this desk would delete."""
+"""What a desk's replica holds, counted: for a purge, the window's first start and the rehearsal's
+figures. The window reads these counts here rather than writing SQL of its own."""
 
 from __future__ import annotations
 
@@ -14,3 +15,29 @@ def desk_contents(replica: Replica) -> dict[str, int]:
             table: int(conn.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar_one())
             for table in PERSONAL_TABLES
         }
+
+
+def registration_count(replica: Replica) -> int:
+    """How many registrations the desk holds (none: the window says to import an export)."""
+    with replica.read() as conn:
+        return int(conn.exec_driver_sql("SELECT count(*) FROM attendee").scalar_one())
+
+
+def pending_prints(replica: Replica) -> int:
+    """Print jobs not yet handed over (queued or printing): the depth of the print queue."""
+    with replica.read() as conn:
+        return int(
+            conn.exec_driver_sql(
+                "SELECT count(*) FROM print_job WHERE state IN ('queued', 'printing')"
+            ).scalar_one()
+        )
+
+
+def checkins_on(replica: Replica, day: str) -> int:
+    """Check-in facts recorded for ``day`` (undone ones included: every admission made)."""
+    with replica.read() as conn:
+        return int(
+            conn.exec_driver_sql(
+                "SELECT count(*) FROM fact WHERE kind = 'checkin' AND day = ?", (day,)
+            ).scalar_one()
+        )

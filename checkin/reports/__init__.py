@@ -205,5 +205,5 @@ def _arrival(data: Dataset, uid: str, day: str) -> str:
     at = data.arrivals.get((uid, day))
     if not at:
         return ""
-    when = data.event.local(at).strftime("%H:%M")
+    when = data.event.clock(at)
     return _("{time} (papier)", time=when) if (uid, day) in data.paper else when

@@ -22,7 +22,7 @@ from checkin.base.settings import DeskSettings
 from checkin.event import model as event_mod
 from checkin.event.days import serving
 from checkin.event.model import EventConfig
-from checkin.replica import backup
+from checkin.replica import backup, contents
 from checkin.replica.db import Replica, damaged, open_replica, quick_check
 from checkin.ui.crash import CrashHandler
 from checkin.ui.printers.bridge import PrintBridge
@@ -313,9 +313,7 @@ def build_desk(
     crash.on_known.append(window.frame.show_error)
     crash.install()
     window.start_listening()
-    with replica.read() as conn:
-        empty = conn.exec_driver_sql("SELECT count(*) FROM attendee").scalar_one() == 0
-    if empty:
+    if contents.registration_count(replica) == 0:
         window.frame.show_error(
             _(
                 "Aucune inscription sur ce poste : le responsable importe l'export des inscriptions "

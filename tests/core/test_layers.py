@@ -110,3 +110,35 @@ def test_no_import_circle() -> None:
 def test_the_check_sees_a_circle() -> None:
     edges: dict[str, set[str]] = defaultdict(set, {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}})
     assert _cycles(edges, ["a", "b", "c", "d"]) == [frozenset({"a", "b", "c"})]
+
+
+def _functions(path: Path) -> list[tuple[str, int]]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [
+        (
+            f"{path.relative_to(ROOT)}:{node.lineno} {node.name}",
+            (node.end_lineno or node.lineno) - node.lineno + 1,
+        )
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+    ]
+
+
+def test_every_function_fits_on_a_screen() -> None:
+    """No function in checkin/ is longer than 80 lines (docstring and blank lines included)."""
+    long = [(name, lines) for path in (ROOT / "checkin").rglob("*.py") for name, lines in _functions(path)]
+    assert [f"{name}: {lines} lines" for name, lines in long if lines > 80] == []
+    assert max(lines for _name, lines in long) > 40  # the check reads real functions
+
+
+def test_the_window_writes_no_sql() -> None:
+    """Queries belong to the layer that owns the data; checkin/ui/ calls them."""
+    pattern = ("exec_driver_sql", "SELECT ", "INSERT INTO", "UPDATE ", "DELETE FROM")
+    found = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in (ROOT / "checkin" / "ui").rglob("*.py")
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if any(word in line for word in pattern)
+    ]
+    assert found == []
+    assert any(word in (ROOT / "checkin" / "replica" / "contents.py").read_text() for word in pattern)

@@ -3,9 +3,7 @@ actions the operator's role allows (the lead's are hidden while locked)."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from html import escape as _html_escape
-from zoneinfo import ZoneInfo
 
 from checkin.base.i18n import _, language
 from checkin.event.model import EventConfig
@@ -31,19 +29,6 @@ def fact_word(kind: str) -> str:
         "walkin": _("Inscription sur place"),
     }
     return words.get(kind, kind)
-
-
-def local_time(at: str, timezone: str) -> str:
-    """``HH:MM`` on the venue's clock from a fact's UTC ISO stamp."""
-    if not at:
-        return ""
-    try:
-        moment = datetime.fromisoformat(at.replace("Z", "+00:00"))
-    except ValueError:
-        return at[11:16]
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(ZoneInfo(timezone))
-    return moment.strftime("%H:%M")
 
 
 class CardPage(QWidget):
@@ -111,7 +96,7 @@ class CardPage(QWidget):
             first = d.standing[0]
             arrived = _(
                 "Arrivé·e aujourd'hui à {time} — {desk}",
-                time=local_time(first.at, self.event_config.timezone),
+                time=self.event_config.clock(first.at),
                 desk=first.desk,
             )
         else:
@@ -150,7 +135,7 @@ class CardPage(QWidget):
             lines.append(f"<b>{escape(_('Rendez-vous B2B du {day}', day=today))}</b><ul>{items}</ul>")
         if d.history:
             items = "".join(
-                f"<li>{escape(local_time(f.at, self.event_config.timezone))} {escape(self.event_config.day_label(f.day, lang) if f.day else '')}"
+                f"<li>{escape(self.event_config.clock(f.at))} {escape(self.event_config.day_label(f.day, lang) if f.day else '')}"
                 f" — {escape(fact_word(f.kind))}"
                 f"{' (' + escape(f.reason) + ')' if f.reason else ''}"
                 f"{' ' + escape(f.field) + ' → ' + escape(f.value) if f.kind == 'edit' else ''}"

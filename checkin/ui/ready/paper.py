@@ -172,7 +172,7 @@ class PaperArrivalsDialog(QDialog):
             [
                 _(
                     "{time} — {desk} — {name} ({code}), saisie par {by}",
-                    time=paper.local_time(fact.at, self.ev),
+                    time=self.ev.clock(fact.at),
                     desk=fact.desk,
                     name=person.full_name,
                     code=person.code,

@@ -29,6 +29,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from checkin.replica import contents
 from checkin.ui.qt import QApplication, QEvent, QKeyEvent, Qt, QTimer
 
 KEY_GAP_MS = 4
@@ -287,11 +288,7 @@ class Runner:
             time.sleep(0.005)
 
     def sample(self) -> None:
-        replica = self.desk.session.replica
-        with replica.read() as conn:
-            depth = conn.exec_driver_sql(
-                "SELECT count(*) FROM print_job WHERE state IN ('queued', 'printing')"
-            ).scalar_one()
+        depth = contents.pending_prints(self.desk.session.replica)
         self.depth.append((round(self.sim_now(), 1), int(depth)))
         live = self.window.sync.relay
         count = live.live.state.exchanges if live is not None else 0
@@ -322,11 +319,7 @@ class Runner:
         os._exit(0)
 
     def write(self) -> None:
-        replica = self.desk.session.replica
-        with replica.read() as conn:
-            checkins = conn.exec_driver_sql(
-                "SELECT count(*) FROM fact WHERE kind = 'checkin' AND day = ?", (self.plan["day"],)
-            ).scalar_one()
+        checkins = contents.checkins_on(self.desk.session.replica, self.plan["day"])
         scans = [{k: v for k, v in r.items() if not k.startswith("_")} for r in self.records]
         result = {
             "desk": self.plan["desk"],
