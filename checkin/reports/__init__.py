@@ -2,7 +2,11 @@
 
 Each report reads one :class:`~checkin.replica.attendance.Dataset` (from a desk's replica or from
 the hub) and is written as PDF, XLSX or CSV; the format follows ``--format`` or the output
-file's extension.
+file's extension. The list of report kinds (``KINDS``) is here, read by the command line and
+the staff view.
+
+Imports ``checkin.sync`` (a report read from the hub), ``checkin.printing`` (fonts and
+shaping), ``checkin.replica``, ``checkin.event`` and ``checkin.base``; never Qt.
 """
 
 from __future__ import annotations
