@@ -52,6 +52,11 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:  # type: ignor
         ),
     )
     pin.add_argument("--print-hash", action="store_true", help=_("afficher le haché sans l'enregistrer"))
+    pin.add_argument(
+        "--reset",
+        action="store_true",
+        help=_("débloquer les fonctions du responsable après trop d'essais (le code ne change pas)"),
+    )
     pin.set_defaults(func=run_lead_pin, needs_event=False)
 
     shortcut = subparsers.add_parser(
@@ -284,17 +289,19 @@ def run_demo(args: argparse.Namespace) -> int:
 def read_pin() -> str:
     """The PIN typed twice at a terminal, or one line of standard input (scripts)."""
     from checkin.base.errors import KnownError
+    from checkin.base.pin import weakness
 
     if sys.stdin.isatty():
         import getpass
 
-        first = getpass.getpass(_("Nouveau code PIN du responsable (4 chiffres ou plus) : "))
+        first = getpass.getpass(_("Nouveau code PIN du responsable (6 chiffres ou plus) : "))
         if first != getpass.getpass(_("Le même code, à nouveau : ")):
             raise KnownError(_("Les deux codes ne sont pas identiques ; rien n'a été changé."))
     else:
         first = sys.stdin.readline().strip()
-    if len(first) < 4 or not first.isdigit():
-        raise KnownError(_("Le code PIN doit avoir au moins 4 chiffres ; rien n'a été changé."))
+    problem = weakness(first)
+    if problem:
+        raise KnownError(problem + " " + _("Rien n'a été changé."))
     return first
 
 
@@ -302,6 +309,12 @@ def run_lead_pin(args: argparse.Namespace) -> int:
     from checkin.base.pin import hash_pin
     from checkin.base.settings import DeskSettings
 
+    if args.reset:
+        from checkin.base.attempts import PinAttempts
+
+        PinAttempts().reset("checkin lead-pin --reset")
+        print(_("Fonctions du responsable débloquées sur ce poste : le compte des essais repart de zéro."))
+        return 0
     digest = hash_pin(read_pin())
     if args.print_hash:
         print(_("À mettre dans le fichier de l'événement :"))

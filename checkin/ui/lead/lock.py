@@ -5,10 +5,17 @@ at set-up — ``checkin lead-pin`` on the desk, or ``[lead] pin_hash`` in the ev
 every desk at once — never whoever presses F9 first: a desk without a PIN says how to set
 one. Any key press or click in the application counts as activity; after ``idle_lock_s``
 without any, the desk drops back to the volunteer role by itself.
+
+Wrong tries are counted (``checkin.base.attempts``): after three the dialog counts down
+before it hears another, after ten the lead functions stay locked until staff reset them.
+The kiosk leaves through the same :meth:`LeadLock.unlock`, so it shares the count.
 """
 
 from __future__ import annotations
 
+import math
+
+from checkin.base.attempts import PinAttempts
 from checkin.base.i18n import _
 from checkin.base.pin import check_pin
 from checkin.base.settings import DeskSettings
@@ -33,9 +40,16 @@ class LeadLock(QObject):
 
     changed = Signal(bool)
 
-    def __init__(self, settings: DeskSettings, parent: QObject | None = None, provisioned: str = "") -> None:
+    def __init__(
+        self,
+        settings: DeskSettings,
+        parent: QObject | None = None,
+        provisioned: str = "",
+        attempts: PinAttempts | None = None,
+    ) -> None:
         super().__init__(parent)
         self.settings = settings
+        self.attempts = attempts or PinAttempts()
         self.provisioned = provisioned  # the event file's [lead] pin_hash
         self.is_lead = False
         self.idle = QTimer(self)
@@ -60,7 +74,12 @@ class LeadLock(QObject):
         return bool(self.pin_hash)
 
     def unlock(self, pin: str) -> bool:
-        if not self.pin_hash or not check_pin(pin, self.pin_hash):
+        """The lead role for the right PIN; a try while waiting or locked out is not heard."""
+        if not self.pin_hash or not self.attempts.may_try():
+            return False
+        right = check_pin(pin, self.pin_hash)
+        self.attempts.record(right, self.settings.desk_name)
+        if not right:
             return False
         self.is_lead = True
         self.idle.start()
@@ -107,7 +126,8 @@ class PinDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Déverrouiller"))
+        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setText(_("Déverrouiller"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Annuler"))
         self.setMinimumWidth(520)
         buttons.accepted.connect(self.try_accept)
@@ -116,6 +136,10 @@ class PinDialog(QDialog):
         for w in (self.prompt, self.pin, self.error, buttons):
             layout.addWidget(w)
         self.pin.setFocus()
+        self.countdown = QTimer(self)
+        self.countdown.setInterval(1000)
+        self.countdown.timeout.connect(self.refresh)
+        self.refresh()
 
     def try_accept(self) -> None:
         pin = self.pin.text()
@@ -123,4 +147,28 @@ class PinDialog(QDialog):
             self.accept()
         else:
             self.pin.clear()
-            self.error.setText(_("Code PIN incorrect."))
+            self.refresh(wrong=True)
+
+    def refresh(self, wrong: bool = False) -> None:
+        """Say whether a try is heard now, in how long, or not until staff step in."""
+        attempts = self.lock.attempts
+        left = attempts.wait_left()
+        if attempts.blocked:
+            text = _(
+                "Trop d'essais : les fonctions du responsable sont bloquées. Le personnel les "
+                "débloque avec « checkin lead-pin --reset »."
+            )
+        elif left > 0:
+            text = _("Code PIN incorrect. Nouvel essai possible dans {n} s.", n=math.ceil(left))
+        else:
+            text = _("Code PIN incorrect.") if wrong or self.error.text() else ""
+        self.error.setText(text)
+        open_now = not attempts.blocked and left <= 0
+        self.pin.setEnabled(open_now)
+        self.ok.setEnabled(open_now)
+        if left > 0 and not attempts.blocked:
+            self.countdown.start()
+        else:
+            self.countdown.stop()
+            if open_now:
+                self.pin.setFocus()

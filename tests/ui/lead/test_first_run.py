@@ -64,16 +64,16 @@ def test_a_desk_without_pin_says_how_to_set_one(qapp: Any, qtbot: Any, db_file: 
 
 
 def test_lead_pin_set_by_staff_then_f9_unlocks(qapp: Any, qtbot: Any, db_file: Path, ui_home: Path) -> None:
-    done = lead_pin(stdin="4711\n", home=ui_home)
+    done = lead_pin(stdin="471958\n", home=ui_home)
     assert done.returncode == 0, done.stderr
-    assert "4711" not in (ui_home / "config" / "settings.toml").read_text(encoding="utf-8")
-    assert check_pin("4711", DeskSettings.load().pin_hash)
+    assert "471958" not in (ui_home / "config" / "settings.toml").read_text(encoding="utf-8")
+    assert check_pin("471958", DeskSettings.load().pin_hash)
     desk = open_desk(db_file)
     try:
         press_f9(desk, qtbot)
         try_pin(desk, qtbot, "0000")
         assert desk.window.lead.lock.role == "volunteer"
-        try_pin(desk, qtbot, "4711")
+        try_pin(desk, qtbot, "471958")
         assert desk.window.lead.lock.role == "lead" and desk.window.nav.buttons["staff"].isEnabled()
     finally:
         desk.close()
@@ -82,7 +82,7 @@ def test_lead_pin_set_by_staff_then_f9_unlocks(qapp: Any, qtbot: Any, db_file: P
 def test_a_short_or_mistyped_pin_changes_nothing(ui_home: Path) -> None:
     done = lead_pin(stdin="12\n", home=ui_home)
     assert done.returncode == 1
-    assert done.stderr.strip() == "checkin: Le code PIN doit avoir au moins 4 chiffres ; rien n'a été changé."
+    assert done.stderr.strip() == "checkin: Le code PIN doit avoir au moins 6 chiffres. Rien n'a été changé."
     assert not (ui_home / "config" / "settings.toml").exists()
 
 
@@ -91,7 +91,7 @@ def test_pin_provisioned_with_the_event(
 ) -> None:
     from checkin.event import model as event_mod
 
-    printed = lead_pin("--print-hash", stdin="8642\n", home=ui_home)
+    printed = lead_pin("--print-hash", stdin="864297\n", home=ui_home)
     assert printed.returncode == 0, printed.stderr
     block = printed.stdout[printed.stdout.index("[lead]") :]
     with other_event.open("a", encoding="utf-8") as out:
@@ -100,7 +100,7 @@ def test_pin_provisioned_with_the_event(
     desk = open_desk(db_file, event=event_mod.load(other_event))
     try:
         press_f9(desk, qtbot)
-        try_pin(desk, qtbot, "8642")
+        try_pin(desk, qtbot, "864297")
         assert desk.window.lead.lock.role == "lead"
     finally:
         desk.close()
