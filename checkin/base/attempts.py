@@ -34,7 +34,7 @@ def wait_after(failures: int) -> float:
     """Seconds to wait after ``failures`` wrong tries in a row: 0, then 30 s doubling to 15 min."""
     if failures < FREE_TRIES:
         return 0.0
-    return min(_LONGEST_WAIT_S, _FIRST_WAIT_S * 2 ** (failures - FREE_TRIES))
+    return min(_LONGEST_WAIT_S, _FIRST_WAIT_S * float(2 ** (failures - FREE_TRIES)))
 
 
 def default_file() -> Path:
