@@ -59,6 +59,14 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument("--lang", choices=("fr", "en"), help=_("langue des messages"))
+    parser.add_argument(
+        "--insecure",
+        action="store_true",
+        help=_(
+            "accepter un hub PostgreSQL sur une autre machine sans chiffrement (réseau fermé seulement), "
+            "accepté avant ou après la commande"
+        ),
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for add in FAMILIES:
         add(sub)
@@ -96,6 +104,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             from checkin.base import i18n
 
             i18n.set_language(args_list[i + 1])
+    if "--insecure" in args_list:  # anywhere on the line, and for the window and live sync too
+        args_list.remove("--insecure")
+        os.environ["CHECKIN_HUB_INSECURE"] = "1"
     try:
         given, args_list = event.take_option(args_list)
         parser = build_parser()

@@ -447,6 +447,7 @@ def check_hub(replica: Replica, url: str, day: str, now: datetime) -> Check:
 
     from sqlalchemy import text
 
+    from checkin.sync import tls
     from checkin.sync.exchange import ahead
     from checkin.sync.hub import HUB_SCHEMA, open_hub
 
@@ -470,6 +471,7 @@ def check_hub(replica: Replica, url: str, day: str, now: datetime) -> Check:
                     text("SELECT count(*) FROM hub_fact WHERE kind = 'checkin' AND day = :d"), {"d": day}
                 ).scalar_one()
             )
+            link = tls.describe(hub.engine.url, hconn)  # encrypted? certificate checked?
         desk_ahead, hub_ahead = ahead(replica, hub)
     except KnownError as exc:
         return Check("hub", title, False, exc.message, _("Vérifiez le réseau ou le dossier partagé."))
@@ -493,6 +495,7 @@ def check_hub(replica: Replica, url: str, day: str, now: datetime) -> Check:
         ahead=desk_ahead,
         behind=hub_ahead,
     )
+    found = f"{found} {link}".strip()
     if abs(skew) > MAX_SKEW_S:
         return Check(
             "hub",

@@ -36,6 +36,7 @@ from checkin.base.errors import KnownError
 from checkin.base.i18n import _
 from checkin.replica import models
 from checkin.replica.attendees import STORED
+from checkin.sync import tls
 
 log = logging.getLogger(__name__)
 
@@ -210,6 +211,9 @@ def make_engine(url: str, *, create: bool) -> Engine:
         event.listen(engine, "begin", _begin)
         return engine
     if parsed.get_backend_name() == "postgresql":
+        refused = tls.refusal(parsed)  # before any connection: see checkin.sync.tls
+        if refused:
+            raise HubError(refused)
         return create_engine(full, connect_args={"connect_timeout": 5}, pool_pre_ping=True)
     raise HubError(_("Type de hub non pris en charge : {url}", url=safe_url(url)))
 
