@@ -57,6 +57,12 @@ def print_dir() -> Path:
     return _private_dir(data_dir() / "prints")
 
 
+def staging_dir() -> Path:
+    """Where imports check their rows before applying them: inside the data folder, so
+    that it is private like the replica and a purge finds what a killed import left."""
+    return _private_dir(data_dir() / "staging")
+
+
 def resources_dir() -> Path:
     """The data shipped inside the package (events, fonts, layouts, slips, sounds, catalogs).
 

@@ -161,13 +161,17 @@ def run_report(args: argparse.Namespace) -> int:
 
 
 def run_purge(args: argparse.Namespace) -> int:
+    from checkin.printing.config import file_folders
     from checkin.sync.purge import purge_hub, purge_replica
 
     if args.hub:
         counts = purge_hub(args.hub, keep_aggregates=args.keep_aggregates, event=event_module.of(args))
     else:
         counts = purge_replica(
-            paths.db_path(args.db), keep_aggregates=args.keep_aggregates, event=event_module.of(args)
+            paths.db_path(args.db),
+            keep_aggregates=args.keep_aggregates,
+            event=event_module.of(args),
+            print_folders=file_folders(),
         )
     if args.json:
         _print_json(counts)

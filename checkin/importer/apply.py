@@ -33,7 +33,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from checkin.base import codes
+from checkin.base import codes, paths
 from checkin.base.i18n import _
 from checkin.event.model import EventConfig
 from checkin.importer.mapping import Mapping
@@ -185,7 +185,7 @@ def import_registrations(
     by_hash = {v[1]: reg for reg, v in existing.items() if v[3] == "import"}
     seen: dict[str, int] = {}
     tally = _Tally(event, summary)
-    with tempfile.TemporaryDirectory(prefix="checkin-import-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="checkin-import-", dir=paths.staging_dir()) as tmp:
         staging = _Staging(Path(tmp))
         try:
             for number, cells in export.rows():

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -122,3 +123,12 @@ def build_all(factories: dict[str, Factory] | None = None) -> dict[str, Backend]
         except KnownError as exc:
             log.warning("Printer %s unavailable: %s", name, exc)
     return out
+
+
+def file_folders() -> list[Path]:
+    """The folders where file printers write badge PDFs (a purge empties them of badges)."""
+    try:
+        configured = load().values()
+    except KnownError:
+        configured = load(Path(os.devnull)).values()
+    return [Path(c.target) for c in configured if c.backend == "file" and c.target]

@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.engine import Connection
 
+from checkin.base import paths
 from checkin.event.model import EventConfig
 from checkin.importer import ImportSummary, import_file
 from checkin.replica.db import Replica, open_replica
@@ -54,7 +55,7 @@ def import_into_hub(
     mapping: str | Path | None = None,
     dry_run: bool = False,
 ) -> ImportSummary:
-    with tempfile.TemporaryDirectory(prefix="checkin-hub-import-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="checkin-hub-import-", dir=paths.staging_dir()) as tmp:
         staging = open_replica(Path(tmp) / "staging.sqlite")
         try:
             _seed(hub, staging)

@@ -4,7 +4,10 @@ On a desk's replica the counts go into ``meta`` rows named ``aggregate.<measure>
 replica's key/value table; no schema change); on the hub into ``hub_aggregate``. Facts are
 append-only and their delete trigger lets them go only while ``meta.purging = 'yes'``, which
 is set inside the purge's own transaction and removed before it commits. The replica file is
-then vacuumed so deleted names do not linger in free pages.
+then vacuumed so deleted names do not linger in free pages (``secure_delete`` zeroes
+them as they are freed, ``VACUUM`` rewrites the file, the WAL is truncated), and the
+files around it that hold names (backups, badge PDFs, logs, import staging) are swept
+(``checkin.replica.sweep``).
 
 A purged hub says so in ``hub_meta``; every desk that exchanges with it afterwards purges
 itself too (keeping its counts), so no laptop leaves the event with names on it because it
@@ -17,6 +20,7 @@ import logging
 import time
 import uuid
 from collections import Counter
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -28,6 +32,7 @@ from checkin.base.errors import DatabaseError
 from checkin.event import model as event_module
 from checkin.event.model import EventConfig
 from checkin.replica import attendance as data_module
+from checkin.replica import sweep
 from checkin.replica.db import BACKGROUND_TIMEOUT, Replica, busy_sentence, open_replica
 from checkin.sync import slices
 from checkin.sync.hub import (
@@ -78,6 +83,7 @@ def _vacuum(engine: Engine) -> None:
     raw = engine.raw_connection()
     try:
         cur = raw.cursor()
+        cur.execute("PRAGMA secure_delete = ON")
         cur.execute("VACUUM")
         cur.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         cur.close()
@@ -85,16 +91,23 @@ def _vacuum(engine: Engine) -> None:
         raw.close()
 
 
-def purge_replica(path: Path, *, keep_aggregates: bool, event: EventConfig | None = None) -> dict[str, int]:
+def purge_replica(
+    path: Path, *, keep_aggregates: bool, event: EventConfig | None = None, print_folders: Iterable[Path] = ()
+) -> dict[str, int]:
+    """Purge the replica at ``path`` (``print_folders``: the file printers' own folders)."""
     replica = open_replica(path, create=False)
     try:
-        return purge_open(replica, keep_aggregates=keep_aggregates, event=event)
+        return purge_open(replica, keep_aggregates=keep_aggregates, event=event, print_folders=print_folders)
     finally:
         replica.close()
 
 
 def purge_open(
-    replica: Replica, *, keep_aggregates: bool, event: EventConfig | None = None
+    replica: Replica,
+    *,
+    keep_aggregates: bool,
+    event: EventConfig | None = None,
+    print_folders: Iterable[Path] = (),
 ) -> dict[str, int]:
     """Purge a replica this process has open (a desk told by its hub that the event is over).
 
@@ -119,6 +132,8 @@ def purge_open(
     finally:
         replica.write_lock.release()
     log.info("replica purged (%d counts kept)", len(counts))
+    if replica.path is not None:
+        sweep.sweep(replica.path, print_folders=print_folders)
     return counts
 
 
@@ -181,6 +196,7 @@ def _delete_sliced(replica: Replica, table: str, *, step: int = 200) -> None:
     """Delete every row of ``table``, in transactions of about ``slices.SLICE_SECONDS``."""
     while True:
         with replica.write(durable=False) as conn:
+            conn.exec_driver_sql("PRAGMA secure_delete = ON")  # freed pages zeroed, WAL too
             started = time.monotonic()
             while True:
                 gone = conn.exec_driver_sql(

@@ -409,6 +409,7 @@ class StaffTools(QWidget):
         wait_for_sync = self.wait_for_sync
 
         def work() -> tuple[dict[str, int], dict[str, int]]:
+            from checkin.printing.config import file_folders
             from checkin.sync.purge import purge_hub, purge_open
 
             # Live sync was asked to stop (purge_started); a pull still running would bring
@@ -418,7 +419,10 @@ class StaffTools(QWidget):
 
                 raise KnownError(_("La synchro en direct ne s'arrête pas : rien n'a été effacé, réessayez."))
             hub_counts = purge_hub(url, keep_aggregates=keep_aggregates, event=event) if hub_too else {}
-            return purge_open(replica, keep_aggregates=keep_aggregates, event=event), hub_counts
+            folders = file_folders()
+            return purge_open(
+                replica, keep_aggregates=keep_aggregates, event=event, print_folders=folders
+            ), hub_counts
 
         def then(_counts: Any) -> None:
             if not hub_too and url:
