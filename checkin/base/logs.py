@@ -20,6 +20,16 @@ def log_file() -> Path:
     return paths.log_dir() / "checkin.log"
 
 
+class _PrivateRotatingHandler(logging.handlers.RotatingFileHandler):
+    """Each new log file (after a rotation too) readable by its user alone."""
+
+    def _open(self):  # type: ignore[no-untyped-def]
+        stream = super()._open()
+        if os.name != "nt":
+            os.chmod(self.baseFilename, 0o600)
+        return stream
+
+
 def setup(level: int | None = None) -> None:
     global _configured
     if _configured:
@@ -28,7 +38,7 @@ def setup(level: int | None = None) -> None:
     root = logging.getLogger("checkin")
     root.setLevel(level or (logging.DEBUG if os.environ.get("CHECKIN_DEBUG") else logging.INFO))
     try:
-        handler: logging.Handler = logging.handlers.RotatingFileHandler(
+        handler: logging.Handler = _PrivateRotatingHandler(
             log_file(), maxBytes=2_000_000, backupCount=5, encoding="utf-8"
         )
         os.chmod(log_file(), 0o600) if os.name != "nt" else None

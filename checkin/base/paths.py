@@ -82,7 +82,24 @@ def default_event_path() -> Path:
 
 
 def _private_dir(path: Path) -> Path:
-    """Create ``path`` readable by its owner alone (personal data lives there)."""
+    """Create ``path`` readable by its owner alone (personal data lives there); a folder an
+    older version made readable by others is closed again."""
     if not path.exists():
         path.mkdir(parents=True, mode=0o700, exist_ok=True)
+    elif os.name != "nt" and path.stat().st_mode & 0o077:
+        try:
+            path.chmod(0o700)
+        except OSError:  # not ours (a shared folder): left as it is
+            pass
     return path
+
+
+def keep_private() -> None:
+    """Every file and folder this process creates is its user's alone (0600, 0700).
+
+    Set once as a command or the desk starts: SQLite's own files (WAL, staging, backups),
+    the log's rotated files and the badge PDFs are then private without each writer
+    remembering to say so.
+    """
+    if os.name != "nt":
+        os.umask(0o077)

@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from checkin import __version__
-from checkin.base import logs
+from checkin.base import logs, paths
 from checkin.base.errors import KnownError
 from checkin.base.i18n import _
 from checkin.cli import arrivals, backup, badges, desk, devtools, imports, preflight, sync, tickets
@@ -96,6 +96,7 @@ def run_command(args: argparse.Namespace, given: str | None) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    paths.keep_private()
     logs.setup()
     args_list = list(sys.argv[1:] if argv is None else argv)
     if "--lang" in args_list:

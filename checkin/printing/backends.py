@@ -53,7 +53,9 @@ class FileBackend:
         target = self.path_for(job_id)
         tmp = target.with_suffix(".part")
         try:
-            tmp.write_bytes(data)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # a badge: personal
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
             os.replace(tmp, target)  # atomic: a crash leaves no half file under the final name
         except OSError as exc:
             raise PrinterError(

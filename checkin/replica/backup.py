@@ -93,7 +93,7 @@ def backup(source: Path, folder: Path, *, desk_id: str, kind: str = "auto", keep
     target = folder / name
     partial = folder / (name + ".partial")
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         _remove_partials(folder)
         _copy(source, partial)
         os.replace(partial, target)

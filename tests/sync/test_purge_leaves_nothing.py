@@ -11,10 +11,16 @@ from __future__ import annotations
 
 import csv
 import logging
+import logging.handlers
+import os
 import re
+import sqlite3
+import tempfile
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from sample import SAMPLE_DIR
 
 from checkin.base import logs, paths
@@ -57,6 +63,26 @@ def print_badges(db: Path, n: int) -> list[Path]:
     return sorted(paths.print_dir().glob("*.pdf"))
 
 
+@pytest.fixture(autouse=True)
+def _umask_and_log(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """``checkin``'s main sets the process's umask (0077) and its log file, in this test's
+    home whatever ran before: both given back after the test."""
+    old = os.umask(0o022)
+    os.umask(old)
+    root = logging.getLogger("checkin")
+    kept = list(root.handlers)
+    for handler in kept:
+        root.removeHandler(handler)
+    monkeypatch.setattr(logs, "_configured", False)
+    yield
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+        handler.close()
+    for handler in kept:
+        root.addHandler(handler)
+    os.umask(old)
+
+
 def test_purge_leaves_no_name_in_the_data_folder(home: Path, capsys: object) -> None:
     db = paths.db_path()
     assert main(["import", str(SAMPLE_DIR / "inscriptions.csv")]) == 0
@@ -70,11 +96,21 @@ def test_purge_leaves_no_name_in_the_data_folder(home: Path, capsys: object) -> 
     pdfs = print_badges(db, 3)
     assert len(pdfs) == 3 and all(p.name.startswith("job-") for p in pdfs)
     assert main(["backup"]) == 0
-    logs.setup()
-    logging.getLogger("checkin.test").error("crash report naming %s <%s>", words[0], words[-1])
-    logs.log_file().with_name("checkin.log.1").write_text(" ".join(words[:50]), encoding="utf-8")
-    (paths.staging_dir() / "checkin-import-killed").mkdir()
-    (paths.staging_dir() / "checkin-import-killed" / "staging.sqlite").write_bytes(" ".join(words).encode())
+    # What the desk logged at INFO while importing, scanning and printing: no names.
+    assert logs.log_file().stat().st_size > 0 and found_in(paths.log_dir(), words) == {}
+    crash = logging.getLogger("checkin.test")
+    crash.error("crash report naming %s <%s>", words[0], words[-1])
+    for handler in logging.getLogger("checkin").handlers:
+        if isinstance(handler, logging.handlers.RotatingFileHandler):
+            handler.doRollover()  # the names now in checkin.log.1
+    crash.error("crash report naming %s", words[1])
+    killed = Path(tempfile.mkdtemp(prefix="checkin-import-", dir=paths.staging_dir()))
+    con = sqlite3.connect(killed / "staging.sqlite")  # what a killed import leaves
+    con.execute("CREATE TABLE row(data)")
+    con.executemany("INSERT INTO row VALUES (?)", [(w,) for w in words])
+    con.commit()
+    con.close()
+    assert_private(home)
     # Before: the names are there to find (a sample of them, as this folder is large).
     before = found_in(home, words[::40])
     where = {part for p in before for part in p.relative_to(home).parts}
@@ -108,3 +144,14 @@ def found_in(folder: Path, words: list[str]) -> dict[Path, set[str]]:
                 for match in pattern.finditer(data):
                     hits.setdefault(path, set()).add(match.group().decode(enc))
     return hits
+
+
+def assert_private(home: Path) -> None:
+    """Folders 0700 and files 0600 in the data, log and configuration folders."""
+    loose = []
+    for top in (paths.data_dir(), paths.log_dir(), paths.config_dir()):
+        for path in [top, *top.rglob("*")]:
+            mode = path.stat().st_mode & 0o777
+            if mode != (0o700 if path.is_dir() else 0o600):
+                loose.append(f"{path.relative_to(home)} {mode:o}")
+    assert loose == [], "\n".join(loose)
