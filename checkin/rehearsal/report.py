@@ -135,6 +135,30 @@ def _per_minute_quantile(outcome: Outcome, key: str, q: float) -> list[tuple[flo
     return out
 
 
+def _desk_label(index: int) -> str:
+    """One name per desk on every chart: the desk processes are called "Répétition N" (their
+    banner says so), but beside the simulated line in front of "poste N" the reader must
+    recognise the same desk."""
+    return _("poste {n}", n=index + 1)
+
+
+def _queue_depth(outcome: Outcome) -> list[tuple[str, list[tuple[float, float]]]]:
+    """The print queues' depth per bucket: the deepest any desk's queue was, and the mean
+    over the desks' samples. One line per desk, sampled at every gesture, drew a sawtooth
+    per desk on top of the others (0, 1, 0, 2, 0…) that nobody could read; what the
+    organiser asks is whether badges piled up, and when."""
+    buckets: dict[int, list[float]] = defaultdict(list)
+    size = _bucket_s(outcome)
+    for desk in outcome.desks:
+        for t, v in desk["queue_depth"]:
+            buckets[int(t // size)].append(float(v))
+    centre = [(bucket, _clock(outcome, bucket * size + size / 2)) for bucket in sorted(buckets)]
+    return [
+        (_("le plus haut (tous postes)"), [(x, max(buckets[b])) for b, x in centre]),
+        (_("moyenne"), [(x, sum(buckets[b]) / len(buckets[b])) for b, x in centre]),
+    ]
+
+
 def _table(rows: list[list[Any]], widths: list[float]) -> Table:
     table = Table(
         [[Text(str(c), 9, bold=(r == 0)) for c in row] for r, row in enumerate(rows)], colWidths=widths
@@ -322,7 +346,7 @@ def _morning_charts(outcome: Outcome) -> list[Any]:
             outcome,
             [
                 (
-                    _("poste {n}", n=d + 1),
+                    _desk_label(d),
                     [(_clock(outcome, m * 60), float(q[d])) for m, q in enumerate(morning.queue_per_minute)],
                 )
                 for d in range(morning.desks)
@@ -364,18 +388,17 @@ def _timing_charts(outcome: Outcome, f: dict[str, Any]) -> list[Any]:
         ),
         _lines(
             outcome,
-            [
-                (d["desk"], [(_clock(outcome, t), float(v)) for t, v in d["queue_depth"]])
-                for d in outcome.desks
-            ],
-            _("Badges en attente dans la file d'impression"),
+            _queue_depth(outcome),
+            _("Badges en attente dans la file d'impression, par minute")
+            if outcome.options.window
+            else _("Badges en attente dans la file d'impression, par tranche de 5 min"),
             _("travaux"),
         ),
         _lines(
             outcome,
             [
-                (d["desk"], [(_clock(outcome, t), float(v)) for t, v in d["exchanges_over_time"]])
-                for d in outcome.desks
+                (_desk_label(n), [(_clock(outcome, t), float(v)) for t, v in d["exchanges_over_time"]])
+                for n, d in enumerate(outcome.desks)
             ],
             _("Échanges avec le hub (cumulés)"),
             _("échanges"),

@@ -7,7 +7,16 @@ from collections.abc import Callable
 
 from checkin.base import i18n
 from checkin.base.i18n import _
-from checkin.ui.qt import QHBoxLayout, QKeySequence, QLabel, QPushButton, QShortcut, QSizePolicy, QWidget
+from checkin.ui.qt import (
+    QHBoxLayout,
+    QKeySequence,
+    QLabel,
+    QPushButton,
+    QShortcut,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 KEYS = {
     "scan": "F1",
@@ -25,16 +34,23 @@ LEAD_ONLY = ("walkin", "staff", "settings")
 
 
 class NavBar:
-    """The header's row (``row``, a layout the window puts on top) and its buttons."""
+    """The header (``row``, a layout the window puts on top: the title, then the buttons)."""
 
     def __init__(self, title: str, actions: dict[str, Callable[[], None]], window: QWidget) -> None:
         self.title = QLabel(title)
         self.title.setStyleSheet("font-size: 22px; font-weight: bold;")
-        # The event's name gives way to the buttons on a 1366-pixel screen.
+        # The event's name on a line of its own, above the buttons: beside them, the eight
+        # buttons left it 300 pixels of a 1366-pixel screen and cut it ("…l'AICT 20").
+        # (A name longer than the whole screen is still cut; its tooltip gives it whole.)
         self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.title.setToolTip(title)
         self.buttons: dict[str, QPushButton] = {}
-        row = self.row = QHBoxLayout()
-        row.addWidget(self.title, 1)
+        self.row = QVBoxLayout()
+        self.row.setSpacing(4)
+        self.row.addWidget(self.title)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.row.addLayout(row)
         for name in BUTTONS:
             button = QPushButton()
             button.setObjectName(f"nav_{name}")

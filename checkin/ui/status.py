@@ -47,7 +47,10 @@ class DeskStatus(QObject):
         today = self.today()
         if event.day(today.isoformat()) is None:
             # The desk works on an event day all the same (the lead chooses which in the
-            # settings): say so, or a rehearsal on the eve looks like the real day.
+            # settings): say so, or a rehearsal on the eve looks like the real day. The
+            # style (bold) goes first: set after the text, the label keeps the width of the
+            # plain text and the status bar cuts the end of the bold one.
+            self.day.setStyleSheet("color: #8A4B00; font-weight: bold;")
             self.day.setText(
                 _(
                     "Jour : {day} (aujourd'hui, {today}, hors événement)",
@@ -55,10 +58,9 @@ class DeskStatus(QObject):
                     today=today.strftime("%d/%m"),
                 )
             )
-            self.day.setStyleSheet("color: #8A4B00; font-weight: bold;")
         else:
-            self.day.setText(_("Jour : {day}", day=day))
             self.day.setStyleSheet("")
+            self.day.setText(_("Jour : {day}", day=day))
         self.desk.setText(
             _("Poste : {desk}", desk=session.desk) + (_(" — responsable") if self.frame.is_lead else "")
         )

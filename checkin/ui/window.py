@@ -41,7 +41,7 @@ QPushButton { font-size: 16px; padding: 6px 8px; border: 2px solid #1B2631;
 QPushButton:focus { border: 3px solid #1F4E9D; }
 QPushButton:disabled { color: #6B6B6B; border: 2px dashed #9A9A9A; background: #FFFFFF; }
 QPushButton#lead_on { background: #8A4B00; color: white; }
-QStatusBar QLabel { font-size: 16px; padding: 0 10px; color: #111111; }
+QStatusBar QLabel { font-size: 16px; padding: 0 6px; color: #111111; }
 QLineEdit { border: 2px solid #1B2631; border-radius: 4px; padding: 4px; }
 QLineEdit:focus { border: 3px solid #1F4E9D; }
 """
