@@ -23,6 +23,7 @@ KEYS = {
     "search": "F2",
     "webcam": "F3",
     "walkin": "F4",
+    "group": "F5",
     "staff": "F6",
     "sound": "F8",
     "lead": "F9",

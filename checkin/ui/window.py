@@ -17,6 +17,7 @@ from checkin.base import i18n
 from checkin.base.i18n import _
 from checkin.base.settings import DeskSettings
 from checkin.ui.frame import Frame
+from checkin.ui.group.desk import GroupDesk
 from checkin.ui.lead.actions import Lead
 from checkin.ui.nav import NavBar
 from checkin.ui.people.actions import People
@@ -72,6 +73,7 @@ class DeskWindow(QMainWindow):
         self.status = DeskStatus(frame)
         self.scan = ScanFlow(frame, burst_clock=burst_clock)
         self.people = People(frame)
+        self.group = GroupDesk(frame)
         self.lead = Lead(frame)
         self.staff = StaffDesk(frame, lambda: self.status.seq)
         self.ready_bar = ReadyBar(session, settings, self)
@@ -100,6 +102,7 @@ class DeskWindow(QMainWindow):
             "sound": self.toggle_sound,
             "lead": self.lead.toggle,
             "language": self.toggle_language,
+            "group": self.open_group,
         }
 
     def _wire(self) -> None:
@@ -128,6 +131,10 @@ class DeskWindow(QMainWindow):
         self.staff.counts.connect(status.show_counts)
         self.staff.shown.connect(self.staff_shown.emit)
         self.ready_bar.arrivals_changed.connect(status.refresh_counts)
+        self.scan.answered.connect(self.group.offer)
+        self.group.printing = lambda: self.printers.bridge
+        self.group.arrivals_changed.connect(status.refresh_counts)
+        self.group.page.back.clicked.connect(self.show_scan)
         self.sync.online.connect(status.refresh_counts)
         self.sync.purged.connect(lambda: self.on_purged(True))
 
@@ -135,8 +142,11 @@ class DeskWindow(QMainWindow):
         self.staff.page.box.insertWidget(1, self.ready_bar)
         stack = self.frame.stack
         stack.currentChanged.connect(lambda _i: self.staff.follow(stack.currentWidget() is self.staff.page))
-        for page in (self.scan.page, self.people.search, self.people.card, self.staff.page):
+        for page in (self.scan.page, self.people.search, self.people.card, self.staff.page, self.group.page):
             stack.addWidget(page)
+        scan_layout = self.scan.page.layout()
+        assert isinstance(scan_layout, QVBoxLayout)
+        scan_layout.insertWidget(1, self.group.strip)  # under the answer, above the code field
         central = QWidget()
         central.setObjectName("central")
         layout = self.central_layout = QVBoxLayout(central)
@@ -191,6 +201,13 @@ class DeskWindow(QMainWindow):
         self.retranslate()
 
     # -- how the features meet --------------------------------------------------------
+    def open_group(self) -> None:
+        """F5: the group the search page's text names, else the last answer's group."""
+        if self.frame.stack.currentWidget() is self.people.search and self.people.search.field.text().strip():
+            self.group.open_text(self.people.search.field.text().strip())
+        else:
+            self.group.open_offered()
+
     def _show_error(self, message: str) -> None:
         self.banner.show_message(message)
         self.status.error.setText(message)

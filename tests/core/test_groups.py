@@ -60,7 +60,9 @@ def test_states_and_one_admission_in_the_group_s_order(sample_db: Replica, event
 
 
 def test_an_order_is_found_by_its_number_or_its_buyer(sample_db: Replica, event: EventConfig) -> None:
-    codes = _codes(sample_db, "SELECT code FROM attendee WHERE delegation = '' AND status = 'confirmed' LIMIT 3")
+    codes = _codes(
+        sample_db, "SELECT code FROM attendee WHERE delegation = '' AND status = 'confirmed' LIMIT 3"
+    )
     raw = json.dumps({"Order code": "Q7XKA", "Invoice address name": "Mairie de Saint-Brieuc"})
     with sample_db.write() as conn:
         for code in codes:

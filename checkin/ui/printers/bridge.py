@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from checkin.base.errors import KnownError
 from checkin.base.i18n import _
 from checkin.event.model import EventConfig
 from checkin.replica.db import Replica
@@ -94,6 +95,30 @@ class PrintBridge(QObject):
         def work() -> str:
             job_id: str = self.queue.enqueue_badge(attendee, printer or None, reason, reprint, desk, role)
             return job_id
+
+        tasks.run(work, on_done, self.failed.emit)
+
+    def enqueue_batch(
+        self,
+        people: list[Any],
+        *,
+        printer: str | None = None,
+        desk: str = "",
+        role: str = "volunteer",
+        on_done: Callable[[Any], None] | None = None,
+    ) -> None:
+        """A group's badges in its order: one task queues them one after the other (a task
+        per badge could reach the queue in any order). A badge already printed — a
+        delegation's, printed ahead by staff — is left out rather than stopping the batch."""
+
+        def work() -> list[str]:
+            jobs: list[str] = []
+            for person in people:
+                try:
+                    jobs.append(self.queue.enqueue_badge(person, printer or None, "", False, desk, role))
+                except KnownError:
+                    continue
+            return jobs
 
         tasks.run(work, on_done, self.failed.emit)
 
