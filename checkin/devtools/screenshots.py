@@ -132,6 +132,7 @@ def _render(outdir: Path, home: Path, event: EventConfig | None) -> list[Path]:
         w.lead.lock.lock()
         _printer_error_shot(desk, w, codes, shot, scan)
         _english_shots(w, codes, shot, scan)
+        _group_shots(w, db, shot, scan)
     finally:
         desk.close()
     return shot.written
@@ -334,3 +335,24 @@ def _import_preview_shots(
     w.show_scan()
     scan(pending)
     shot("payment-pending")
+
+
+def _group_shots(w: Any, db: Path, shot: _Camera, scan: Callable[[str], None]) -> None:
+    """A delegation: a member's answer offering the group, then the group page."""
+    con = sqlite3.connect(db)
+    try:
+        row = con.execute(
+            "SELECT code FROM attendee WHERE delegation != '' AND status = 'confirmed' AND "
+            "delegation IN (SELECT delegation FROM attendee GROUP BY delegation HAVING count(*) >= 4) LIMIT 1"
+        ).fetchone()
+    finally:
+        con.close()
+    if row is None:
+        return
+    w.show_scan()
+    scan(str(row[0]))
+    _wait(lambda: w.group.strip.isVisible())
+    shot("delegation-offer")
+    w.open_group()
+    shot("delegation")
+    w.show_scan()

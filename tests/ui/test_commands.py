@@ -70,6 +70,8 @@ def test_screenshots_render_every_state(qapp: object, tmp_path: Path) -> None:
         "printer-error",
         "scanner-check",
         "english-admitted",
+        "delegation-offer",
+        "delegation",
     ):
         assert any(state in n for n in names), state
     for path in out.glob("*.png"):
@@ -91,5 +93,6 @@ def test_screenshots_render_every_state(qapp: object, tmp_path: Path) -> None:
         with Image.open(next(out.glob(f"*-{name}.png"))) as image:
             return tuple(image.convert("RGB").getpixel(xy))
 
-    assert at("printer-error", (900, 72)) == (255, 243, 205) != at("ready", (900, 72))
+    # (The banner sits under the header: the event's name, then the buttons.)
+    assert at("printer-error", (900, 102)) == (255, 243, 205) != at("ready", (900, 102))
     assert at("printer-error", (700, 450)) == pixel("admitted") != pixel("ready")
