@@ -6,6 +6,7 @@ group's order, the head of delegation's first."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -17,6 +18,8 @@ from checkin.ui import tasks
 from checkin.ui.frame import Frame
 from checkin.ui.group.page import GroupPage
 from checkin.ui.qt import QObject, QPushButton, Signal
+
+log = logging.getLogger(__name__)
 
 
 class GroupDesk(QObject):
@@ -53,16 +56,10 @@ class GroupDesk(QObject):
             if asked != self._asked or group is None or len(group.members) < 2:
                 return
             self.offered = group
-            waiting = len(group.present)
-            self.strip.setText(
-                _(
-                    "{group} : {n} membres, {waiting} encore attendu·es — les accueillir ensemble (F5)",
-                    group=group.name,
-                    n=len(group.members),
-                    waiting=waiting,
-                )
-            )
-            self.strip.show()
+            try:
+                self._show_strip(group)
+            except RuntimeError:  # the window was closed while the group was read
+                log.debug("group offer arrived after the window closed")
 
         code = decision.code
         tasks.run(
@@ -70,6 +67,17 @@ class GroupDesk(QObject):
             found,
             self.frame.task_error,
         )
+
+    def _show_strip(self, group: Group) -> None:
+        self.strip.setText(
+            _(
+                "{group} : {n} membres, {waiting} encore attendu·es — les accueillir ensemble (F5)",
+                group=group.name,
+                n=len(group.members),
+                waiting=len(group.present),
+            )
+        )
+        self.strip.show()
 
     def open_offered(self) -> None:
         if self.offered is not None:
