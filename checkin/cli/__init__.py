@@ -23,7 +23,7 @@ from checkin import __version__
 from checkin.base import logs, paths
 from checkin.base.errors import KnownError
 from checkin.base.i18n import _
-from checkin.cli import arrivals, backup, badges, desk, devtools, groups, imports, preflight, sync, tickets
+from checkin.cli import arrivals, backup, badges, desk, devtools, groups, imports, preflight, rooms, sync, tickets
 from checkin.cli import event as event_commands
 from checkin.event import model as event
 
@@ -35,6 +35,7 @@ FAMILIES: tuple[Callable[[Any], None], ...] = (
     imports.add_commands,  # import
     arrivals.add_commands,  # scan, find
     groups.add_commands,  # group
+    rooms.add_commands,  # sessions
     devtools.add_bench,
     backup.add_commands,  # backup, restore
     event_commands.add_commands,  # event new|check|use

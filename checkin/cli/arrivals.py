@@ -12,6 +12,7 @@ from typing import Any
 from checkin.arrivals import scanner_check
 from checkin.base import codes
 from checkin.base.i18n import _
+from checkin.cli import rooms
 from checkin.cli.output import dump, open_db
 from checkin.event import days
 from checkin.event import model as event
@@ -24,6 +25,7 @@ def add_commands(subparsers: Any) -> None:
     p.add_argument("--day")
     p.add_argument("--desk", default=os.environ.get("CHECKIN_DESK", "Accueil"))
     p.add_argument("--json", action="store_true")
+    rooms.add_scan_options(p)
     p.set_defaults(func=cmd_scan)
 
     p = subparsers.add_parser("find", help=_("chercher un participant par nom, structure ou e-mail"))
@@ -54,6 +56,8 @@ def cmd_scan(args: argparse.Namespace) -> int:
     from checkin.arrivals import scan
     from checkin.base.settings import DeskSettings
 
+    if args.session or args.room:
+        return rooms.cmd_door_scan(args)
     ev = event.of(args)
     replica = open_db(args)
     try:

@@ -16,7 +16,7 @@ from checkin.base.errors import KnownError
 from checkin.base.i18n import _
 from checkin.base.settings import DeskSettings
 from checkin.event import model as event_module
-from checkin.preflight.eventfile import check_file, check_text, new_event_text, source_file
+from checkin.preflight.eventfile import Problem, check_file, check_text, new_event_text, source_file
 
 
 def add_commands(subparsers: Any) -> None:
@@ -34,6 +34,7 @@ def add_commands(subparsers: Any) -> None:
     )
     check.add_argument("file")
     check.add_argument("--json", action="store_true")
+    check.add_argument("--db", help=_("comparer aussi aux salles du programme importé dans ce poste"))
     check.set_defaults(func=run_check, needs_event=False)
 
     use = sub.add_parser("use", help=_("faire de ce fichier l'événement de ce poste"))
@@ -58,7 +59,7 @@ def run_new(args: argparse.Namespace) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     path = Path(args.file).expanduser()
-    problems = check_file(path)
+    problems = check_file(path) + programme_problems(path, args.db)
     if args.json:
         print(json.dumps([p.to_json() for p in problems], ensure_ascii=False, indent=2))
         return 1 if problems else 0
@@ -89,3 +90,26 @@ def run_use(args: argparse.Namespace) -> int:
     chosen.save()
     print(_("Ce poste sert désormais l'événement « {name} » ({path}).", name=ev.short_name, path=path))
     return 0
+
+
+def programme_problems(path: Path, db: str | None) -> list[Problem]:
+    """Sessions of the imported programme in a room the event file does not know."""
+    if not db:
+        return []
+    import tomllib
+
+    from checkin.cli.output import open_db
+    from checkin.preflight.roomcheck import unknown_rooms
+
+    replica = open_db(argparse.Namespace(db=db))
+    try:
+        with replica.read() as conn:
+            pairs = [(str(c), str(r)) for c, r in conn.exec_driver_sql("SELECT code, room FROM session")]
+    finally:
+        replica.close()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return []
+    fix = _("ajoutez la salle dans [[rooms]] avec sa capacité")
+    return [Problem(path.name, 0, message, fix) for message in unknown_rooms(data, pairs)]

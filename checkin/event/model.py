@@ -21,6 +21,8 @@ from checkin.base import paths
 from checkin.base.errors import KnownError
 from checkin.base.i18n import _
 from checkin.base.text import fold
+from checkin.event.rooms import Rooms
+from checkin.event.rooms import parse as parse_rooms
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,7 @@ class EventConfig:
     ticket_rules: tuple[TicketRule, ...] = ()
     logo: Path | None = None  # PNG or SVG on badges and slips ([event] logo, or logo.svg/png beside)
     source: Path | None = None
+    rooms: Rooms = field(default_factory=Rooms)  # [[rooms]], [[session_access]] (event.rooms)
     _memo: dict[tuple[str, ...], object] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -297,8 +300,10 @@ SCHEMA: dict[str, tuple[str, ...] | None] = {
     "privacy": ("desk_fields", "retention_days"),
     "lead": ("pin_hash",),
     "ticket_types": ("match", "exact", "category", "days"),
+    "rooms": ("name", "capacity", "exits"),
+    "session_access": ("type", "code", "open_to"),
 }
-LIST_TABLES = ("days", "categories", "ticket_types")  # written [[days]], [[categories]]…
+LIST_TABLES = ("days", "categories", "ticket_types", "rooms", "session_access")  # written [[days]], [[categories]]…
 LOGO_NAMES = ("logo.svg", "logo.png")
 LOGO_SUFFIXES = (".svg", ".png")
 
@@ -476,6 +481,7 @@ def _build(data: dict[str, object], source: Path) -> EventConfig:
         ticket_rules=parse_ticket_rules(data, categories, days),
         logo=_logo(ev, source),
         source=source,
+        rooms=parse_rooms(data),
     )
 
 
