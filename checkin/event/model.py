@@ -303,7 +303,13 @@ SCHEMA: dict[str, tuple[str, ...] | None] = {
     "rooms": ("name", "capacity", "exits"),
     "session_access": ("type", "code", "open_to"),
 }
-LIST_TABLES = ("days", "categories", "ticket_types", "rooms", "session_access")  # written [[days]], [[categories]]…
+LIST_TABLES = (
+    "days",
+    "categories",
+    "ticket_types",
+    "rooms",
+    "session_access",
+)  # written [[days]], [[categories]]…
 LOGO_NAMES = ("logo.svg", "logo.png")
 LOGO_SUFFIXES = (".svg", ".png")
 

@@ -150,6 +150,8 @@ def test_a_door_desk_follows_the_clock(venue: dict[str, Any]) -> None:
         "--json",
         "--room",
         "Salon Foucault",
+        "--hub",
+        venue["hub"],
     ]
     moved = cli(*other, env={**venue["env"], **at("2026-07-09 11:45:00")})
     assert moved["session"]["code"] == "A6" and moved["outcome"] == "admitted"
