@@ -36,9 +36,10 @@ from typing import Any
 from checkin.base import codes, paths
 from checkin.base.i18n import _
 from checkin.event.model import EventConfig
+from checkin.importer import addons
 from checkin.importer.mapping import Mapping
 from checkin.importer.opened import OpenedExport
-from checkin.importer.records import CLEANING_VERSION, Record, RowError, RowSkipped, row_hash
+from checkin.importer.records import CLEANING_VERSION, AddOnRow, Record, RowError, RowSkipped, row_hash
 from checkin.importer.records import build as build_record
 from checkin.importer.summary import ImportSummary, public, set_meta
 from checkin.replica import attendees
@@ -222,6 +223,7 @@ def import_registrations(
                 summary.duplicates = _duplicates_preview(replica, staging)
                 return
             _apply(replica, staging, summary, export.headers, lock_budget_s)
+            addons.write(replica, event.id, summary, seen)
         finally:
             staging.close()
 
@@ -244,6 +246,9 @@ class _Tally:
 
     def record(self, record: Record, number: int) -> None:
         self.known(record.category, record.days, record.status)
+        if record.date_unread:
+            self.summary.unread_dates += 1
+            self.summary.unread_date = self.summary.unread_date or record.registered_at
         key = (record.ticket_type, record.category, record.days)
         entry = self.types.get(key)
         if entry is None:
@@ -306,6 +311,8 @@ def _stage_row(
     try:
         record = build_record(event, mapping, cells, context, digest)
     except RowSkipped as exc:
+        if isinstance(exc, AddOnRow):
+            addons.attach(summary, exc.parent, exc.product)
         if len(summary.skipped) < MAX_SHOWN_ROWS:
             summary.skipped.append({"row": number, "reason": str(exc)})
         return
@@ -314,6 +321,9 @@ def _stage_row(
             summary.rejected.append({"row": number, "reason": str(exc)})
         return
     first = seen.get(record.registration)
+    if first is not None and addons.is_addon_row(mapping):
+        addons.attach(summary, record.registration, record.ticket_type)
+        return
     if first is not None:
         summary.rejected.append(
             {

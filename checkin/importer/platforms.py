@@ -50,6 +50,7 @@ class Profile:
     guarded: bool = False  # cells starting with = + - @ | % were prefixed with "'"
     finish: Callable[[Profile, Values], None] | None = None  # platform rules once columns are read
     sheets: tuple[str, ...] = ()  # XLSX sheet titles this layout is written in
+    month_first: bool = False  # dates written MM/DD/YY (Eventbrite)
 
     def keys(self) -> dict[str, list[str]]:
         """Folded header → fields it may be, in claiming order."""
@@ -267,6 +268,47 @@ def _eventbrite() -> Profile:
             }.items()
         },
         finish=_finish_eventbrite,
+        month_first=True,
+    )
+
+
+def _eventbrite_orders() -> Profile:
+    """Eventbrite's orders report ("Export to Text": tab-separated, cells padded with
+    spaces): one row per order, no barcode — each order gets a code of ours."""
+    return Profile(
+        key="eventbrite-orders",
+        platform="eventbrite",
+        label="Eventbrite — rapport des commandes",
+        fields=(
+            ("registration", ("Order ID", "Order #", "N° de commande")),
+            ("registered_at", ("Order Date", "Date de la commande")),
+            ("ticket_type", ("Type", "Ticket Type", "Type de billet")),
+            ("status", ("Status", "Order Status", "Statut")),
+            ("first_name", ("First Name", "Prénom")),
+            ("last_name", ("Last Name", "Nom de famille")),
+            ("email", ("Email Address", "Email", "Adresse e-mail")),
+            ("organisation", ("Company", "Entreprise")),
+            ("function", ("Job Title", "Fonction")),
+        ),
+        required=(("registration",), ("ticket_type",), ("status",), ("last_name", "first_name")),
+        statuses={
+            fold(w): s
+            for w, s in {
+                "Completed": "confirmed",
+                "Attending": "confirmed",
+                "Manual": "confirmed",
+                "Offline": "confirmed",
+                "Free Order": "confirmed",
+                "Pending": "pending",
+                "Unpaid": "pending",
+                "Refunded": "cancelled",
+                "Canceled": "cancelled",
+                "Cancelled": "cancelled",
+                "Deleted": "cancelled",
+                "Transferred": "cancelled",
+            }.items()
+        },
+        month_first=True,
     )
 
 
@@ -394,6 +436,22 @@ def _billetweb() -> Profile:
     )
 
 
+def _billetweb_back_office() -> Profile:
+    """Billetweb's back-office export (UTF-16 with a BOM, tab-separated): ``Billet``,
+    ``Codes-barres``, ``Date`` and ``Jour`` of the session, ``Tarif``… — recognised by the
+    plural ``Codes-barres`` beside ``Billet`` and ``Tarif``, which no other layout writes."""
+    base = _billetweb()
+    return Profile(
+        key="billetweb-export",
+        platform="billetweb",
+        label="Billetweb — export du back-office",
+        fields=tuple((n, ("Codes-barres",) if n == "code" else h) for n, h in base.fields),
+        required=(("registration",), ("code",), ("ticket_type",), ("last_name", "first_name")),
+        yes=base.yes,
+        finish=_finish_names_and_order,
+    )
+
+
 def _finish_names_and_order(profile: Profile, v: Values) -> None:
     """Platforms whose category lives in a "Catégorie" of tariffs, with payer columns."""
     if v.get("category"):  # Weezevent/Billetweb group tariffs in categories: both name it
@@ -417,7 +475,8 @@ def _finish_names_and_order(profile: Profile, v: Values) -> None:
 
 @cache
 def profiles() -> tuple[Profile, ...]:
-    out = [_eventbrite(), _helloasso(), _weezevent(), _billetweb()]
+    out = [_eventbrite(), _eventbrite_orders(), _helloasso(), _weezevent(), _billetweb()]
+    out.append(_billetweb_back_office())
     for language in pretix_languages():
         out.append(_pretix_profile(language, "checkin_list"))
         out.append(_pretix_profile(language, "positions"))

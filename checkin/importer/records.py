@@ -9,12 +9,12 @@ import unicodedata
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, fields
-from datetime import datetime
 from functools import lru_cache
 
 from checkin.base.i18n import _
 from checkin.base.text import clean, clean_email, clean_phone, display_name, fold, search_columns
 from checkin.event.model import EventConfig
+from checkin.importer import dates
 from checkin.importer.mapping import Mapping
 from checkin.importer.platforms import Profile
 from checkin.replica import attendees, models
@@ -79,22 +79,6 @@ for _status, _names in {
 
 NAMESPACE = uuid.UUID("6f1c2a9e-3b57-4c1e-9d0a-5e8f7b2c4a10")
 
-_FR_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T](\d{1,2})[:h](\d{2})(?::\d{2})?)?")
-_DATE_FORMATS = (
-    "%d/%m/%Y %H:%M",
-    "%d/%m/%Y %H:%M:%S",
-    "%d/%m/%Y",
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%d %H:%M",
-    "%Y-%m-%dT%H:%M:%S",
-    "%Y-%m-%dT%H:%M",
-    "%Y-%m-%d",
-    "%m/%d/%Y %I:%M %p",
-    "%m/%d/%Y %H:%M",
-    "%d.%m.%Y %H:%M",
-    "%d.%m.%Y",
-)
-
 
 def attendee_uid(event_id: str, registration: str) -> str:
     """Every desk derives the same uid from the same registration, without talking."""
@@ -151,6 +135,7 @@ class Record:
     ticket_type: str = ""
     category_default: bool = False
     days_default: bool = False
+    date_unread: bool = False  # registered_at kept as written: no date we can read
 
     def values(self) -> dict[str, str]:
         return dict(self.__dict__)
@@ -162,7 +147,12 @@ class Record:
 _COLUMNS = {c for c in attendees.STORED if c not in ("source", "live_uid")} | {
     c.name for c in models.table(models.SensitiveInfo).columns if not c.primary_key
 }
-if {f.name for f in fields(Record)} - {"ticket_type", "category_default", "days_default"} != _COLUMNS:
+if {f.name for f in fields(Record)} - {
+    "ticket_type",
+    "category_default",
+    "days_default",
+    "date_unread",
+} != _COLUMNS:
     raise TypeError(f"Record's fields must be the model's columns an import writes: {sorted(_COLUMNS)}")
 
 
@@ -170,28 +160,25 @@ class RowError(ValueError):
     """A row that cannot be imported; the message says why, for the report."""
 
 
-def parse_date(value: str) -> str:
+def parse_date(value: str, month_first: bool = False) -> str:
+    """A registration date as ISO 8601; :class:`RowError` when it cannot be read (the
+    import keeps such a date as written instead: see :func:`_registered_at`)."""
     text = clean(value)
     if not text:
         return ""
-    match = _FR_DATE.fullmatch(text)
-    if match:  # the common case, without strptime's cost
-        day, month, year, hour, minute = match.groups()
-        try:
-            return datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0)).isoformat(
-                timespec="minutes"
-            )
-        except ValueError:
-            pass
-    for fmt in _DATE_FORMATS:
-        try:
-            return datetime.strptime(text, fmt).isoformat(timespec="minutes")
-        except ValueError:
-            continue
-    try:
-        return datetime.fromisoformat(text).isoformat(timespec="minutes")
-    except ValueError as exc:
-        raise RowError(_("date d'inscription illisible « {value} »", value=text)) from exc
+    found = dates.read(text, month_first)
+    if found is None:
+        raise RowError(_("date d'inscription illisible « {value} »", value=text))
+    return found
+
+
+def _registered_at(value: str, profile: Profile | None) -> tuple[str, bool]:
+    """The date read, or (a date is information, never a reason to refuse a registration)
+    the text as written and ``True``, so the summary says it once."""
+    if not value:
+        return "", False
+    found = dates.read(value, profile is not None and profile.month_first)
+    return (value, True) if found is None else (found, False)
 
 
 def parse_status(value: str, profile: Profile | None = None) -> str:
@@ -253,6 +240,15 @@ class RowSkipped(ValueError):
     """A row that is not a person (a pretix add-on such as a lunch): counted, not rejected."""
 
 
+class AddOnRow(RowSkipped):
+    """An add-on position whose parent the export names: its person's entitlement."""
+
+    def __init__(self, message: str, parent: str, product: str) -> None:
+        super().__init__(message)
+        self.parent = parent
+        self.product = product
+
+
 def build(
     event: EventConfig, mapping: Mapping, cells: list[str], context: str = "", digest: str = ""
 ) -> Record:
@@ -265,11 +261,15 @@ def build(
     _clean_all(v)
     get = v.get
     if get("addon_to", ""):
-        raise RowSkipped(_("option rattachée à la position {ref}", ref=get("addon_to", "")))
+        raise AddOnRow(
+            _("option rattachée à la position {ref}", ref=get("addon_to", "")),
+            f"{get('order', '')}-{get('addon_to', '')}",
+            get("ticket_type", ""),
+        )
     first_raw, last_raw, native = _given_names(get)
     registration, code = _registration_and_code(mapping, get)
     status = get("_status") or parse_status(get("status", ""), profile)
-    registered_at = parse_date(get("registered_at", ""))
+    registered_at, date_unread = _registered_at(get("registered_at", ""), profile)
     email, email_ok = clean_email(get("email", ""))
     if not email_ok and get("payer_email"):
         email, email_ok = clean_email(get("payer_email", ""))
@@ -327,6 +327,7 @@ def build(
         ticket_type=ticket,
         category_default=kind.category_default,
         days_default=kind.days_default,
+        date_unread=date_unread,
     )
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from checkin.base.i18n import _, language
 from checkin.event.model import EventConfig
+from checkin.importer import wild
 
 FIELD_LABELS = {
     "code": "code billet",
@@ -110,6 +111,7 @@ def lines(summary: Any, event: EventConfig, *, details: bool = True) -> list[str
         out.append(_("Catégorie × jour (inscriptions non annulées) :"))
         out += _grid(*table_rows(summary, event))
     out += _status_lines(summary)
+    out += wild.lines(summary)
     out += _skipped_lines(summary, details)
     out += _default_lines(summary, event, details)
     return out

@@ -156,7 +156,7 @@ def _csv(path: Path, encoding: str, delimiter: str) -> Table:
             number = 1  # records, as a spreadsheet numbers its rows (a cell may hold line breaks)
             for cells in reader:
                 number += 1
-                if any(c.strip() for c in cells):
+                if any(c.strip() for c in cells) and not _repeats(cells, headers):
                     yield number, cells
         except UnicodeDecodeError as exc:
             raise ImportFileError(
@@ -166,6 +166,16 @@ def _csv(path: Path, encoding: str, delimiter: str) -> Table:
             stream.close()
 
     return Table(headers, rows(), "csv", encoding, delimiter, stream.close)
+
+
+def _repeats(cells: list[str], headers: list[str]) -> bool:
+    """A row that is the header line again (some exports repeat it at the end, or
+    between the pages of a report): skipped, never read as a person."""
+    return (
+        len(cells) == len(headers)
+        and cells[0].strip() == headers[0].strip()
+        and all(c.strip() == h.strip() for c, h in zip(cells, headers, strict=True))
+    )
 
 
 def _first_record(text: str) -> str:
@@ -248,7 +258,7 @@ def _xlsx(path: Path, sheet_title: str = "") -> Table:
         try:
             for n, row in enumerate(values, start=start + 1):
                 cells = [_cell(v) for v in row]
-                if any(c.strip() for c in cells):
+                if any(c.strip() for c in cells) and not _repeats(cells, headers):
                     yield n, cells
         except _BROKEN_XLSX as exc:
             raise ImportFileError(

@@ -7,6 +7,7 @@ grid) and the dispatcher that chooses between them, so each of them can fill one
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -40,6 +41,11 @@ class ImportSummary:
     defaults: list[dict[str, Any]] = field(default_factory=list)  # rows that fell to a default
     statuses: dict[str, int] = field(default_factory=dict)
     platform_checkins: int = 0
+    unread_dates: int = 0  # registration dates kept as written (no date we can read)
+    unread_date: str = ""  # the first of them, as the file writes it
+    addons: dict[str, int] = field(default_factory=dict)  # add-on product → positions attached
+    # registration → add-on product → positions: written to ``entitlement``, never shown whole
+    entitled: dict[str, Counter[str]] = field(default_factory=dict, repr=False)
     steps: int = 0  # write transactions
     longest_step_ms: float = 0.0
 
@@ -81,6 +87,8 @@ class ImportSummary:
             "defaults": self.defaults,
             "statuses": self.statuses,
             "platform_checkins": self.platform_checkins,
+            "unread_dates": {"count": self.unread_dates, "first": self.unread_date},
+            "addons": self.addons,
             "steps": self.steps,
             "longest_step_ms": round(self.longest_step_ms, 1),
         }

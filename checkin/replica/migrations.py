@@ -216,7 +216,18 @@ V4 = [
 # ``ticket_code``, which holds every code a registration was ever given).
 V5 = ["DROP INDEX ix_attendee_person_key", "DROP INDEX ix_attendee_code"]
 
-STEPS: list[list[str]] = [V1, V2, V3, V4, V5]
+# Schema 6 (imports): what a registration's add-on positions entitle its person to (the
+# accommodation, the evening event), one row per product, written by imports only.
+V6 = [
+    """CREATE TABLE entitlement (
+        uid VARCHAR NOT NULL,
+        product VARCHAR NOT NULL,
+        count INTEGER NOT NULL,
+        PRIMARY KEY (uid, product)
+    )""",
+]
+
+STEPS: list[list[str]] = [V1, V2, V3, V4, V5, V6]
 SCHEMA_VERSION = len(STEPS)
 
 

@@ -117,6 +117,15 @@ class TicketCode(ReplicaModel, table=True):
     uid: str = Field(index=True)
 
 
+class Entitlement(ReplicaModel, table=True):
+    """An add-on a registration carries (schema 6): a product its person is entitled to,
+    and how many positions of it the export attached to the person."""
+
+    uid: str = Field(primary_key=True)
+    product: str = Field(primary_key=True)
+    count: int
+
+
 class ProgrammeSession(ReplicaModel, table=True):
     """A programme item: plenary, workshop, regional meeting, café, B2B block."""
 
