@@ -176,6 +176,9 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _TOKEN = re.compile(r"[0-9A-Za-z][0-9A-Za-z_.\-]{2,63}")
 _SIGNS = re.compile(r"[^0-9A-Za-z/:.?=&#]")
 MAX_SCAN_LENGTH = 2048
+# A code compared exactly as written: pretix's secrets (``pretix_sig1`` is base64, ``+ / =``
+# and both cases, ~110 characters), looked up as typed before anything is folded or cut.
+_SECRET = re.compile(r"[0-9A-Za-z+/=_\-]{8,256}")
 
 
 def normalise(text: str) -> str:
@@ -217,6 +220,8 @@ def parse(
     a known code.
     """
     text = normalise(raw)
+    if _SECRET.fullmatch(text) and is_known(text):  # a code compared as written (pretix)
+        return ParsedScan(raw, text)
     direct = extract(text, pattern)
     if direct is not None and is_known(direct):
         return ParsedScan(raw, direct)
@@ -232,6 +237,10 @@ def parse(
             fixed = translate(variant, scanner, laptop)
             if fixed == text:
                 continue
+            if _SECRET.fullmatch(fixed) and is_known(fixed):  # repaired to its exact case
+                return ParsedScan(
+                    raw, fixed, f"{scanner}→{laptop}" + ("+caps" if variant is not text else "")
+                )
             code = extract(fixed, pattern)
             strict = code is not None and (pattern is None or pattern.fullmatch(code) is not None)
             if not strict:

@@ -107,6 +107,9 @@ class EventConfig:
     logo: Path | None = None  # PNG or SVG on badges and slips ([event] logo, or logo.svg/png beside)
     source: Path | None = None
     rooms: Rooms = field(default_factory=Rooms)  # [[rooms]], [[session_access]] (event.rooms)
+    # "exact": codes compared as written (pretix's base64 secrets); "fold": upper-cased, as
+    # our own codes are; "": each platform's way (pretix exact, the others folded).
+    code_case: str = ""
     _memo: dict[tuple[str, ...], object] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -292,9 +295,10 @@ SCHEMA: dict[str, tuple[str, ...] | None] = {
         "walkin_prefix",
         "languages",
         "logo",
+        "code_case",
     ),
     "days": ("date", "label", "label_en", "aliases"),
-    "registration": ("all_days", "empty_days_means_all"),
+    "registration": ("all_days", "empty_days_means_all", "code_case"),
     "categories": ("key", "name", "name_en", "colour", "text_colour", "aliases", "default"),
     "texts": None,
     "privacy": ("desk_fields", "retention_days"),
@@ -488,7 +492,15 @@ def _build(data: dict[str, object], source: Path) -> EventConfig:
         logo=_logo(ev, source),
         source=source,
         rooms=parse_rooms(data),
+        code_case=_code_case(str(ev.get("code_case", reg.get("code_case", "")))),
     )
+
+
+def _code_case(value: str) -> str:
+    """``code_case`` (under ``[event]`` or ``[registration]``): how the codes compare."""
+    if value not in ("", "exact", "fold"):
+        raise ValueError(f'code_case = "{value}": write "exact" (codes compared as written) or "fold"')
+    return value
 
 
 def parse_ticket_rules(

@@ -267,7 +267,7 @@ def build(
             get("ticket_type", ""),
         )
     first_raw, last_raw, native = _given_names(get)
-    registration, code = _registration_and_code(mapping, get)
+    registration, code = _registration_and_code(mapping, get, event.code_case)
     status = get("_status") or parse_status(get("status", ""), profile)
     registered_at, date_unread = _registered_at(get("registered_at", ""), profile)
     email, email_ok = clean_email(get("email", ""))
@@ -348,11 +348,15 @@ def _given_names(get: Callable[[str, str], str]) -> tuple[str, str, str]:
     return first_raw, last_raw, native
 
 
-def _registration_and_code(mapping: Mapping, get: Callable[[str, str], str]) -> tuple[str, str]:
+def _registration_and_code(
+    mapping: Mapping, get: Callable[[str, str], str], code_case: str = ""
+) -> tuple[str, str]:
     """The registration number and the ticket code (empty when checkin makes the codes:
     they are made in apply, where the codes already given are known)."""
     registration = get("registration", "")
-    code = get("code", "").upper().replace(" ", "")
+    code = get("code", "").replace(" ", "")
+    if not _kept_exact(code, code_case):
+        code = code.upper()
     if mapping.own_codes:
         if not registration:
             raise RowError(_("ni code billet ni numéro d'inscription"))
@@ -374,5 +378,16 @@ def _registration_and_code(mapping: Mapping, get: Callable[[str, str], str]) -> 
 
 # json.dumps(cells, ensure_ascii=False), without building an encoder for every row.
 _raw_json = json.JSONEncoder(ensure_ascii=False).encode
-_CODE = re.compile(r"[0-9A-Z][0-9A-Z_.\-/+=]*")
+_CODE = re.compile(r"[0-9A-Za-z+/=][0-9A-Za-z_.\-/+=]*")
+
+
+def _kept_exact(code: str, code_case: str) -> bool:
+    """Whether ``code`` is compared as written: always under ``code_case = "exact"``, never
+    under ``"fold"``; by default when folding would lose something — both cases in one code
+    (pretix's base64 secrets, ``pretix_sig1``), or base64's ``+ / =``."""
+    if code_case:
+        return code_case == "exact"
+    return (code != code.upper() and code != code.lower()) or any(c in code for c in "+/=")
+
+
 _DAMAGED = re.compile(r"-?\d\.\d+E[+-]?\d+")

@@ -1,0 +1,83 @@
+"""Codes as the platform writes them (issue 19, item 6): pretix's base64 secrets compared
+exactly, through the import, a scan and a scanner typing on the wrong layout."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from checkin.base import codes
+from checkin.event.model import EventConfig
+from checkin.importer import import_file
+from checkin.replica.db import Replica
+
+ROOT = Path(__file__).resolve().parents[2]
+# The shape of a pretix_sig1 secret: reversed base64, padding first, both cases, + and /.
+SECRET = "=gAtyXa9Lm3/Qp+Vt7wZk2Rb8Nc4Hd6Jf1Ge5Ks0Yu9Pi3Oa7Ws2Xe4Dr6Tf8Gy1Hu3Jk5Lz7Mx9Cv2Bn4Mq6Wp8Eo0Ri2Ty4Ui6Op8As0Df2Gh4Jk6Lq"
+OTHER = SECRET.swapcase()  # same letters, other case: another ticket
+
+
+@pytest.fixture
+def secrets_imported(tmp_path: Path, replica: Replica, event: EventConfig) -> Replica:
+    path = tmp_path / "checkin-list.csv"
+    path.write_text(
+        '"Order code","Attendee name","Product","Price","Checked in","Paid","Secret","Email"\n'
+        f'"AB12C","Inès Morvan","Elected official – 8 July only","0.00","","Yes","\'{SECRET}","ines@example.org"\n'
+        f'"AB12D","Karim Haddad","Participant","0.00","","Yes","\'{OTHER}","karim@example.org"\n',
+        encoding="utf-8",
+    )
+    summary = import_file(replica, event, path)
+    assert (summary.created, summary.rejected) == (2, [])
+    return replica
+
+
+def test_secrets_are_kept_exactly_and_scanned_exactly(secrets_imported: Replica, event: EventConfig) -> None:
+    with secrets_imported.read() as conn:
+        stored = {c for (c,) in conn.exec_driver_sql("SELECT code FROM ticket_code")}
+    assert stored == {SECRET, OTHER}
+    known = stored.__contains__
+    assert codes.parse(SECRET, event.code_regex, known).code == SECRET
+    assert codes.parse(OTHER, event.code_regex, known).code == OTHER
+
+
+@pytest.mark.parametrize(("scanner", "laptop"), [("us", "fr"), ("us", "de")])
+def test_a_secret_garbled_by_a_layout_mix_up_is_repaired_to_its_exact_case(
+    event: EventConfig, scanner: str, laptop: str
+) -> None:
+    garbled = codes.garble(SECRET, scanner, laptop)
+    assert garbled != SECRET
+    parsed = codes.parse(garbled, event.code_regex, {SECRET, OTHER}.__contains__)
+    assert (parsed.code, parsed.repaired) == (SECRET, f"{scanner}→{laptop}")
+
+
+def test_checkin_scan_secret_json(secrets_imported: Replica, home: Path) -> None:
+    db = str(secrets_imported.path)
+    done = subprocess.run(
+        [sys.executable, "-m", "checkin.cli", "scan", SECRET, "--db", db, "--day", "2026-07-08", "--json"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
+    data = json.loads(done.stdout)
+    assert (data["outcome"], data["code"], data["attendee"]["last_name"]) == ("admitted", SECRET, "Morvan")
+
+
+def test_code_case_in_the_event_file_is_checked(tmp_path: Path, event: EventConfig) -> None:
+    from checkin.base.errors import KnownError
+    from checkin.event import model
+
+    assert event.source is not None and event.code_case == ""
+    text = event.source.read_text(encoding="utf-8")
+    for value, expected in (('"exact"', "exact"), ('"fold"', "fold")):
+        path = tmp_path / f"{expected}.toml"
+        path.write_text(text.replace("[event]\n", f"[event]\ncode_case = {value}\n", 1), encoding="utf-8")
+        assert model.load(path).code_case == expected
+    path = tmp_path / "bad.toml"
+    path.write_text(text.replace("[event]\n", '[event]\ncode_case = "loose"\n', 1), encoding="utf-8")
+    with pytest.raises(KnownError, match="code_case"):
+        model.load(path)
