@@ -8,12 +8,15 @@ unreadable. An admission is written durably before the answer returns.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
+from checkin.arrivals import signed as signed_scan
 from checkin.base import codes, i18n
 from checkin.base.i18n import _
 from checkin.event.model import EventConfig
+from checkin.event.pretix_sig1 import SignedTicket
 from checkin.replica import attendees, facts
 from checkin.replica.attendees import AttendeeView
 from checkin.replica.db import Replica
@@ -29,6 +32,9 @@ OUTCOMES = (
     "superseded",
     "unknown",
     "unreadable",
+    "revoked",  # a pretix secret pretix revoked (cancelled or replaced ticket)
+    "bad_signature",  # shaped like a pretix signed secret, but its signature fails
+    "outside_validity",  # a pretix signed secret outside its validity window
 )
 
 
@@ -41,6 +47,7 @@ class Decision:
     checkin: FactView | None = None  # the admission this scan recorded
     first_checkin: FactView | None = None  # for already_in: the arrival
     live: Decision | None = None  # for superseded: the decision on the live registration
+    signed: SignedTicket | None = None  # admitted on a pretix signature alone (not in the replica)
 
     @property
     def shown(self) -> Decision:
@@ -61,6 +68,7 @@ class Decision:
             "checkin": self.checkin.to_json() if self.checkin else None,
             "first_checkin": self.first_checkin.to_json() if self.first_checkin else None,
             "live": self.live.to_json() if self.live else None,
+            "signature_only": self.signed is not None,
         }
 
 
@@ -75,14 +83,21 @@ def decide(
     layouts: tuple[str, str] | None = None,
 ) -> Decision:
     """``layouts``: the (scanner, desk) keyboard layouts the scanner check found for this
-    desk; that mix-up is tried first when a scan needs repairing."""
+    desk; that mix-up is tried first when a scan needs repairing. A pretix signed secret
+    is read as scanned, never folded or repaired (``checkin.arrivals.signed``)."""
+    sig = signed_scan.check(replica, event, text)
+    if sig is not None and sig.outcome != "known":
+        return _signed(replica, event, sig, day=day, desk=desk, role=role)
     with replica.read() as conn:
 
         def is_known(code: str) -> bool:
             row = conn.exec_driver_sql("SELECT 1 FROM ticket_code WHERE code = ?", (code,)).first()
             return row is not None
 
-        parsed = codes.parse(text, event.code_regex, is_known, codes.preferred_pairs(layouts))
+        if sig is not None:
+            parsed = codes.ParsedScan(text, sig.secret)
+        else:
+            parsed = codes.parse(text, event.code_regex, is_known, codes.preferred_pairs(layouts))
         if parsed.code is None:
             return Decision("unreadable", None, None)
         attendee = attendees.by_code(conn, parsed.code)
@@ -101,6 +116,17 @@ def decide(
     if attendee.status == "waitlisted":
         return Decision("waitlisted", parsed.code, parsed.repaired, attendee)
     return _admit(replica, attendee, parsed.code, parsed.repaired, day=day, desk=desk, role=role)
+
+
+def _signed(
+    replica: Replica, event: EventConfig, sig: signed_scan.SignedScan, *, day: str, desk: str, role: str
+) -> Decision:
+    """A secret the replica does not hold: refused in words, or admitted on its signature."""
+    if sig.outcome != "valid" or sig.ticket is None:
+        return Decision(sig.outcome, sig.secret, None)
+    attendee = signed_scan.registration(replica, event, sig.ticket)
+    decision = _admit(replica, attendee, sig.secret, None, day=day, desk=desk, role=role)
+    return dataclasses.replace(decision, signed=sig.ticket)
 
 
 def _admit(
@@ -162,6 +188,14 @@ def instruction(decision: Decision, event: EventConfig) -> str:
         return _("Inscription en liste d'attente — voir le responsable")
     if d.outcome == "payment_pending":
         return _("Paiement en attente — voir le responsable")
+    if d.outcome == "revoked":
+        return _("Billet révoqué par la billetterie (annulé ou remplacé) — voir le responsable")
+    if d.outcome == "bad_signature":
+        return _(
+            "Signature du billet invalide (billet modifié ou d'un autre événement) — voir le responsable"
+        )
+    if d.outcome == "outside_validity":
+        return _("Billet hors de sa période de validité — voir le responsable")
     if d.outcome == "unknown":
         return _("Code inconnu — rechercher par nom")
     return _("Code illisible — scanner à nouveau ou rechercher par nom")

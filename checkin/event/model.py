@@ -110,6 +110,11 @@ class EventConfig:
     # "exact": codes compared as written (pretix's base64 secrets); "fold": upper-cased, as
     # our own codes are; "": each platform's way (pretix exact, the others folded).
     code_case: str = ""
+    # [pretix]: the event's pretix_sig1 public keys (base64 of the PEM text, as pretix hands
+    # them to devices) and the names of its products and variations by pretix id, so a signed
+    # secret finds its category and days through the ticket-type rules (checkin.event.pretix_sig1).
+    pretix_keys: tuple[str, ...] = ()
+    pretix_names: dict[str, str] = field(default_factory=dict)
     _memo: dict[tuple[str, ...], object] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -306,6 +311,7 @@ SCHEMA: dict[str, tuple[str, ...] | None] = {
     "ticket_types": ("match", "exact", "category", "days"),
     "rooms": ("name", "capacity", "exits"),
     "session_access": ("type", "code", "open_to"),
+    "pretix": ("public_keys", "products", "variations"),
 }
 LIST_TABLES = (
     "days",
@@ -440,6 +446,7 @@ def _build(data: dict[str, object], source: Path) -> EventConfig:
     reg = _table(data, "registration", required=False)
     privacy = _table(data, "privacy", required=False)
     lead = _table(data, "lead", required=False)
+    pretix = _table(data, "pretix", required=False)
     texts = {str(k): str(v) for k, v in _table(data, "texts", required=False).items()}
     days = tuple(
         Day(
@@ -493,6 +500,8 @@ def _build(data: dict[str, object], source: Path) -> EventConfig:
         source=source,
         rooms=parse_rooms(data),
         code_case=_code_case(str(ev.get("code_case", reg.get("code_case", "")))),
+        pretix_keys=_pretix_keys(pretix.get("public_keys", [])),
+        pretix_names=_pretix_names(pretix.get("products", {}), pretix.get("variations", {})),
     )
 
 
@@ -528,6 +537,26 @@ def parse_ticket_rules(
             raise ValueError(f"[[ticket_types]] #{n}: give a category, days, or both")
         rules.append(TicketRule(match=match, exact="exact" in item, category=category, days=wanted))
     return tuple(rules)
+
+
+def _pretix_keys(given: object) -> tuple[str, ...]:
+    """``[pretix] public_keys``, each checked on load: a bad key is the event file's fault, said once."""
+    from checkin.event import pretix_sig1
+
+    keys = _strings(given)
+    for key in keys:
+        pretix_sig1.check_key(key)
+    return keys
+
+
+def _pretix_names(products: object, variations: object) -> dict[str, str]:
+    """``[pretix] products`` and ``variations`` (pretix id = name), keyed ``item:ID``, ``variation:ID``."""
+    names: dict[str, str] = {}
+    for kind, key, given in (("item", "products", products), ("variation", "variations", variations)):
+        if not isinstance(given, dict):
+            raise TypeError(f"[pretix] {key} must be a table of id = name")
+        names.update({f"{kind}:{k}": str(v) for k, v in given.items()})
+    return names
 
 
 def _logo(ev: dict[str, object], source: Path) -> Path | None:

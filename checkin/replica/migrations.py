@@ -227,7 +227,15 @@ V6 = [
     )""",
 ]
 
-STEPS: list[list[str]] = [V1, V2, V3, V4, V5, V6]
+# Schema 7 (pretix): the secrets pretix revoked — a cancelled or changed ticket's printed
+# secret, still validly signed, that a desk must refuse offline.
+V7 = [
+    """CREATE TABLE pretix_revoked (
+        secret VARCHAR NOT NULL,
+        PRIMARY KEY (secret))""",
+]
+
+STEPS: list[list[str]] = [V1, V2, V3, V4, V5, V6, V7]
 SCHEMA_VERSION = len(STEPS)
 
 

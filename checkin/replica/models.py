@@ -178,6 +178,14 @@ class Fact(ReplicaModel, table=True):
     data: str = ""  # JSON for what does not fit above (a walk-in's fields, a print job)
 
 
+class PretixRevoked(ReplicaModel, table=True):
+    """A secret pretix revoked (schema 7): signed, yet never to be admitted."""
+
+    __tablename__ = "pretix_revoked"
+
+    secret: str = Field(primary_key=True)
+
+
 class PrintJob(ReplicaModel, table=True):
     """A badge or ticket waiting for, going through or done with a printer: its state
     changes (queued → printing → done | failed); once done, a ``print`` fact records it."""
