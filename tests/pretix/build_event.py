@@ -53,6 +53,7 @@ def order(event, code, status, email, *specs, minutes_ago=60):
         expires=datetime.now(UTC) + timedelta(days=10),
         total=Decimal("0"),
         locale="fr",
+        sales_channel=event.organizer.sales_channels.get(identifier="web"),
     )
     return o, positions(o, *specs)
 
@@ -80,14 +81,14 @@ def build(out):
     dinner = ev.items.create(name="Dîner", default_price=Decimal("40"), category=addon_cat, admission=False)
     elu.addons.create(addon_category=addon_cat, min_count=0, max_count=1)
     clist = ev.checkin_lists.create(name="Accueil", all_products=True, include_pending=True)
-    paid, (p1, _d1) = order(
+    paid, (p1,) = order(
         ev,
         "PAID1",
         Order.STATUS_PAID,
         "a@example.org",
         (elu, None, "Élodie", "de La Tour du Pin", "Ville de Lyon", None),
     )
-    _d1 = paid.positions.create(
+    paid.positions.create(
         item=dinner,
         variation=None,
         price=dinner.default_price,
@@ -125,14 +126,7 @@ def build(out):
     )
     printed = cp.secret
     _cancel_order(cancelled.pk, send_mail=False)
-    team = Team.objects.create(
-        organizer=org,
-        name="Accueil",
-        all_events=True,
-        can_view_orders=True,
-        can_change_orders=True,
-        can_view_vouchers=True,
-    )
+    team = Team.objects.create(organizer=org, name="Accueil", all_events=True, all_event_permissions=True)
     token = team.tokens.create(name="checkin")
     readonly = Team.objects.create(organizer=org, name="Lecture", all_events=True)
     weak = readonly.tokens.create(name="weak")
