@@ -65,6 +65,9 @@ def headline(outcome: str) -> str:
         "superseded": _("ANCIEN BILLET"),
         "unknown": _("CODE INCONNU"),
         "unreadable": _("CODE ILLISIBLE"),
+        "revoked": _("BILLET RÉVOQUÉ"),
+        "bad_signature": _("BILLET NON VALIDE"),
+        "outside_validity": _("HORS VALIDITÉ"),
     }.get(outcome, outcome.upper())
 
 
