@@ -23,7 +23,19 @@ from checkin import __version__
 from checkin.base import logs, paths
 from checkin.base.errors import KnownError
 from checkin.base.i18n import _
-from checkin.cli import arrivals, backup, badges, desk, devtools, groups, imports, preflight, rooms, sync, tickets
+from checkin.cli import (
+    arrivals,
+    backup,
+    badges,
+    desk,
+    devtools,
+    groups,
+    imports,
+    preflight,
+    rooms,
+    sync,
+    tickets,
+)
 from checkin.cli import event as event_commands
 from checkin.event import model as event
 
