@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sqlite3
 import tempfile
 import uuid
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from checkin.base.errors import KnownError
 from checkin.base.i18n import _
 from checkin.demo import synthetic
 from checkin.event.model import EventConfig
+from checkin.replica import cipher
 from checkin.replica.db import open_replica
 from checkin.sync.exchange import exchange
 from checkin.sync.hub import open_hub
@@ -54,8 +54,12 @@ class Workspace:
         """A copy of the prepared desk with its own identity (a copy would share it)."""
         target = self.desk_db(n)
         shutil.copyfile(self.template, target)
-        with sqlite3.connect(target) as conn:
+        conn = cipher.connect(target)
+        try:
             conn.execute("UPDATE meta SET value = ? WHERE key = 'desk_id'", (str(uuid.uuid4()),))
+            conn.commit()
+        finally:
+            conn.close()
         os.chmod(target, 0o600)
         return target
 
@@ -110,8 +114,8 @@ def copy_of_desk(source: Path, *, parent: Path | None = None) -> Workspace:
     if not source.exists():
         raise KnownError(_("Base introuvable : {path}", path=source))
     ws = new_root(parent)
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-    dst = sqlite3.connect(ws.template)
+    src = cipher.connect(source, readonly=True)
+    dst = cipher.connect(ws.template, encrypt=cipher.is_encrypted(source))
     try:
         src.backup(dst)
         dst.execute("UPDATE meta SET value = ? WHERE key = 'desk_id'", (str(uuid.uuid4()),))

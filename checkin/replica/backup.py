@@ -30,9 +30,13 @@ from typing import Any
 from checkin.base import paths
 from checkin.base.errors import DatabaseError, KnownError
 from checkin.base.i18n import _
+from checkin.replica import cipher
 from checkin.replica.db import folder_sentence, quick_check
 
 log = logging.getLogger(__name__)
+# A stick pulled out, a full disk, SQLite's errors (either library), a key that does not fit.
+_COPY_ERRORS: tuple[type[Exception], ...] = (OSError, *cipher.Error)
+_OPEN_ERRORS: tuple[type[Exception], ...] = (*cipher.Error, KnownError)
 
 _NAME = re.compile(r"^checkin-(?P<desk>[0-9a-f]{8})-(?P<when>\d{8}-\d{6})-(?P<kind>auto|day|manual)\.sqlite$")
 KINDS = ("auto", "day", "manual")
@@ -98,7 +102,7 @@ def backup(source: Path, folder: Path, *, desk_id: str, kind: str = "auto", keep
         _copy(source, partial)
         os.replace(partial, target)
         _fsync_dir(folder)
-    except (OSError, sqlite3.Error) as exc:
+    except _COPY_ERRORS as exc:
         try:
             partial.unlink(missing_ok=True)
         except OSError:
@@ -121,12 +125,13 @@ def _copy(source: Path, partial: Path) -> None:
     """SQLite's online backup into ``partial``, flushed and checked."""
     pages = int(os.environ.get("CHECKIN_BACKUP_PAGES", "-1"))  # tests: copy in small steps
     pause = float(os.environ.get("CHECKIN_BACKUP_PAUSE", "0"))
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    src = cipher.connect(source, readonly=True)
     try:
         partial.unlink(missing_ok=True)
         fd = os.open(partial, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
         os.close(fd)
-        dst = sqlite3.connect(partial)
+        # Encrypted as its source is, with its own salt: the desk's secret opens it.
+        dst = cipher.connect(partial, encrypt=cipher.is_encrypted(source))
         try:
             if pause:  # tests: a slow copy, to kill it halfway
                 src.backup(dst, pages=pages, progress=lambda *_a: time.sleep(pause))
@@ -243,11 +248,11 @@ def restore(replica: Path, chosen: Backup | None) -> Restored:
     if chosen is not None:
         partial = replica.with_name(replica.name + ".restoring")
         partial.unlink(missing_ok=True)
-        src = sqlite3.connect(f"file:{chosen.path}?mode=ro", uri=True)
+        src = cipher.connect(chosen.path, readonly=True)
         try:
             fd = os.open(partial, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
             os.close(fd)
-            dst = sqlite3.connect(partial)
+            dst = cipher.connect(partial, encrypt=cipher.is_encrypted(chosen.path))
             try:
                 src.backup(dst)
             finally:
@@ -265,21 +270,21 @@ _FACT_COLUMNS = "id kind attendee_uid code day desk desk_id role at hlc ref fiel
 def _readable_facts(path: Path) -> Iterator[tuple[object, ...]]:
     """Every fact row SQLite can still read from a (perhaps damaged) file."""
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    except sqlite3.Error:
+        con = cipher.connect(path, readonly=True)
+    except _OPEN_ERRORS:
         return
     try:
         cursor = con.execute(f"SELECT {', '.join(_FACT_COLUMNS)} FROM fact ORDER BY seq")
         while True:
             try:
                 row = cursor.fetchone()
-            except sqlite3.DatabaseError as exc:
+            except cipher.DbError as exc:
                 log.warning("salvage stopped at a damaged page: %s", exc)
                 return
             if row is None:
                 return
             yield tuple(row)
-    except sqlite3.DatabaseError as exc:
+    except cipher.DbError as exc:
         log.warning("salvage impossible: %s", exc)
     finally:
         con.close()

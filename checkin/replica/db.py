@@ -26,6 +26,8 @@ from sqlalchemy.pool import NullPool, StaticPool
 
 from checkin.base.errors import DamagedReplica, DatabaseError
 from checkin.base.i18n import _
+from checkin.replica import cipher
+from checkin.replica.encrypt import encrypt_in_place
 from checkin.replica.hlc import Clock
 from checkin.replica.migrations import MIGRATIONS, SCHEMA_VERSION
 
@@ -38,6 +40,8 @@ INTERACTIVE_TIMEOUT = 1.0
 BACKGROUND_TIMEOUT = 30.0
 WAL_CHECKPOINT_BYTES = 16 << 20
 
+
+_OPEN_ERRORS: tuple[type[Exception], ...] = (*cipher.DbError, DBAPIError)
 
 _shares = threading.local()
 
@@ -216,10 +220,10 @@ class Replica:
         scan's commit does not find a long log to copy itself."""
         if self.path is None:
             return
-        con = sqlite3.connect(self.path, timeout=0.05)
+        con = cipher.connect(self.path, timeout=0.05)
         try:
             con.execute("PRAGMA wal_checkpoint(PASSIVE)")
-        except sqlite3.OperationalError:
+        except cipher.OperationalError:
             pass  # busy: another checkpoint is under way, which does the same work
         finally:
             con.close()
@@ -275,7 +279,9 @@ def _disk_full(path: Path | None) -> bool:
 
 def _known(exc: BaseException, path: Path | None) -> DatabaseError | None:
     """The environment's faults (disk full, locked, read-only); ``None`` for a bug."""
-    if not isinstance(exc, sqlite3.OperationalError | sqlite3.DatabaseError):
+    if isinstance(exc, DatabaseError):
+        return exc  # already a sentence (a wrong key)
+    if not isinstance(exc, cipher.DbError):
         return None
     text = str(exc).lower()
     if "full" in text or ("disk i/o" in text and _disk_full(path)):
@@ -329,12 +335,13 @@ def open_replica(path: str | os.PathLike[str] | None, *, create: bool = True) ->
             if not create:
                 raise DatabaseError(_("Base introuvable : {path}", path=db_file))
             _create_private(db_file)
+        elif cipher.is_plain(db_file) and cipher.enabled():
+            encrypt_in_place(db_file)  # a replica from before encryption
         elif not _looks_like_sqlite(db_file):
             if db_file.suffix in {".sqlite", ".db", ".sqlite3"}:
                 raise damaged(db_file, _("en-tête illisible"))
             raise DatabaseError(_("{path} n'est pas une base checkin.", path=db_file))
-        url = f"sqlite:///{db_file}"
-        engine = create_engine(url, poolclass=NullPool if os.name == "nt" else None)
+        engine = _file_engine(db_file)
     else:
         engine = create_engine("sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False})
     event.listen(engine, "connect", _on_connect)
@@ -347,7 +354,7 @@ def open_replica(path: str | os.PathLike[str] | None, *, create: bool = True) ->
         clock = Clock(desk_id)
         with engine.connect() as conn:
             clock.observe(str(conn.exec_driver_sql("SELECT coalesce(max(hlc), '') FROM fact").scalar_one()))
-    except (sqlite3.DatabaseError, DBAPIError) as exc:
+    except _OPEN_ERRORS as exc:
         engine.dispose()
         orig = getattr(exc, "orig", None) or exc
         known = _known(orig, db_file)
@@ -366,6 +373,22 @@ def open_replica(path: str | os.PathLike[str] | None, *, create: bool = True) ->
     if replica.meta("fts.upto", ""):  # a pull or purge was stopped while filling the index
         log.info("search index: %d rows indexed after an interrupted fill", fill_search_index(replica))
     return replica
+
+
+def _file_engine(db_file: Path) -> Engine:
+    """The engine of a replica file: the standard ``sqlite3`` for a plain file, SQLCipher
+    (each connection keyed by :func:`cipher.connect`) for an encrypted one."""
+    pool = NullPool if os.name == "nt" else None
+    module = cipher.dbapi(db_file)
+    if module is sqlite3:
+        return create_engine(f"sqlite:///{db_file}", poolclass=pool)
+    cipher.connect(db_file).close()  # a missing or wrong key: one sentence, before any engine
+    return create_engine(
+        "sqlite://",
+        module=module,
+        poolclass=pool,
+        creator=lambda: cipher.connect(db_file, check_same_thread=False),
+    )
 
 
 def damaged(path: Path, problem: str) -> DamagedReplica:
@@ -393,12 +416,12 @@ def folder_sentence(path: Path) -> str:
 def quick_check(path: Path) -> str:
     """ "" when the replica reads whole, else what SQLite finds wrong (``PRAGMA quick_check``)."""
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        con = cipher.connect(path, readonly=True)
         try:
             rows = con.execute("PRAGMA quick_check(5)").fetchall()
         finally:
             con.close()
-    except sqlite3.DatabaseError as exc:
+    except cipher.DbError as exc:
         return str(exc)
     found = [str(r[0]) for r in rows]
     return "" if found == ["ok"] else "; ".join(found)
@@ -474,7 +497,7 @@ def _create_private(path: Path) -> None:
 def _looks_like_sqlite(path: Path) -> bool:
     with path.open("rb") as fh:
         head = fh.read(16)
-    return head == b"" or head == b"SQLite format 3\x00"
+    return head == b"" or head == b"SQLite format 3\x00" or (len(head) == 16 and cipher.enabled())
 
 
 def _restrict(path: Path) -> None:

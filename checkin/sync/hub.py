@@ -34,7 +34,7 @@ from sqlalchemy.pool import NullPool
 
 from checkin.base.errors import KnownError
 from checkin.base.i18n import _
-from checkin.replica import models
+from checkin.replica import cipher, models
 from checkin.replica.attendees import STORED
 from checkin.sync import tls
 
@@ -203,9 +203,13 @@ def make_engine(url: str, *, create: bool) -> Engine:
             os.close(os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600))
         # mode=rw: a hub file that disappears (a USB stick pulled out) is an error, not a
         # new empty file.
-        uri = f"file:{path.resolve()}?mode=rw"
+        # Encrypted like a replica (checkin.replica.cipher) when the file is, or is new.
+        resolved = path.resolve()
         engine = create_engine(
-            "sqlite://", poolclass=NullPool, creator=lambda: sqlite3.connect(uri, uri=True, timeout=30)
+            "sqlite://",
+            module=cipher.dbapi(resolved),
+            poolclass=NullPool,
+            creator=lambda: cipher.connect(resolved, mode="rw", timeout=30, check_same_thread=False),
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _begin)
