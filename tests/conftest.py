@@ -113,6 +113,9 @@ def sample_db(tmp_path: Path, event: EventConfig, sample_dir: Path) -> Iterator[
 
 def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    # The desk's secret for encrypted replicas (checkin.base.keys): never the test
+    # machine's keyring; subprocesses inherit it.
+    os.environ.setdefault("CHECKIN_PASSPHRASE", "phrase secrète des tests")
 
 
 _exit_status = 0

@@ -24,7 +24,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool, StaticPool
 
-from checkin.base.errors import DamagedReplica, DatabaseError
+from checkin.base.errors import DamagedReplica, DatabaseError, KnownError
 from checkin.base.i18n import _
 from checkin.replica import cipher
 from checkin.replica.encrypt import encrypt_in_place
@@ -42,6 +42,7 @@ WAL_CHECKPOINT_BYTES = 16 << 20
 
 
 _OPEN_ERRORS: tuple[type[Exception], ...] = (*cipher.DbError, DBAPIError)
+_CHECK_ERRORS: tuple[type[Exception], ...] = (*cipher.DbError, KnownError)
 
 _shares = threading.local()
 
@@ -336,7 +337,7 @@ def open_replica(path: str | os.PathLike[str] | None, *, create: bool = True) ->
                 raise DatabaseError(_("Base introuvable : {path}", path=db_file))
             _create_private(db_file)
         elif cipher.is_plain(db_file) and cipher.enabled():
-            encrypt_in_place(db_file)  # a replica from before encryption
+            _encrypt(db_file)  # a replica from before encryption
         elif not _looks_like_sqlite(db_file):
             if db_file.suffix in {".sqlite", ".db", ".sqlite3"}:
                 raise damaged(db_file, _("en-tête illisible"))
@@ -373,6 +374,14 @@ def open_replica(path: str | os.PathLike[str] | None, *, create: bool = True) ->
     if replica.meta("fts.upto", ""):  # a pull or purge was stopped while filling the index
         log.info("search index: %d rows indexed after an interrupted fill", fill_search_index(replica))
     return replica
+
+
+def _encrypt(db_file: Path) -> None:
+    """Encrypt a plain replica in place; a locked or damaged file is a sentence."""
+    try:
+        encrypt_in_place(db_file)
+    except cipher.DbError as exc:
+        raise (_known(exc, db_file) or damaged(db_file, str(exc))) from exc
 
 
 def _file_engine(db_file: Path) -> Engine:
@@ -421,7 +430,7 @@ def quick_check(path: Path) -> str:
             rows = con.execute("PRAGMA quick_check(5)").fetchall()
         finally:
             con.close()
-    except cipher.DbError as exc:
+    except _CHECK_ERRORS as exc:  # a wrong key included
         return str(exc)
     found = [str(r[0]) for r in rows]
     return "" if found == ["ok"] else "; ".join(found)

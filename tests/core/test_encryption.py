@@ -1,0 +1,205 @@
+"""Encrypted at rest: the replica, its backups, the print queue and an SQLite hub hold no
+name or e-mail in their bytes; no key or a wrong key is a sentence; a plain replica from
+the previous version is encrypted in place, and a kill midway leaves one whole file."""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import keyring
+import pytest
+from keyring.backend import KeyringBackend
+from keyring.backends import fail
+from sample import SAMPLE_DIR
+
+from checkin.base import keys
+from checkin.base.errors import KnownError
+from checkin.event.model import EventConfig
+from checkin.replica import backup as backup_mod
+from checkin.replica import cipher
+from checkin.replica.db import open_replica
+
+PAST = Path(__file__).resolve().parents[1] / "data" / "past"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class MemoryKeyring(KeyringBackend):
+    """A keyring in memory, standing in for the Credential Manager, Keychain or Secret Service."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.store: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.store.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.store[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.store.pop((service, username), None)
+
+
+@pytest.fixture
+def encrypted(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("CHECKIN_ENCRYPT", "1")
+    monkeypatch.setenv("CHECKIN_PASSPHRASE", "une phrase de test assez longue")
+    before = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())  # no keyring unless a test sets one
+    yield
+    keyring.set_keyring(before)
+
+
+def sample_secrets() -> list[bytes]:
+    """Every name and e-mail of the sample, as UTF-8 bytes."""
+    with (SAMPLE_DIR / "inscriptions.csv").open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh, delimiter=";"))
+    found = set()
+    for row in rows:
+        for column in ("Nom", "Email"):
+            if len(row[column]) >= 4:
+                found.add(row[column].encode("utf-8"))
+    assert len(found) > 100
+    return sorted(found)
+
+
+def plain_hits(*files: Path) -> list[bytes]:
+    data = b"".join(p.read_bytes() for p in files if p.exists())
+    return [s for s in sample_secrets() if s in data]
+
+
+def test_replica_backup_and_print_queue_hold_no_name_or_email(
+    encrypted: None, tmp_path: Path, event: EventConfig
+) -> None:
+    from checkin.importer import import_file
+    from checkin.printing.backends import FileBackend
+    from checkin.printing.queue import PdfBadgeRenderer, PrintQueue
+
+    db = tmp_path / "desk.sqlite"
+    replica = open_replica(db)
+    import_file(replica, event, SAMPLE_DIR / "inscriptions.csv")
+    with replica.read() as conn:
+        uids = [str(r[0]) for r in conn.exec_driver_sql("SELECT uid FROM attendee LIMIT 20")]
+    queue = PrintQueue(replica, {"files": FileBackend("files", tmp_path / "pdf")}, PdfBadgeRenderer(event))  # type: ignore[arg-type]
+    for uid in uids:
+        queue.enqueue_badge(uid)  # the jobs wait in the replica's print_job table
+    made = backup_mod.backup(db, tmp_path / "backups", desk_id=replica.desk_id, kind="manual")
+    with replica.read() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM print_job").scalar_one() == 20
+    files = [db, Path(f"{db}-wal"), made.path]
+    assert plain_hits(*files) == []  # read while open: the log too
+    replica.close()
+    assert plain_hits(*files) == []
+    assert cipher.is_encrypted(db) and cipher.is_encrypted(made.path)
+    again = open_replica(made.path)  # the backup opens with the desk's secret
+    try:
+        with again.read() as conn:
+            assert conn.exec_driver_sql("SELECT count(*) FROM attendee").scalar_one() > 100
+    finally:
+        again.close()
+
+
+def test_a_wrong_passphrase_is_a_sentence(
+    encrypted: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "desk.sqlite"
+    open_replica(db).close()
+    monkeypatch.setenv("CHECKIN_PASSPHRASE", "pas la bonne")
+    with pytest.raises(KnownError, match="autre clé"):
+        open_replica(db)
+    assert "autre clé" in backup_mod.check(db)  # a quick check too: no traceback
+
+
+def test_no_key_at_all_is_a_sentence(
+    encrypted: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "desk.sqlite"
+    open_replica(db).close()
+    monkeypatch.delenv("CHECKIN_PASSPHRASE")
+    with pytest.raises(keys.MissingKey, match="CHECKIN_PASSPHRASE"):
+        open_replica(db)
+
+
+def test_the_keyring_path_makes_and_keeps_the_desk_secret(
+    encrypted: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CHECKIN_PASSPHRASE")
+    ring = MemoryKeyring()
+    keyring.set_keyring(ring)
+    db = tmp_path / "desk.sqlite"
+    open_replica(db).close()
+    stored = ring.store[(keys.SERVICE, keys.ACCOUNT)]
+    assert len(stored) >= 40 and cipher.is_encrypted(db)
+    open_replica(db).close()  # the same secret, found again
+    # Another laptop: `checkin key import` of the exported secret opens the copy.
+    other = MemoryKeyring()
+    keyring.set_keyring(other)
+    with pytest.raises(KnownError, match="autre clé"):
+        open_replica(db)
+    keys.store(stored)
+    open_replica(db).close()
+
+
+def test_a_plain_replica_of_the_previous_version_opens_encrypted(encrypted: None, tmp_path: Path) -> None:
+    db = tmp_path / "old.sqlite"
+    shutil.copyfile(PAST / "replica-v1.sqlite", db)
+    con = sqlite3.connect(db)
+    before = con.execute("SELECT count(*) FROM attendee").fetchone()[0]
+    con.close()
+    replica = open_replica(db)
+    try:
+        with replica.read() as conn:
+            assert conn.exec_driver_sql("SELECT count(*) FROM attendee").scalar_one() == before
+    finally:
+        replica.close()
+    assert cipher.is_encrypted(db)
+    assert not (tmp_path / "old.sqlite.encrypting").exists()
+    with pytest.raises(sqlite3.DatabaseError):
+        sqlite3.connect(db).execute("SELECT count(*) FROM attendee").fetchone()
+
+
+def test_a_kill_before_the_rename_leaves_the_plain_file_whole(encrypted: None, tmp_path: Path) -> None:
+    db = tmp_path / "old.sqlite"
+    shutil.copyfile(PAST / "replica-v1.sqlite", db)
+    original = db.read_bytes()
+    env = {**os.environ, "CHECKIN_ENCRYPT_STOP": "before-rename", "PYTHONPATH": str(ROOT)}
+    code = "import sys; from pathlib import Path; from checkin.replica.db import open_replica; open_replica(Path(sys.argv[1]))"
+    done = subprocess.run([sys.executable, "-c", code, str(db)], env=env, capture_output=True, timeout=60)
+    assert done.returncode == 9, done.stderr
+    assert db.read_bytes()[:16] == b"SQLite format 3\x00"
+    con = sqlite3.connect(db)  # whole: SQLite finds nothing wrong
+    assert con.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+    con.close()
+    assert len(db.read_bytes()) == len(original)
+    open_replica(db).close()  # the next start finishes the job, over the left sibling
+    assert cipher.is_encrypted(db) and not (tmp_path / "old.sqlite.encrypting").exists()
+
+
+def test_an_sqlite_hub_file_is_encrypted(encrypted: None, tmp_path: Path, event: EventConfig) -> None:
+    from checkin.sync.hub import open_hub
+    from checkin.sync.hubimport import import_into_hub
+
+    hub_file = tmp_path / "hub.sqlite"
+    hub = open_hub(str(hub_file), create=True)
+    try:
+        import_into_hub(hub, event, SAMPLE_DIR / "inscriptions.csv")
+    finally:
+        hub.close()
+    assert cipher.is_encrypted(hub_file)
+    assert plain_hits(hub_file) == []
+
+
+def test_encryption_off_keeps_plain_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CHECKIN_ENCRYPT", "0")
+    db = tmp_path / "desk.sqlite"
+    open_replica(db).close()
+    assert cipher.is_plain(db)
