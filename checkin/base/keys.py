@@ -23,6 +23,7 @@ import hashlib
 import logging
 import os
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from checkin.base.errors import KnownError
@@ -40,6 +41,15 @@ class MissingKey(KnownError):
     """No secret: no keyring on this system and no passphrase given."""
 
 
+_asker: list[Callable[[], str]] = []
+
+
+def set_asker(ask: Callable[[], str]) -> None:
+    """How to ask staff for the passphrase when there is no keyring (the command line's
+    prompt on a terminal; the window may give its own dialog)."""
+    _asker[:] = [ask]
+
+
 def provide(passphrase: str) -> None:
     """Use ``passphrase`` for this process (typed by staff when there is no keyring)."""
     os.environ[ENV] = passphrase
@@ -52,7 +62,11 @@ def secret(*, create: bool = True) -> str:
         return given
     ring = _keyring()
     if ring is None:
-        raise MissingKey(no_key_sentence())
+        typed = _asker[0]() if _asker else ""
+        if not typed:
+            raise MissingKey(no_key_sentence())
+        provide(typed)
+        return typed
     try:
         found = ring.get_password(SERVICE, ACCOUNT)
         if found:

@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from checkin import __version__
-from checkin.base import logs, paths
+from checkin.base import keys, logs, paths
 from checkin.base.errors import KnownError
 from checkin.base.i18n import _
 from checkin.cli import (
@@ -37,6 +37,7 @@ from checkin.cli import (
     tickets,
 )
 from checkin.cli import event as event_commands
+from checkin.cli import key as key_commands
 from checkin.event import model as event
 
 log = logging.getLogger(__name__)
@@ -50,6 +51,7 @@ FAMILIES: tuple[Callable[[Any], None], ...] = (
     rooms.add_commands,  # sessions
     devtools.add_bench,
     backup.add_commands,  # backup, restore
+    key_commands.add_commands,  # key export|import
     event_commands.add_commands,  # event new|check|use
     devtools.add_faults,  # bench-faults
     badges.add_commands,
@@ -112,6 +114,7 @@ def run_command(args: argparse.Namespace, given: str | None) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     paths.keep_private()
     logs.setup()
+    keys.set_asker(key_commands.ask_on_terminal)  # no keyring: staff type the passphrase
     args_list = list(sys.argv[1:] if argv is None else argv)
     if "--lang" in args_list:
         i = args_list.index("--lang")

@@ -203,3 +203,35 @@ def test_encryption_off_keeps_plain_files(tmp_path: Path, monkeypatch: pytest.Mo
     db = tmp_path / "desk.sqlite"
     open_replica(db).close()
     assert cipher.is_plain(db)
+
+
+def test_key_export_then_import_on_another_laptop(
+    encrypted: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import io
+
+    from checkin.cli import main
+
+    monkeypatch.delenv("CHECKIN_PASSPHRASE")
+    keyring.set_keyring(MemoryKeyring())
+    db = tmp_path / "desk.sqlite"
+    open_replica(db).close()
+    assert main(["key", "export"]) == 0
+    exported = capsys.readouterr().out.strip()
+    keyring.set_keyring(MemoryKeyring())  # the other laptop
+    monkeypatch.setattr("sys.stdin", io.StringIO(exported + "\n"))
+    assert main(["key", "import"]) == 0
+    open_replica(db).close()
+    assert main(["key", "export"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == exported
+
+
+def test_no_keyring_asks_the_passphrase_at_start(
+    encrypted: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "desk.sqlite"
+    open_replica(db).close()
+    typed = os.environ["CHECKIN_PASSPHRASE"]
+    monkeypatch.delenv("CHECKIN_PASSPHRASE")
+    monkeypatch.setattr(keys, "_asker", [lambda: typed])
+    open_replica(db).close()
