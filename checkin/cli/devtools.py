@@ -23,12 +23,22 @@ def add_bench(subparsers: Any) -> None:
     )
     p.add_argument("--attendees", type=int, default=100_000)
     p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "--encryption",
+        action="store_true",
+        help=_("comparer les fichiers en clair et chiffrés, dans une même mesure"),
+    )
     p.set_defaults(func=cmd_bench)
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
     from checkin.devtools.bench import core as bench
 
+    if args.encryption:
+        from checkin.devtools.bench import encryption
+
+        dump(encryption.run(event.of(args), args.attendees))
+        return 0
     result = bench.run(event.of(args), args.attendees)
     if args.json:
         dump(result)
