@@ -235,3 +235,18 @@ def test_no_keyring_asks_the_passphrase_at_start(
     monkeypatch.delenv("CHECKIN_PASSPHRASE")
     monkeypatch.setattr(keys, "_asker", [lambda: typed])
     open_replica(db).close()
+
+
+def test_a_rehearsal_copy_of_an_encrypted_desk_is_encrypted(encrypted: None, tmp_path: Path) -> None:
+    from checkin.rehearsal.workspace import copy_of_desk
+
+    db = tmp_path / "desk.sqlite"
+    open_replica(db).close()
+    ws = copy_of_desk(db, parent=tmp_path)
+    try:
+        assert cipher.is_encrypted(ws.template)
+        clone = ws.clone_desk(1)
+        assert cipher.is_encrypted(clone)
+        open_replica(clone).close()
+    finally:
+        ws.remove()
