@@ -23,7 +23,8 @@ from __future__ import annotations
 import hashlib
 import json
 import marshal
-import operator
+import os
+import signal
 import sqlite3
 import tempfile
 import time
@@ -39,25 +40,22 @@ from checkin.event.model import EventConfig
 from checkin.importer import addons
 from checkin.importer.mapping import Mapping
 from checkin.importer.opened import OpenedExport
-from checkin.importer.records import CLEANING_VERSION, AddOnRow, Record, RowError, RowSkipped, row_hash
-from checkin.importer.records import build as build_record
+from checkin.importer.records import CLEANING_VERSION, RowError
 from checkin.importer.summary import ImportSummary, public, set_meta
-from checkin.replica import attendees
+from checkin.importer.workers import ATTENDEE_FIELDS, STAGED, Clean, Cleaner, Outcome, cleaned
 from checkin.replica.db import Replica, share_with_window
 from checkin.replica.facts import EDITABLE
 
-# What an import writes: every stored column (declared in checkin.replica.attendees) but the two it
-# sets itself.
-ATTENDEE_FIELDS = [c for c in attendees.STORED if c not in ("source", "live_uid")]
-STAGED = (*ATTENDEE_FIELDS, "dietary", "accessibility")
+__all__ = ["ATTENDEE_FIELDS", "import_registrations", "interrupted_import", "interrupted_sentence"]
 _AT = {name: i for i, name in enumerate(STAGED)}
-_staged = operator.attrgetter(*STAGED)
 _STATUS_RANK = {"confirmed": 0, "pending": 1, "waitlisted": 2, "cancelled": 3}
 # How long one step of an import may hold the replica's write lock.
 LOCK_BUDGET_S = 0.04
 STEP_ROWS = 100  # rows written between two looks at the desk's thread, inside a step
 CHECKPOINT_EVERY_S = 1.0  # how often an import copies its log back into the database
 MAX_SHOWN_ROWS = 10_000  # rejected / defaulted rows listed in a summary, at most
+# Fault injection for the tests: the process kills itself (SIGKILL) inside its n-th write step.
+_KILL_AT_STEP = int(os.environ.get("CHECKIN_IMPORT_KILL_STEP", "0") or 0)
 
 
 def interrupted_import(replica: Replica) -> dict[str, Any] | None:
@@ -112,9 +110,8 @@ class _Staging:
         self.pending: list[tuple[str, str, str, bytes]] = []
         self.count = 0
 
-    def add(self, op: str, fixed: str, record: Record) -> None:
-        values = _staged(record)
-        self.pending.append((values[0], op, fixed, marshal.dumps(values)))
+    def add(self, op: str, fixed: str, row: Clean) -> None:
+        self.pending.append((row.uid, op, fixed, row.data))
         self.count += 1
         if len(self.pending) >= 5000:
             self.flush()
@@ -184,30 +181,31 @@ def import_registrations(
             if fld in EDITABLE:
                 fixed[uid].add(fld)
     by_hash = {v[1]: reg for reg, v in existing.items() if v[3] == "import"}
+    # An unchanged row (same cells, same rules) needs no cleaning; a dry run cleans them all.
+    cleaner = Cleaner(event, mapping, context, frozenset() if dry_run else frozenset(by_hash))
     seen: dict[str, int] = {}
     tally = _Tally(event, summary)
     with tempfile.TemporaryDirectory(prefix="checkin-import-", dir=paths.staging_dir()) as tmp:
         staging = _Staging(Path(tmp))
         try:
-            for number, cells in export.rows():
+            for number, digest, outcome in cleaned(export.rows(), cleaner):
                 share_with_window()
                 summary.read += 1
-                digest = row_hash(cells, context)
-                if not dry_run:  # an unchanged row (same cells, same rules) needs no cleaning
-                    reg = by_hash.get(digest)
-                    if reg is not None and reg not in seen:
+                if outcome is None:
+                    reg = by_hash[digest]
+                    if reg not in seen:
                         seen[reg] = number
                         summary.unchanged += 1
                         before = existing[reg]
                         tally.known(before[4], before[5], before[2])
                         continue
+                    summary.rejected.append({"row": number, "reason": _twice(reg, seen[reg])})
+                    continue
                 _stage_row(
                     event,
                     mapping,
-                    cells,
+                    outcome,
                     number,
-                    context,
-                    digest,
                     existing,
                     code_owner,
                     fixed,
@@ -244,7 +242,7 @@ class _Tally:
             for day in days.split(",") if days else ("",):
                 self.cells[(category, day)] += 1
 
-    def record(self, record: Record, number: int) -> None:
+    def record(self, record: Clean, number: int) -> None:
         self.known(record.category, record.days, record.status)
         if record.date_unread:
             self.summary.unread_dates += 1
@@ -293,13 +291,15 @@ class _Tally:
         self.summary.statuses = dict(self.statuses)
 
 
+def _twice(reg: str, first: int) -> str:
+    return _("inscription {reg} en double dans le fichier (déjà ligne {row})", reg=reg, row=first)
+
+
 def _stage_row(
     event: EventConfig,
     mapping: Mapping,
-    cells: list[str],
+    outcome: Outcome,
     number: int,
-    context: str,
-    digest: str,
     existing: dict[str, tuple[str, str, str, str, str, str, str]],
     code_owner: dict[str, str],
     fixed: dict[str, set[str]],
@@ -308,37 +308,31 @@ def _stage_row(
     summary: ImportSummary,
     tally: _Tally,
 ) -> None:
-    try:
-        record = build_record(event, mapping, cells, context, digest)
-    except RowSkipped as exc:
-        if isinstance(exc, AddOnRow):
-            addons.attach(summary, exc.parent, exc.product)
-        if len(summary.skipped) < MAX_SHOWN_ROWS:
-            summary.skipped.append({"row": number, "reason": str(exc)})
+    """The bookkeeping of one cleaned row, in the file's order (duplicates, code owners)."""
+    if not isinstance(outcome, Clean):
+        assert outcome is not None
+        kind, reason, parent, product = outcome
+        if kind == "addon":  # an add-on position: its holder's entitlement, not a person
+            addons.attach(summary, parent, product)
+        shown = summary.rejected if kind == "rejected" else summary.skipped
+        if len(shown) < MAX_SHOWN_ROWS:
+            shown.append({"row": number, "reason": reason})
         return
-    except RowError as exc:
-        if len(summary.rejected) < MAX_SHOWN_ROWS:
-            summary.rejected.append({"row": number, "reason": str(exc)})
-        return
+    record = outcome
     first = seen.get(record.registration)
     if first is not None and addons.is_addon_row(mapping):
         addons.attach(summary, record.registration, record.ticket_type)
         return
     if first is not None:
-        summary.rejected.append(
-            {
-                "row": number,
-                "reason": _(
-                    "inscription {reg} en double dans le fichier (déjà ligne {row})",
-                    reg=record.registration,
-                    row=first,
-                ),
-            }
-        )
+        summary.rejected.append({"row": number, "reason": _twice(record.registration, first)})
         return
     before = existing.get(record.registration)
     if mapping.own_codes:
-        record.code = _own_code(event, record, before, code_owner)
+        try:
+            record = record.with_code(_own_code(event, record, before, code_owner))
+        except RowError as exc:
+            summary.rejected.append({"row": number, "reason": str(exc)})
+            return
         summary.own_codes += 1
     owner = code_owner.get(record.code)
     if owner is not None and owner != record.uid:
@@ -373,7 +367,7 @@ def _stage_row(
 
 
 def _own_code(
-    event: EventConfig, record: Record, before: tuple[str, ...] | None, code_owner: dict[str, str]
+    event: EventConfig, record: Clean, before: tuple[str, ...] | None, code_owner: dict[str, str]
 ) -> str:
     """A registration's own code: the one it already has, else one derived from it."""
     if before is not None and before[6]:
@@ -424,6 +418,8 @@ def _apply(
             raw.execute("INSERT INTO meta(key, value) VALUES ('fts_deferred', 'yes')")
             while pending is not None:
                 _write_chunk(raw, pending)
+                if _KILL_AT_STEP and summary.steps + 1 == _KILL_AT_STEP:
+                    os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))  # mid-step
                 pending = next(chunks, None)
                 if budget is not None and (
                     time.perf_counter() - started + tail >= budget or replica.write_lock.waiting()
