@@ -31,14 +31,13 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from itertools import chain, islice
 from typing import NamedTuple
 
 from checkin.base.errors import KnownError
 from checkin.base.i18n import _, language, set_language
 from checkin.event.model import EventConfig
 from checkin.importer.mapping import Mapping
-from checkin.importer.records import AddOnRow, Record, RowError, RowSkipped, row_hash
+from checkin.importer.records import Record, RowError, RowSkipped, row_hash
 from checkin.importer.records import build as build_record
 from checkin.replica import attendees
 
@@ -72,8 +71,6 @@ class Clean(NamedTuple):
     last_name: str
     platform_checkin: str
     row_hash: str
-    registered_at: str
-    date_unread: bool  # the registration date kept as written: said once in the summary
     data: bytes  # marshal of the ``STAGED`` values
 
     def with_code(self, code: str) -> Clean:
@@ -83,8 +80,8 @@ class Clean(NamedTuple):
 
 
 # A row's outcome: Clean, None (its digest is one the replica holds: not cleaned), or
-# ("skipped" | "rejected" | "addon", reason, an add-on's parent registration, its product).
-Outcome = Clean | None | tuple[str, str, str, str]
+# ("skipped" | "rejected", reason).
+Outcome = Clean | None | tuple[str, str]
 
 
 def _clean(record: Record) -> Clean:
@@ -103,14 +100,12 @@ def _clean(record: Record) -> Clean:
         r.last_name,
         r.platform_checkin,
         r.row_hash,
-        r.registered_at,
-        r.date_unread,
         marshal.dumps(_staged(r)),
     )
 
 
 class Cleaner:
-    """One row's cells → its digest and outcome, with the rules of one import."""
+    """One row's cells → its outcome, with the rules of one import."""
 
     def __init__(self, event: EventConfig, mapping: Mapping, context: str, known: frozenset[str]) -> None:
         self.event = event
@@ -118,20 +113,23 @@ class Cleaner:
         self.context = context
         self.known = known  # digests of rows the replica holds (empty for a dry run)
 
-    def row(self, cells: list[str], force: bool = False) -> tuple[str, Outcome]:
-        digest = row_hash(cells, self.context)
-        if digest in self.known and not force:
-            return digest, None
+    def outcome(self, cells: list[str], digest: str) -> Outcome:
         try:
-            return digest, _clean(build_record(self.event, self.mapping, cells, self.context, digest))
-        except AddOnRow as exc:
-            return digest, ("addon", str(exc), exc.parent, exc.product)
+            return _clean(build_record(self.event, self.mapping, cells, self.context, digest))
         except RowSkipped as exc:
-            return digest, ("skipped", str(exc), "", "")
+            return ("skipped", str(exc))
         except RowError as exc:
-            return digest, ("rejected", str(exc), "", "")
+            return ("rejected", str(exc))
+
+    def chunk(self, chunk: list[tuple[int, str, list[str] | None]]) -> list[tuple[int, str, Outcome]]:
+        """A chunk's rows settled: cleaned, or (no cells: held unchanged) passed through."""
+        outcome = self.outcome
+        return [(n, digest, None if cells is None else outcome(cells, digest)) for n, digest, cells in chunk]
 
 
+# A chunk: (row number, digest, cells — None for a row the replica holds unchanged).
+Chunk = list[tuple[int, str, list[str] | None]]
+Settled = list[tuple[int, str, Outcome]]
 _worker: Cleaner | None = None
 
 
@@ -142,57 +140,113 @@ def _init(cleaner: Cleaner, lang: str) -> None:
     _worker = cleaner
 
 
-def _clean_chunk(index: int, chunk: list[tuple[int, list[str]]]) -> list[tuple[int, str, Outcome]]:
+def _clean_chunk(index: int, chunk: Chunk) -> Settled:
     if _KILL_AT_CHUNK and index + 1 == _KILL_AT_CHUNK:
         os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))
     assert _worker is not None, "the pool's initializer sets the cleaner"
-    row = _worker.row
-    return [(number, *row(cells)) for number, cells in chunk]
+    return _worker.chunk(chunk)
 
 
 def cleaned(
     rows: Iterable[tuple[int, list[str]]], cleaner: Cleaner, workers: int | None = None
 ) -> Iterator[tuple[int, str, Outcome]]:
-    """(row number, digest, outcome) of every row, in the file's order."""
-    rows = iter(rows)
-    head = list(islice(rows, POOL_MIN_ROWS))
+    """(row number, digest, outcome) of every row, in the file's order.
+
+    The parent hashes each row (a few µs): a row the replica holds unchanged is sent with
+    no cells and comes back as it went. The pool starts once ``POOL_MIN_ROWS`` rows wait
+    for cleaning, so a re-import of an unchanged file, like a small file, spawns nothing
+    and is settled in-process."""
     workers = workers or WORKERS
-    if len(head) < POOL_MIN_ROWS or workers < 2:
-        row = cleaner.row
-        for number, cells in chain(head, rows):
-            yield (number, *row(cells))
-        return
-    yield from _pooled(chain(head, rows), cleaner, workers)
-
-
-def _pooled(
-    rows: Iterator[tuple[int, list[str]]], cleaner: Cleaner, workers: int
-) -> Iterator[tuple[int, str, Outcome]]:
-    pool = ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=_init,
-        initargs=(cleaner, language()),
-    )
-    inflight: deque[Future[list[tuple[int, str, Outcome]]]] = deque()
+    pipeline = _Pipeline(cleaner, workers if workers >= 2 else 0)
+    known, context = cleaner.known, cleaner.context
     try:
-        index = 0
-        while chunk := list(islice(rows, CHUNK_ROWS)):
-            inflight.append(pool.submit(_clean_chunk, index, chunk))
-            index += 1
-            if len(inflight) > 2 * workers:  # a few chunks ahead: every worker busy, memory bounded
-                yield from inflight.popleft().result()
-        while inflight:
-            yield from inflight.popleft().result()
-    except BrokenProcessPool as exc:
-        raise WorkerLost(
-            _(
-                "Un processus qui lisait le fichier s'est arrêté avant la fin : rien n'a été "
-                "importé. Importez de nouveau ce fichier."
-            )
-        ) from exc
+        for number, cells in rows:
+            digest = row_hash(cells, context)
+            pipeline.add(number, digest, None if digest in known else cells)
+            yield from pipeline.ready()
+        yield from pipeline.drain()
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        pipeline.close()
+
+
+class _Pipeline:
+    """The rows in the file's order, in chunks: held (before the pool starts), or sent."""
+
+    def __init__(self, cleaner: Cleaner, workers: int) -> None:
+        self.cleaner = cleaner
+        self.workers = workers
+        self.pool: ProcessPoolExecutor | None = None
+        self.queue: deque[Chunk | Future[Settled]] = deque()
+        self.waiting: Chunk = []
+        self.to_clean = 0  # rows with cells in ``waiting``
+        self.held = 0  # rows to clean in held chunks
+        self.sent = 0  # chunks sent to the pool
+
+    def add(self, number: int, digest: str, cells: list[str] | None) -> None:
+        self.waiting.append((number, digest, cells))
+        self.to_clean += cells is not None
+        if self.to_clean >= CHUNK_ROWS or len(self.waiting) >= 8 * CHUNK_ROWS:
+            self._cut()
+
+    def _cut(self) -> None:
+        chunk, self.waiting, count, self.to_clean = self.waiting, [], self.to_clean, 0
+        if self.pool is None and self.workers and self.held + count >= POOL_MIN_ROWS:
+            self.pool = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_init,
+                initargs=(self.cleaner, language()),
+            )
+            self.queue = deque(self._send(c) if isinstance(c, list) else c for c in self.queue)
+        if self.pool is None:
+            self.held += count
+            self.queue.append(chunk)
+        else:
+            self.queue.append(self._send(chunk))
+
+    def _send(self, chunk: Chunk) -> Future[Settled]:
+        assert self.pool is not None
+        try:
+            self.sent += 1
+            return self.pool.submit(_clean_chunk, self.sent - 1, chunk)
+        except BrokenProcessPool as exc:
+            raise _lost() from exc
+
+    def ready(self) -> Iterator[tuple[int, str, Outcome]]:
+        """Finished chunks, and — a few chunks ahead keep every worker busy — the oldest
+        one, waited for. Held chunks wait for the pool, or for the end."""
+        while self.queue and isinstance(head := self.queue[0], Future):
+            if not head.done() and len(self.queue) <= 2 * self.workers:
+                return
+            self.queue.popleft()
+            yield from _result(head)
+
+    def drain(self) -> Iterator[tuple[int, str, Outcome]]:
+        if self.waiting:
+            self._cut()
+        while self.queue:
+            head = self.queue.popleft()
+            yield from self.cleaner.chunk(head) if isinstance(head, list) else _result(head)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _result(future: Future[Settled]) -> Settled:
+    try:
+        return future.result()
+    except BrokenProcessPool as exc:
+        raise _lost() from exc
+
+
+def _lost() -> WorkerLost:
+    return WorkerLost(
+        _(
+            "Un processus qui lisait le fichier s'est arrêté avant la fin : rien n'a été "
+            "importé. Importez de nouveau ce fichier."
+        )
+    )
 
 
 class WorkerLost(KnownError):

@@ -52,7 +52,12 @@ def test_workers_give_the_replica_and_summary_of_an_import_in_process(
         return {k: v for k, v in dataclasses.asdict(s).items() if k not in ("steps", "longest_step_ms")}  # type: ignore[call-overload]
 
     assert same(summary) == same(by_hand)
-    again = import_file(pooled, event, sample_dir / "inscriptions.csv")  # unchanged rows: not cleaned
+
+    def no_pool(*args: object, **kwargs: object) -> None:
+        raise AssertionError("an unchanged file is settled in-process: nothing to clean")
+
+    monkeypatch.setattr(workers, "ProcessPoolExecutor", no_pool)
+    again = import_file(pooled, event, sample_dir / "inscriptions.csv")
     assert (again.created, again.updated, again.unchanged) == (0, 0, by_hand.created)
 
 
