@@ -22,8 +22,10 @@ from checkin.base.settings import DeskSettings
 from checkin.event import model as event_mod
 from checkin.event.days import serving
 from checkin.event.model import EventConfig
+from checkin.printing import warmup
 from checkin.replica import backup, contents
 from checkin.replica.db import Replica, damaged, open_replica, quick_check
+from checkin.ui import tasks
 from checkin.ui.crash import CrashHandler
 from checkin.ui.printers.bridge import PrintBridge
 from checkin.ui.qt import (
@@ -329,6 +331,10 @@ def build_desk(
     desk = Desk(window, session, window.printers.bridge, crash, replica, collector, backups)
     if with_printing and defer_printing:
         QTimer.singleShot(0, desk.start_printing)
+    if with_printing:
+        # The first badge of the morning as fast as the hundredth: fonts, layouts, the QR
+        # encoder and the CUPS queues warmed off the GUI thread (warm() never raises).
+        tasks.run(lambda: warmup.warm(ev))
     if defer_printing:
         QTimer.singleShot(50, window.scan.sounds.preload)
     collector.freeze()
