@@ -162,8 +162,8 @@ def cleaned(
     try:
         for number, cells in rows:
             digest = row_hash(cells, context)
-            pipeline.add(number, digest, None if digest in known else cells)
-            yield from pipeline.ready()
+            if pipeline.add(number, digest, None if digest in known else cells):
+                yield from pipeline.ready()  # looked at once a chunk, not once a row
         yield from pipeline.drain()
     finally:
         pipeline.close()
@@ -182,11 +182,14 @@ class _Pipeline:
         self.held = 0  # rows to clean in held chunks
         self.sent = 0  # chunks sent to the pool
 
-    def add(self, number: int, digest: str, cells: list[str] | None) -> None:
+    def add(self, number: int, digest: str, cells: list[str] | None) -> bool:
+        """Whether the row closed a chunk."""
         self.waiting.append((number, digest, cells))
         self.to_clean += cells is not None
         if self.to_clean >= CHUNK_ROWS or len(self.waiting) >= 8 * CHUNK_ROWS:
             self._cut()
+            return True
+        return False
 
     def _cut(self) -> None:
         chunk, self.waiting, count, self.to_clean = self.waiting, [], self.to_clean, 0
@@ -198,7 +201,9 @@ class _Pipeline:
                 initargs=(self.cleaner, language()),
             )
             self.queue = deque(self._send(c) if isinstance(c, list) else c for c in self.queue)
-        if self.pool is None:
+        if self.pool is None and (not self.workers or not count):
+            self.queue.append(self._here(chunk))  # no pool to wait for, or nothing to clean
+        elif self.pool is None:
             self.held += count
             self.queue.append(chunk)
         else:
@@ -211,6 +216,12 @@ class _Pipeline:
             return self.pool.submit(_clean_chunk, self.sent - 1, chunk)
         except BrokenProcessPool as exc:
             raise _lost() from exc
+
+    def _here(self, chunk: Chunk) -> Future[Settled]:
+        """A chunk settled in this process, as a finished future (it keeps its place)."""
+        done: Future[Settled] = Future()
+        done.set_result(self.cleaner.chunk(chunk))
+        return done
 
     def ready(self) -> Iterator[tuple[int, str, Outcome]]:
         """Finished chunks, and — a few chunks ahead keep every worker busy — the oldest

@@ -52,6 +52,10 @@ def test_workers_give_the_replica_and_summary_of_an_import_in_process(
         return {k: v for k, v in dataclasses.asdict(s).items() if k not in ("steps", "longest_step_ms")}  # type: ignore[call-overload]
 
     assert same(summary) == same(by_hand)
+    monkeypatch.setattr(workers, "WORKERS", 1)  # one core: each chunk cleaned here as it comes
+    single = open_replica(tmp_path / "single.sqlite")
+    assert same(import_file(single, event, sample_dir / "inscriptions.csv")) == same(by_hand)
+    assert _rows(single) == _rows(alone)
 
     def no_pool(*args: object, **kwargs: object) -> None:
         raise AssertionError("an unchanged file is settled in-process: nothing to clean")
