@@ -28,7 +28,7 @@ import operator
 import os
 import signal
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import NamedTuple
@@ -40,6 +40,7 @@ from checkin.importer.mapping import Mapping
 from checkin.importer.records import Record, RowError, RowSkipped, row_hash
 from checkin.importer.records import build as build_record
 from checkin.replica import attendees
+from checkin.replica.db import share_with_window
 
 # What an import writes: every stored column (declared in checkin.replica.attendees) but the
 # two it sets itself; a staged row is these values and the sensitive ones, in this order.
@@ -121,10 +122,24 @@ class Cleaner:
         except RowError as exc:
             return ("rejected", str(exc))
 
-    def chunk(self, chunk: list[tuple[int, str, list[str] | None]]) -> list[tuple[int, str, Outcome]]:
-        """A chunk's rows settled: cleaned, or (no cells: held unchanged) passed through."""
+    def chunk(
+        self, chunk: list[tuple[int, str, list[str] | None]], share: Callable[[], None] | None = None
+    ) -> list[tuple[int, str, Outcome]]:
+        """A chunk's rows settled: cleaned, or (no cells: held unchanged) passed through.
+        ``share``: called at each row in the window's process (``share_with_window``)."""
         outcome = self.outcome
-        return [(n, digest, None if cells is None else outcome(cells, digest)) for n, digest, cells in chunk]
+        if share is None:
+            return [(n, d, None if cells is None else outcome(cells, d)) for n, d, cells in chunk]
+        settled: list[tuple[int, str, Outcome]] = []
+        for n, d, cells in chunk:
+            share()
+            settled.append((n, d, None if cells is None else outcome(cells, d)))
+        return settled
+
+    def for_workers(self) -> Cleaner:
+        """The rules alone: the parent settles the rows it knows, so a worker needs no hashes
+        (100,000 of them pickled while the window waits for the interpreter)."""
+        return Cleaner(self.event, self.mapping, self.context, frozenset())
 
 
 # A chunk: (row number, digest, cells — None for a row the replica holds unchanged).
@@ -198,7 +213,7 @@ class _Pipeline:
                 max_workers=self.workers,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_init,
-                initargs=(self.cleaner, language()),
+                initargs=(self.cleaner.for_workers(), language()),
             )
             self.queue = deque(self._send(c) if isinstance(c, list) else c for c in self.queue)
         if self.pool is None and (not self.workers or not count):
@@ -220,7 +235,7 @@ class _Pipeline:
     def _here(self, chunk: Chunk) -> Future[Settled]:
         """A chunk settled in this process, as a finished future (it keeps its place)."""
         done: Future[Settled] = Future()
-        done.set_result(self.cleaner.chunk(chunk))
+        done.set_result(self.cleaner.chunk(chunk, share_with_window))
         return done
 
     def ready(self) -> Iterator[tuple[int, str, Outcome]]:
@@ -237,7 +252,9 @@ class _Pipeline:
             self._cut()
         while self.queue:
             head = self.queue.popleft()
-            yield from self.cleaner.chunk(head) if isinstance(head, list) else _result(head)
+            yield from (
+                self.cleaner.chunk(head, share_with_window) if isinstance(head, list) else _result(head)
+            )
 
     def close(self) -> None:
         if self.pool is not None:

@@ -13,6 +13,7 @@ stop a desk from opening: every failure is logged, never raised.
 
 from __future__ import annotations
 
+import importlib
 import io
 import logging
 import time
@@ -26,6 +27,26 @@ from checkin.printing.config import PrinterConfig
 from checkin.printing.config import load as load_printers
 
 log = logging.getLogger(__name__)
+
+
+# Extension modules the badge path loads on first use (what ``warm`` would load).
+LAZY_EXTENSIONS = ("zxingcpp",)
+
+
+def preload() -> None:
+    """Import, on the calling thread (the GUI's), the extension modules a badge loads lazily.
+
+    Loading a shared library from a background thread while the GUI thread is inside the
+    loading of a Qt library deadlocks: seen at a desk's start, the GUI thread loading
+    QtMultimedia (its initialisation logs through our Python message handler, so it waits
+    for the GIL while holding the loader's lock) and the warm-up loading ``zxingcpp``
+    (holding the GIL, waiting for the loader's lock). Imported here first, nothing is
+    loaded off the GUI thread."""
+    for name in LAZY_EXTENSIONS:
+        try:
+            importlib.import_module(name)
+        except ImportError:  # optional: the badge falls back to another QR encoder
+            pass
 
 
 def warm(event: EventConfig, printers: Iterable[PrinterConfig] | None = None) -> dict[str, float]:

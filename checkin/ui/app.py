@@ -333,7 +333,9 @@ def build_desk(
         QTimer.singleShot(0, desk.start_printing)
     if with_printing:
         # The first badge of the morning as fast as the hundredth: fonts, layouts, the QR
-        # encoder and the CUPS queues warmed off the GUI thread (warm() never raises).
+        # encoder and the CUPS queues warmed off the GUI thread (warm() never raises); its
+        # shared libraries loaded here first (see warmup.preload: a loader deadlock).
+        warmup.preload()
         tasks.run(lambda: warmup.warm(ev))
     if defer_printing:
         QTimer.singleShot(50, window.scan.sounds.preload)

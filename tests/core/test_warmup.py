@@ -49,3 +49,24 @@ def test_a_warm_up_that_fails_logs_and_never_raises(
     assert timings == {}
     assert "warm-up of badge:no-such-layout failed" in caplog.text
     assert "warm-up of cups:X failed" in caplog.text
+
+
+def test_the_warm_up_loads_no_shared_library_after_preload(event: EventConfig) -> None:
+    """What ``warm`` dlopens off the GUI thread could deadlock with the GUI thread loading a
+    Qt library: ``preload`` (on the GUI thread) must leave it nothing to load."""
+    import sys
+
+    import checkin.printing.badge  # noqa: F401  (what the desk has loaded when it opens)
+
+    warmup.preload()
+
+    def libraries() -> set[str]:
+        return {
+            n
+            for n, m in list(sys.modules.items())
+            if str(getattr(m, "__file__", "")).endswith((".so", ".pyd"))
+        }
+
+    before = libraries()
+    warmup.warm(event, [])
+    assert libraries() - before == set()
