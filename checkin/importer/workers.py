@@ -13,7 +13,8 @@ or the few fields the bookkeeping reads plus the staged row already packed (``ma
 
 The parent keeps everything that depends on the order of the rows (duplicates in the file,
 code owners, the tally) and the writing. Results come back in the order of the file. A
-small file (under ``POOL_MIN_ROWS``) is cleaned in-process: spawning a pool costs ~0.3 s.
+small file (under ``POOL_MIN_ROWS`` rows to clean) is cleaned in-process: spawning a pool
+costs ~0.3 s, more on a loaded machine, and hurts the window's scans while it happens.
 
 A worker that dies (killed, out of memory) breaks the pool: the import stops with a
 sentence before anything is written (cleaning is finished before the first write), and
@@ -49,7 +50,10 @@ STAGED = (*ATTENDEE_FIELDS, "dietary", "accessibility")
 CODE_AT = STAGED.index("code")
 _staged = operator.attrgetter(*STAGED)
 
-POOL_MIN_ROWS = int(os.environ.get("CHECKIN_IMPORT_POOL_MIN_ROWS", "2000") or 2000)
+# Below this many rows to clean, cleaning stays in-process: spawning costs ~0.3 s idle (a
+# few seconds loaded), and from the window a spawn hurt scans more than cleaning 6,000 rows
+# (bench-desk, a re-import with 5 % changed: p99 118–218 ms with the pool, 61–88 in-process).
+POOL_MIN_ROWS = int(os.environ.get("CHECKIN_IMPORT_POOL_MIN_ROWS", "10000") or 10000)
 WORKERS = os.cpu_count() or 1  # one per core
 CHUNK_ROWS = int(os.environ.get("CHECKIN_IMPORT_CHUNK_ROWS", "2000") or 2000)
 # Fault injection for the tests: a worker kills itself (SIGKILL) on the n-th chunk (from 1).
