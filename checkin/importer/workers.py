@@ -38,7 +38,7 @@ from checkin.base.errors import KnownError
 from checkin.base.i18n import _, language, set_language
 from checkin.event.model import EventConfig
 from checkin.importer.mapping import Mapping
-from checkin.importer.records import Record, RowError, RowSkipped, row_hash
+from checkin.importer.records import AddOnRow, Record, RowError, RowSkipped, row_hash
 from checkin.importer.records import build as build_record
 from checkin.replica import attendees
 from checkin.replica.db import share_with_window
@@ -76,6 +76,8 @@ class Clean(NamedTuple):
     last_name: str
     platform_checkin: str
     row_hash: str
+    registered_at: str
+    date_unread: bool  # the registration date kept as written: said once in the summary
     data: bytes  # marshal of the ``STAGED`` values
 
     def with_code(self, code: str) -> Clean:
@@ -85,8 +87,8 @@ class Clean(NamedTuple):
 
 
 # A row's outcome: Clean, None (its digest is one the replica holds: not cleaned), or
-# ("skipped" | "rejected", reason).
-Outcome = Clean | None | tuple[str, str]
+# ("skipped" | "rejected" | "addon", reason, an add-on's parent registration, its product).
+Outcome = Clean | None | tuple[str, str, str, str]
 
 
 def _clean(record: Record) -> Clean:
@@ -105,6 +107,8 @@ def _clean(record: Record) -> Clean:
         r.last_name,
         r.platform_checkin,
         r.row_hash,
+        r.registered_at,
+        r.date_unread,
         marshal.dumps(_staged(r)),
     )
 
@@ -121,10 +125,12 @@ class Cleaner:
     def outcome(self, cells: list[str], digest: str) -> Outcome:
         try:
             return _clean(build_record(self.event, self.mapping, cells, self.context, digest))
+        except AddOnRow as exc:
+            return ("addon", str(exc), exc.parent, exc.product)
         except RowSkipped as exc:
-            return ("skipped", str(exc))
+            return ("skipped", str(exc), "", "")
         except RowError as exc:
-            return ("rejected", str(exc))
+            return ("rejected", str(exc), "", "")
 
     def chunk(
         self, chunk: list[tuple[int, str, list[str] | None]], share: Callable[[], None] | None = None
