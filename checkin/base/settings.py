@@ -89,6 +89,16 @@ class DeskSettings:
         8, "desk", "Seconds before the answer goes back to 'ready'", minimum=2, maximum=120
     )
     muted: bool = setting(False, "desk", "Sounds off")
+    kiosk: str = setting(
+        "off",
+        "desk",
+        "Self-service kiosk: 'admit' (a scan admits and prints the badge), 'print-only' (prints the "
+        "badge, counts no entry); 'off': the staffed desk. checkin kiosk [--print-only] opens one too",
+        choices=("off", "admit", "print-only"),
+    )
+    kiosk_return_s: int = setting(
+        6, "desk", "Seconds the kiosk's answer stays before its idle screen", minimum=2, maximum=60
+    )
     event: str = setting(
         "",
         "desk",

@@ -31,6 +31,20 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:  # type: ignor
     )
     desk.set_defaults(func=run_desk)
 
+    kiosk = subparsers.add_parser(
+        "kiosk", help=_("Ouvrir une borne libre-service (plein écran, verrouillée)")
+    )
+    kiosk.add_argument("--db", help=_("Base du poste (fichier SQLite)"))
+    kiosk.add_argument("--desk", help=_("Nom du poste, par exemple « Accueil 2 »"))
+    kiosk.add_argument("--day", help=_("Jour de l'événement (AAAA-MM-JJ)"))
+    kiosk.add_argument(
+        "--print-only",
+        action="store_true",
+        default=None,
+        help=_("Imprimer le badge sans compter d'entrée (l'entrée est comptée à la porte de la salle)"),
+    )
+    kiosk.set_defaults(func=run_kiosk)
+
     _add_rehearse(subparsers)
 
     demo = subparsers.add_parser("demo", help=_("Ouvrir le poste sur un événement de démonstration"))
@@ -150,12 +164,32 @@ def run_desk(args: argparse.Namespace) -> int:
 
     if args.rehearsal:
         return run_desk_rehearsal(args)
+    from checkin.base.settings import DeskSettings
+
+    if DeskSettings.load().kiosk != "off":  # this laptop is a kiosk (its desk setting)
+        args.print_only = None
+        return run_kiosk(args)
     return run_single(
         paths.db_path(args.db),
         lambda: app.build_desk(
             args.db, desk_name=args.desk, day=args.day, event=event_mod.of(args), defer_printing=True
         ),
     )
+
+
+def run_kiosk(args: argparse.Namespace) -> int:
+    """The self-service kiosk; ``--print-only`` or the desk setting chooses its kind."""
+    from checkin.base import paths
+    from checkin.ui.kiosk import app as kiosk_app
+
+    kiosk = kiosk_app.build_kiosk(
+        paths.db_path(args.db),
+        print_only=args.print_only,
+        desk_name=args.desk,
+        day=args.day,
+        event=event_mod.of(args),
+    )
+    return kiosk_app.run(kiosk)
 
 
 def run_desk_rehearsal(args: argparse.Namespace) -> int:

@@ -37,6 +37,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import (
     QAction,
     QBrush,
+    QCloseEvent,
     QColor,
     QFont,
     QGuiApplication,
@@ -156,6 +157,7 @@ __all__ = [
     "QBrush",
     "QByteArray",
     "QCheckBox",
+    "QCloseEvent",
     "QColor",
     "QComboBox",
     "QCoreApplication",
