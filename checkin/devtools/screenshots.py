@@ -135,6 +135,7 @@ def _render(outdir: Path, home: Path, event: EventConfig | None) -> list[Path]:
         _group_shots(w, db, shot, scan)
     finally:
         desk.close()
+    _kiosk_shots(db, ev, shot)
     return shot.written
 
 
@@ -356,3 +357,46 @@ def _group_shots(w: Any, db: Path, shot: _Camera, scan: Callable[[str], None]) -
     w.open_group()
     shot("delegation")
     w.show_scan()
+
+
+def _kiosk_shots(db: Path, ev: EventConfig, shot: _Camera) -> None:
+    """The self-service kiosk: idle (both languages), a welcome, a badge already printed,
+    "see the desk" for an unknown code, and the idle screen after the language button."""
+    from checkin.base import i18n
+    from checkin.base.settings import DeskSettings
+    from checkin.ui.kiosk.app import build_kiosk
+
+    day = ev.days[0].iso
+    con = sqlite3.connect(db)
+    try:
+        row = con.execute(
+            "SELECT code FROM attendee WHERE status = 'confirmed' AND (live_uid = uid OR live_uid = '') "
+            "AND (days = '' OR days LIKE ?) AND uid NOT IN (SELECT attendee_uid FROM fact) ORDER BY id LIMIT 1",
+            (f"%{day}%",),
+        ).fetchone()
+    finally:
+        con.close()
+    settings = DeskSettings.load()
+    settings.desk_name = "Borne 1"
+    settings.muted = True
+    kiosk = build_kiosk(db, print_only=False, day=day, settings=settings, event=ev)
+    station = kiosk.station
+    station.resize(*SIZE)
+    station.show()
+    shot.window = station
+    try:
+        shot("kiosk-idle")
+        code = str(row[0]) if row else "AICT26-ZZZZ9999"
+        station.on_scan(code)
+        shot("kiosk-welcome")
+        _wait(lambda: bool(station.parts.bridge.queue.jobs()))
+        station.on_scan(code)
+        shot("kiosk-already-printed")
+        station.on_scan("AICT26-ZZZZ9999")
+        shot("kiosk-see-the-desk")
+        station.go_idle()
+        station.switch_language()
+        shot("kiosk-idle-english")
+    finally:
+        i18n.set_language("fr")
+        kiosk.close()

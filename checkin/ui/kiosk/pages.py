@@ -30,7 +30,7 @@ def _label(size: int, name: str, bold: bool = True) -> QLabel:
     label.setAlignment(Qt.AlignmentFlag.AlignCenter)
     label.setWordWrap(True)
     weight = "bold" if bold else "normal"
-    label.setStyleSheet(f"font-size: {size}px; font-weight: {weight}; color: inherit;")
+    label.setStyleSheet(f"font-size: {size}px; font-weight: {weight};")
     return label
 
 
@@ -42,13 +42,15 @@ class KioskScreen(QWidget):
         self.kind = kind
         self.setObjectName(f"kiosk_{kind}")
         background, foreground = COLOURS[kind]
-        self.setAutoFillBackground(True)
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)  # paint the stylesheet's colour
         self.setStyleSheet(f"#kiosk_{kind} {{ background: {background}; }} QLabel {{ color: {foreground}; }}")
         self.headline = _label(72, "headline")
         self.name = _label(64, "name")
         self.line = _label(44, "line", bold=False)
         self.foot = _label(28, "foot", bold=False)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(48, 48, 48, 48)
+        layout.setSpacing(28)
         layout.addStretch(2)
         for label in (self.headline, self.name, self.line):
             layout.addWidget(label)
@@ -92,14 +94,25 @@ class KioskPages(QStackedWidget):
         desk = self.screens["desk"]
         desk.headline.setText(_("Merci de vous adresser à l'accueil"))
         desk.line.setText(_("Un membre de l'équipe va vous aider."))
+        # Whoever reads the other language is told too, at the bottom of each answer.
+        self.screens["welcome"].foot.setText(tr(other, "Prenez votre badge à l'imprimante"))
+        already.foot.setText(
+            tr(other, "Votre badge a déjà été imprimé")
+            + " — "
+            + tr(other, "Merci de vous adresser à l'accueil")
+        )
+        desk.foot.setText(tr(other, "Merci de vous adresser à l'accueil"))
 
     def show_welcome(self, name: str) -> None:
         welcome = self.screens["welcome"]
         welcome.headline.setText(_("Bienvenue"))
         welcome.name.setText(name)
+        welcome.name.show()
         self.setCurrentWidget(welcome)
 
     def show_kind(self, kind: str) -> None:
         """A screen without a name (idle, already, desk); the welcome's name is wiped."""
         self.screens["welcome"].name.clear()
+        for screen in self.screens.values():
+            screen.name.setVisible(screen.kind == "welcome" and bool(screen.name.text()))
         self.setCurrentWidget(self.screens[kind])
