@@ -208,6 +208,7 @@ def test_welcome_slip_decodes_with_its_accents_and_the_persons_own_day(
     assert "14:00 Rendez-vous B2B, table T01" in text
     assert "avec Nour Khoury (Région du Gorgol)" in text
     assert "Wi-Fi : AICT2026 — mot de passe : cooperation" in text
+    assert "À remettre : Sacoche et programme" in text  # the event's [[handover]], never on the badge
     assert "Vestiaire : rez-de-chaussée" in text
     assert slip.qr == ["AICT26-HELENE01"]
     assert slip.cuts == 1 and not slip.images
@@ -230,6 +231,7 @@ def test_the_slip_speaks_the_attendees_language(desk: Replica, event: EventConfi
     slip = parse(build(desk, event, "welcome", "AICT26-NOUR0001"), "TM-T20II")
     assert "Your programme" in slip.text and "9 July" in slip.text
     assert "with Hélène Côté" in slip.text
+    assert "Hand over: Bag and programme" in slip.text
     # Arabic greeting and Arabic name: images with ink on them.
     assert len(slip.images) >= 2
     assert all(ink(image) > 200 for image in slip.images)

@@ -21,6 +21,8 @@ from checkin.base import paths
 from checkin.base.errors import KnownError
 from checkin.base.i18n import _
 from checkin.base.text import fold
+from checkin.event import handover as handover_rules
+from checkin.event.handover import Handover
 from checkin.event.rooms import Rooms
 from checkin.event.rooms import parse as parse_rooms
 
@@ -104,6 +106,7 @@ class EventConfig:
     retention_days: int = 90
     lead_pin_hash: str = ""  # [lead] pin_hash: the lead PIN provisioned with the event
     ticket_rules: tuple[TicketRule, ...] = ()
+    handover: tuple[Handover, ...] = ()  # [[handover]]: what the volunteer hands over (event.handover)
     logo: Path | None = None  # PNG or SVG on badges and slips ([event] logo, or logo.svg/png beside)
     source: Path | None = None
     rooms: Rooms = field(default_factory=Rooms)  # [[rooms]], [[session_access]] (event.rooms)
@@ -137,6 +140,14 @@ class EventConfig:
         if moment.tzinfo is not None:
             moment = moment.astimezone(ZoneInfo(self.timezone))
         return moment.strftime("%H:%M")
+
+    def handover_for(
+        self, category: str, workshops: tuple[str, ...], language: str = "fr"
+    ) -> tuple[str, ...]:
+        """What to hand a person of ``category`` (key or name) registered for ``workshops``."""
+        found = self.category_by_name(category) if category else None
+        key = found.key if found is not None else category
+        return handover_rules.items_for(self.handover, key, workshops, language)
 
     def day(self, iso: str) -> Day | None:
         return next((d for d in self.days if d.iso == iso), None)
@@ -309,6 +320,7 @@ SCHEMA: dict[str, tuple[str, ...] | None] = {
     "privacy": ("desk_fields", "retention_days"),
     "lead": ("pin_hash",),
     "ticket_types": ("match", "exact", "category", "days"),
+    "handover": ("items", "items_en", "category", "workshop"),
     "rooms": ("name", "capacity", "exits"),
     "session_access": ("type", "code", "open_to"),
     "pretix": ("public_keys", "products", "variations"),
@@ -317,6 +329,7 @@ LIST_TABLES = (
     "days",
     "categories",
     "ticket_types",
+    "handover",
     "rooms",
     "session_access",
 )  # written [[days]], [[categories]]…
@@ -496,6 +509,7 @@ def _build(data: dict[str, object], source: Path) -> EventConfig:
         retention_days=int(str(privacy.get("retention_days", 90))),
         lead_pin_hash=str(lead.get("pin_hash", "")),
         ticket_rules=parse_ticket_rules(data, categories, days),
+        handover=handover_rules.parse(data, [c.key for c in categories]),
         logo=_logo(ev, source),
         source=source,
         rooms=parse_rooms(data),

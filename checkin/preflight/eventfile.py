@@ -29,7 +29,7 @@ from checkin.base.errors import KnownError
 from checkin.base.i18n import _
 from checkin.base.text import fold
 from checkin.event import model as event_module
-from checkin.preflight import roomcheck
+from checkin.preflight import handovercheck, roomcheck
 
 SENSITIVE = ("dietary", "accessibility")
 LANGUAGES = ("fr", "en")
@@ -258,6 +258,7 @@ class _Checker:
         self.logo(ev)
         self.lead()
         roomcheck.check(self.data, self.lines.key, self.add)
+        handovercheck.check(self.data, self.lines.key, self.add)
 
     # unknown and missing keys
     def keys(self) -> None:

@@ -115,6 +115,13 @@ def by_uid(conn: Connection, uid: str) -> AttendeeView | None:
     return from_row(row) if row else None
 
 
+def accessibility_note(conn: Connection, uid: str) -> str:
+    """The person's accessibility need (``sensitive_info``, kept apart; "" when none). Callers
+    ask only where the event's ``desk_fields`` lets a desk see it."""
+    row = conn.exec_driver_sql("SELECT accessibility FROM sensitive_info WHERE uid = ?", (uid,)).first()
+    return str(row[0]).strip() if row else ""
+
+
 def by_code(conn: Connection, code: str) -> AttendeeView | None:
     """The registration a code belongs to (current or former code)."""
     row = conn.exec_driver_sql(

@@ -84,6 +84,14 @@ class DeskSession:
             self.replica, self.event, values, day=self.day, desk=self.desk, role=self.role
         )
 
+    def accessibility_note(self, person: AttendeeView | None) -> str:
+        """The note the answer shows, only where the event lists ``accessibility`` among
+        its ``desk_fields`` (CNIL: sensitive, off the desks unless the organiser says)."""
+        if person is None or "accessibility" not in self.event.desk_fields:
+            return ""
+        with self.replica.read() as conn:
+            return attendees.accessibility_note(conn, person.uid)
+
     def counts(self) -> tuple[int, int]:
         """(here today, expected today), by the one rule (:mod:`checkin.replica.presence`)."""
         with self.replica.read() as conn:

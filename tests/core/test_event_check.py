@@ -44,6 +44,7 @@ def test_the_schema_holds_every_key_the_loader_reads() -> None:
     read: set[str] = set()
     source = inspect.getsource(event_module._build) + inspect.getsource(event_module.parse_ticket_rules)
     source += inspect.getsource(event_module.parse_rooms)  # [[rooms]], [[session_access]]
+    source += inspect.getsource(event_module.handover_rules.parse)  # [[handover]]
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "get" and node.args:
             first = node.args[0]

@@ -104,6 +104,7 @@ def person_values(event: EventConfig, person: AttendeeView, language: str) -> di
     )
     full = person.full_name
     native = person.native_name
+    items = event.handover_for(person.category, person.workshops, language)
     return {
         "welcome": welcome,
         "first_name": person.first_name,
@@ -120,6 +121,9 @@ def person_values(event: EventConfig, person: AttendeeView, language: str) -> di
         "code": person.code,
         "label_programme": tr(language, "Votre programme"),
         "label_practical": tr(language, "Infos pratiques"),
+        # What the volunteer hands over (the event's [[handover]]): on the slip, never the badge.
+        "handover": ", ".join(items),
+        "handover_line": tr(language, "À remettre : {items}", items=", ".join(items)) if items else "",
     }
 
 

@@ -64,6 +64,8 @@ _PERSON = {
     "code": "the ticket code",
     "label_programme": "heading of the programme, translated",
     "label_practical": "heading of the practical lines, translated",
+    "handover": "what the volunteer hands over (the event's [[handover]]), comma-separated",
+    "handover_line": 'the handover line, translated ("À remettre : Sacoche, Casque")',
 }
 _CLOSING = {
     "label_closing": "heading of the closing slip, translated",

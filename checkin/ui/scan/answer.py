@@ -52,6 +52,7 @@ class AnswerPanel(QFrame):
         self._current_colours = ("", "")
         self.decision: Any = None
         self.answer: Answer | None = None
+        self.note = ""  # the accessibility note of the person on screen
         self.print_state = ""
         self.icon = SymbolIcon()
         self.headline = _label(64, bold=True)
@@ -65,6 +66,10 @@ class AnswerPanel(QFrame):
         self.instruction.setObjectName("instruction")
         # A name in its own script keeps its direction but lines up with the others.
         self.native.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignAbsolute)
+        self.handover = _label(30, bold=True)
+        self.handover.setObjectName("handover")
+        self.access_note = _label(24, bold=True)
+        self.access_note.setObjectName("access_note")
         self.printing = _label(20)
         self.hint = _label(15)
         hint_font = self.hint.font()
@@ -89,6 +94,8 @@ class AnswerPanel(QFrame):
         layout.addLayout(top)
         layout.addStretch(1)
         layout.addWidget(self.instruction)
+        layout.addWidget(self.handover)
+        layout.addWidget(self.access_note)
         layout.addWidget(self.printing)
         layout.addWidget(self.hint)
         self.show_ready()
@@ -112,17 +119,20 @@ class AnswerPanel(QFrame):
         self.category.setText("")
         self.category.hide()
         self.instruction.setText("")
+        self.handover.hide()
+        self.access_note.hide()
         self.printing.setText("")
         self.hint.setText("")
         self.setAccessibleName(_("Prêt à scanner"))
 
-    def show_decision(self, decision: Any) -> None:
+    def show_decision(self, decision: Any, note: str = "") -> None:
         self.decision = decision
+        self.note = note
         self.print_state = ""
         self._paint_decision()
 
     def _paint_decision(self) -> None:
-        a = present(self.decision, self.event_config)
+        a = present(self.decision, self.event_config, self.note)
         self.answer = a
         self._colours(a.style.background, a.style.foreground)
         self.icon.set_symbol(a.style.symbol, a.style.foreground)
@@ -141,6 +151,10 @@ class AnswerPanel(QFrame):
         else:
             self.category.hide()
         self.instruction.setText("→ " + a.instruction)
+        self.handover.setText(_("À remettre : {items}", items=", ".join(a.handover)) if a.handover else "")
+        self.handover.setVisible(bool(a.handover))
+        self.access_note.setText(_("Accessibilité : {note}", note=a.note) if a.note else "")
+        self.access_note.setVisible(bool(a.note))
         self.hint.setText(
             _("Scan corrigé (disposition du clavier du scanner) — responsable : régler le scanner")
             if a.repaired
@@ -178,6 +192,8 @@ class AnswerPanel(QFrame):
             self.native,
             self.organisation,
             self.instruction,
+            self.handover,
+            self.access_note,
             self.printing,
             self.hint,
         ):
@@ -226,8 +242,8 @@ class ScanPage(QWidget):
         if text:
             self.manual_code.emit(text)
 
-    def show_decision(self, decision: Any) -> None:
-        self.panel.show_decision(decision)
+    def show_decision(self, decision: Any, note: str = "") -> None:
+        self.panel.show_decision(decision, note)
         self.ready_timer.start()
 
     def retranslate(self) -> None:

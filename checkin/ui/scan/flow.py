@@ -141,7 +141,8 @@ class ScanFlow(QObject):
     def show_decision(self, decision: Decision) -> None:
         modal = QApplication.activeModalWidget()
         self.frame.show(self.page)
-        self.page.show_decision(decision)
+        note = self.frame.guard(lambda: self.frame.session.accessibility_note(decision.shown.attendee))
+        self.page.show_decision(decision, note or "")
         if modal is None:
             self.page.code_field.setFocus()
         self.sounds.play_outcome(decision.shown.outcome)

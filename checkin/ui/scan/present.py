@@ -52,6 +52,8 @@ class Answer:
     code: str
     repaired: bool
     style: Style
+    handover: tuple[str, ...] = ()  # what to hand over on an admission (the event's [[handover]])
+    note: str = ""  # the accessibility note, where the event lets desks see it
 
 
 def headline(outcome: str) -> str:
@@ -71,9 +73,11 @@ def headline(outcome: str) -> str:
     }.get(outcome, outcome.upper())
 
 
-def present(decision: Decision, event: EventConfig) -> Answer:
+def present(decision: Decision, event: EventConfig, note: str = "") -> Answer:
     """The answer for a decision; a superseded code shows its live registration. The words
-    are the core's (:func:`checkin.arrivals.scan.instruction`); this only styles them."""
+    are the core's (:func:`checkin.arrivals.scan.instruction`); this only styles them. What
+    to hand over comes with an admission only (one hands it once); ``note`` (accessibility,
+    read only when the event's ``desk_fields`` allow it) shows while the person is there."""
     shown = decision.shown
     attendee: AttendeeView | None = shown.attendee or decision.attendee
     outcome = shown.outcome
@@ -91,4 +95,8 @@ def present(decision: Decision, event: EventConfig) -> Answer:
         code=decision.code or "",
         repaired=bool(decision.repaired),
         style=STYLES.get(outcome, STYLES["unknown"]),
+        handover=event.handover_for(attendee.category, attendee.workshops, language())
+        if attendee and outcome == "admitted"
+        else (),
+        note=note if attendee and outcome in ("admitted", "already_in") else "",
     )
