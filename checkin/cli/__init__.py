@@ -32,6 +32,7 @@ from checkin.cli import (
     groups,
     imports,
     preflight,
+    pretix,
     rooms,
     sync,
     tickets,
@@ -60,6 +61,7 @@ FAMILIES: tuple[Callable[[Any], None], ...] = (
     sync.add_commands,
     arrivals.add_scanner_check,
     preflight.add_commands,
+    pretix.add_commands,  # pretix pull|push
 )
 
 

@@ -1,0 +1,6 @@
+"""pretix as a peer: its REST API (``api``), the event's positions pulled into the replica
+through the importer (``pull``), the desk's admissions sent back (``push``).
+
+Imports ``checkin.importer``, ``checkin.replica``, ``checkin.event`` and ``checkin.base``;
+not ``checkin.printing`` nor ``checkin.sync`` (its siblings), never Qt.
+"""
