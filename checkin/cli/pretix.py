@@ -27,6 +27,7 @@ def add_commands(subparsers: Any) -> None:
         q.add_argument("--list", help=_("numéro de la liste d'enregistrement (sinon CHECKIN_PRETIX_LIST)"))
         q.add_argument("--json", action="store_true")
     pull.set_defaults(func=cmd_pull)
+    push.set_defaults(func=cmd_push)
 
 
 def _client(args: argparse.Namespace) -> Any:
@@ -60,4 +61,38 @@ def cmd_pull(args: argparse.Namespace) -> int:
     )
     if summary.imported is not None:
         print(summary.imported.sentence())
+    return 0
+
+
+def cmd_push(args: argparse.Namespace) -> int:
+    from checkin.pretix.push import push, refusals
+
+    client = _client(args)
+    replica = open_db(args)
+    try:
+        summary = push(replica, client)
+        refused = refusals(replica)
+    finally:
+        replica.close()
+    if args.json:
+        dump({**summary.to_json(), "refused_all": refused})
+        return 0
+    print(
+        _(
+            "pretix : {sent} entrées envoyées, {accepted} acceptées ({seconds:.1f} s).",
+            sent=summary.sent,
+            accepted=summary.accepted,
+            seconds=summary.seconds,
+        )
+    )
+    for item in refused:
+        print(
+            _(
+                "  refusée par pretix ({reason}, {status}) : {secret}… {explanation}",
+                reason=item["reason"],
+                status=_("forcée") if item["status"] == "forced" else _("non enregistrée"),
+                secret=item["secret"][:12],
+                explanation=item["explanation"],
+            )
+        )
     return 0

@@ -144,8 +144,8 @@ class Client:
             payload = _json(exc.read())
             if exc.code == 429:
                 raise _RetryLater(_retry_after(exc.headers.get("Retry-After"))) from exc
-            if 400 <= exc.code < 500 and method == "POST" and isinstance(payload, dict):
-                return Answer(exc.code, dict(exc.headers), payload)  # the RPC's own refusals
+            if method == "POST" and isinstance(payload, dict) and "status" in payload:
+                return Answer(exc.code, dict(exc.headers), payload)  # the RPC's own refusal of a ticket
             raise _http_error(exc.code, self.link) from exc
         except TimeoutError as exc:
             raise PretixError(

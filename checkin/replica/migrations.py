@@ -235,7 +235,20 @@ V7 = [
         PRIMARY KEY (secret))""",
 ]
 
-STEPS: list[list[str]] = [V1, V2, V3, V4, V5, V6, V7]
+# Schema 8 (pretix): what ``checkin pretix push`` sent — one row per admission (a check-in
+# fact) pretix answered, with its answer; an admission with no row is still to be sent.
+V8 = [
+    """CREATE TABLE pretix_push (
+        fact_id VARCHAR NOT NULL,
+        secret VARCHAR NOT NULL,
+        status VARCHAR NOT NULL,
+        reason VARCHAR NOT NULL,
+        explanation VARCHAR NOT NULL,
+        pushed_at VARCHAR NOT NULL,
+        PRIMARY KEY (fact_id))""",
+]
+
+STEPS: list[list[str]] = [V1, V2, V3, V4, V5, V6, V7, V8]
 SCHEMA_VERSION = len(STEPS)
 
 

@@ -186,6 +186,21 @@ class PretixRevoked(ReplicaModel, table=True):
     secret: str = Field(primary_key=True)
 
 
+class PretixPush(ReplicaModel, table=True):
+    """An admission sent to pretix (schema 8) and pretix's answer: ``ok``; ``forced`` (refused
+    online for ``reason`` — ``already_redeemed``, ``unpaid``, ``revoked``, ``canceled`` —
+    then recorded forced); ``refused`` (not recorded). The fact's UUID is the push's nonce."""
+
+    __tablename__ = "pretix_push"
+
+    fact_id: str = Field(primary_key=True)
+    secret: str
+    status: str
+    reason: str
+    explanation: str
+    pushed_at: str
+
+
 class PrintJob(ReplicaModel, table=True):
     """A badge or ticket waiting for, going through or done with a printer: its state
     changes (queued → printing → done | failed); once done, a ``print`` fact records it."""

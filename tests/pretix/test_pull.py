@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
+from checkin.cli import main
 from checkin.event.model import EventConfig
 from checkin.pretix.api import Client, Link, PretixError
 from checkin.pretix.pull import pull
@@ -55,3 +59,31 @@ def test_no_rights_token_is_a_sentence(
         pull(replica, event, Client(link(pretix_server, pretix_server.data["weak_token"])))
     assert "droits" in str(err.value)
     assert rows(replica) == {}
+
+
+def test_commands_pull_and_push(
+    pretix_server: PretixServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    d = pretix_server.data
+    monkeypatch.setenv("CHECKIN_PRETIX_TOKEN", d["weak_token"])
+    db = str(tmp_path / "cli.sqlite")
+    base = [
+        "--url",
+        pretix_server.url,
+        "--organizer",
+        d["organizer"],
+        "--slug",
+        d["event"],
+        "--list",
+        str(d["list"]),
+    ]
+    assert main(["pretix", "pull", "--db", db, *base]) == 1
+    assert "droits" in capsys.readouterr().err
+    monkeypatch.setenv("CHECKIN_PRETIX_TOKEN", d["token"])
+    assert main(["pretix", "pull", "--db", db, "--json", *base]) == 0
+    assert json.loads(capsys.readouterr().out)["positions"] == 6
+    assert main(["pretix", "push", "--db", db, *base]) == 0
+    assert "0" in capsys.readouterr().out
