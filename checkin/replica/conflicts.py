@@ -13,6 +13,11 @@ pulled by the desks:
 * ``edit_vs_export``: a desk's fix and an export change made without seeing each other;
   the newer holds the field (``kept``: ``export`` or ``desk``), both values are listed.
 * ``edit_vs_edit``: two desks fixed the same field, neither seeing the other's fix.
+
+And one a desk learns from pretix (``checkin pretix push``, table ``pretix_push``):
+
+* ``pretix_refused``: an admission pretix refused as an online scan (already redeemed
+  elsewhere, unpaid, revoked, cancelled), then recorded forced — or not at all.
 """
 
 from __future__ import annotations
@@ -45,9 +50,34 @@ _PEOPLE = "SELECT uid, source, code, first_name, last_name, organisation, email,
 def from_replica(conn: Connection) -> list[dict[str, Any]]:
     row = conn.exec_driver_sql("SELECT value FROM meta WHERE key = 'sync.conflicts'").first()
     pulled = json.loads(row[0]) if row else []
-    return _compute(conn, "fact", "attendee") + sorted(
-        pulled, key=lambda c: (c.get("attendee_uid", ""), c["id"])
+    return (
+        _compute(conn, "fact", "attendee")
+        + sorted(pulled, key=lambda c: (c.get("attendee_uid", ""), c["id"]))
+        + pretix_refused(conn)
     )
+
+
+def pretix_refused(conn: Connection) -> list[dict[str, Any]]:
+    rows = conn.exec_driver_sql(
+        "SELECT p.fact_id, p.status, p.reason, p.explanation, f.attendee_uid, f.day, "
+        "coalesce(a.first_name, ''), coalesce(a.last_name, ''), p.secret "
+        "FROM pretix_push p JOIN fact f ON f.id = p.fact_id LEFT JOIN attendee a ON a.uid = f.attendee_uid "
+        "WHERE p.status != 'ok' ORDER BY f.at, f.seq"
+    ).all()
+    return [
+        {
+            "id": f"pretix:{r[0]}",
+            "kind": "pretix_refused",
+            "attendee_uid": r[4],
+            "day": r[5],
+            "name": " ".join(x for x in (r[6], r[7]) if x),
+            "code": r[8],
+            "recorded": r[1] == "forced",
+            "reason": r[2],
+            "explanation": r[3],
+        }
+        for r in rows
+    ]
 
 
 def from_hub(conn: Connection) -> list[dict[str, Any]]:
@@ -147,6 +177,14 @@ def describe(conflict: dict[str, Any]) -> str:
             name=conflict["name"],
             code=conflict["code"],
             other=conflict["registered_code"],
+        )
+    if kind == "pretix_refused":
+        return _(
+            "pretix a refusé l'entrée de {name} le {day} ({reason}){then}",
+            name=conflict["name"],
+            day=conflict["day"],
+            reason=conflict["explanation"] or conflict["reason"],
+            then=_(", enregistrée forcée") if conflict["recorded"] else _(", non enregistrée par pretix"),
         )
     if kind == "edit_vs_edit":
         return _(

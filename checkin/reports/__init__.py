@@ -131,6 +131,7 @@ def _conflicts(data: Dataset) -> tuple[list[str], list[list[Any]]]:
         "walkin_registered": _("Inscrit sur place déjà inscrit"),
         "edit_vs_export": _("Correction contre export"),
         "edit_vs_edit": _("Deux corrections"),
+        "pretix_refused": _("Refus de pretix"),
     }
     rows = [
         [

@@ -12,7 +12,7 @@ from checkin.event.model import EventConfig
 from checkin.pretix.api import Answer, Client, PretixError
 from checkin.pretix.pull import pull
 from checkin.pretix.push import pending, push, refusals
-from checkin.replica import attendees, facts
+from checkin.replica import attendees, conflicts, facts
 from checkin.replica.db import Replica
 
 from .conftest import PretixServer
@@ -89,3 +89,7 @@ def test_push_cut_and_repeated_counts_each_admission_once(
     desk = [code for code, _day in admitted] + [cancelled.code]
     assert pretix_checkins(s) == {code: 1 for code in desk}
     assert [r["reason"] for r in refusals(replica)] == ["canceled"]
+    with replica.read() as conn:
+        shown = [c for c in conflicts.from_replica(conn) if c["kind"] == "pretix_refused"]
+    assert [(c["code"], c["recorded"]) for c in shown] == [(cancelled.code, True)]
+    assert "enregistrée forcée" in conflicts.describe(shown[0])
