@@ -107,6 +107,11 @@ def _derive(passphrase: str, salt: bytes) -> bytes:
     return hashlib.scrypt(passphrase.encode("utf-8"), salt=salt, n=2**14, r=8, p=1, dklen=32)
 
 
+def system_keyring() -> Any:
+    """The system keyring, or None where there is none (for other secrets: pretix's token)."""
+    return _keyring()
+
+
 def _keyring() -> Any:
     """The system keyring, or None where there is none (headless Linux, CI)."""
     try:

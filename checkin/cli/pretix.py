@@ -1,8 +1,9 @@
-"""``checkin pretix pull|push``: the desk's replica and a pretix event, over pretix's API.
+"""``checkin pretix link|pull|push``: the desk's replica and a pretix event, over pretix's API.
 
-The link (URL, organizer, event slug, check-in list) comes from the options or
-``CHECKIN_PRETIX_URL|ORGANIZER|EVENT|LIST``; the token from ``CHECKIN_PRETIX_TOKEN`` only.
-The event's slug is ``--slug``: ``--event`` is the event file's option everywhere.
+The link (URL, organizer, event slug, check-in list) is the desk's (``pretix link``), or the
+options, or ``CHECKIN_PRETIX_URL|ORGANIZER|EVENT|LIST``; the token is the link's (keyring or
+a 0600 file) or ``CHECKIN_PRETIX_TOKEN``, never an option. The event's slug is ``--slug``:
+``--event`` is the event file's option everywhere.
 """
 
 from __future__ import annotations
@@ -27,22 +28,53 @@ def add_commands(subparsers: Any) -> None:
         q.add_argument("--list", help=_("numéro de la liste d'enregistrement (sinon CHECKIN_PRETIX_LIST)"))
         q.add_argument("--json", action="store_true")
     pull.set_defaults(func=cmd_pull)
+    link = sub.add_parser("link", help=_("relier le poste à un événement pretix (jeton vérifié et gardé)"))
+    link.add_argument("url")
+    link.add_argument("--organizer", required=True)
+    link.add_argument("--slug", required=True, help=_("événement pretix"))
+    link.add_argument("--list", default="", help=_("nom ou numéro de la liste d'enregistrement"))
+    link.add_argument("--db")
+    link.set_defaults(func=cmd_link)
     push.set_defaults(func=cmd_push)
 
 
-def _client(args: argparse.Namespace) -> Any:
-    from checkin.pretix.api import Client, link_from
+def _client(args: argparse.Namespace, replica: Any) -> Any:
+    from checkin.pretix.api import Client
+    from checkin.pretix.link import linked
 
-    return Client(link_from(args.url, args.organizer, args.slug, args.list))
+    return Client(linked(replica, args.url, args.organizer, args.slug, args.list))
+
+
+def cmd_link(args: argparse.Namespace) -> int:
+    import getpass
+    import os
+
+    from checkin.pretix.link import make
+
+    token = os.environ.get("CHECKIN_PRETIX_TOKEN") or getpass.getpass(_("Jeton d'API pretix : "))
+    replica = open_db(args)
+    try:
+        link = make(replica, args.url, args.organizer, args.slug, args.list, token.strip())
+    finally:
+        replica.close()
+    print(
+        _(
+            "Poste relié à pretix : {organizer}/{event}, liste {list} ({url}).",
+            organizer=link.organizer,
+            event=link.event,
+            list=link.checkin_list,
+            url=link.url,
+        )
+    )
+    return 0
 
 
 def cmd_pull(args: argparse.Namespace) -> int:
     from checkin.pretix.pull import pull
 
-    client = _client(args)
     replica = open_db(args)
     try:
-        summary = pull(replica, args.event, client)
+        summary = pull(replica, args.event, _client(args, replica))
     finally:
         replica.close()
     if args.json:
@@ -67,10 +99,9 @@ def cmd_pull(args: argparse.Namespace) -> int:
 def cmd_push(args: argparse.Namespace) -> int:
     from checkin.pretix.push import push, refusals
 
-    client = _client(args)
     replica = open_db(args)
     try:
-        summary = push(replica, client)
+        summary = push(replica, _client(args, replica))
         refused = refusals(replica)
     finally:
         replica.close()

@@ -188,7 +188,12 @@ def _http_error(code: int, link: Link) -> PretixError:
         )
     if code == 403:
         return PretixError(
-            _("Le jeton pretix n'a pas les droits nécessaires sur l'événement « {event} ».", event=link.event)
+            _(
+                "Le jeton pretix n'a pas les droits nécessaires sur l'événement « {event} », "
+                "ou l'organisateur « {organizer} » n'a pas cet événement : vérifiez le lien et le jeton.",
+                event=link.event,
+                organizer=link.organizer,
+            )
         )
     if code == 404:
         return PretixError(
