@@ -3,15 +3,21 @@ that needs it: another program holding SQLite's write lock, a page garbled on di
 
 from __future__ import annotations
 
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 from types import TracebackType
 
+from tests import dbfiles
+
+ROOT = Path(__file__).resolve().parents[1]
+
 _HOLD = """
-import sqlite3, sys
-con = sqlite3.connect(sys.argv[1], isolation_level=None)
+import sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[3])
+from checkin.replica import cipher
+con = cipher.connect(Path(sys.argv[1]), isolation_level=None)
 con.execute("BEGIN IMMEDIATE")
 if sys.argv[2] == "write":
     con.execute("INSERT INTO meta(key, value) VALUES ('other', 'program')")
@@ -28,7 +34,7 @@ class OtherProgram:
 
     def __init__(self, path: Path | str, *, writes: bool = False) -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, "-c", _HOLD, str(path), "write" if writes else "hold"],
+            [sys.executable, "-c", _HOLD, str(path), "write" if writes else "hold", str(ROOT)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -55,11 +61,13 @@ class OtherProgram:
 def damage_page(path: Path) -> None:
     """Garble one page in the middle of the file (as a failing disk or a bad copy does): the
     root page of the registration index."""
-    con = sqlite3.connect(path)
-    page = con.execute("PRAGMA page_size").fetchone()[0]
-    root = con.execute(
-        "SELECT rootpage FROM sqlite_master WHERE name = 'ix_attendee_registration'"
-    ).fetchone()[0]
+    con = dbfiles.connect(path)
+    page = int(con.execute("PRAGMA page_size").fetchone()[0])
+    root = int(
+        con.execute("SELECT rootpage FROM sqlite_master WHERE name = 'ix_attendee_registration'").fetchone()[
+            0
+        ]
+    )
     con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     con.close()
     with path.open("r+b") as fh:

@@ -28,10 +28,12 @@ from typing import Any
 
 from checkin.base.errors import KnownError
 from checkin.base.i18n import _
+from checkin.base.settings import DeskSettings
 
 log = logging.getLogger(__name__)
 
 ENV = "CHECKIN_PASSPHRASE"
+SWITCH = "CHECKIN_ENCRYPT"  # 0/off/no/false or 1/on/yes/true: overrides the ``encrypt`` setting
 SERVICE = "checkin"
 ACCOUNT = "replica-key"
 SALT_BYTES = 16
@@ -42,6 +44,15 @@ class MissingKey(KnownError):
 
 
 _asker: list[Callable[[], str]] = []
+
+
+def encryption_on() -> bool:
+    """Whether new files are encrypted: ``CHECKIN_ENCRYPT`` when set, else the desk's
+    ``encrypt`` setting (on by default; off only for a closed lab)."""
+    given = os.environ.get(SWITCH, "").strip().lower()
+    if given:
+        return given not in {"0", "off", "no", "false"}
+    return bool(DeskSettings.load().encrypt)
 
 
 def set_asker(ask: Callable[[], str]) -> None:

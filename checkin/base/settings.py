@@ -99,6 +99,12 @@ class DeskSettings:
     kiosk_return_s: int = setting(
         6, "desk", "Seconds the kiosk's answer stays before its idle screen", minimum=2, maximum=60
     )
+    encrypt: bool = setting(
+        True,
+        "desk",
+        "Encrypt the replica, its backups, the import's staging file and an SQLite hub at rest "
+        "(SQLCipher); off only on a closed lab machine. CHECKIN_ENCRYPT=0 or 1 comes first",
+    )
     event: str = setting(
         "",
         "desk",

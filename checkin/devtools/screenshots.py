@@ -8,7 +8,6 @@ versions — without a display.
 from __future__ import annotations
 
 import os
-import sqlite3
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any
 from checkin.base.errors import KnownError
 from checkin.base.i18n import _
 from checkin.event.model import EventConfig
+from checkin.replica import cipher
 
 SIZE = (1366, 768)
 
@@ -51,7 +51,7 @@ def _wait(condition: Callable[[], bool], timeout_ms: int = 10_000) -> bool:
 
 
 def _codes(db: Path, last_day: str) -> dict[str, str]:
-    con = sqlite3.connect(db)
+    con = cipher.connect(db, readonly=True)
     live = "(live_uid = uid OR live_uid = '')"
 
     def one(sql: str) -> str:
@@ -340,7 +340,7 @@ def _import_preview_shots(
 
 def _group_shots(w: Any, db: Path, shot: _Camera, scan: Callable[[str], None]) -> None:
     """A delegation: a member's answer offering the group, then the group page."""
-    con = sqlite3.connect(db)
+    con = cipher.connect(db, readonly=True)
     try:
         row = con.execute(
             "SELECT code FROM attendee WHERE delegation != '' AND status = 'confirmed' AND "

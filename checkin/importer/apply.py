@@ -43,6 +43,7 @@ from checkin.importer.opened import OpenedExport
 from checkin.importer.records import CLEANING_VERSION, RowError
 from checkin.importer.summary import ImportSummary, public, set_meta
 from checkin.importer.workers import ATTENDEE_FIELDS, STAGED, Clean, Cleaner, Outcome, cleaned
+from checkin.replica import cipher
 from checkin.replica.db import Replica, share_with_window
 from checkin.replica.facts import EDITABLE
 
@@ -102,7 +103,8 @@ class _Staging:
     """
 
     def __init__(self, folder: Path) -> None:
-        self.db = sqlite3.connect(folder / "staging.sqlite", isolation_level=None)
+        # It holds personal rows: encrypted like the replica (a new file: when encryption is on).
+        self.db = cipher.connect(folder / "staging.sqlite", isolation_level=None)
         self.db.execute("PRAGMA journal_mode=OFF")
         self.db.execute("PRAGMA synchronous=OFF")
         self.db.execute("CREATE TABLE row (uid TEXT NOT NULL, op TEXT, fixed TEXT, data BLOB)")

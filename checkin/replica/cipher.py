@@ -38,8 +38,9 @@ class WrongKey(DatabaseError):
 
 
 def enabled() -> bool:
-    """Whether new files are encrypted (``CHECKIN_ENCRYPT=0`` turns it off)."""
-    return os.environ.get("CHECKIN_ENCRYPT", "0").strip().lower() not in {"0", "off", "no", "false", ""}
+    """Whether new files are encrypted: on by default; ``CHECKIN_ENCRYPT=0`` or the
+    ``encrypt`` setting turns it off (:func:`checkin.base.keys.encryption_on`)."""
+    return keys.encryption_on()
 
 
 def header(path: Path) -> bytes:
@@ -56,18 +57,21 @@ def is_plain(path: Path) -> bool:
 
 
 def is_encrypted(path: Path) -> bool:
+    """An SQLCipher file: its first 16 bytes are its random salt (zeros are a damaged header)."""
     head = header(path)
-    return len(head) == 16 and head != PLAIN_HEADER
+    return len(head) == 16 and head not in (PLAIN_HEADER, bytes(16))
 
 
 def dbapi(path: Path | None, encrypt: bool | None = None) -> Any:
     """The DB-API module that opens ``path`` (for SQLAlchemy's ``module=``); ``encrypt``
     decides for a new file (a backup is encrypted as its source is), else :func:`enabled`."""
-    if encrypt is None:
-        encrypt = enabled()
-    if path is None or is_plain(path) or not (is_encrypted(path) or encrypt):
+    if path is None or is_plain(path):
         return sqlite3
-    return sqlcipher
+    if is_encrypted(path):
+        return sqlcipher
+    if encrypt is None:
+        encrypt = enabled()  # a new or empty file: read the setting only then
+    return sqlcipher if encrypt else sqlite3
 
 
 def connect(

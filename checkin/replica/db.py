@@ -504,9 +504,8 @@ def _create_private(path: Path) -> None:
 
 
 def _looks_like_sqlite(path: Path) -> bool:
-    with path.open("rb") as fh:
-        head = fh.read(16)
-    return head == b"" or head == b"SQLite format 3\x00" or (len(head) == 16 and cipher.enabled())
+    """Empty, plain or encrypted (an encrypted replica opens whether new files are encrypted or not)."""
+    return cipher.header(path) == b"" or cipher.is_plain(path) or cipher.is_encrypted(path)
 
 
 def _restrict(path: Path) -> None:

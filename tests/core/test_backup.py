@@ -24,6 +24,7 @@ from checkin.event import model as event_mod
 from checkin.replica import backup, facts
 from checkin.replica.attendees import all_live
 from checkin.replica.db import open_replica, quick_check
+from tests import dbfiles
 
 SAMPLE = SAMPLE_DIR / "inscriptions.csv"
 DAY = "2026-07-08"
@@ -62,7 +63,7 @@ def admit(path: Path, n: int, offset: int = 0) -> list[str]:
 
 
 def checkins(path: Path) -> set[str]:
-    con = sqlite3.connect(path)
+    con = dbfiles.connect(path)
     try:
         return {r[0] for r in con.execute("SELECT id FROM fact WHERE kind = 'checkin'")}
     finally:
@@ -226,7 +227,7 @@ def _scan_until_refused(replica: Any) -> tuple[list[str], str, list[Any]]:
 
 
 def _stored(db: Path) -> set[str]:
-    con = sqlite3.connect(db)
+    con = dbfiles.connect(db)
     try:
         return {r[0] for r in con.execute("SELECT attendee_uid FROM fact WHERE kind = 'checkin'")}
     finally:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import fields
 from pathlib import Path
 
@@ -11,11 +10,12 @@ from checkin.importer.records import Record
 from checkin.replica import attendees
 from checkin.replica.db import open_replica
 from checkin.sync.hub import hub_attendee
+from tests import dbfiles
 
 
 def test_the_replica_table_is_the_declaration(tmp_path: Path) -> None:
     open_replica(tmp_path / "d.sqlite").close()
-    con = sqlite3.connect(tmp_path / "d.sqlite")
+    con = dbfiles.connect(tmp_path / "d.sqlite")
     table = [r[1] for r in con.execute("PRAGMA table_info(attendee)")]
     con.close()
     assert set(table) == set(attendees.COLUMNS) | set(attendees.INTERNAL)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -11,13 +10,14 @@ import pytest
 from checkin.base.errors import DatabaseError
 from checkin.replica import facts
 from checkin.replica.db import SCHEMA_VERSION, open_replica
+from tests import dbfiles
 
 
 def test_wal_schema_version_and_private_file(tmp_path: Path) -> None:
     path = tmp_path / "d.sqlite"
     replica = open_replica(path)
     replica.close()
-    con = sqlite3.connect(path)
+    con = dbfiles.connect(path)
     assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     con.close()
@@ -28,7 +28,7 @@ def test_wal_schema_version_and_private_file(tmp_path: Path) -> None:
 def test_a_newer_database_is_refused_clearly(tmp_path: Path) -> None:
     path = tmp_path / "d.sqlite"
     open_replica(path).close()
-    con = sqlite3.connect(path)
+    con = dbfiles.connect(path)
     con.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     con.commit()
     con.close()

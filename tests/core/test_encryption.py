@@ -198,6 +198,27 @@ def test_an_sqlite_hub_file_is_encrypted(encrypted: None, tmp_path: Path, event:
     assert plain_hits(hub_file) == []
 
 
+def test_encryption_is_on_by_default_and_the_setting_turns_it_off(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from checkin.base.settings import DeskSettings
+
+    monkeypatch.delenv("CHECKIN_ENCRYPT", raising=False)
+    on = tmp_path / "on.sqlite"
+    open_replica(on).close()
+    assert cipher.is_encrypted(on)
+    lab = DeskSettings.load()
+    lab.encrypt = False  # a closed lab
+    lab.save()
+    off = tmp_path / "off.sqlite"
+    open_replica(off).close()
+    assert cipher.is_plain(off)
+    open_replica(on).close()  # an encrypted replica still opens with encryption off
+    monkeypatch.setenv("CHECKIN_ENCRYPT", "1")  # the variable comes before the setting
+    open_replica(off).close()
+    assert cipher.is_encrypted(off)
+
+
 def test_encryption_off_keeps_plain_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CHECKIN_ENCRYPT", "0")
     db = tmp_path / "desk.sqlite"

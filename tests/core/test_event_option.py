@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -20,6 +19,7 @@ import pytest
 
 from checkin.base.errors import KnownError
 from checkin.event import model as event_module
+from tests import dbfiles
 
 RENAMED = "Élu·e local·e"
 
@@ -63,7 +63,7 @@ def db(other_db: tuple[Path, Path], tmp_path: Path) -> Path:
 
 
 def one(db: Path, sql: str) -> str:
-    con = sqlite3.connect(db)
+    con = dbfiles.connect(db)
     try:
         row = con.execute(sql).fetchone()
     finally:

@@ -8,6 +8,7 @@ The files come from ``tests/platform_exports.py``, which writes them as each pla
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from decimal import Decimal
@@ -182,7 +183,11 @@ def test_single_day_refusal_through_the_command_line(tmp_path: Path, home: Path)
             capture_output=True,
             text=True,
             timeout=120,
-            env={"CHECKIN_HOME": str(home), "PATH": "/usr/bin:/bin"},
+            env={
+                "CHECKIN_HOME": str(home),
+                "PATH": "/usr/bin:/bin",
+                "CHECKIN_PASSPHRASE": os.environ["CHECKIN_PASSPHRASE"],
+            },
         )
 
     imported = run("import", str(path), "--db", str(db))
@@ -503,7 +508,11 @@ def test_the_dry_run_prints_the_category_by_day_table_and_every_defaulted_row(
         capture_output=True,
         text=True,
         timeout=120,
-        env={"CHECKIN_HOME": str(home), "PATH": "/usr/bin:/bin"},
+        env={
+            "CHECKIN_HOME": str(home),
+            "PATH": "/usr/bin:/bin",
+            "CHECKIN_PASSPHRASE": os.environ["CHECKIN_PASSPHRASE"],
+        },
     )
     assert run.returncode == 0, run.stderr
     out = run.stdout.splitlines()
@@ -581,7 +590,12 @@ def test_ticket_type_rules_in_the_event_file_decide_what_words_cannot(tmp_path: 
     ]
     path = pretix_checkin_list(tmp_path / "forum.xlsx", "en", tickets, "xlsx")
     db = tmp_path / "desk.sqlite"
-    env = {"CHECKIN_HOME": str(home), "CHECKIN_EVENT": str(event_file), "PATH": "/usr/bin:/bin"}
+    env = {
+        "CHECKIN_HOME": str(home),
+        "CHECKIN_EVENT": str(event_file),
+        "PATH": "/usr/bin:/bin",
+        "CHECKIN_PASSPHRASE": os.environ["CHECKIN_PASSPHRASE"],
+    }
     run = subprocess.run(
         [sys.executable, "-m", "checkin.cli", "import", str(path), "--db", str(db), "--json"],
         capture_output=True,

@@ -15,6 +15,7 @@ from checkin.replica import facts
 from checkin.replica.attendees import all_live
 from checkin.replica.db import SCHEMA_VERSION, open_replica
 from checkin.replica.migrations import STEPS
+from tests import dbfiles
 
 PAST = Path(__file__).resolve().parents[1] / "data" / "past"
 
@@ -25,7 +26,7 @@ def _norm(sql: str) -> str:
 
 
 def schema(path: Path) -> set[tuple[str, str, str]]:
-    con = sqlite3.connect(path)
+    con = dbfiles.connect(path)
     try:
         return {
             (t, n, _norm(s))
@@ -44,7 +45,7 @@ def fresh(tmp_path: Path) -> Path:
 
 def test_every_step_is_frozen_sql_and_a_fresh_replica_runs_them_all(fresh: Path) -> None:
     assert SCHEMA_VERSION == len(STEPS) >= 2
-    con = sqlite3.connect(fresh)
+    con = dbfiles.connect(fresh)
     assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     con.close()
 
@@ -69,7 +70,7 @@ def test_a_replica_written_by_checkin_schema_1_opens_migrated_with_its_data(
 ) -> None:
     path = tmp_path / "desk.sqlite"
     shutil.copyfile(PAST / "replica-v1.sqlite", path)
-    before = sqlite3.connect(path)
+    before = dbfiles.connect(path)
     columns = {
         t: ", ".join(r[1] for r in before.execute(f"PRAGMA table_info({t})"))
         for t in ("attendee", "fact", "ticket_code")

@@ -9,7 +9,6 @@ columns and uniqueness. A column or an index added to one side only fails here.
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ from sqlalchemy.dialects import sqlite
 from checkin.replica.db import open_replica
 from checkin.replica.models import HUB_METADATA, REPLICA_METADATA
 from checkin.sync.hub import open_hub
+from tests import dbfiles
 
 PAST = Path(__file__).resolve().parents[1] / "data" / "past"
 SEARCH_INDEX = "attendee_fts"  # an FTS5 table and its shadow tables, kept by triggers
@@ -43,7 +43,7 @@ def affinity(declared: str) -> str:
 
 
 def on_disk(path: Path) -> dict[str, tuple[dict[str, Column], dict[str, Index]]]:
-    con = sqlite3.connect(path)
+    con = dbfiles.connect(path)
     try:
         names = [
             r[0]
@@ -112,7 +112,7 @@ def test_a_replica_is_the_models(tmp_path: Path, past: str | None) -> None:
         shutil.copy(PAST / past, path)
     open_replica(path).close()
     compare(path, REPLICA_METADATA)
-    con = sqlite3.connect(path)
+    con = dbfiles.connect(path)
     sql = con.execute("SELECT sql FROM sqlite_master WHERE name = ?", (SEARCH_INDEX,)).fetchone()[0]
     con.close()
     assert "fts5" in sql  # the search index: not a model, a virtual table the triggers keep
@@ -129,7 +129,7 @@ def test_a_hub_on_sqlite_is_the_models(tmp_path: Path, past: str | None) -> None
 
 def test_a_column_on_one_side_only_is_seen(tmp_path: Path) -> None:
     open_replica(tmp_path / "desk.sqlite").close()
-    con = sqlite3.connect(tmp_path / "desk.sqlite")
+    con = dbfiles.connect(tmp_path / "desk.sqlite")
     con.execute("ALTER TABLE ticket_code ADD COLUMN note VARCHAR NOT NULL DEFAULT ''")
     con.execute("CREATE INDEX ix_meeting_day ON meeting (day)")
     con.commit()

@@ -4,7 +4,6 @@ opening to the schema a fresh hub gets, its data intact and served to desks."""
 from __future__ import annotations
 
 import shutil
-import sqlite3
 import uuid
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import pytest
 from sqlalchemy import create_engine, inspect, text
 
 from checkin.sync.hub import HUB_SCHEMA, get_meta, open_hub
+from tests import dbfiles
 
 from .conftest import Cluster
 from .helpers import desk, desk_state, sync
@@ -41,7 +41,7 @@ def _indexes(url: str) -> dict[str, set[tuple[str, ...]]]:
 
 
 def _past_rows() -> dict[str, list[tuple[object, ...]]]:
-    con = sqlite3.connect(f"file:{PAST / 'hub-v1.sqlite'}?mode=ro", uri=True)
+    con = dbfiles.connect(PAST / "hub-v1.sqlite", readonly=True)
     try:
         return {t: con.execute(f"SELECT * FROM {t}").fetchall() for t in TABLES}
     finally:

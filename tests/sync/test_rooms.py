@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -15,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from tests import dbfiles
 from tests.sample import SAMPLE_DIR
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,7 +50,7 @@ def venue(tmp_path: Path) -> dict[str, Any]:
     desks = {name: str(tmp_path / f"{name}.sqlite") for name in ("north", "south")}
     for name, db in desks.items():
         cli("sync", "--db", db, "--hub", hub, "--desk", name, env=env)
-    con = sqlite3.connect(desks["north"])
+    con = dbfiles.connect(desks["north"])
     codes = [
         r[0]
         for r in con.execute(

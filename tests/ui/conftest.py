@@ -21,6 +21,7 @@ import pytest
 
 from checkin.base import i18n
 from checkin.ui.qt import QApplication, QEvent, QKeyEvent, Qt, QWidget
+from tests import dbfiles
 
 DAY1 = "2026-07-08"
 DAY2 = "2026-07-09"
@@ -80,9 +81,8 @@ def db_file(built_db: Path, tmp_path: Path) -> Path:
 @pytest.fixture
 def codes(db_file: Path) -> dict[str, str]:
     """One code per situation, read from the database itself."""
-    import sqlite3
 
-    con = sqlite3.connect(db_file)
+    con = dbfiles.connect(db_file)
     try:
 
         def one(sql: str) -> str:

@@ -3,7 +3,6 @@ the card, and what the volunteer reads."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 from typing import Any
 
@@ -13,6 +12,7 @@ from pytestqt.modeltest import ModelTester
 from checkin.base.codes import garble
 from checkin.ui.people.search import AttendeeListModel, AttendeeRole, CodeRole
 from checkin.ui.qt import QApplication, Qt
+from tests import dbfiles
 
 
 def answer(desk: Any) -> Any:
@@ -171,7 +171,7 @@ def test_results_model_passes_the_model_tester(desk: Any, qtmodeltester: ModelTe
 
 
 def test_card_shows_workshops_meetings_and_history(desk: Any, qtbot: Any, db_file: Any) -> None:
-    con = sqlite3.connect(db_file)
+    con = dbfiles.connect(db_file)
     code = con.execute(
         "SELECT code_a FROM meeting m JOIN attendee a ON a.code = m.code_a"
         " WHERE a.status = 'confirmed' AND m.day = '2026-07-09' LIMIT 1"

@@ -3,7 +3,6 @@ purge run from the staff view all use the event of the command line, not the shi
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +10,7 @@ import pytest
 
 from checkin import cli
 from checkin.ui.qt import QApplication
+from tests import dbfiles
 
 
 @pytest.fixture
@@ -52,7 +52,7 @@ def test_demo_builds_its_people_for_the_event_given_before_the_command(
     assert "Forum FTS 2026" in opened["title"]
     db = Path(opened["db"])
     assert db.parent.name == "fts2026"  # one demo database per event
-    con = sqlite3.connect(db)
+    con = dbfiles.connect(db)
     try:
         third_day = con.execute("SELECT count(*) FROM attendee WHERE days LIKE '%2026-07-10%'").fetchone()[0]
     finally:
@@ -90,7 +90,7 @@ def test_report_and_purge_from_the_window_use_the_desks_event(
             tools.purge(keep_aggregates=True, hub_too=False)
     finally:
         desk.close()
-    con = sqlite3.connect(db_file)
+    con = dbfiles.connect(db_file)
     try:
         kept = dict(con.execute("SELECT key, value FROM meta WHERE key LIKE 'aggregate.%'").fetchall())
     finally:

@@ -3,17 +3,18 @@ count over a newer one, and says what the staff view says on the same screen."""
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from pathlib import Path
 from typing import Any
+
+from tests import dbfiles
 
 DAY1 = "2026-07-08"
 
 
 def _truth(db: Path) -> tuple[int, int]:
     """Counted by hand, independently of the code under test."""
-    con = sqlite3.connect(db)
+    con = dbfiles.connect(db)
     try:
         here = con.execute(
             "SELECT count(DISTINCT CASE WHEN a.live_uid != '' THEN a.live_uid ELSE a.uid END) FROM fact f "
@@ -117,7 +118,7 @@ def test_one_rule_on_two_desks_and_the_hub(
     ev = event_mod.load()
     other = tmp_path / "other.sqlite"
     shutil.copyfile(db_file, other)
-    con = sqlite3.connect(other)
+    con = dbfiles.connect(other)
     con.execute("UPDATE meta SET value = ? WHERE key = 'desk_id'", (str(uuid.uuid4()),))
     con.commit()
     con.close()

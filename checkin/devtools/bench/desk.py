@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import os
 import random
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -33,6 +32,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from checkin.replica import cipher
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -177,7 +178,7 @@ def during(db: Path, scenario: str, *, pause_ms: int = 100, limit_s: float = 600
 
 def _unscanned(db: Path) -> tuple[str, list[str]]:
     """The first day, and up to 5,000 codes of people expected that day and not yet in."""
-    con = sqlite3.connect(db)
+    con = cipher.connect(db, readonly=True)
     day = con.execute("SELECT min(day) FROM session").fetchone()[0] or "2026-07-08"
     codes = [
         r[0]
@@ -358,7 +359,7 @@ def run(
 def _sample(path: Path, rounds: int) -> tuple[int, str, list[str], list[str]]:
     """The database's size, its first day, ``rounds`` codes expected that day and
     ``rounds`` last names to search."""
-    con = sqlite3.connect(path)
+    con = cipher.connect(path, readonly=True)
     count = con.execute("SELECT count(*) FROM attendee").fetchone()[0]
     day = con.execute("SELECT min(day) FROM session").fetchone()[0] or "2026-07-08"
     codes = [

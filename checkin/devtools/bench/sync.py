@@ -19,7 +19,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 import shutil
-import sqlite3
 import statistics
 import tempfile
 import time
@@ -30,7 +29,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from checkin.event import model as event_module
-from checkin.replica import facts
+from checkin.replica import cipher, facts
 from checkin.replica.attendees import all_live
 from checkin.replica.db import open_replica
 from checkin.sync.exchange import exchange
@@ -43,7 +42,7 @@ EXCHANGE_EVERY = 250
 def _clone_desk(template: Path, target: Path) -> None:
     """A copy of a prepared desk with its own identity (a copied file would share it)."""
     shutil.copyfile(template, target)
-    with sqlite3.connect(target) as conn:
+    with cipher.connect(target) as conn:
         conn.execute("UPDATE meta SET value = ? WHERE key = 'desk_id'", (str(uuid.uuid4()),))
 
 

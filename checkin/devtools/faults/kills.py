@@ -177,9 +177,9 @@ def run(workdir: Path, *, kills: int = 200, attendees: int = 3000, seed: int = 1
 
 
 def _count(db: Path, ledger: Path, answered: list[tuple[str, str, str]]) -> dict[str, Any]:
-    import sqlite3
+    from checkin.replica import cipher
 
-    con = sqlite3.connect(db)
+    con = cipher.connect(db, readonly=True)
     try:
         facts = {r[0] for r in con.execute("SELECT id FROM fact WHERE kind = 'checkin'")}
         doubles = con.execute(

@@ -4,19 +4,19 @@ a folder) as one batch in the group's order, the head of delegation's first."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import Any
 
 from pytestqt.modeltest import ModelTester
 
 from checkin.ui.qt import QModelIndex, Qt
+from tests import dbfiles
 
 DAY1 = "2026-07-08"
 
 
 def _delegation(db: Path) -> tuple[str, list[str]]:
-    con = sqlite3.connect(db)
+    con = dbfiles.connect(db)
     try:
         name = con.execute(
             "SELECT delegation FROM attendee WHERE delegation != '' AND status = 'confirmed' "
@@ -66,7 +66,7 @@ def test_a_delegation_admitted_as_one_and_printed_in_its_order(
     # The batch in the group's order (head first), every badge a real PDF.
     queue = w.printers.bridge.queue
     qtbot.waitUntil(lambda: all(queue.job(j).state == "done" for j in jobs), timeout=20_000)
-    con = sqlite3.connect(db_file)
+    con = dbfiles.connect(db_file)
     try:
         order = [
             r[0] for r in con.execute("SELECT code FROM print_job WHERE kind = 'badge' ORDER BY created_seq")

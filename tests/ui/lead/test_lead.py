@@ -4,7 +4,6 @@ fixing a name; language switch; printer failure and crash report without blockin
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,7 @@ from checkin.base.errors import KnownError
 from checkin.base.pin import check_pin, hash_pin
 from checkin.ui.people.dialogs import EditDialog, NoteDialog, ReasonDialog, WalkinDialog
 from checkin.ui.qt import QApplication, QLineEdit
+from tests import dbfiles
 
 
 def unlock(desk: Any, qtbot: Any, pin: str = "2468") -> None:
@@ -28,7 +28,7 @@ def unlock(desk: Any, qtbot: Any, pin: str = "2468") -> None:
 
 
 def facts_of(db: Path, kind: str) -> list[tuple[str, str, str, str]]:
-    con = sqlite3.connect(db)
+    con = dbfiles.connect(db)
     try:
         return con.execute(
             "SELECT desk, role, reason, attendee_uid FROM fact WHERE kind = ? ORDER BY seq", (kind,)

@@ -7,7 +7,6 @@ import hashlib
 import json
 import os
 import shutil
-import sqlite3
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ import pytest
 from checkin import cli
 from checkin.base import paths
 from checkin.base.settings import DeskSettings
+from tests import dbfiles
 
 try:  # the private cupsd with a cups-pdf queue that the CUPS tests start
     from test_cups import CUPSD, QUEUE, cups, cups_pdf_outbox  # noqa: F401
@@ -124,13 +124,13 @@ def test_the_rehearsal_window_works_on_a_copy(
                 w.grab().save(str(Path(os.environ["CHECKIN_SHOTS"]) / "rehearsal-window.png"))
         finally:
             desk.close()
-        with sqlite3.connect(ws.hub) as conn:
+        with dbfiles.connect(ws.hub) as conn:
             assert conn.execute("SELECT count(*) FROM hub_fact WHERE kind = 'checkin'").fetchone()[0] >= 1
     finally:
         os.environ["CHECKIN_HOME"] = home
         ws.remove()
     assert (_digest(real_db), _digest(real_hub)) == before
-    with sqlite3.connect(real_db) as conn:
+    with dbfiles.connect(real_db) as conn:
         assert (
             conn.execute("SELECT count(*) FROM fact WHERE code = ?", (codes["both_days"],)).fetchone()[0] == 0
         )

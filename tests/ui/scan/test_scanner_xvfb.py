@@ -21,7 +21,6 @@ import itertools
 import json
 import os
 import re
-import sqlite3
 import subprocess
 import sys
 import time
@@ -33,6 +32,7 @@ import pytest
 import xkeys  # tests/ui is on sys.path (rootdir conftest)
 
 from checkin.base import codes as codes_mod
+from tests import dbfiles
 
 HERE = Path(__file__).resolve().parent
 DAY1 = "2026-07-08"
@@ -158,7 +158,7 @@ def tickets(xdesk: Desk) -> Iterator[list[str]]:
     """Codes of people who may come in on day 1, each scanned once: the answer must be
     BIENVENUE for that very person."""
     db = Path(xdesk.proc.args[2])
-    con = sqlite3.connect(db)
+    con = dbfiles.connect(db)
     rows = con.execute(
         "SELECT code FROM attendee WHERE status = 'confirmed' AND (live_uid = uid OR live_uid = '')"
         " AND (days = '' OR days LIKE ?) ORDER BY id",

@@ -5,10 +5,11 @@ corrected by staff (a ticket-type rule, a column), saved with the event, then im
 from __future__ import annotations
 
 import importlib.util
-import sqlite3
 import sys
 from pathlib import Path
 from typing import Any
+
+from tests import dbfiles
 
 DAY1, DAY2 = "2026-07-08", "2026-07-09"
 
@@ -51,7 +52,7 @@ def test_the_preview_shows_the_file_as_read_and_staff_decide_a_ticket_type(
     from pytestqt.modeltest import ModelTester
 
     path = exports.pretix_checkin_list(tmp_path / "aict_checkin.csv", "fr", TICKETS, "semicolon")
-    before = sqlite3.connect(db_file).execute("SELECT count(*) FROM attendee").fetchone()[0]
+    before = dbfiles.connect(db_file).execute("SELECT count(*) FROM attendee").fetchone()[0]
     dialog = open_preview(desk, qtbot, path)
     for model in (dialog.rows_model, dialog.types_model, dialog.grid_model):
         ModelTester(None).check(model)
@@ -67,7 +68,7 @@ def test_the_preview_shows_the_file_as_read_and_staff_decide_a_ticket_type(
     assert grid[0] == ["Élu", "1", "0"] and grid[-1][0] == "Total"
     defaults = dialog.defaults_model.stringList()
     assert any("Ana Souza" in line and "Pass Découverte" in line for line in defaults)
-    assert sqlite3.connect(db_file).execute("SELECT count(*) FROM attendee").fetchone()[0] == before
+    assert dbfiles.connect(db_file).execute("SELECT count(*) FROM attendee").fetchone()[0] == before
 
     # Staff decide what the words cannot: "Pass Découverte" is the press, the 9th only.
     with qtbot.waitSignal(dialog.types_model.modelReset, timeout=30_000):
@@ -85,7 +86,7 @@ def test_the_preview_shows_the_file_as_read_and_staff_decide_a_ticket_type(
     with qtbot.waitSignal(desk.window.staff.tools.finished, timeout=60_000) as done:
         dialog.import_button.click()
     assert "4 ajoutées" in done.args[0]
-    con = sqlite3.connect(db_file)
+    con = dbfiles.connect(db_file)
     rows = dict(
         (code, (cat, days, status))
         for code, cat, days, status in con.execute(
@@ -119,7 +120,7 @@ def test_a_file_whose_columns_are_not_recognised_is_mapped_by_hand(
     with qtbot.waitSignal(desk.window.staff.tools.finished, timeout=60_000):
         dialog.import_button.click()
     row = (
-        sqlite3.connect(db_file)
+        dbfiles.connect(db_file)
         .execute("SELECT first_name, last_name FROM attendee WHERE code = 'X-123456'")
         .fetchone()
     )
@@ -131,7 +132,7 @@ def test_an_import_cut_halfway_is_said_when_the_desk_opens(qapp: Any, db_file: P
 
     from checkin.ui.app import build_desk
 
-    con = sqlite3.connect(db_file)
+    con = dbfiles.connect(db_file)
     state = {"file": "pretix_liste.csv", "started": "2026-07-07T18:02:11+00:00", "rows": 1200}
     con.execute("INSERT INTO meta(key, value) VALUES ('import_state', ?)", (json.dumps(state),))
     con.commit()

@@ -3,7 +3,6 @@ a sentence, repaired from the latest backup (or rebuilt from the hub) at the lea
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +11,7 @@ from replica_faults import damage_page
 
 from checkin.base.errors import DamagedReplica
 from checkin.replica import backup
+from tests import dbfiles
 
 DAY1 = "2026-07-08"
 
@@ -28,7 +28,7 @@ def test_backups_while_the_desk_runs_and_at_its_close(
     made = backup.listing(tmp_path / "usb")
     assert [b.kind for b in made] == ["auto"]
     assert w.status.backup.text().startswith("Sauvegarde : ") and "disque" not in w.status.backup.text()
-    con = sqlite3.connect(made[0].path)
+    con = dbfiles.connect(made[0].path)
     assert con.execute("SELECT count(*) FROM fact WHERE kind = 'checkin'").fetchone()[0] == 1
     con.close()
     # The stick is pulled out: said once in the banner, not at every attempt.

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import Any
 
 from checkin.ui.staff.tools import StaffTools
+from tests import dbfiles
 
 
 def count(db: Path, sql: str) -> int:
-    con = sqlite3.connect(db)
+    con = dbfiles.connect(db)
     try:
         return int(con.execute(sql).fetchone()[0])
     finally:
