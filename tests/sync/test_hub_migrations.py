@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, inspect, text
 
+from checkin.replica import cipher
 from checkin.sync.hub import HUB_SCHEMA, get_meta, open_hub
 from tests import dbfiles
 
@@ -29,7 +30,12 @@ TABLES = (
 
 
 def _indexes(url: str) -> dict[str, set[tuple[str, ...]]]:
-    engine = create_engine(url if "://" in url else f"sqlite:///{url}")
+    if "://" in url:
+        engine = create_engine(url)
+    else:  # a hub file, encrypted or not: opened as the desk opens it
+        engine = create_engine(
+            "sqlite://", module=cipher.dbapi(Path(url)), creator=lambda: dbfiles.connect(url)
+        )
     try:
         found = inspect(engine)
         return {

@@ -18,7 +18,11 @@ from checkin.sync.purge import purge_hub, purge_replica
 from .helpers import DAY1, admit, admitted, desk, hub_rows, people, sync
 
 
-def test_purge_keeps_counts_and_no_name(seeded_hub: Callable[[], str], tmp_path: Path) -> None:
+def test_purge_keeps_counts_and_no_name(
+    seeded_hub: Callable[[], str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The bytes prove the purge only on a plain replica (a closed lab's, encryption off).
+    monkeypatch.setenv("CHECKIN_ENCRYPT", "0")
     url = seeded_hub()
     d1 = desk(tmp_path, "d1")
     sync(d1, url)
