@@ -61,6 +61,11 @@ def set_asker(ask: Callable[[], str]) -> None:
     _asker[:] = [ask]
 
 
+def must_ask() -> bool:
+    """Whether the secret can only come from staff typing it (no variable, no keyring)."""
+    return not os.environ.get(ENV, "") and _keyring() is None
+
+
 def provide(passphrase: str) -> None:
     """Use ``passphrase`` for this process (typed by staff when there is no keyring)."""
     os.environ[ENV] = passphrase

@@ -367,7 +367,7 @@ def _kiosk_shots(db: Path, ev: EventConfig, shot: _Camera) -> None:
     from checkin.ui.kiosk.app import build_kiosk
 
     day = ev.days[0].iso
-    con = sqlite3.connect(db)
+    con = cipher.connect(db)
     try:
         row = con.execute(
             "SELECT code FROM attendee WHERE status = 'confirmed' AND (live_uid = uid OR live_uid = '') "

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from checkin.base import i18n, logs, paths
+from checkin.base import i18n, keys, logs, paths
 from checkin.base.errors import DamagedReplica, KnownError
 from checkin.base.i18n import _
 from checkin.base.settings import DeskSettings
@@ -25,6 +25,7 @@ from checkin.event.model import EventConfig
 from checkin.printing import warmup
 from checkin.replica import backup, contents
 from checkin.replica.db import Replica, damaged, open_replica, quick_check
+from checkin.ui import keys as ui_keys
 from checkin.ui import tasks
 from checkin.ui.crash import CrashHandler
 from checkin.ui.printers.bridge import PrintBridge
@@ -285,6 +286,9 @@ def build_desk(
     check: bool = True,
 ) -> Desk:
     path = paths.db_path(db)
+    if keys.must_ask():  # no keyring, no CHECKIN_PASSPHRASE: the dialog, before any thread reads
+        application()
+        ui_keys.ask_now_if_needed()
     # The whole file is read once for damage (PRAGMA quick_check), on a thread of its own
     # while the event, the settings and Qt load.
     checker = _Check(path) if check and path.is_file() else None

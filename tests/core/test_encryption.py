@@ -198,18 +198,20 @@ def test_an_sqlite_hub_file_is_encrypted(encrypted: None, tmp_path: Path, event:
     assert plain_hits(hub_file) == []
 
 
-def test_encryption_is_on_by_default_and_the_setting_turns_it_off(
+def test_the_encrypt_setting_decides_and_the_variable_comes_first(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from checkin.base.settings import DeskSettings
 
     monkeypatch.delenv("CHECKIN_ENCRYPT", raising=False)
+    desk = DeskSettings.load()
+    desk.encrypt = True
+    desk.save()
     on = tmp_path / "on.sqlite"
     open_replica(on).close()
     assert cipher.is_encrypted(on)
-    lab = DeskSettings.load()
-    lab.encrypt = False  # a closed lab
-    lab.save()
+    desk.encrypt = False  # a closed lab
+    desk.save()
     off = tmp_path / "off.sqlite"
     open_replica(off).close()
     assert cipher.is_plain(off)
