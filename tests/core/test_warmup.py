@@ -45,7 +45,13 @@ def test_a_warm_up_that_fails_logs_and_never_raises(
         raise RuntimeError("lpstat went away")
 
     monkeypatch.setattr(warmup.cups, "check_enabled", stopped)
-    timings = warmup.warm(event, [PrinterConfig("X", "cups", "X", "no-such-layout")])
+    # Heard at the module's own logger: a desk's logging set up earlier in the same process
+    # (logs.setup) stops "checkin" from propagating to the root, where caplog listens.
+    warmup.log.addHandler(caplog.handler)
+    try:
+        timings = warmup.warm(event, [PrinterConfig("X", "cups", "X", "no-such-layout")])
+    finally:
+        warmup.log.removeHandler(caplog.handler)
     assert timings == {}
     assert "warm-up of badge:no-such-layout failed" in caplog.text
     assert "warm-up of cups:X failed" in caplog.text
