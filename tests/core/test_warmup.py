@@ -3,6 +3,7 @@ display, leaving no file behind, and never raising."""
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -45,8 +46,11 @@ def test_a_warm_up_that_fails_logs_and_never_raises(
         raise RuntimeError("lpstat went away")
 
     monkeypatch.setattr(warmup.cups, "check_enabled", stopped)
-    # Heard at the module's own logger: a desk's logging set up earlier in the same process
-    # (logs.setup) stops "checkin" from propagating to the root, where caplog listens.
+    # Heard at the module's own logger, whatever an earlier test did to logging in this
+    # process (logs.setup stops "checkin" from propagating to the root, where caplog
+    # listens; a logging configuration may have disabled the loggers that existed then).
+    monkeypatch.setattr(warmup.log, "disabled", False)
+    monkeypatch.setattr(warmup.log, "level", logging.WARNING)
     warmup.log.addHandler(caplog.handler)
     try:
         timings = warmup.warm(event, [PrinterConfig("X", "cups", "X", "no-such-layout")])
