@@ -57,6 +57,7 @@ def load(conn: Connection, event: EventConfig, *, hub: bool) -> Dataset:
     people.sort(key=lambda p: p.key)
     arrivals = presence.arrivals(conn, tables)
     found = conflict_module.from_hub(conn) if hub else conflict_module.from_replica(conn)
+    found += conflict_module.over_counts(conn, event, hub=hub)
     return Dataset(event, people, arrivals, found, presence.paper_keys(conn, hub=hub))
 
 

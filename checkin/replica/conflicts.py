@@ -18,6 +18,11 @@ And one a desk learns from pretix (``checkin pretix push``, table ``pretix_push`
 
 * ``pretix_refused``: an admission pretix refused as an online scan (already redeemed
   elsewhere, unpaid, revoked, cancelled), then recorded forced — or not at all.
+
+And one computed from the room doors' movements with the event's rooms (desk or hub):
+
+* ``over_count``: a session whose room held more people than its capacity at some moment
+  (doors offline beyond their seat leases, a lead's admission): the highest count and when.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from sqlalchemy.engine import Connection
 
 from checkin.base.i18n import _
 from checkin.base.text import fold
+from checkin.event.model import EventConfig
 from checkin.replica import presence
 
 # Standing check-ins (not undone) of people admitted more than once on one day; the
@@ -44,6 +50,11 @@ _DOUBLES = (
     "FROM {fact} f LEFT JOIN {attendee} a ON a.uid = f.attendee_uid "
     "WHERE {standing}) c WHERE n > 1"
 )
+_MOVES = (
+    "SELECT attendee_uid, kind, value, day, at FROM {fact} "
+    "WHERE kind IN ('enter', 'exit') ORDER BY day, hlc, id"
+)
+_SESSIONS = "SELECT code, title, day, room FROM {session}"
 _PEOPLE = "SELECT uid, source, code, first_name, last_name, organisation, email, status FROM {attendee}"
 
 
@@ -118,6 +129,46 @@ def double_admissions(conn: Connection, fact: str, attendee: str) -> list[dict[s
     return out
 
 
+def over_counts(conn: Connection, event: EventConfig, *, hub: bool) -> list[dict[str, Any]]:
+    """Sessions whose room held more than its capacity: the movements replayed in clock
+    order (a person's latest movement of the day says where they are), the peak kept."""
+    fact, session = ("hub_fact", "hub_session") if hub else ("fact", "session")
+    where: dict[tuple[str, str], str] = {}  # (person, day) -> the session they are in
+    count: dict[str, int] = defaultdict(int)
+    peak: dict[str, tuple[int, str]] = {}
+    for uid, kind, code, day, at in conn.execute(text(_MOVES.format(fact=fact))):
+        before = where.pop((uid, day), None)
+        if before:
+            count[before] -= 1
+        if kind == "enter":
+            where[(uid, day)] = code
+            count[code] += 1
+            if count[code] > peak.get(code, (0, ""))[0]:
+                peak[code] = (count[code], at)
+    out: list[dict[str, Any]] = []
+    for code, title, day, room_name in conn.execute(text(_SESSIONS.format(session=session))):
+        room = event.rooms.room(room_name)
+        most, at = peak.get(code, (0, ""))
+        if room is None or most <= room.capacity:
+            continue
+        out.append(
+            {
+                "id": f"over:{code}",
+                "kind": "over_count",
+                "attendee_uid": "",
+                "name": title,
+                "code": code,
+                "day": day,
+                "room": room.name,
+                "capacity": room.capacity,
+                "peak": most,
+                "at": at,
+                "time": event.clock(at),
+            }
+        )
+    return sorted(out, key=lambda c: (c["day"], c["at"], c["code"]))
+
+
 def walkins_registered(conn: Connection, attendee: str) -> list[dict[str, Any]]:
     if conn.execute(text(f"SELECT 1 FROM {attendee} WHERE source = 'desk' LIMIT 1")).first() is None:
         return []  # no walk-in: nothing to compare (and no need to read every registration)
@@ -185,6 +236,15 @@ def describe(conflict: dict[str, Any]) -> str:
             day=conflict["day"],
             reason=conflict["explanation"] or conflict["reason"],
             then=_(", enregistrée forcée") if conflict["recorded"] else _(", non enregistrée par pretix"),
+        )
+    if kind == "over_count":
+        return _(
+            "Salle {room} au-delà de sa capacité : {peak} personnes pour {capacity} places à {time} ({session})",
+            room=conflict["room"],
+            peak=conflict["peak"],
+            capacity=conflict["capacity"],
+            time=conflict["time"],
+            session=conflict["code"],
         )
     if kind == "edit_vs_edit":
         return _(

@@ -132,6 +132,7 @@ def _conflicts(data: Dataset) -> tuple[list[str], list[list[Any]]]:
         "edit_vs_export": _("Correction contre export"),
         "edit_vs_edit": _("Deux corrections"),
         "pretix_refused": _("Refus de pretix"),
+        "over_count": _("Salle au-delà de sa capacité"),
     }
     rows = [
         [

@@ -1,9 +1,10 @@
-"""Occupancy per session, for staff (``checkin sessions``) and the conflicts report.
+"""Occupancy per session, for staff (``checkin sessions``).
 
 From a desk's replica or from the hub (every desk's movements): each session with its
 room's capacity, who is inside now (nobody once it has ended) and how many entered. A
-session whose count is above its room's capacity is an over-count: the conflicts report
-lists it (it should not happen with seat leases; a lead's admission may cause it).
+session whose count went above its room's capacity is an over-count: the conflicts report
+lists it (:func:`checkin.replica.conflicts.over_counts`; it should not happen with seat
+leases, a lead's admission may cause it).
 """
 
 from __future__ import annotations
@@ -74,8 +75,3 @@ def from_hub(url: str, ev: EventConfig, day: str | None = None) -> list[dict[str
         for s in found
         if day is None or s.day == day
     ]
-
-
-def over_counts(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Sessions whose room holds more people than its capacity."""
-    return [r for r in rows if r["capacity"] is not None and r["inside"] > r["capacity"]]

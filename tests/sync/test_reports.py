@@ -9,6 +9,7 @@ import csv
 import subprocess
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from openpyxl import load_workbook
 
 from checkin.base.text import sort_key
 from checkin.event.model import EventConfig
-from checkin.replica import attendees
+from checkin.replica import attendees, facts, movements
 from checkin.replica.db import Replica
 from checkin.reports import write_report
 
@@ -266,3 +267,51 @@ def test_certificate_dates_name_the_month_and_year_once(sync_event: EventConfig)
         assert dates_sentence(sync_event, ["2026-07-08", "2026-07-09"]) == "on 8 and 9 July 2026"
     finally:
         i18n.set_language("fr")
+
+
+def _over_counts(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh, delimiter=";"))
+    return [r for r in rows if r and r[0] == "Salle au-delà de sa capacité"]
+
+
+@pytest.mark.parametrize("new_hub", ["sqlite"], indirect=True)
+def test_conflicts_report_lists_a_room_over_its_capacity(
+    seeded_hub: Callable[[], str], sync_event: EventConfig, tmp_path: Path
+) -> None:
+    """Two doors offline beyond their seat leases (entries written as facts): together
+    they held one more than the room; the report names the session, the room, the
+    capacity and the highest count; with a room big enough, nothing."""
+    url = seeded_hub()
+    doors = [desk(tmp_path, "north"), desk(tmp_path, "south")]
+    for d in doors:
+        sync(d, url)
+    with doors[0].read() as conn:
+        session = movements.sessions(conn, DAY1)[0]
+    came = people(doors[0], 5)
+    # north: three in, one of them out again (3 at most); then south: two in (4)
+    for d, mine in ((doors[0], came[:3]), (doors[1], came[3:])):
+        sync(d, url)  # south's clock past north's movements
+        with d.write() as conn:
+            for p in mine:
+                facts.add(
+                    conn, d, "enter", attendee_uid=p.uid, day=DAY1, value=session.code, field=session.room
+                )
+            if d is doors[0]:
+                facts.add(conn, d, "exit", attendee_uid=came[0].uid, day=DAY1, value=session.code)
+        sync(d, url)
+    sync(doors[0], url)
+    room = sync_event.rooms.room(session.room)
+    assert room is not None
+
+    def event_with(capacity: int) -> EventConfig:
+        rooms = tuple(replace(r, capacity=capacity) if r == room else r for r in sync_event.rooms.rooms)
+        return replace(sync_event, rooms=replace(sync_event.rooms, rooms=rooms))
+
+    for source in ({"hub": url}, {"db": str(doors[0].path)}):
+        out = write_report("conflicts", output=tmp_path / "c.csv", event=event_with(3), **source)
+        (row,) = _over_counts(out)
+        assert row[1] == session.title and row[2] == session.code and row[3] == DAY1
+        assert f"Salle {room.name} " in row[4] and "4 personnes pour 3 places" in row[4]
+        out = write_report("conflicts", output=tmp_path / "c.csv", event=event_with(4), **source)
+        assert _over_counts(out) == []
