@@ -2,8 +2,9 @@
 
 Asked by the scan before the code is parsed, on the raw scanned text: a ``pretix_sig1``
 secret is case-sensitive base64, and folding or repairing it would break its signature.
-Only an event with ``[pretix] public_keys`` takes this path, and only for text shaped
-like a signed secret, so other events' scans cost one regular-expression test.
+Only an event with public keys takes this path (``[pretix] public_keys`` in the event file,
+or the ones ``checkin pretix pull`` read from pretix into the replica's ``meta``), and only
+for text shaped like a signed secret, so other scans cost one regular-expression test.
 """
 
 from __future__ import annotations
@@ -32,12 +33,13 @@ class SignedScan:
 
 def check(replica: Replica, event: EventConfig, text: str) -> SignedScan | None:
     """``None`` when the text is no signed secret of this event (the usual path reads it)."""
-    if not event.pretix_keys:
-        return None
     secret = codes.normalise(text).strip()
     if not pretix_sig1.looks_signed(secret):
         return None
     with replica.read() as conn:
+        keys = signed.public_keys(conn, event)
+        if not keys:
+            return None
         # Revoked first: a cancelled ticket's old secret stays in ticket_code (every code a
         # registration ever had) and must not be admitted through it.
         if signed.is_revoked(conn, secret):
@@ -46,7 +48,7 @@ def check(replica: Replica, event: EventConfig, text: str) -> SignedScan | None:
     if known is not None:
         return SignedScan("known", secret)
     try:
-        ticket = pretix_sig1.verify(secret, event.pretix_keys)
+        ticket = pretix_sig1.verify(secret, keys)
     except pretix_sig1.NotSigned:
         return None
     except pretix_sig1.BadSignature:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from checkin.event import pretix_sig1
 from checkin.event.model import EventConfig
 from checkin.importer.dispatch import import_file
 from checkin.importer.mapping import build
@@ -33,7 +34,7 @@ from checkin.importer.sources import Table
 from checkin.importer.summary import ImportSummary, set_meta
 from checkin.pretix.api import Client
 from checkin.replica.db import Replica
-from checkin.replica.signed import add_revoked
+from checkin.replica.signed import KEYS_META, add_revoked
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +66,7 @@ class Fetched:
     orders: int = 0
     revoked: list[str] = field(default_factory=list)
     generated: str = ""  # pretix's X-Page-Generated of the orders' first page
+    keys: list[str] | None = None  # the event's pretix_sig1 public keys (None: pretix gave none)
 
 
 @dataclass
@@ -107,6 +109,8 @@ def pull(replica: Replica, event: EventConfig, client: Client) -> PullSummary:
     with replica.write() as conn:
         new = add_revoked(conn, fetched.revoked)
         set_meta(conn, META_KEY, json.dumps(state))
+        if fetched.keys is not None:
+            set_meta(conn, KEYS_META, json.dumps(fetched.keys))
     summary = PullSummary(
         fetched.orders,
         len(fetched.rows),
@@ -144,7 +148,8 @@ def _state(replica: Replica, client: Client) -> dict[str, Any]:
 
 
 def fetch(client: Client, since: str) -> Fetched:
-    """Every changed order's positions the check-in list covers, and the revoked secrets."""
+    """Every changed order's positions the check-in list covers, the revoked secrets and
+    the event's public keys."""
     path = client.link.event_path
     clist = client.get(f"{path}/checkinlists/{client.link.checkin_list}/").body
     products = None if clist.get("all_products") else set(clist.get("limit_products") or [])
@@ -161,7 +166,24 @@ def fetch(client: Client, since: str) -> Fetched:
             fetched.rows.extend(rows)
     for page in client.pages(f"{path}/revokedsecrets/"):
         fetched.revoked.extend(r["secret"] for r in page.body["results"])
+    fetched.keys = _keys(client.get(f"{path}/").body)
     return fetched
+
+
+def _keys(event: dict[str, Any]) -> list[str] | None:
+    """The event object's ``valid_keys.pretix_sig1`` (base64 of the PEM text), the unreadable left out."""
+    given = (event.get("valid_keys") or {}).get("pretix_sig1")
+    if not isinstance(given, list):
+        return None
+    keys = []
+    for key in given:
+        try:
+            pretix_sig1.check_key(str(key))
+        except ValueError as exc:
+            log.warning("pretix pull: %s", exc)
+            continue
+        keys.append(str(key))
+    return keys
 
 
 def _items(client: Client) -> dict[str, str]:

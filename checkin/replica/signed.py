@@ -10,6 +10,7 @@ count it, and a later pull of the real position takes it over (``adopt``).
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable
 
 from sqlalchemy.engine import Connection
@@ -22,6 +23,23 @@ from checkin.replica.attendees import AttendeeView
 from checkin.replica.db import Replica
 
 SOURCE = "pretix_sig1"
+KEYS_META = "pretix_keys"  # JSON list: the event's pretix_sig1 public keys, as the last pull read them
+
+
+def pulled_keys(conn: Connection) -> tuple[str, ...]:
+    """The event's public keys the last ``checkin pretix pull`` stored (none before one)."""
+    row = conn.exec_driver_sql("SELECT value FROM meta WHERE key = ?", (KEYS_META,)).first()
+    try:
+        keys = json.loads(str(row[0])) if row else []
+    except ValueError:
+        return ()
+    return tuple(str(k) for k in keys) if isinstance(keys, list) else ()
+
+
+def public_keys(conn: Connection, event: EventConfig) -> tuple[str, ...]:
+    """The keys a signed secret is checked with: the event file's, then the pulled ones."""
+    given = event.pretix_keys
+    return given + tuple(k for k in pulled_keys(conn) if k not in given)
 
 
 def is_revoked(conn: Connection, secret: str) -> bool:

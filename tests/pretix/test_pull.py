@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from checkin.arrivals import scan
 from checkin.cli import main
 from checkin.event.model import EventConfig
 from checkin.pretix.api import Client, Link, PretixError
 from checkin.pretix.pull import pull
+from checkin.replica import signed
 from checkin.replica.db import Replica
 
 from .conftest import PretixServer
@@ -45,11 +47,34 @@ def test_every_position_pulled_as_pretix_holds_it(
         revoked = {r[0] for r in conn.exec_driver_sql("SELECT secret FROM pretix_revoked")}
     assert entitled == 1  # the dinner add-on, as an entitlement of its person
     assert pretix_server.data["revoked_printed"] in revoked
-    assert first.requests == 4 and not first.incremental  # list, items, orders, revoked secrets
+    assert first.requests == 5 and not first.incremental  # list, items, orders, revoked secrets, event
     print(f"pull: {first.positions} positions, {first.requests} requests, {first.seconds:.3f} s")
     again = pull(replica, event, client)
     assert again.incremental and again.positions == 0 and again.revoked_new == 0
     assert rows(replica) == got
+
+
+def test_pulled_keys_admit_a_signed_secret_offline(
+    pretix_server: PretixServer, event: EventConfig, replica: Replica
+) -> None:
+    """No ``public_keys`` in the event file: the pull reads the event's keys from pretix,
+    and a ticket pretix signs after the pull is admitted offline on its signature."""
+    assert event.pretix_keys == ()
+    fresh = pretix_server.orm(
+        "from pretix.base.models import Event\n"
+        "from pretix.base.secrets import Sig1TicketSecretGenerator\n"
+        f"ev = Event.objects.get(slug={pretix_server.data['event']!r})\n"
+        f"item = ev.items.get(pk={pretix_server.data['items']['elu']})\n"
+        "result = Sig1TicketSecretGenerator(ev).generate_secret(item)"
+    )
+    before = scan.decide(replica, event, fresh, day="2026-07-08", desk="Accueil 1")
+    assert before.outcome != "admitted"  # no key yet: an unknown code
+    pull(replica, event, Client(link(pretix_server)))
+    with replica.read() as conn:
+        assert signed.pulled_keys(conn) == (pretix_server.data["public_key"],)
+    d = scan.decide(replica, event, fresh, day="2026-07-08", desk="Accueil 1")
+    assert d.outcome == "admitted" and d.to_json()["signature_only"] is True
+    assert d.code == fresh
 
 
 def test_no_rights_token_is_a_sentence(
