@@ -103,3 +103,15 @@ def keep_private() -> None:
     """
     if os.name != "nt":
         os.umask(0o077)
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a rename inside ``folder`` durable (its directory entry flushed); Windows has no
+    directory handle to flush and keeps renames on its own."""
+    if os.name == "nt":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

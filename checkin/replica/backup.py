@@ -101,7 +101,7 @@ def backup(source: Path, folder: Path, *, desk_id: str, kind: str = "auto", keep
         _remove_partials(folder)
         _copy(source, partial)
         os.replace(partial, target)
-        _fsync_dir(folder)
+        paths.fsync_dir(folder)
     except _COPY_ERRORS as exc:
         try:
             partial.unlink(missing_ok=True)
@@ -152,16 +152,6 @@ def _copy(source: Path, partial: Path) -> None:
 def _remove_partials(folder: Path) -> None:
     for stale in folder.glob("checkin-*.sqlite.partial"):
         stale.unlink(missing_ok=True)
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name == "nt":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def prune(folder: Path, keep: int) -> list[Path]:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import sqlcipher3.dbapi2 as sqlcipher  # type: ignore[import-untyped]
 
+from checkin.base import paths
 from checkin.replica import cipher
 
 log = logging.getLogger(__name__)
@@ -47,7 +48,7 @@ def encrypt_in_place(path: Path) -> None:
         raise
     for suffix in ("-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
-    _fsync_dir(path.parent)
+    paths.fsync_dir(path.parent)
     log.info("replica encrypted in place: %s", path.name)
 
 
@@ -73,13 +74,3 @@ def _export(path: Path, partial: Path) -> None:
         con.execute("DETACH DATABASE enc")
     finally:
         con.close()
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name == "nt":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -386,6 +386,25 @@ def _open_window(path: Path, day: str) -> Any:
     return desk
 
 
+def send_burst(target: Any, code: str) -> float:
+    """A scanner's keys as the filter receives them (Shift around capitals, 3 ms apart,
+    stamped with the real clock), then Enter; returns the moment Enter is sent."""
+    from checkin.ui.qt import QApplication
+
+    stamp = _now_ms()
+    for ch in code:
+        if ch.isupper():
+            QApplication.sendEvent(target, _shift(stamp, True))
+        QApplication.sendEvent(target, _key(ch, stamp + 1, shifted=True))
+        QApplication.sendEvent(target, _key(ch, stamp + 1, release=True, shifted=True))
+        if ch.isupper():
+            QApplication.sendEvent(target, _shift(stamp + 1, False))
+        stamp += 3
+    t0 = time.perf_counter()
+    QApplication.sendEvent(target, _key("\r", stamp, shifted=True))
+    return t0
+
+
 def _scan_bursts(w: Any, codes: list[str]) -> list[float]:
     """A scanner's burst as the filter receives it (Shift around capitals, 3 ms apart,
     stamped with the real clock), then Enter; timed from Enter to the answer painted."""
@@ -393,18 +412,7 @@ def _scan_bursts(w: Any, codes: list[str]) -> list[float]:
 
     scan_ms: list[float] = []
     for code in codes:
-        target = QApplication.focusWidget() or w
-        stamp = _now_ms()
-        for ch in code:
-            if ch.isupper():
-                QApplication.sendEvent(target, _shift(stamp, True))
-            QApplication.sendEvent(target, _key(ch, stamp + 1, shifted=True))
-            QApplication.sendEvent(target, _key(ch, stamp + 1, release=True, shifted=True))
-            if ch.isupper():
-                QApplication.sendEvent(target, _shift(stamp + 1, False))
-            stamp += 3
-        t0 = time.perf_counter()
-        QApplication.sendEvent(target, _key("\r", stamp, shifted=True))
+        t0 = send_burst(QApplication.focusWidget() or w, code)
         w.scan.page.panel.repaint()
         scan_ms.append((time.perf_counter() - t0) * 1000)
         _spin(5)  # let queued print-state signals in, as between two arrivals

@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from checkin.devtools.bench.desk import _key, _now_ms, _pct, _shift, _spin, _unscanned, build_database
+from checkin.devtools.bench.desk import _pct, _spin, _unscanned, build_database, send_burst
 
 
 def run(scans: int = 100, attendees: int = 2000) -> dict[str, Any]:
@@ -70,7 +70,7 @@ def _measure(home: Path, scans: int, attendees: int) -> dict[str, list[float]]:
     marks: dict[str, list[float]] = {"queued": [], "printing": [], "done": []}
     try:
         for code in codes[:scans]:
-            t0 = _burst(station, code)
+            t0 = send_burst(station, code)
             job = _wait_job(station, seen, lock)
             if job is None:
                 continue
@@ -79,24 +79,6 @@ def _measure(home: Path, scans: int, attendees: int) -> dict[str, list[float]]:
     finally:
         kiosk.close()
     return marks
-
-
-def _burst(station: Any, code: str) -> float:
-    """The scanner's keys (Shift around capitals, 3 ms apart), then Enter: the start mark."""
-    from checkin.ui.qt import QApplication
-
-    stamp = _now_ms()
-    for ch in code:
-        if ch.isupper():
-            QApplication.sendEvent(station, _shift(stamp, True))
-        QApplication.sendEvent(station, _key(ch, stamp + 1, shifted=True))
-        QApplication.sendEvent(station, _key(ch, stamp + 1, release=True, shifted=True))
-        if ch.isupper():
-            QApplication.sendEvent(station, _shift(stamp + 1, False))
-        stamp += 3
-    t0 = time.perf_counter()
-    QApplication.sendEvent(station, _key("\r", stamp, shifted=True))
-    return t0
 
 
 def _wait_job(station: Any, seen: dict[str, dict[str, float]], lock: threading.Lock) -> str | None:
