@@ -38,9 +38,15 @@ class WrongKey(DatabaseError):
 
 
 def enabled() -> bool:
-    """Whether new files are encrypted: on by default; ``CHECKIN_ENCRYPT=0`` or the
-    ``encrypt`` setting turns it off (:func:`checkin.base.keys.encryption_on`)."""
+    """Whether new files are encrypted: the ``encrypt`` setting (off by default for now),
+    ``CHECKIN_ENCRYPT`` first (:func:`checkin.base.keys.encryption_on`)."""
     return keys.encryption_on()
+
+
+def needs_secret(path: Path) -> bool:
+    """Whether opening ``path`` will need the desk's secret: encryption is on (a new or plain
+    file gets encrypted), or the file is encrypted already. A plain desk never asks."""
+    return enabled() or is_encrypted(path)
 
 
 def header(path: Path) -> bytes:

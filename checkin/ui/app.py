@@ -23,7 +23,7 @@ from checkin.event import model as event_mod
 from checkin.event.days import serving
 from checkin.event.model import EventConfig
 from checkin.printing import warmup
-from checkin.replica import backup, contents
+from checkin.replica import backup, cipher, contents
 from checkin.replica.db import Replica, damaged, open_replica, quick_check
 from checkin.ui import keys as ui_keys
 from checkin.ui import tasks
@@ -286,7 +286,9 @@ def build_desk(
     check: bool = True,
 ) -> Desk:
     path = paths.db_path(db)
-    if keys.must_ask():  # no keyring, no CHECKIN_PASSPHRASE: the dialog, before any thread reads
+    # No keyring, no CHECKIN_PASSPHRASE, and the replica needs a key: the dialog, before any
+    # thread reads. A plain desk (encryption off, a plain file) never asks.
+    if keys.must_ask() and cipher.needs_secret(path):
         application()
         ui_keys.ask_now_if_needed()
     # The whole file is read once for damage (PRAGMA quick_check), on a thread of its own

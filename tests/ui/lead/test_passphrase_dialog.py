@@ -43,3 +43,23 @@ def test_cancel_is_the_missing_key_sentence(no_key: None, qtbot: Any) -> None:
     _answer(qtbot, None)
     with pytest.raises(keys.MissingKey, match="CHECKIN_PASSPHRASE"):
         ui_keys.ask_now_if_needed()
+
+
+def test_a_plain_desk_never_asks(
+    no_key: None, qtbot: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Encryption off and a plain (or new) replica: the window opens without the dialog,
+    even with no keyring (a Linux desk without a Secret Service)."""
+    from checkin.replica import cipher
+    from checkin.ui.app import build_desk
+
+    monkeypatch.setenv("CHECKIN_ENCRYPT", "0")
+    assert keys.must_ask() and not cipher.needs_secret(tmp_path / "desk.sqlite")
+    monkeypatch.setattr(ui_keys, "ask_passphrase", lambda: pytest.fail("the passphrase was asked"))
+    desk = build_desk(tmp_path / "desk.sqlite", with_printing=False, show_crash_dialog=False)
+    try:
+        assert QApplication.activeModalWidget() is None
+    finally:
+        desk.close()
+    monkeypatch.setenv("CHECKIN_ENCRYPT", "1")
+    assert cipher.needs_secret(tmp_path / "other.sqlite")  # on: a new file would be encrypted
