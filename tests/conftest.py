@@ -24,6 +24,8 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("CHECKIN_DB", raising=False)
     monkeypatch.delenv("CHECKIN_EVENT", raising=False)
     monkeypatch.delenv("CHECKIN_LANG", raising=False)
+    # During the event: past its retention date, every desk would purge itself at start.
+    monkeypatch.setenv("CHECKIN_TODAY", "2026-07-08")
     return folder
 
 

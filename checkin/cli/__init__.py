@@ -104,13 +104,40 @@ def run_command(args: argparse.Namespace, given: str | None) -> int:
     args.event_option = given
     if not getattr(args, "needs_event", True):
         args.event = None
+        if hasattr(args, "db") and not hasattr(args, "event_command"):  # find, backup, restore
+            _apply_retention(args, _event_if_any(given))
         return int(args.func(args))
     path, origin = event.resolve(given)
     ev = event.load(path)
     log.info("event %s (%s, from %s)", ev.id, path, origin)
     args.event = ev
     with event.activated(ev):
+        _apply_retention(args, ev)
         return int(args.func(args))
+
+
+def _event_if_any(given: str | None) -> event.EventConfig | None:
+    """The event, for a command that does without it: None if it does not load."""
+    try:
+        return event.load(event.resolve(given)[0])
+    except KnownError:
+        log.info("no event for the retention date", exc_info=True)
+        return None
+
+
+def _apply_retention(args: argparse.Namespace, ev: event.EventConfig | None) -> None:
+    """Past the event's retention date, a command that opens the desk's replica finds it
+    purged first (counts kept) and says so on stderr (``checkin.sync.retention``)."""
+    if ev is None or not hasattr(args, "db") or args.func is sync.run_purge:
+        return
+    from checkin.printing.config import file_folders
+    from checkin.sync import retention
+
+    if not retention.due(ev):
+        return
+    told = retention.purge_if_due(paths.db_path(args.db), ev, print_folders=file_folders())
+    if told:
+        print(f"checkin: {told}", file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -75,6 +75,14 @@ def run_check(args: argparse.Namespace) -> int:
                 logo=_(", logo {name}", name=ev.logo.name) if ev.logo else "",
             )
         )
+        print(
+            _(
+                "Données personnelles conservées jusqu'au {date} ({days} jours après l'événement), "
+                "puis effacées par les postes.",
+                date=ev.retention_until.isoformat(),
+                days=ev.retention_days,
+            )
+        )
         return 0
     for problem in problems:
         print(problem.line_text())

@@ -12,7 +12,7 @@ import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -123,6 +123,16 @@ class EventConfig:
     @property
     def code_regex(self) -> re.Pattern[str]:
         return _compile(self.code_pattern)
+
+    @property
+    def retention_until(self) -> date:
+        """The last day personal data may stay on a desk: the event's last day plus
+        ``[privacy] retention_days``; the day after, desks purge themselves."""
+        return max(d.date for d in self.days) + timedelta(days=self.retention_days)
+
+    def today(self) -> date:
+        """Today on the venue's clock."""
+        return datetime.now(ZoneInfo(self.timezone)).date()
 
     def local(self, at: str) -> datetime:
         """A fact's UTC time (an ISO stamp) on the venue's clock: what the volunteers' watches say."""

@@ -23,8 +23,10 @@ from checkin.event import model as event_mod
 from checkin.event.days import serving
 from checkin.event.model import EventConfig
 from checkin.printing import warmup
+from checkin.printing.config import file_folders
 from checkin.replica import backup, cipher, contents
 from checkin.replica.db import Replica, damaged, open_replica, quick_check
+from checkin.sync import retention
 from checkin.ui import keys as ui_keys
 from checkin.ui import tasks
 from checkin.ui.crash import CrashHandler
@@ -309,6 +311,7 @@ def build_desk(
         replica.close()
         collector.stop()
         raise damaged(path, problem)
+    purged = retention.purge_open_if_due(replica, ev, print_folders=file_folders())  # past its date
     replica.set_interactive()  # the window's writes come first and never wait long
     session = DeskSession(replica, ev, chosen_day, settings.desk_name)
     window = DeskWindow(session, settings, None)
@@ -321,7 +324,9 @@ def build_desk(
     crash.on_known.append(window.frame.show_error)
     crash.install()
     window.start_listening()
-    if contents.registration_count(replica) == 0:
+    if purged:
+        window.frame.show_error(purged)
+    elif contents.registration_count(replica) == 0:
         window.frame.show_error(
             _(
                 "Aucune inscription sur ce poste : le responsable importe l'export des inscriptions "

@@ -1,0 +1,86 @@
+"""Past the event's retention date (last day + ``[privacy] retention_days``) a desk purges
+itself, keeping the counts, at the first command that opens its replica; never before."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sample import SAMPLE_DIR
+
+from checkin.base import paths
+from checkin.event import model as event_mod
+from checkin.replica.db import open_replica
+from checkin.sync import retention
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTICE = "Date de conservation dépassée"
+
+
+def checkin(*argv: str, today: str | None, event: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "CHECKIN_LANG": "fr"}
+    env.pop("CHECKIN_TODAY", None)
+    if today:
+        env["CHECKIN_TODAY"] = today
+    if event is not None:
+        env["CHECKIN_EVENT"] = str(event)
+    return subprocess.run(
+        [sys.executable, "-m", "checkin.cli", *argv], env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def counts(db: Path) -> tuple[int, int]:
+    """Attendee rows, aggregate counts kept."""
+    replica = open_replica(db, create=False)
+    try:
+        with replica.read() as conn:
+            people = conn.exec_driver_sql("SELECT count(*) FROM attendee").one()[0]
+            kept = conn.exec_driver_sql("SELECT count(*) FROM meta WHERE key LIKE 'aggregate.%'").one()[0]
+    finally:
+        replica.close()
+    return int(people), int(kept)
+
+
+@pytest.fixture
+def imported() -> Path:
+    run = checkin("import", str(SAMPLE_DIR / "inscriptions.csv"), today="2026-07-08")
+    assert run.returncode == 0, run.stderr
+    db = paths.db_path()
+    assert counts(db)[0] > 0
+    return db
+
+
+def test_the_retention_date_is_the_last_day_plus_the_days() -> None:
+    ev = event_mod.load()
+    assert ev.retention_until == date(2026, 10, 7) and ev.retention_days == 90
+    assert not retention.due(ev, date(2026, 10, 7)) and retention.due(ev, date(2026, 10, 8))
+
+
+def test_on_the_date_nothing_is_purged(imported: Path) -> None:
+    for argv in (("find", "Martin"), ("scan", "X", "--day", "2026-07-08")):
+        run = checkin(*argv, today="2026-10-07")
+        assert NOTICE not in run.stderr, run.stderr
+    assert counts(imported)[0] > 0
+
+
+def test_past_the_date_a_command_purges_the_desk_keeping_the_counts(imported: Path) -> None:
+    run = checkin("find", "Martin", today="2026-10-08")
+    assert run.stderr.count(NOTICE) == 1 and "2026-10-07" in run.stderr, run.stderr
+    people, kept = counts(imported)
+    assert people == 0 and kept > 0
+    again = checkin("find", "Martin", today="2026-10-08")  # already purged: nothing to say
+    assert NOTICE not in again.stderr and counts(imported) == (0, kept)
+
+
+def test_an_event_file_whose_date_is_past_purges_on_todays_clock(imported: Path, tmp_path: Path) -> None:
+    text = paths.default_event_path().read_text(encoding="utf-8")
+    assert "retention_days = 90" in text
+    event_file = tmp_path / "past.toml"
+    event_file.write_text(text.replace("retention_days = 90", "retention_days = 1"), encoding="utf-8")
+    run = checkin("scan", "X", "--day", "2026-07-08", today=None, event=event_file)  # the real clock
+    assert NOTICE in run.stderr and "2026-07-10" in run.stderr, run.stderr
+    assert counts(imported)[0] == 0
