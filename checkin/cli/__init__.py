@@ -128,7 +128,12 @@ def _event_if_any(given: str | None) -> event.EventConfig | None:
 def _apply_retention(args: argparse.Namespace, ev: event.EventConfig | None) -> None:
     """Past the event's retention date, a command that opens the desk's replica finds it
     purged first (counts kept) and says so on stderr (``checkin.sync.retention``)."""
-    if ev is None or not hasattr(args, "db") or args.func is sync.run_purge:
+    if (
+        ev is None
+        or not hasattr(args, "db")
+        or args.func is sync.run_purge
+        or not getattr(args, "retention", True)
+    ):
         return
     from checkin.printing.config import file_folders
     from checkin.sync import retention

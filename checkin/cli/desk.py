@@ -89,7 +89,7 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:  # type: ignor
         help=_("Scans pendant un travail long : import, pull-empty, pull-loaded (vide : aucun)"),
     )
     bench.add_argument("--json", action="store_true")
-    bench.set_defaults(func=run_bench)
+    bench.set_defaults(func=run_bench, retention=False)  # its --db is a bench's, not this desk's
 
 
 def _add_rehearse(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -14,6 +14,7 @@ from checkin.importer.mapping import build, load_mapping_file
 from checkin.importer.opened import OpenedExport, open_export
 from checkin.importer.saved import load_choices, with_rules
 from checkin.importer.summary import ImportSummary
+from checkin.replica.contents import forget_invented
 from checkin.replica.db import Replica
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,8 @@ def import_file(
     the hub's staging copy).
     """
     export = source if isinstance(source, OpenedExport) else open_export(Path(source))
+    if not dry_run:
+        forget_invented(replica)  # real people may come in: the retention date applies again
     summary = ImportSummary(kind=export.kind, dry_run=dry_run, file=export.file_info())
     try:
         if export.kind in ("programme", "meetings"):

@@ -20,7 +20,7 @@ from checkin.base.errors import KnownError
 from checkin.base.i18n import _
 from checkin.demo import synthetic
 from checkin.event.model import EventConfig
-from checkin.replica import cipher
+from checkin.replica import cipher, contents
 from checkin.replica.db import open_replica
 from checkin.sync.exchange import exchange
 from checkin.sync.hub import open_hub
@@ -105,6 +105,11 @@ def synthetic_world(
     finally:
         hub.close()
     _pull_template(ws)
+    replica = open_replica(ws.template)
+    try:
+        contents.mark_invented(replica, "rehearsal")  # its desks are never purged by the retention date
+    finally:
+        replica.close()
     return ws
 
 

@@ -41,3 +41,32 @@ def checkins_on(replica: Replica, day: str) -> int:
                 "SELECT count(*) FROM fact WHERE kind = 'checkin' AND day = ?", (day,)
             ).scalar_one()
         )
+
+
+# Who made a replica of invented people (``meta.invented``): the demo, a rehearsal or a
+# bench. The event's retention date never purges such a replica (its people do not exist,
+# and the shipped event's date is long past); a real import into it takes the mark away.
+INVENTED_BY = ("demo", "rehearsal", "bench")
+
+
+def mark_invented(replica: Replica, made_by: str) -> None:
+    """Mark the replica as holding only invented people, made by ``made_by``."""
+    assert made_by in INVENTED_BY, made_by
+    with replica.write() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO meta(key, value) VALUES ('invented', ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (made_by,),
+        )
+
+
+def forget_invented(replica: Replica) -> None:
+    """Real people may come in (an import): the replica is no longer invented alone."""
+    if invented_by(replica):
+        with replica.write() as conn:
+            conn.exec_driver_sql("DELETE FROM meta WHERE key = 'invented'")
+
+
+def invented_by(replica: Replica) -> str:
+    """``demo``, ``rehearsal`` or ``bench`` for a replica of invented people; "" otherwise."""
+    return replica.meta("invented")

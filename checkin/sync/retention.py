@@ -5,7 +5,8 @@ day plus that many days (:attr:`checkin.event.model.EventConfig.retention_until`
 command opens the desk's replica, or the desk window opens, and today on the venue's clock
 is past that date while the replica still holds personal data, the desk purges itself
 keeping the counts, as ``checkin purge --keep-aggregates`` does (files around it swept), and
-says so in one sentence. Never before the date.
+says so in one sentence. Never before the date, and never a replica of invented people
+(the demo's, a rehearsal's, a bench's: ``checkin.replica.contents.invented_by``).
 
 ``CHECKIN_TODAY`` (an ISO date) stands for today, for tests and rehearsals of a past event.
 """
@@ -21,6 +22,7 @@ from pathlib import Path
 from checkin.base.errors import KnownError
 from checkin.base.i18n import _
 from checkin.event.model import EventConfig
+from checkin.replica import contents
 from checkin.replica.db import Replica, open_replica
 from checkin.sync.purge import purge_open
 
@@ -59,6 +61,12 @@ def purge_open_if_due(
 ) -> str:
     """Purge an open replica if the retention date has passed; the sentence saying so, or ""."""
     if not due(event, on) or not holds_personal_data(replica):
+        return ""
+    made_by = contents.invented_by(replica)
+    if made_by:  # the demo's, a rehearsal's or a bench's invented people: nobody to protect
+        log.info(
+            "retention date %s passed: replica of invented people (%s) kept", event.retention_until, made_by
+        )
         return ""
     counts = purge_open(replica, keep_aggregates=True, event=event, print_folders=print_folders)
     log.info("retention date %s passed: replica purged (%d counts kept)", event.retention_until, len(counts))

@@ -437,13 +437,24 @@ def demo_database(folder: Path | None = None, attendees: int = 400, event: Event
     ev = event or event_mod.load()
     folder = folder or paths.data_dir() / "demo" / ev.id
     db = folder / "demo.sqlite"
-    if db.exists():
+    if db.exists() and _demo_holds_people(db):
         return db
+    for stale in folder.glob("demo.sqlite*"):  # emptied by a purge: the demo starts afresh
+        stale.unlink()
     files = synthetic.build_event_files(folder, attendees, ev)
     replica = open_replica(db)
     try:
         for key in ("export", "programme", "meetings"):
             import_file(replica, ev, files[key])
+        contents.mark_invented(replica, "demo")  # never purged by the retention date
     finally:
         replica.close()
     return db
+
+
+def _demo_holds_people(db: Path) -> bool:
+    replica = open_replica(db, create=False)
+    try:
+        return contents.registration_count(replica) > 0
+    finally:
+        replica.close()

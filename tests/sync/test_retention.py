@@ -84,3 +84,54 @@ def test_an_event_file_whose_date_is_past_purges_on_todays_clock(imported: Path,
     run = checkin("scan", "X", "--day", "2026-07-08", today=None, event=event_file)  # the real clock
     assert NOTICE in run.stderr and "2026-07-10" in run.stderr, run.stderr
     assert counts(imported)[0] == 0
+
+
+def test_past_the_date_no_name_or_email_is_left_in_the_data_folder(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A real event, used for real: the shipped AICT 2026, whose date (2026-10-07) is past on
+    # today's clock. Plain files (encryption off) so the names are there to find before.
+    from tests.sync.test_purge_leaves_nothing import found_in, sample_people
+
+    monkeypatch.setenv("CHECKIN_ENCRYPT", "0")
+    assert checkin("import", str(SAMPLE_DIR / "inscriptions.csv"), today="2026-07-08").returncode == 0
+    assert checkin("backup", today="2026-07-08").returncode == 0
+    ev = event_mod.load()
+    assert retention.due(ev, ev.today())  # today, on the real clock
+    words = sample_people()
+    assert found_in(home, words[::40])  # before: the names are on the disk
+    run = checkin("find", "Martin", today=None)
+    assert run.returncode == 0 and NOTICE in run.stderr and "Traceback" not in run.stderr, run.stderr
+    assert found_in(home, words) == {}
+    people, kept = counts(paths.db_path())
+    assert people == 0 and kept > 0
+
+
+def test_a_real_import_into_a_replica_of_invented_people_lets_the_date_apply(imported: Path) -> None:
+    from checkin.replica import contents
+
+    replica = open_replica(imported)
+    try:
+        contents.mark_invented(replica, "demo")
+        assert contents.invented_by(replica) == "demo"
+    finally:
+        replica.close()
+    assert NOTICE not in checkin("find", "Martin", today="2026-10-08").stderr  # the demo's: kept
+    assert counts(imported)[0] > 0
+    # Someone tries the demo with their own export: real people now, the mark goes.
+    assert checkin("import", str(SAMPLE_DIR / "inscriptions.csv"), today="2026-07-08").returncode == 0
+    assert NOTICE in checkin("find", "Martin", today="2026-10-08").stderr
+    assert counts(imported)[0] == 0
+
+
+def test_a_rehearsals_desks_are_never_purged(monkeypatch: pytest.MonkeyPatch) -> None:
+    from checkin.rehearsal.workspace import synthetic_world
+
+    ev = event_mod.load()
+    ws = synthetic_world(ev, 30)
+    try:
+        desk = ws.clone_desk(1)
+        assert retention.purge_if_due(desk, ev, on=date(2026, 12, 7)) == ""
+        assert counts(desk)[0] == 30
+    finally:
+        ws.remove()

@@ -45,6 +45,7 @@ def build_database(attendees: int, folder: Path | None = None) -> Path:
     from checkin.demo import synthetic
     from checkin.event import model as event_mod
     from checkin.importer import import_file
+    from checkin.replica import contents
     from checkin.replica.db import open_replica
 
     folder = folder or Path(tempfile.gettempdir()) / f"checkin-bench-desk-{attendees}"
@@ -59,6 +60,7 @@ def build_database(attendees: int, folder: Path | None = None) -> Path:
     try:
         for key in ("export", "programme", "meetings"):
             import_file(replica, ev, files[key])
+        contents.mark_invented(replica, "bench")  # its window is never purged by the retention date
     finally:
         replica.close()
     partial.replace(db)
