@@ -2,8 +2,9 @@
 
 Without a count, 10,000 four-digit PINs at ~50 ms each are an afternoon. After
 :data:`FREE_TRIES` wrong tries in a row each new try waits longer (:func:`wait_after`);
-after :data:`MAX_TRIES` the lead functions stay locked until staff reset the count
-(``checkin lead-pin --reset``). The count lives in a small file in the data folder, so
+after :data:`MAX_TRIES` the lead functions stay locked until staff type their passphrase
+in the PIN dialog or reset the count (``checkin lead-pin --reset``). The passphrase's wrong
+tries have a count of their own (:func:`passphrase_file`), with the same waits and limit. The count lives in a small file in the data folder, so
 quitting and restarting the desk gives nothing back. Every try is logged with the desk
 and the time, never the digits. The clock is injected so that tests move it instead of
 sleeping.
@@ -41,12 +42,18 @@ def default_file() -> Path:
     return paths.data_dir() / "lead-pin-attempts.json"
 
 
+def passphrase_file() -> Path:
+    """The staff passphrase's own count: its wrong tries lock it as wrong PINs lock the PIN."""
+    return paths.data_dir() / "staff-passphrase-attempts.json"
+
+
 @dataclass
 class PinAttempts:
     """The wrong tries in a row and when the last one was, kept in ``path``."""
 
     path: Path = field(default_factory=default_file)
     clock: Callable[[], float] = time.time
+    what: str = "lead PIN"  # in the log: "lead PIN" or "staff passphrase"
     failures: int = 0
     last: float = 0.0
 
@@ -83,20 +90,21 @@ class PinAttempts:
         self._save()
         stamp = datetime.fromtimestamp(now, UTC).isoformat(timespec="seconds")
         log.info(
-            "lead PIN try on desk %r at %s: %s (%d wrong in a row)",
+            "%s try on desk %r at %s: %s (%d wrong in a row)",
+            self.what,
             desk,
             stamp,
             "right" if right else "wrong",
             self.failures,
         )
         if self.blocked:
-            log.warning("lead functions locked on desk %r after %d wrong PINs", desk, self.failures)
+            log.warning("%s locked on desk %r after %d wrong tries", self.what, desk, self.failures)
 
     def reset(self, who: str) -> None:
         """Staff give the lead functions back (``checkin lead-pin --reset``)."""
         self.failures, self.last = 0, 0.0
         self.path.unlink(missing_ok=True)
-        log.info("lead PIN tries reset by %s", who)
+        log.info("%s tries reset by %s", self.what, who)
 
     def _save(self) -> None:
         text = json.dumps({"failures": self.failures, "last": self.last})

@@ -33,6 +33,14 @@ def check_pin(pin: str, stored: str) -> bool:
 
 
 MIN_DIGITS = 6
+MIN_PASSPHRASE = 12
+
+
+def passphrase_weakness(phrase: str) -> str:
+    """Why the staff's passphrase is too short (empty: it is not)."""
+    if len(phrase.strip()) < MIN_PASSPHRASE:
+        return _("La phrase secrète doit avoir au moins {n} caractères.", n=MIN_PASSPHRASE)
+    return ""
 
 
 def weakness(pin: str) -> str:

@@ -117,6 +117,12 @@ class DeskSettings:
     pin_hash: str = setting(
         "", "lead", "The lead's PIN, hashed with scrypt (see checkin.base.pin); empty: none yet"
     )
+    staff_passphrase_hash: str = setting(
+        "",
+        "lead",
+        "Staff's passphrase, hashed with scrypt: typed in the PIN dialog, it lifts the lock-out after "
+        "too many wrong PINs (checkin lead-pin --staff-passphrase); empty: none",
+    )
     idle_lock_s: int = setting(
         120, "lead", "Seconds of inactivity before the lead's functions lock again", minimum=15, maximum=3600
     )

@@ -71,6 +71,14 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:  # type: ignor
         action="store_true",
         help=_("débloquer les fonctions du responsable après trop d'essais (le code ne change pas)"),
     )
+    pin.add_argument(
+        "--staff-passphrase",
+        action="store_true",
+        help=_(
+            "définir la phrase secrète du personnel (12 caractères ou plus) : tapée dans la fenêtre, "
+            "elle débloque les fonctions du responsable après trop d'essais"
+        ),
+    )
     pin.set_defaults(func=run_lead_pin, needs_event=False)
 
     shortcut = subparsers.add_parser(
@@ -344,11 +352,14 @@ def run_lead_pin(args: argparse.Namespace) -> int:
     from checkin.base.settings import DeskSettings
 
     if args.reset:
-        from checkin.base.attempts import PinAttempts
+        from checkin.base.attempts import PinAttempts, passphrase_file
 
         PinAttempts().reset("checkin lead-pin --reset")
+        PinAttempts(passphrase_file(), what="staff passphrase").reset("checkin lead-pin --reset")
         print(_("Fonctions du responsable débloquées sur ce poste : le compte des essais repart de zéro."))
         return 0
+    if args.staff_passphrase:
+        return set_staff_passphrase()
     digest = hash_pin(read_pin())
     if args.print_hash:
         print(_("À mettre dans le fichier de l'événement :"))
@@ -358,6 +369,31 @@ def run_lead_pin(args: argparse.Namespace) -> int:
     settings.pin_hash = digest
     settings.save()
     print(_("Code PIN du responsable enregistré pour ce poste ({path}).", path=settings.file))
+    return 0
+
+
+def set_staff_passphrase() -> int:
+    """The staff's passphrase, asked twice at a terminal (or one line of standard input),
+    stored hashed in the desk's settings."""
+    from checkin.base.errors import KnownError
+    from checkin.base.pin import hash_pin, passphrase_weakness
+    from checkin.base.settings import DeskSettings
+
+    if sys.stdin.isatty():
+        import getpass
+
+        first = getpass.getpass(_("Phrase secrète du personnel (12 caractères ou plus) : "))
+        if first != getpass.getpass(_("La même phrase, à nouveau : ")):
+            raise KnownError(_("Les deux phrases ne sont pas identiques ; rien n'a été changé."))
+    else:
+        first = sys.stdin.readline().rstrip("\r\n")
+    problem = passphrase_weakness(first)
+    if problem:
+        raise KnownError(problem + " " + _("Rien n'a été changé."))
+    settings = DeskSettings.load()
+    settings.staff_passphrase_hash = hash_pin(first)
+    settings.save()
+    print(_("Phrase secrète du personnel enregistrée pour ce poste ({path}).", path=settings.file))
     return 0
 
 

@@ -7,7 +7,9 @@ one. Any key press or click in the application counts as activity; after ``idle_
 without any, the desk drops back to the volunteer role by itself.
 
 Wrong tries are counted (``checkin.base.attempts``): after three the dialog counts down
-before it hears another, after ten the lead functions stay locked until staff reset them.
+before it hears another, after ten the lead functions stay locked until staff type their
+passphrase in the same dialog (``checkin lead-pin --staff-passphrase`` sets it; its wrong
+tries are counted the same way) or run ``checkin lead-pin --reset``.
 The kiosk leaves through the same :meth:`LeadLock.unlock`, so it shares the count.
 """
 
@@ -15,7 +17,7 @@ from __future__ import annotations
 
 import math
 
-from checkin.base.attempts import PinAttempts
+from checkin.base.attempts import PinAttempts, passphrase_file
 from checkin.base.i18n import _
 from checkin.base.pin import check_pin
 from checkin.base.settings import DeskSettings
@@ -46,10 +48,14 @@ class LeadLock(QObject):
         parent: QObject | None = None,
         provisioned: str = "",
         attempts: PinAttempts | None = None,
+        staff_attempts: PinAttempts | None = None,
     ) -> None:
         super().__init__(parent)
         self.settings = settings
         self.attempts = attempts or PinAttempts()
+        self.staff_attempts = staff_attempts or PinAttempts(
+            passphrase_file(), clock=self.attempts.clock, what="staff passphrase"
+        )
         self.provisioned = provisioned  # the event file's [lead] pin_hash
         self.is_lead = False
         self.idle = QTimer(self)
@@ -81,10 +87,30 @@ class LeadLock(QObject):
         self.attempts.record(right, self.settings.desk_name)
         if not right:
             return False
+        self._become_lead()
+        return True
+
+    @property
+    def has_staff_passphrase(self) -> bool:
+        return bool(self.settings.staff_passphrase_hash)
+
+    def staff_unlock(self, phrase: str) -> bool:
+        """After the lock-out, the staff's passphrase gives the lead functions back: the PIN's
+        count starts again and the lead role is open. Its own wrong tries are counted."""
+        if not self.has_staff_passphrase or not self.staff_attempts.may_try():
+            return False
+        right = check_pin(phrase, self.settings.staff_passphrase_hash)
+        self.staff_attempts.record(right, self.settings.desk_name)
+        if not right:
+            return False
+        self.attempts.reset(f"the staff passphrase on desk {self.settings.desk_name!r}")
+        self._become_lead()
+        return True
+
+    def _become_lead(self) -> None:
         self.is_lead = True
         self.idle.start()
         self.changed.emit(True)
-        return True
 
     def lock(self) -> None:
         self.idle.stop()
@@ -141,16 +167,26 @@ class PinDialog(QDialog):
         self.countdown.timeout.connect(self.refresh)
         self.refresh()
 
+    @property
+    def staff_mode(self) -> bool:
+        """Locked out after too many wrong PINs, with a staff passphrase set: it is asked."""
+        return self.lock.attempts.blocked and self.lock.has_staff_passphrase
+
     def try_accept(self) -> None:
-        pin = self.pin.text()
-        if self.lock.unlock(pin):
+        text = self.pin.text()
+        staff = self.staff_mode
+        opened = self.lock.staff_unlock(text) if staff else self.lock.unlock(text)
+        if opened:
             self.accept()
         else:
             self.pin.clear()
-            self.refresh(wrong=True)
+            self.refresh(wrong=staff == self.staff_mode)  # the tenth wrong PIN: the passphrase asked
 
     def refresh(self, wrong: bool = False) -> None:
         """Say whether a try is heard now, in how long, or not until staff step in."""
+        if self.staff_mode:
+            self._refresh_staff(wrong)
+            return
         attempts = self.lock.attempts
         left = attempts.wait_left()
         if attempts.blocked:
@@ -163,10 +199,31 @@ class PinDialog(QDialog):
         else:
             text = _("Code PIN incorrect.") if wrong or self.error.text() else ""
         self.error.setText(text)
-        open_now = not attempts.blocked and left <= 0
+        self._open(attempts.blocked, left)
+
+    def _refresh_staff(self, wrong: bool) -> None:
+        """The lock-out, with the staff's passphrase asked in place of the PIN."""
+        staff = self.lock.staff_attempts
+        left = staff.wait_left()
+        self.prompt.setText(_("Verrouillé — saisissez la phrase secrète du responsable"))
+        self.pin.setAccessibleName(_("Phrase secrète"))
+        if staff.blocked:
+            text = _(
+                "Trop d'essais de la phrase secrète : le personnel débloque le poste avec "
+                "« checkin lead-pin --reset »."
+            )
+        elif left > 0:
+            text = _("Phrase secrète incorrecte. Nouvel essai possible dans {n} s.", n=math.ceil(left))
+        else:
+            text = _("Phrase secrète incorrecte.") if wrong else _("Trop d'essais du code PIN.")
+        self.error.setText(text)
+        self._open(staff.blocked, left)
+
+    def _open(self, blocked: bool, left: float) -> None:
+        open_now = not blocked and left <= 0
         self.pin.setEnabled(open_now)
         self.ok.setEnabled(open_now)
-        if left > 0 and not attempts.blocked:
+        if left > 0 and not blocked:
             self.countdown.start()
         else:
             self.countdown.stop()
