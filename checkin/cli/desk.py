@@ -56,6 +56,28 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:  # type: ignor
     shots.add_argument("outdir", help=_("Dossier des images"))
     shots.set_defaults(func=run_screenshots)
 
+    _add_lead_pin(subparsers)
+
+    shortcut = subparsers.add_parser(
+        "install-desktop",
+        help=_("Ajouter le poste au menu des applications (Linux : fichier .desktop et icône)"),
+    )
+    shortcut.set_defaults(func=run_install_desktop, needs_event=False)
+
+    bench = subparsers.add_parser("bench-desk", help=_("Mesurer la vitesse de la fenêtre"))
+    bench.add_argument("--attendees", type=int, default=100_000)
+    bench.add_argument("--db", help=_("Base existante à réutiliser"))
+    bench.add_argument("--rounds", type=int, default=200)
+    bench.add_argument(
+        "--during",
+        default="import,pull-empty,pull-loaded",
+        help=_("Scans pendant un travail long : import, pull-empty, pull-loaded (vide : aucun)"),
+    )
+    bench.add_argument("--json", action="store_true")
+    bench.set_defaults(func=run_bench, retention=False)  # its --db is a bench's, not this desk's
+
+
+def _add_lead_pin(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     pin = subparsers.add_parser(
         "lead-pin",
         help=_("Définir le code PIN du responsable de ce poste (à l'installation)"),
@@ -80,24 +102,6 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:  # type: ignor
         ),
     )
     pin.set_defaults(func=run_lead_pin, needs_event=False)
-
-    shortcut = subparsers.add_parser(
-        "install-desktop",
-        help=_("Ajouter le poste au menu des applications (Linux : fichier .desktop et icône)"),
-    )
-    shortcut.set_defaults(func=run_install_desktop, needs_event=False)
-
-    bench = subparsers.add_parser("bench-desk", help=_("Mesurer la vitesse de la fenêtre"))
-    bench.add_argument("--attendees", type=int, default=100_000)
-    bench.add_argument("--db", help=_("Base existante à réutiliser"))
-    bench.add_argument("--rounds", type=int, default=200)
-    bench.add_argument(
-        "--during",
-        default="import,pull-empty,pull-loaded",
-        help=_("Scans pendant un travail long : import, pull-empty, pull-loaded (vide : aucun)"),
-    )
-    bench.add_argument("--json", action="store_true")
-    bench.set_defaults(func=run_bench, retention=False)  # its --db is a bench's, not this desk's
 
 
 def _add_rehearse(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
