@@ -138,9 +138,9 @@ def _apply_retention(args: argparse.Namespace, ev: event.EventConfig | None) -> 
     from checkin.printing.config import file_folders
     from checkin.sync import retention
 
-    if not retention.due(ev):
+    if not (retention.due(ev) or retention.coming(ev)):
         return
-    told = retention.purge_if_due(paths.db_path(args.db), ev, print_folders=file_folders())
+    told = retention.check(paths.db_path(args.db), ev, print_folders=file_folders())
     if told:
         print(f"checkin: {told}", file=sys.stderr)
 

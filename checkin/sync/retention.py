@@ -5,7 +5,7 @@ day plus that many days (:attr:`checkin.event.model.EventConfig.retention_until`
 command opens the desk's replica, or the desk window opens, and today on the venue's clock
 is past that date while the replica still holds personal data, the desk purges itself
 keeping the counts, as ``checkin purge --keep-aggregates`` does (files around it swept), and
-says so in one sentence. Never before the date, and never a replica of invented people
+says so in one sentence; in the :data:`WARN_DAYS` days before, it says it will. Never before the date, and never a replica of invented people
 (the demo's, a rehearsal's, a bench's: ``checkin.replica.contents.invented_by``).
 
 ``CHECKIN_TODAY`` (an ISO date) stands for today, for tests and rehearsals of a past event.
@@ -27,6 +27,8 @@ from checkin.replica.db import Replica, open_replica
 from checkin.sync.purge import purge_open
 
 log = logging.getLogger(__name__)
+
+WARN_DAYS = 14  # the desk says it will purge itself this many days before the date
 
 
 def today(event: EventConfig) -> date:
@@ -82,6 +84,46 @@ def purge_if_due(
     replica = open_replica(path, create=False)
     try:
         return purge_open_if_due(replica, event, on=on, print_folders=print_folders)
+    finally:
+        replica.close()
+
+
+def coming(event: EventConfig, on: date | None = None) -> bool:
+    """Whether the event is over and its retention date less than :data:`WARN_DAYS` away."""
+    day = on or today(event)
+    last = max(d.date for d in event.days)
+    return last < day <= event.retention_until and (event.retention_until - day).days < WARN_DAYS
+
+
+def warning_open(replica: Replica, event: EventConfig, *, on: date | None = None) -> str:
+    """In the days before the date, the sentence saying the desk will purge itself, or ""."""
+    if not coming(event, on) or not holds_personal_data(replica) or contents.invented_by(replica):
+        return ""
+    return _(
+        "Les données personnelles de ce poste seront effacées après le {date} (date de conservation "
+        "de l'événement) : faites avant cette date les rapports et attestations nominatifs.",
+        date=event.retention_until.isoformat(),
+    )
+
+
+def check_open(
+    replica: Replica, event: EventConfig, *, on: date | None = None, print_folders: Iterable[Path] = ()
+) -> str:
+    """Past the date the desk purged, in the days before it warned: the sentence, or ""."""
+    return purge_open_if_due(replica, event, on=on, print_folders=print_folders) or warning_open(
+        replica, event, on=on
+    )
+
+
+def check(
+    path: Path, event: EventConfig, *, on: date | None = None, print_folders: Iterable[Path] = ()
+) -> str:
+    """:func:`check_open` for the replica file at ``path`` (opened only near or past the date)."""
+    if not (due(event, on) or coming(event, on)) or not path.is_file():
+        return ""
+    replica = open_replica(path, create=False)
+    try:
+        return check_open(replica, event, on=on, print_folders=print_folders)
     finally:
         replica.close()
 

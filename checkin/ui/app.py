@@ -311,7 +311,7 @@ def build_desk(
         replica.close()
         collector.stop()
         raise damaged(path, problem)
-    purged = retention.purge_open_if_due(replica, ev, print_folders=file_folders())  # past its date
+    told = retention.check_open(replica, ev, print_folders=file_folders())  # near or past its date
     replica.set_interactive()  # the window's writes come first and never wait long
     session = DeskSession(replica, ev, chosen_day, settings.desk_name)
     window = DeskWindow(session, settings, None)
@@ -324,8 +324,8 @@ def build_desk(
     crash.on_known.append(window.frame.show_error)
     crash.install()
     window.start_listening()
-    if purged:
-        window.frame.show_error(purged)
+    if told:
+        window.frame.show_error(told)
     elif contents.registration_count(replica) == 0:
         window.frame.show_error(
             _(

@@ -135,3 +135,11 @@ def test_a_rehearsals_desks_are_never_purged(monkeypatch: pytest.MonkeyPatch) ->
         assert counts(desk)[0] == 30
     finally:
         ws.remove()
+
+
+def test_in_the_days_before_the_date_the_desk_says_it_will_purge(imported: Path) -> None:
+    run = checkin("find", "Martin", today="2026-10-01")
+    assert "seront effacées après le 2026-10-07" in run.stderr and NOTICE not in run.stderr, run.stderr
+    assert counts(imported)[0] > 0
+    during = checkin("find", "Martin", today="2026-07-09")  # the event itself: nothing said
+    assert "effacées" not in during.stderr and counts(imported)[0] > 0
