@@ -97,8 +97,8 @@ class LeadLock(QObject):
     def staff_unlock(self, phrase: str) -> bool:
         """After the lock-out, the staff's passphrase gives the lead functions back: the PIN's
         count starts again and the lead role is open. Its own wrong tries are counted."""
-        if not self.has_staff_passphrase or not self.staff_attempts.may_try():
-            return False
+        if not (self.attempts.blocked and self.has_staff_passphrase) or not self.staff_attempts.may_try():
+            return False  # the PIN is the way in until it is locked out
         right = check_pin(phrase, self.settings.staff_passphrase_hash)
         self.staff_attempts.record(right, self.settings.desk_name)
         if not right:
