@@ -143,3 +143,33 @@ def test_staff_set_the_passphrase_at_the_command_line(ui_home: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert PHRASE not in (ui_home / "config" / "settings.toml").read_text(encoding="utf-8")
     assert check_pin(PHRASE, DeskSettings.load().staff_passphrase_hash)
+
+
+def test_on_a_locked_desk_f9_asks_the_passphrase_that_unlocks_it(
+    qapp: Any, qtbot: Any, kb: Any, db_file: Path, ui_home: Path
+) -> None:
+    from checkin.ui.app import build_desk
+    from checkin.ui.qt import Qt
+
+    assert lead_pin(stdin="471958\n", home=ui_home).returncode == 0
+    assert lead_pin("--staff-passphrase", stdin=PHRASE + "\n", home=ui_home).returncode == 0
+    tries = PinAttempts()
+    for _ in range(MAX_TRIES):  # an earlier session's wrong PINs, in the data folder
+        tries.record(False, "Accueil 3")
+    desk = build_desk(db_file, day="2026-07-08", show_crash_dialog=False)
+    try:
+        w = desk.window
+        w.resize(1366, 768)
+        w.show()
+        with qtbot.waitActive(w):
+            w.activateWindow()
+        qtbot.keyClick(w.scan.page.code_field, Qt.Key.Key_F9)
+        QApplication.processEvents()
+        dialog = w.lead.pin_dialog
+        qtbot.waitExposed(dialog)
+        assert dialog.prompt.text() == LOCKED and dialog.pin.isEnabled()
+        type_in(dialog, kb, PHRASE)
+        assert w.lead.lock.role == "lead" and w.nav.buttons["staff"].isEnabled()
+        assert not PinAttempts().blocked
+    finally:
+        desk.close()
