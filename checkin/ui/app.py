@@ -437,7 +437,7 @@ def demo_database(folder: Path | None = None, attendees: int = 400, event: Event
     ev = event or event_mod.load()
     folder = folder or paths.data_dir() / "demo" / ev.id
     db = folder / "demo.sqlite"
-    if db.exists() and _demo_holds_people(db):
+    if db.exists() and _demo_kept(db, ev):
         return db
     for stale in folder.glob("demo.sqlite*"):  # emptied by a purge: the demo starts afresh
         stale.unlink()
@@ -452,9 +452,14 @@ def demo_database(folder: Path | None = None, attendees: int = 400, event: Event
     return db
 
 
-def _demo_holds_people(db: Path) -> bool:
+def _demo_kept(db: Path, ev: EventConfig) -> bool:
+    """Whether the demo's file is kept: people in it, and marked as invented or within the
+    event's retention date (a demo made before the mark, or with a real export imported into
+    it, is purged past the date like any desk, then made afresh)."""
     replica = open_replica(db, create=False)
     try:
+        if retention.purge_open_if_due(replica, ev, print_folders=file_folders()):
+            log.info("demo replica past the retention date without the demo's mark: purged, made afresh")
         return contents.registration_count(replica) > 0
     finally:
         replica.close()

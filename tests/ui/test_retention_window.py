@@ -73,3 +73,35 @@ def test_a_real_desk_past_its_date_is_purged_and_says_so(
         assert contents.registration_count(desk.replica) == 0
     finally:
         desk.close()
+
+
+def test_a_demo_file_without_the_mark_is_purged_then_made_afresh(
+    qapp: Any, opened: dict[str, Any], home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A demo file made before the mark, into which someone imported a real export; plain
+    # files (encryption off) so that what is left could be found.
+    monkeypatch.setenv("CHECKIN_ENCRYPT", "0")
+    import csv
+
+    from checkin.base import paths
+    from tests.sync.test_purge_leaves_nothing import found_in
+
+    ev = event_mod.load()
+    db = paths.data_dir() / "demo" / ev.id / "demo.sqlite"
+    db.parent.mkdir(parents=True)
+    replica = open_replica(db)
+    import_file(replica, ev, SAMPLE_DIR / "inscriptions.csv")
+    replica.close()
+    with (SAMPLE_DIR / "inscriptions.csv").open(encoding="utf-8-sig", newline="") as f:
+        keys = [r[k] for r in csv.DictReader(f, delimiter=";") for k in ("N° inscription", "Code billet")]
+    assert found_in(paths.data_dir(), keys[::10])  # there before
+    assert cli.main(["demo"]) == 0
+    assert opened["people"] > 0 and Path(opened["db"]) == db  # the demo's invented people
+    replica = open_replica(db)
+    try:
+        assert contents.invented_by(replica) == "demo"
+    finally:
+        replica.close()
+    # The real ones are gone: no registration number or ticket code of the sample is left
+    # (their names would not do: the demo's invented people share common first names).
+    assert found_in(paths.data_dir(), keys[::10]) == {}
