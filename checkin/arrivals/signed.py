@@ -35,7 +35,11 @@ def check(replica: Replica, event: EventConfig, text: str) -> SignedScan | None:
     """``None`` when the text is no signed secret of this event (the usual path reads it)."""
     secret = codes.normalise(text).strip()
     if not pretix_sig1.looks_signed(secret):
-        return None
+        # A link carrying the secret (``…?secret=…``, URL-encoded or not).
+        inside = [s for s in codes.link_secrets(secret) if pretix_sig1.looks_signed(s)]
+        if not inside:
+            return None
+        secret = inside[0]
     with replica.read() as conn:
         keys = signed.public_keys(conn, event)
         if not keys:

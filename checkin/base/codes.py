@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import secrets
 import unicodedata
+import urllib.parse
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -190,6 +191,35 @@ def normalise(text: str) -> str:
     return text.strip()
 
 
+def link_secrets(text: str) -> tuple[str, ...]:
+    """The codes a link may carry as written, most likely first: its ``secret=`` value, its
+    other query values, then its path segments from the last, each URL-decoded (``%2B``
+    ``%2F`` ``%3D``) and never folded. A ``+`` stays a ``+``: pretix's secrets are base64 and a
+    link that does not encode them still means the sign, not a space."""
+    if len(text) > MAX_SCAN_LENGTH or not re.match(r"(?i)(https?://|www\.)", text):
+        return ()
+    parts = urllib.parse.urlsplit(text if "://" in text else f"https://{text}")
+    named: list[str] = []
+    others: list[str] = []
+    for pair in parts.query.split("&"):
+        name, _sign, value = pair.partition("=")
+        (named if name.lower() == "secret" else others).append(value)
+    segments = parts.path.split("/")[1:]  # the first is the host's side of the first "/"
+    found: list[str] = []
+    for piece in (*named, *reversed(others), *reversed(segments)):
+        value = urllib.parse.unquote(piece)
+        if _SECRET.fullmatch(value) and value not in found:
+            found.append(value)
+    return tuple(found)
+
+
+def _known_secret(text: str, is_known: Callable[[str], bool]) -> str | None:
+    """``text`` itself or a secret its link carries, compared as written, when it is known."""
+    if _SECRET.fullmatch(text) and is_known(text):
+        return text
+    return next((s for s in link_secrets(text) if is_known(s)), None)
+
+
 def extract(text: str, pattern: re.Pattern[str] | None) -> str | None:
     """The code inside ``text``: a bare code, the end of a link, or a pattern match."""
     if not text or len(text) > MAX_SCAN_LENGTH:
@@ -220,8 +250,9 @@ def parse(
     a known code.
     """
     text = normalise(raw)
-    if _SECRET.fullmatch(text) and is_known(text):  # a code compared as written (pretix)
-        return ParsedScan(raw, text)
+    as_written = _known_secret(text, is_known)  # a code compared as written (pretix), or in a link
+    if as_written is not None:
+        return ParsedScan(raw, as_written)
     direct = extract(text, pattern)
     if direct is not None and is_known(direct):
         return ParsedScan(raw, direct)
@@ -237,9 +268,10 @@ def parse(
             fixed = translate(variant, scanner, laptop)
             if fixed == text:
                 continue
-            if _SECRET.fullmatch(fixed) and is_known(fixed):  # repaired to its exact case
+            as_written = _known_secret(fixed, is_known)  # repaired to its exact case
+            if as_written is not None:
                 return ParsedScan(
-                    raw, fixed, f"{scanner}→{laptop}" + ("+caps" if variant is not text else "")
+                    raw, as_written, f"{scanner}→{laptop}" + ("+caps" if variant is not text else "")
                 )
             code = extract(fixed, pattern)
             strict = code is not None and (pattern is None or pattern.fullmatch(code) is not None)

@@ -81,3 +81,52 @@ def test_code_case_in_the_event_file_is_checked(tmp_path: Path, event: EventConf
     path.write_text(text.replace("[event]\n", '[event]\ncode_case = "loose"\n', 1), encoding="utf-8")
     with pytest.raises(KnownError, match="code_case"):
         model.load(path)
+
+
+def _encoded(secret: str, lower: bool = False) -> str:
+    escapes = {"+": "%2B", "/": "%2F", "=": "%3D"}
+    out = "".join(escapes.get(c, c) for c in secret)
+    return out.replace("%2B", "%2b").replace("%2F", "%2f").replace("%3D", "%3d") if lower else out
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        f"https://pretix.example/aict/2026/checkin/?secret={_encoded(SECRET)}",
+        f"https://pretix.example/aict/2026/checkin/?lang=fr&secret={SECRET}&utm_source=mail",
+        f"https://pretix.example/aict/2026/ticket/{_encoded(SECRET)}/",
+        f"https://pretix.example/aict/2026/ticket/{_encoded(SECRET, lower=True)}",  # %2b, %2f, %3d
+        f"www.pretix.example/t?SECRET={_encoded(SECRET)}#top",
+    ],
+)
+def test_a_secret_inside_a_link_is_read_exactly(
+    secrets_imported: Replica, event: EventConfig, link: str
+) -> None:
+    """Case, + / = and the URL's %2B %2F %3D: the secret comes out as pretix wrote it, and
+    the scan admits the right person (the other ticket differs only by case)."""
+    from checkin.arrivals import scan
+
+    d = scan.decide(secrets_imported, event, link, day="2026-07-08", desk="Accueil 1")
+    assert (d.outcome, d.code) == ("admitted", SECRET)
+    assert d.attendee is not None and d.attendee.last_name == "Morvan"
+    other = scan.decide(secrets_imported, event, link.replace(SECRET, OTHER), day="2026-07-08", desk="A")
+    if SECRET in link:  # the raw form: the other case is the other person
+        assert (other.outcome, other.code) == ("admitted", OTHER)
+
+
+def test_link_secrets_keeps_plus_and_padding() -> None:
+    # Unencoded: "+" is the sign (not a space), the padding "=" survives the "secret=" split.
+    assert codes.link_secrets(f"https://x.example/c?secret={SECRET}")[0] == SECRET
+    assert codes.link_secrets("https://x.example/c?secret=Ab+c/d==&x=1")[0] == "Ab+c/d=="
+    assert codes.link_secrets("AICT26-7K3M9Q2X") == ()  # a bare code is no link
+
+
+@pytest.mark.parametrize(("scanner", "laptop"), [("us", "fr"), ("us", "de")])
+def test_a_link_garbled_by_a_layout_mix_up_gives_its_secret_exactly(
+    event: EventConfig, scanner: str, laptop: str
+) -> None:
+    link = f"https://pretix.example/aict/2026/checkin/?secret={_encoded(SECRET)}"
+    garbled = codes.garble(link, scanner, laptop)
+    assert garbled != link
+    parsed = codes.parse(garbled, event.code_regex, {SECRET, OTHER}.__contains__)
+    assert (parsed.code, parsed.repaired) == (SECRET, f"{scanner}→{laptop}")
