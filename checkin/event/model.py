@@ -111,8 +111,10 @@ class EventConfig:
     source: Path | None = None
     rooms: Rooms = field(default_factory=Rooms)  # [[rooms]], [[session_access]] (event.rooms)
     # "exact": codes compared as written (pretix's base64 secrets); "fold": upper-cased, as
-    # our own codes are; "": each platform's way (pretix exact, the others folded).
+    # our own codes are; "": each platform's way (pretix exact, the others folded):
+    # see ``codes_compared``.
     code_case: str = ""
+    has_pretix: bool = False  # the event file has a [pretix] section
     # [pretix]: the event's pretix_sig1 public keys (base64 of the PEM text, as pretix hands
     # them to devices) and the names of its products and variations by pretix id, so a signed
     # secret finds its category and days through the ticket-type rules (checkin.event.pretix_sig1).
@@ -133,6 +135,15 @@ class EventConfig:
     def today(self) -> date:
         """Today on the venue's clock."""
         return datetime.now(ZoneInfo(self.timezone)).date()
+
+    def codes_compared(self, platform: str = "", pretix_linked: bool = False) -> str:
+        """How an import keeps its codes: the event file's ``code_case`` when it says; else
+        exact for an event on pretix — a ``[pretix]`` section, a desk linked to pretix, an
+        export or a pull from pretix — whose secrets are case-sensitive even when they come
+        in one case; else "" (folded unless folding would lose something)."""
+        if self.code_case:
+            return self.code_case
+        return "exact" if self.has_pretix or pretix_linked or platform == "pretix" else ""
 
     def local(self, at: str) -> datetime:
         """A fact's UTC time (an ISO stamp) on the venue's clock: what the volunteers' watches say."""
@@ -524,6 +535,7 @@ def _build(data: dict[str, object], source: Path) -> EventConfig:
         source=source,
         rooms=parse_rooms(data),
         code_case=_code_case(str(ev.get("code_case", reg.get("code_case", "")))),
+        has_pretix="pretix" in data,
         pretix_keys=_pretix_keys(pretix.get("public_keys", [])),
         pretix_names=_pretix_names(pretix.get("products", {}), pretix.get("variations", {})),
     )

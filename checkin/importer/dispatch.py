@@ -4,6 +4,7 @@ to ``grid``."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from checkin.importer.saved import load_choices, with_rules
 from checkin.importer.summary import ImportSummary
 from checkin.replica.contents import forget_invented
 from checkin.replica.db import Replica
+from checkin.replica.signed import pretix_linked
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +51,7 @@ def import_file(
         else:
             if export.mapping is None:
                 event = _choose_mapping(export, event, mapping, saved_choices)
+            event = _codes_compared(replica, event, export)
             import_registrations(replica, event, export, summary, dry_run, lock_budget_s)
     finally:
         export.close()
@@ -64,6 +67,13 @@ def import_file(
         " (dry run)" if dry_run else "",
     )
     return summary
+
+
+def _codes_compared(replica: Replica, event: EventConfig, export: OpenedExport) -> EventConfig:
+    """The event with the ``code_case`` this import keeps its codes by (pretix's exact)."""
+    profile = export.mapping.profile if export.mapping is not None else None
+    case = event.codes_compared(profile.platform if profile else "", pretix_linked(replica))
+    return event if case == event.code_case else dataclasses.replace(event, code_case=case, _memo={})
 
 
 def _choose_mapping(

@@ -20,10 +20,11 @@ from checkin.base.i18n import _
 from checkin.pretix.api import Client, Link, PretixError, link_from
 from checkin.replica.db import Replica
 from checkin.replica.facts import now_utc
+from checkin.replica.signed import LINK_META
 
 log = logging.getLogger(__name__)
 
-META_KEY = "pretix_link"
+META_KEY = LINK_META
 SERVICE = "checkin-pretix"
 
 

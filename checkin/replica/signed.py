@@ -24,6 +24,12 @@ from checkin.replica.db import Replica
 
 SOURCE = "pretix_sig1"
 KEYS_META = "pretix_keys"  # JSON list: the event's pretix_sig1 public keys, as the last pull read them
+LINK_META = "pretix_link"  # the desk's link to a pretix event (checkin.pretix.link)
+
+
+def pretix_linked(replica: Replica) -> bool:
+    """Whether ``checkin pretix link`` linked this replica to a pretix event."""
+    return bool(replica.meta(LINK_META))
 
 
 def pulled_keys(conn: Connection) -> tuple[str, ...]:

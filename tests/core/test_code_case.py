@@ -130,3 +130,72 @@ def test_a_link_garbled_by_a_layout_mix_up_gives_its_secret_exactly(
     assert garbled != link
     parsed = codes.parse(garbled, event.code_regex, {SECRET, OTHER}.__contains__)
     assert (parsed.code, parsed.repaired) == (SECRET, f"{scanner}→{laptop}")
+
+
+# pretix's default secrets (its "random" generator): 32 characters of one case, no + / =.
+ONE_CASE = "k7vq2mz9xw4tb8rn3hj6pd5cfy2gs8la"
+
+
+def _pretix_list(path: Path, secret: str) -> Path:
+    path.write_text(
+        '"Order code","Attendee name","Product","Price","Checked in","Paid","Secret","Email"\n'
+        f'"AB12E","Lina Okafor","Participant","0.00","","Yes","{secret}","lina@example.org"\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+def _generic_list(path: Path, code: str) -> Path:
+    path.write_text(f"Nom,Prénom,Code billet,Email\nOkafor,Lina,{code},lina@example.org\n", encoding="utf-8")
+    return path
+
+
+def _stored(replica: Replica) -> set[str]:
+    with replica.read() as conn:
+        return {c for (c,) in conn.exec_driver_sql("SELECT code FROM ticket_code")}
+
+
+def test_a_one_case_pretix_secret_is_kept_exactly(
+    tmp_path: Path, replica: Replica, event: EventConfig
+) -> None:
+    """A pretix export: its secrets are case-sensitive even in one case, so the scan finds
+    the secret as pretix wrote it and a push would hand pretix its own secret back."""
+    from checkin.arrivals import scan
+
+    assert import_file(replica, event, _pretix_list(tmp_path / "list.csv", ONE_CASE)).created == 1
+    assert _stored(replica) == {ONE_CASE}
+    d = scan.decide(replica, event, ONE_CASE, day="2026-07-08", desk="Accueil 1")
+    assert (d.outcome, d.code) == ("admitted", ONE_CASE)
+
+
+def test_other_platforms_still_fold_one_case_codes(
+    tmp_path: Path, replica: Replica, event: EventConfig
+) -> None:
+    assert import_file(replica, event, _generic_list(tmp_path / "list.csv", "evt-ab12cd")).created == 1
+    assert _stored(replica) == {"EVT-AB12CD"}
+
+
+def test_a_desk_linked_to_pretix_keeps_every_import_exact(
+    tmp_path: Path, replica: Replica, event: EventConfig
+) -> None:
+    from checkin.replica.signed import LINK_META
+
+    with replica.write() as conn:
+        conn.exec_driver_sql("INSERT INTO meta(key, value) VALUES (?, ?)", (LINK_META, '{"url": "x"}'))
+    assert import_file(replica, event, _generic_list(tmp_path / "list.csv", ONE_CASE)).created == 1
+    assert _stored(replica) == {ONE_CASE}
+
+
+@pytest.mark.parametrize(("extra", "kept"), [("", ONE_CASE), ('code_case = "fold"\n', ONE_CASE.upper())])
+def test_an_event_with_a_pretix_section_is_exact_unless_it_says_fold(
+    tmp_path: Path, replica: Replica, event: EventConfig, extra: str, kept: str
+) -> None:
+    from checkin.event import model
+
+    assert event.source is not None
+    text = event.source.read_text(encoding="utf-8").replace("[event]\n", f"[event]\n{extra}", 1)
+    path = tmp_path / "event.toml"
+    path.write_text(text + '\n[pretix]\nproducts = { "12" = "Participant" }\n', encoding="utf-8")
+    on_pretix = model.load(path)
+    assert import_file(replica, on_pretix, _generic_list(tmp_path / "list.csv", ONE_CASE)).created == 1
+    assert _stored(replica) == {kept}

@@ -60,7 +60,7 @@ MORE = [
 
 def person(replica: Replica, code: str) -> attendees.AttendeeView:
     with replica.read() as conn:
-        found = attendees.by_code(conn, code.upper())
+        found = attendees.by_code(conn, code)  # pretix secrets kept as written
     assert found is not None, code
     return found
 
