@@ -171,6 +171,8 @@ def instruction(decision: Decision, event: EventConfig) -> str:
     d = decision
     if d.shown is not d:
         return _("Ancien billet, inscription à jour retrouvée — ") + instruction(d.shown, event)
+    if d.outcome == "admitted" and d.signed is not None:
+        return _("Remettre le badge — billet vérifié par sa signature pretix, pas encore dans la liste")
     if d.outcome == "admitted":
         return _("Remettre le badge")
     if d.outcome == "already_in" and d.first_checkin is not None:

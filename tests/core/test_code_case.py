@@ -199,3 +199,20 @@ def test_an_event_with_a_pretix_section_is_exact_unless_it_says_fold(
     on_pretix = model.load(path)
     assert import_file(replica, on_pretix, _generic_list(tmp_path / "list.csv", ONE_CASE)).created == 1
     assert _stored(replica) == {kept}
+
+
+def test_a_signed_secret_inside_a_link_is_verified_exactly(replica: Replica, event: EventConfig) -> None:
+    import dataclasses
+
+    from checkin.arrivals import scan
+    from tests.pretix_secrets import Signer
+
+    signer = Signer()
+    ev = dataclasses.replace(
+        event, pretix_keys=(signer.public,), pretix_names={"item:7": "Participant"}, _memo={}
+    )
+    secret = signer.secret("q8zr2mvk4xtn7wpb", 7)
+    link = f"https://pretix.example/aict/2026/checkin/?secret={_encoded(secret)}"
+    d = scan.decide(replica, ev, link, day="2026-07-08", desk="Accueil 1")
+    assert (d.outcome, d.code, d.signed is not None) == ("admitted", secret, True)
+    assert scan.decide(replica, ev, secret, day="2026-07-08", desk="Accueil 2").outcome == "already_in"
