@@ -9,6 +9,8 @@ a 0600 file) or ``CHECKIN_PRETIX_TOKEN``, never an option. The event's slug is `
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from checkin.base.i18n import _
@@ -27,6 +29,10 @@ def add_commands(subparsers: Any) -> None:
         q.add_argument("--slug", help=_("événement pretix (sinon CHECKIN_PRETIX_EVENT)"))
         q.add_argument("--list", help=_("numéro de la liste d'enregistrement (sinon CHECKIN_PRETIX_LIST)"))
         q.add_argument("--json", action="store_true")
+    pull.add_argument("--hub", help=_("lire pretix dans le hub (les postes le reçoivent à leur échange)"))
+    push.add_argument(
+        "--hub", help=_("échanger avec le hub d'abord, puis envoyer les entrées de tous les postes")
+    )
     pull.set_defaults(func=cmd_pull)
     link = sub.add_parser("link", help=_("relier le poste à un événement pretix (jeton vérifié et gardé)"))
     link.add_argument("url")
@@ -34,15 +40,52 @@ def add_commands(subparsers: Any) -> None:
     link.add_argument("--slug", required=True, help=_("événement pretix"))
     link.add_argument("--list", default="", help=_("nom ou numéro de la liste d'enregistrement"))
     link.add_argument("--db")
+    link.add_argument("--hub", help=_("relier le hub plutôt que ce poste"))
     link.set_defaults(func=cmd_link)
     push.set_defaults(func=cmd_push)
 
 
-def _client(args: argparse.Namespace, replica: Any) -> Any:
+def _client(args: argparse.Namespace, where: Any) -> Any:
     from checkin.pretix.api import Client
     from checkin.pretix.link import linked
 
-    return Client(linked(replica, args.url, args.organizer, args.slug, args.list))
+    return Client(linked(where, args.url, args.organizer, args.slug, args.list))
+
+
+@contextmanager
+def _where(args: argparse.Namespace) -> Iterator[Any]:
+    """The link's notes: the hub's with ``--hub``, else the desk's replica."""
+    if getattr(args, "hub", None):
+        from checkin.sync.hub import open_hub
+
+        hub = open_hub(args.hub)
+        try:
+            yield hub_notes(hub)
+        finally:
+            hub.close()
+        return
+    replica = open_db(args)
+    try:
+        yield replica
+    finally:
+        replica.close()
+
+
+def hub_notes(hub: Any) -> Any:
+    """pretix's notes kept in the hub's ``meta``, its orders imported into the hub."""
+    from checkin.pretix.notes import HubNotes
+    from checkin.sync.hub import get_meta, set_meta
+    from checkin.sync.hubimport import import_into_hub
+
+    def get(key: str) -> str:
+        with hub.read() as conn:
+            return str(get_meta(conn, key))
+
+    def put(key: str, value: str) -> None:
+        with hub.write() as conn:
+            set_meta(conn, key, value)
+
+    return HubNotes(get, put, lambda event, export: import_into_hub(hub, event, export))
 
 
 def cmd_link(args: argparse.Namespace) -> int:
@@ -52,11 +95,8 @@ def cmd_link(args: argparse.Namespace) -> int:
     from checkin.pretix.link import make
 
     token = os.environ.get("CHECKIN_PRETIX_TOKEN") or getpass.getpass(_("Jeton d'API pretix : "))
-    replica = open_db(args)
-    try:
-        link = make(replica, args.url, args.organizer, args.slug, args.list, token.strip())
-    finally:
-        replica.close()
+    with _where(args) as where:
+        link = make(where, args.url, args.organizer, args.slug, args.list, token.strip())
     print(
         _(
             "Poste relié à pretix : {organizer}/{event}, liste {list} ({url}).",
@@ -70,13 +110,11 @@ def cmd_link(args: argparse.Namespace) -> int:
 
 
 def cmd_pull(args: argparse.Namespace) -> int:
-    from checkin.pretix.pull import pull
+    from checkin.pretix.notes import notes_of
+    from checkin.pretix.pull import pull_into
 
-    replica = open_db(args)
-    try:
-        summary = pull(replica, args.event, _client(args, replica))
-    finally:
-        replica.close()
+    with _where(args) as where:
+        summary = pull_into(notes_of(where), args.event, _client(args, where))
     if args.json:
         dump(summary.to_json())
         return 0
@@ -101,7 +139,10 @@ def cmd_push(args: argparse.Namespace) -> int:
 
     replica = open_db(args)
     try:
-        summary = push(replica, _client(args, replica))
+        if args.hub:
+            summary = _push_hub(args, replica)
+        else:
+            summary = push(replica, _client(args, replica))
         refused = refusals(replica)
     finally:
         replica.close()
@@ -127,3 +168,19 @@ def cmd_push(args: argparse.Namespace) -> int:
             )
         )
     return 0
+
+
+def _push_hub(args: argparse.Namespace, replica: Any) -> Any:
+    """Every desk's admissions: this machine's replica exchanges with the hub (it then holds
+    them all), and pushes them with the hub's link; what pretix answered stays here."""
+    from checkin.pretix.push import push
+    from checkin.sync.exchange import exchange
+    from checkin.sync.hub import open_hub
+
+    hub = open_hub(args.hub)
+    try:
+        exchange(replica, hub, report=False, event=args.event)
+        client = _client(args, hub_notes(hub))
+    finally:
+        hub.close()
+    return push(replica, client)

@@ -26,6 +26,7 @@ from checkin.base.errors import KnownError
 from checkin.base.i18n import _
 from checkin.base.settings import DeskSettings
 from checkin.event.model import EventConfig
+from checkin.preflight import pretixcheck
 from checkin.printing import cups
 from checkin.replica.db import Replica
 
@@ -515,6 +516,12 @@ def check_hub(replica: Replica, url: str, day: str, now: datetime) -> Check:
     return Check("hub", title, True, found)
 
 
+def check_pretix(replica: Replica, hub_url: str = "", *, timeout: float = pretixcheck.TIMEOUT_S) -> Check:
+    """The link to pretix (the desk's, or the hub's): reachable, token valid, last pull."""
+    ok, found, fix = pretixcheck.look(replica, hub_url, timeout=timeout)
+    return Check("pretix", _("pretix"), ok, found, fix)
+
+
 def check_disk(db_path: Path) -> Check:
     title = _("Espace disque")
     free = shutil.disk_usage(db_path.parent if db_path.parent.exists() else paths.data_dir()).free // 2**20
@@ -627,6 +634,7 @@ def run(
     checks.append(check_thermal(thermal, state, today))
     checks += [
         check_hub(replica, settings.hub_url, day, now),
+        check_pretix(replica, settings.hub_url),
         check_replica(replica, event, day, now),
         check_disk(db_path),
         check_backup(settings),

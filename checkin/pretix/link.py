@@ -18,6 +18,7 @@ from typing import Any
 from checkin.base import keys, paths
 from checkin.base.i18n import _
 from checkin.pretix.api import Client, Link, PretixError, link_from
+from checkin.pretix.notes import Notes, notes_of
 from checkin.replica.db import Replica
 from checkin.replica.facts import now_utc
 from checkin.replica.signed import LINK_META
@@ -28,20 +29,17 @@ META_KEY = LINK_META
 SERVICE = "checkin-pretix"
 
 
-def make(replica: Replica, url: str, organizer: str, event: str, list_name: str, token: str) -> Link:
-    """Check the link against pretix, then keep it (token apart); the link as kept."""
+def make(where: Replica | Notes, url: str, organizer: str, event: str, list_name: str, token: str) -> Link:
+    """Check the link against pretix, then keep it (token apart) in the desk's replica or
+    the hub's notes; the link as kept."""
     link = Link(url.rstrip("/"), organizer, event, 0, token)
     client = Client(link)
     client.get(link.event_path + "/")  # reachable, token valid, event there
     link.checkin_list = _find_list(client, list_name)
     client.get(link.event_path + "/orders/", {"page_size": "1"})  # the right to read orders
     _store_token(_account(link), token)
-    where = {"url": link.url, "organizer": organizer, "event": event, "list": link.checkin_list}
-    with replica.write() as conn:
-        conn.exec_driver_sql(
-            "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            (META_KEY, json.dumps({**where, "linked_at": now_utc()})),
-        )
+    kept = {"url": link.url, "organizer": organizer, "event": event, "list": link.checkin_list}
+    notes_of(where).set_meta(META_KEY, json.dumps({**kept, "linked_at": now_utc()}))
     log.info("linked to pretix %s/%s list %d", organizer, event, link.checkin_list)
     return link
 
@@ -63,7 +61,7 @@ def _find_list(client: Client, name: str) -> int:
 
 
 def linked(
-    replica: Replica,
+    where: Replica | Notes,
     url: str | None = None,
     organizer: str | None = None,
     event: str | None = None,
@@ -72,7 +70,7 @@ def linked(
     """The link to use: the options or ``CHECKIN_PRETIX_*`` where given, else the desk's link
     (its token from the keyring or the file; ``CHECKIN_PRETIX_TOKEN`` overrides it)."""
     try:
-        kept: dict[str, Any] = json.loads(replica.meta(META_KEY) or "{}")
+        kept: dict[str, Any] = json.loads(notes_of(where).meta(META_KEY) or "{}")
     except ValueError:
         kept = {}
     if kept and not (url or os.environ.get("CHECKIN_PRETIX_URL")):
@@ -84,10 +82,10 @@ def linked(
     return link_from(url, organizer, event, checkin_list)
 
 
-def state(replica: Replica) -> dict[str, Any]:
+def state(where: Replica | Notes) -> dict[str, Any]:
     """The link as the pre-flight shows it (no token), or {} when the desk has none."""
     try:
-        kept: dict[str, Any] = json.loads(replica.meta(META_KEY) or "{}")
+        kept: dict[str, Any] = json.loads(notes_of(where).meta(META_KEY) or "{}")
     except ValueError:
         return {}
     return kept

@@ -26,15 +26,16 @@ from typing import Any
 
 from checkin.event import pretix_sig1
 from checkin.event.model import EventConfig
-from checkin.importer.dispatch import import_file
 from checkin.importer.mapping import build
 from checkin.importer.opened import OpenedExport
 from checkin.importer.platforms import pretix_name_part
 from checkin.importer.sources import Table
-from checkin.importer.summary import ImportSummary, set_meta
+from checkin.importer.summary import ImportSummary
 from checkin.pretix.api import Client
+from checkin.pretix.notes import Notes, ReplicaNotes
 from checkin.replica.db import Replica
-from checkin.replica.signed import KEYS_META, add_revoked
+from checkin.replica.facts import now_utc
+from checkin.replica.signed import KEYS_META
 
 log = logging.getLogger(__name__)
 
@@ -93,11 +94,16 @@ class PullSummary:
 
 def pull(replica: Replica, event: EventConfig, client: Client) -> PullSummary:
     """Read the changes since the last pull from pretix, then apply them as an import."""
+    return pull_into(ReplicaNotes(replica), event, client)
+
+
+def pull_into(notes: Notes, event: EventConfig, client: Client) -> PullSummary:
+    """The pull into a desk's replica or into the hub (``checkin pretix pull --hub``)."""
     started = time.monotonic()
-    state = _state(replica, client)
+    state = _state(notes, client)
     since = state.get("since", "")
     fetched = fetch(client, since)
-    imported = _import(replica, event, fetched.rows) if fetched.rows else None
+    imported = notes.apply(event, export_of(fetched.rows)) if fetched.rows else None
     link = client.link
     state = {
         "url": link.url,
@@ -105,12 +111,12 @@ def pull(replica: Replica, event: EventConfig, client: Client) -> PullSummary:
         "event": link.event,
         "list": link.checkin_list,
         "since": fetched.generated or since,
+        "pulled_at": now_utc(),  # for the pre-flight
     }
-    with replica.write() as conn:
-        new = add_revoked(conn, fetched.revoked)
-        set_meta(conn, META_KEY, json.dumps(state))
-        if fetched.keys is not None:
-            set_meta(conn, KEYS_META, json.dumps(fetched.keys))
+    new = notes.revoke(fetched.revoked)
+    if fetched.keys is not None:
+        notes.set_meta(KEYS_META, json.dumps(fetched.keys))
+    notes.set_meta(META_KEY, json.dumps(state))
     summary = PullSummary(
         fetched.orders,
         len(fetched.rows),
@@ -131,10 +137,10 @@ def pull(replica: Replica, event: EventConfig, client: Client) -> PullSummary:
     return summary
 
 
-def _state(replica: Replica, client: Client) -> dict[str, Any]:
+def _state(notes: Notes, client: Client) -> dict[str, Any]:
     """The last pull's note, when it was of this same event and list (else a full pull)."""
     try:
-        state: dict[str, Any] = json.loads(replica.meta(META_KEY) or "{}")
+        state: dict[str, Any] = json.loads(notes.meta(META_KEY) or "{}")
     except ValueError:
         return {}
     link = client.link
@@ -243,8 +249,9 @@ def _row(
     ]
 
 
-def _import(replica: Replica, event: EventConfig, rows: list[list[str]]) -> ImportSummary:
+def export_of(rows: list[list[str]]) -> OpenedExport:
+    """pretix's positions as an export opened once, its mapping chosen (pretix's layout)."""
     table = Table(HEADERS, iter(enumerate(rows, start=2)), kind="api")
     export = OpenedExport(Path("pretix API"), table, "registrations", (0, 0))
     export.mapping = build(HEADERS)
-    return import_file(replica, event, export)
+    return export

@@ -25,6 +25,18 @@ from checkin.replica.db import Replica
 SOURCE = "pretix_sig1"
 KEYS_META = "pretix_keys"  # JSON list: the event's pretix_sig1 public keys, as the last pull read them
 LINK_META = "pretix_link"  # the desk's link to a pretix event (checkin.pretix.link)
+# On the hub (``hub_meta``), when one machine pulls pretix into it: every revoked secret and
+# the event's public keys, as JSON lists; desks copy both at their exchange.
+REVOKED_META = "pretix_revoked"
+
+
+def json_list(text: str) -> list[str]:
+    """A note holding a JSON list of texts ([] when missing or damaged)."""
+    try:
+        value = json.loads(text or "[]")
+    except ValueError:
+        return []
+    return [str(s) for s in value] if isinstance(value, list) else []
 
 
 def pretix_linked(replica: Replica) -> bool:
@@ -35,11 +47,7 @@ def pretix_linked(replica: Replica) -> bool:
 def pulled_keys(conn: Connection) -> tuple[str, ...]:
     """The event's public keys the last ``checkin pretix pull`` stored (none before one)."""
     row = conn.exec_driver_sql("SELECT value FROM meta WHERE key = ?", (KEYS_META,)).first()
-    try:
-        keys = json.loads(str(row[0])) if row else []
-    except ValueError:
-        return ()
-    return tuple(str(k) for k in keys) if isinstance(keys, list) else ()
+    return tuple(json_list(str(row[0]) if row else ""))
 
 
 def public_keys(conn: Connection, event: EventConfig) -> tuple[str, ...]:

@@ -14,6 +14,7 @@ NOTHING``), so an interrupted exchange converges to the same state as an uninter
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -29,6 +30,7 @@ from checkin.base.i18n import _
 from checkin.event.model import EventConfig
 from checkin.replica import conflicts as conflict_module
 from checkin.replica import facts as fact_module
+from checkin.replica import signed
 from checkin.replica.attendees import by_uid
 from checkin.replica.db import Replica, defer_search_index, fill_search_index
 from checkin.replica.hlc import Stamp
@@ -135,6 +137,7 @@ def exchange(
     result.purged = follow_purge(replica, hub, event)
     result.pushed = push(replica, hub, size)
     pulled = pull(replica, hub, size, desk_fields)
+    pretix_notes(replica, hub)
     result.pulled_by_table = pulled
     result.pulled = sum(pulled.values())
     result.desk_ahead, result.hub_ahead = ahead(replica, hub)
@@ -145,6 +148,28 @@ def exchange(
             result.conflicts = conflict_module.from_replica(conn)
     log.info("sync: pushed %d, pulled %d, %d conflicts", result.pushed, result.pulled, len(result.conflicts))
     return result
+
+
+def pretix_notes(replica: Replica, hub: Hub) -> bool:
+    """Copy the pretix notes a ``checkin pretix pull --hub`` left on the hub — the event's
+    public keys and the revoked secrets — into the replica, so the desk checks signed
+    secrets offline as the hub's machine does; a note read once is not written again."""
+    with hub.read() as hconn:
+        keys, revoked = get_meta(hconn, signed.KEYS_META), get_meta(hconn, signed.REVOKED_META)
+    if not (keys or revoked):
+        return False
+    seen = hashlib.blake2b(f"{keys}\n{revoked}".encode(), digest_size=12).hexdigest()
+    if replica.meta(_PRETIX_SEEN) == seen:
+        return False
+    with replica.write() as conn:
+        if keys:
+            _set(conn, signed.KEYS_META, json.dumps(signed.json_list(keys)))
+        signed.add_revoked(conn, signed.json_list(revoked))
+        _set(conn, _PRETIX_SEEN, seen)
+    return True
+
+
+_PRETIX_SEEN = "sync.pretix_notes"  # the hash of the hub's pretix notes last copied
 
 
 def follow_purge(replica: Replica, hub: Hub, event: EventConfig | None = None) -> bool:

@@ -25,6 +25,7 @@ from sqlalchemy.engine import Connection
 from checkin.base import paths
 from checkin.event.model import EventConfig
 from checkin.importer import ImportSummary, import_file
+from checkin.importer.opened import OpenedExport
 from checkin.replica.db import Replica, open_replica
 from checkin.replica.facts import EDITABLE
 from checkin.sync import merge
@@ -50,7 +51,7 @@ _COLS = ", ".join(ATTENDEE_COLUMNS)
 def import_into_hub(
     hub: Hub,
     event: EventConfig,
-    path: str | Path,
+    path: str | Path | OpenedExport,
     *,
     mapping: str | Path | None = None,
     dry_run: bool = False,
