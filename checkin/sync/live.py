@@ -71,8 +71,13 @@ class LiveSync:
         interval: float = 3.0,
         desk: str | None = None,
         desk_fields: tuple[str, ...] = (),
+        after_exchange: Callable[[], object] | None = None,
     ) -> None:
+        """``after_exchange``: called on the thread after each exchange, whether the hub
+        answered or not — a linked desk's pretix push (``checkin.pretix.live``); it must
+        not raise, and a bug in it is logged and does not stop the exchanges."""
         self.replica = replica
+        self.after_exchange = after_exchange
         self.url = url
         self.interval = interval
         self.desk = desk
@@ -178,6 +183,11 @@ class LiveSync:
                 self._state = LiveState(True, datetime.now(UTC), "", self._state.exchanges + 1, result)
                 self._bug = ""
                 self._repeats = 0
+        if self.after_exchange is not None:
+            try:
+                self.after_exchange()
+            except Exception:
+                log.exception("live sync: after the exchange")
         state = self.state
         for listener in list(self._listeners):
             try:

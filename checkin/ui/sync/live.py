@@ -29,9 +29,16 @@ class LiveSyncRelay(QObject):
         interval: float = 5.0,
     ) -> None:
         super().__init__(parent)
+        from checkin.pretix.link import state as pretix_link
+        from checkin.pretix.live import LivePush
         from checkin.sync.live import LiveSync
 
-        self.live = LiveSync(replica, url, desk=desk, interval=interval, desk_fields=desk_fields)
+        # A desk linked to pretix pushes its admissions at its exchanges, on the same thread.
+        self.pretix = LivePush(replica) if pretix_link(replica) else None
+        after = self.pretix.tick if self.pretix is not None else None
+        self.live = LiveSync(
+            replica, url, desk=desk, interval=interval, desk_fields=desk_fields, after_exchange=after
+        )
         self.live.subscribe(self._relay)
         self._seen = 0
 
