@@ -256,6 +256,10 @@ def parse(
     direct = extract(text, pattern)
     if direct is not None and is_known(direct):
         return ParsedScan(raw, direct)
+    if text.swapcase() != text:  # Caps Lock on: a code kept exactly, typed in the other case
+        caps = _known_secret(text.swapcase(), is_known)
+        if caps is not None:
+            return ParsedScan(raw, caps, "caps")
     direct_wellformed = direct is not None and (pattern is None or pattern.fullmatch(direct) is not None)
     if direct_wellformed and pattern is not None:
         return ParsedScan(raw, direct)

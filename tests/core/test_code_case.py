@@ -216,3 +216,19 @@ def test_a_signed_secret_inside_a_link_is_verified_exactly(replica: Replica, eve
     d = scan.decide(replica, ev, link, day="2026-07-08", desk="Accueil 1")
     assert (d.outcome, d.code, d.signed is not None) == ("admitted", secret, True)
     assert scan.decide(replica, ev, secret, day="2026-07-08", desk="Accueil 2").outcome == "already_in"
+
+
+def test_caps_lock_on_a_one_case_pretix_secret_is_repaired(
+    tmp_path: Path, replica: Replica, event: EventConfig
+) -> None:
+    """Kept exactly, a pretix secret no longer matches its upper-cased form by folding: a
+    scanner with Caps Lock on is read back to the secret, and said to be repaired."""
+    from checkin.arrivals import scan
+
+    assert import_file(replica, event, _pretix_list(tmp_path / "list.csv", ONE_CASE)).created == 1
+    d = scan.decide(replica, event, ONE_CASE.upper(), day="2026-07-08", desk="Accueil 1")
+    assert (d.outcome, d.code, d.repaired) == ("admitted", ONE_CASE, "caps")
+    assert (
+        scan.decide(replica, event, ONE_CASE.upper()[:-1] + "x", day="2026-07-08", desk="A").outcome
+        == "unknown"
+    )
