@@ -44,7 +44,15 @@ class LiveSyncRelay(QObject):
 
     def _relay(self, state: Any) -> None:
         """Called on the worker thread; Qt queues the signals to the GUI thread."""
-        self.changed.emit(state.status_text(), state.online and not state.error)
+        text = state.status_text()
+        pushed = self.pretix.state if self.pretix is not None else None
+        if pushed is not None and pushed.last_error:
+            text += " — " + _(
+                "pretix : {error} ; {n} entrée(s) gardée(s), renvoyée(s) plus tard",
+                error=pushed.last_error,
+                n=pushed.pending,
+            )
+        self.changed.emit(text, state.online and not state.error)
         if state.bug is not None:
             self.failed.emit(state.bug)
         if state.exchanges != self._seen:
