@@ -191,12 +191,15 @@ def normalise(text: str) -> str:
     return text.strip()
 
 
+_LINK = re.compile(r"(?i)(https?://|www\.)")
+
+
 def link_secrets(text: str) -> tuple[str, ...]:
     """The codes a link may carry as written, most likely first: its ``secret=`` value, its
     other query values, then its path segments from the last, each URL-decoded (``%2B``
     ``%2F`` ``%3D``) and never folded. A ``+`` stays a ``+``: pretix's secrets are base64 and a
     link that does not encode them still means the sign, not a space."""
-    if len(text) > MAX_SCAN_LENGTH or not re.match(r"(?i)(https?://|www\.)", text):
+    if len(text) > MAX_SCAN_LENGTH or not _LINK.match(text):
         return ()
     parts = urllib.parse.urlsplit(text if "://" in text else f"https://{text}")
     named: list[str] = []
