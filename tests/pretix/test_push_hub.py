@@ -67,6 +67,9 @@ def test_pretix_through_the_hub(
 
     assert main(["pretix", "pull", "--hub", hub_url, "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["positions"] == 6
+    assert main(["pretix", "pull", "--hub", hub_url, "--json"]) == 0  # from where the last one ended
+    again = json.loads(capsys.readouterr().out)
+    assert again["incremental"] is True and again["positions"] == 0
     hub = open_hub(hub_url)
     with hub.read() as conn:
         assert d["revoked_printed"] in get_meta(conn, "pretix_revoked")
