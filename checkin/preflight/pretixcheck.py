@@ -32,16 +32,15 @@ def look(replica: Replica, hub_url: str = "", *, timeout: float = TIMEOUT_S) -> 
     if not kept:
         return None, _("Poste non relié à pretix."), ""
     where = f"{kept.get('organizer')}/{kept.get('event')} ({kept.get('url')})"
-    try:
-        link = pretix_link.linked(notes)
-        Client(link, timeout=timeout).get(link.event_path + "/")  # reachable, token valid
-    except KnownError as exc:
+    answers = _answers(notes, on_hub, timeout)
+    if answers is not None:
         fix = _("Vérifiez le réseau ; si le jeton a été révoqué, refaites « checkin pretix link ».")
-        return False, f"{where} : {exc.message}", fix
+        return False, f"{where} : {answers}", fix
     pulled = _pulled_at(notes)
     found = _(
-        "{where} joignable, jeton valide ; dernière lecture {pulled}{hub}.",
+        "{where} {state} ; dernière lecture {pulled}{hub}.",
         where=where,
+        state=_("joignable, jeton valide") if _has_token(notes) else _("lu par la machine du hub"),
         pulled=datetime.fromisoformat(pulled).astimezone().strftime("%d/%m %H:%M") if pulled else _("jamais"),
         hub=_(" (par le hub)") if on_hub else "",
     )
@@ -51,6 +50,27 @@ def look(replica: Replica, hub_url: str = "", *, timeout: float = TIMEOUT_S) -> 
         command = "checkin pretix pull --hub …" if on_hub else "checkin pretix pull"
         return False, found, _("Lancez « {command} ».", command=command)
     return True, found, ""
+
+
+def _answers(notes: Notes, on_hub: bool, timeout: float) -> str | None:
+    """``None`` when pretix answers with the token kept, else why not in words. A desk that
+    uses the hub's link holds no token (the hub's machine talks to pretix): not asked."""
+    if on_hub and not _has_token(notes):
+        return None
+    try:
+        link = pretix_link.linked(notes)
+        Client(link, timeout=timeout).get(link.event_path + "/")  # reachable, token valid
+    except KnownError as exc:
+        return exc.message
+    return None
+
+
+def _has_token(notes: Notes) -> bool:
+    try:
+        pretix_link.linked(notes)
+    except KnownError:
+        return False
+    return True
 
 
 def _notes(replica: Replica, hub_url: str) -> tuple[Notes, bool]:

@@ -84,6 +84,13 @@ def test_pretix_through_the_hub(
         assert scan.decide(a, event, d["revoked_printed"], day=DAY1, desk="Accueil A").outcome == "revoked"
         after = check_pretix(a, hub_url)
         assert after.ok is True and "joignable" in after.found and "(par le hub)" in after.found
+        # A desk that is not the hub's machine holds no token: the line says when pretix was read.
+        monkeypatch.setenv("CHECKIN_HOME", str(tmp_path / "other-desk"))
+        monkeypatch.delenv("CHECKIN_PRETIX_TOKEN")
+        desk_only = check_pretix(a, hub_url)
+        assert desk_only.ok is True and "lu par la machine du hub" in desk_only.found
+        monkeypatch.setenv("CHECKIN_HOME", str(home))
+        monkeypatch.setenv("CHECKIN_PRETIX_TOKEN", d["token"])
     finally:
         a.close()
     _exchange(desk_a, hub_url, "Accueil A")
