@@ -70,3 +70,16 @@ def test_a_signed_secret_typed_by_a_scanner(pretix_desk: Any, qtbot: Any, kb: An
     assert refused.outcome == "bad_signature"
     assert panel.headline.text() == "BILLET NON VALIDE"
     assert "Signature du billet invalide" in panel.instruction.text()
+
+
+def test_a_link_carrying_a_signed_secret_typed_by_a_scanner(
+    pretix_desk: Any, qtbot: Any, kb: Any, signer: Signer
+) -> None:
+    """A QR code holding a link (``…?secret=`` URL-encoded): the burst is taken whole, the
+    secret read back exactly and admitted on its signature."""
+    w = pretix_desk.window
+    secret = signer.secret("r8nq3kz7vw2xtb5m", ITEM)
+    encoded = secret.replace("+", "%2B").replace("/", "%2F").replace("=", "%3D")
+    answer = _scan(qtbot, kb, w, f"https://pretix.example/aict/2026/checkin/?secret={encoded}", 10_000)
+    assert answer.outcome == "admitted" and answer.code == secret and answer.signed is not None
+    assert w.scan.page.panel.headline.text() == "BIENVENUE"
