@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from checkin.importer import pretixjson
 from checkin.importer.grid import detect
 from checkin.importer.mapping import Mapping
 from checkin.importer.platforms import unguard
@@ -79,7 +80,7 @@ class OpenedExport:
         sheet, kind, mapping); a file changed since is opened afresh, its mapping not chosen."""
         if _stamp(self.path) != self.stamp:
             return open_export(self.path)
-        table = open_table(self.path, like=self.table)
+        table = _open(self.path, like=self.table)
         if table.headers != self.table.headers:
             table.close()
             return open_export(self.path)
@@ -95,8 +96,15 @@ class OpenedExport:
 def open_export(path: Path) -> OpenedExport:
     """``path`` opened and its kind recognised; the mapping is chosen by the caller."""
     stamp = _stamp(path)
-    table = open_table(path)
+    table = _open(path)
     return OpenedExport(path, table, detect(table.headers), stamp)
+
+
+def _open(path: Path, like: Table | None = None) -> Table:
+    """A CSV or XLSX export as a table; pretix's JSON data export as its order-data table."""
+    if like.kind == "json" if like is not None else pretixjson.looks_like(path):
+        return pretixjson.read(path)
+    return open_table(path, like)
 
 
 def _stamp(path: Path) -> tuple[int, int]:
