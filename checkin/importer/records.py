@@ -202,7 +202,34 @@ def _split_full_name(full: str) -> tuple[str, str]:
     if caps and parts[0] in caps:
         n = len([p for p in parts if p in caps])
         return " ".join(parts[n:]), " ".join(parts[:n])
+    # "Élodie de La Tour du Pin", "Ludwig van Beethoven": a particle written in lower case
+    # starts the surname (pretix's single-field names, its JSON export).
+    for i, part in enumerate(parts[1:-1], start=1):
+        if part in _PARTICLES:
+            return " ".join(parts[:i]), " ".join(parts[i:])
     return " ".join(parts[:-1]), parts[-1]
+
+
+_PARTICLES = frozenset(
+    (
+        "de",
+        "du",
+        "des",
+        "da",
+        "di",
+        "do",
+        "dos",
+        "das",
+        "del",
+        "della",
+        "van",
+        "von",
+        "der",
+        "den",
+        "ter",
+        "zu",
+    )
+)
 
 
 @lru_cache(maxsize=4096)
