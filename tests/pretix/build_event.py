@@ -3,8 +3,8 @@
 Usage: ``PRETIX_CONFIG_FILE=… python build_event.py OUT.json``. Writes what the tests need
 to know (token, slugs, list id, keys, product ids, every position's secret) as JSON.
 The event uses signed secrets (``pretix_sig1``); one order of each status (paid, pending,
-cancelled through pretix's own cancel service, so its printed secret is revoked), a
-product with variations, an add-on.
+cancelled through pretix's own cancel service, so its printed secret is revoked), one
+cancelled position in a paid order, a product with variations, an add-on.
 """
 
 import json
@@ -29,9 +29,10 @@ UTC = UTC
 
 def positions(order, *specs):
     made = []
-    for item, variation, given, family, company, parent in specs:
+    for number, (item, variation, given, family, company, parent) in enumerate(specs, start=1):
         made.append(
             order.positions.create(
+                positionid=number,  # as pretix's order services number them: 1, 2, … per order
                 item=item,
                 variation=variation,
                 price=item.default_price,
@@ -72,6 +73,7 @@ def build(out):
     )
     ev.settings.timezone = "Europe/Paris"
     ev.settings.locale = "fr"
+    ev.settings.name_scheme = "given_family"  # pretix's default for a new event ("full" for older ones)
     ev.settings.ticket_secret_generator = "pretix_sig1"
     elu = ev.items.create(name="Élu·e — Pass 2 jours", default_price=Decimal("0"), admission=True)
     partner = ev.items.create(name="Partenaire", default_price=Decimal("50"), admission=True)
@@ -89,6 +91,7 @@ def build(out):
         (elu, None, "Élodie", "de La Tour du Pin", "Ville de Lyon", None),
     )
     paid.positions.create(
+        positionid=2,
         item=dinner,
         variation=None,
         price=dinner.default_price,
@@ -99,15 +102,18 @@ def build(out):
             "family_name": "de La Tour du Pin",
         },
     )
-    order(
+    _, (_, _, gone) = order(
         ev,
         "PAID2",
         Order.STATUS_PAID,
         "b@example.org",
         (partner, d1, "Jean", "Martin", "AFD", None),
         (partner, d2, "Awa", "Diop", "AFD", None),
+        (partner, d1, "Paul", "Durand", "AFD", None),
         minutes_ago=50,
     )
+    gone.canceled = True  # one position of a paid order cancelled, the order still paid
+    gone.save()
     order(
         ev,
         "PEND1",
@@ -142,6 +148,7 @@ def build(out):
             "canceled": p.canceled,
             "addon_to": p.addon_to_id,
             "status": p.order.status,
+            "name": p.attendee_name,
         }
         for p in OrderPosition.all.filter(order__event=ev).order_by("pk")
     ]

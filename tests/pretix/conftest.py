@@ -149,3 +149,13 @@ def pretix_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PretixSe
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def pretix_exports(pretix_server: PretixServer, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """pretix's own exporters run once per session on the test server: every shape of
+    ``exports.SHAPES`` in every language of ``exports.LANGUAGES``, and its JSON data export;
+    keyed ``shape-language`` (``json-any``)."""
+    from .exports import make_all
+
+    return {made.id: made.path for made in make_all(pretix_server, tmp_path_factory.mktemp("exports"))}

@@ -75,6 +75,6 @@ def test_link_checked_kept_and_used(
         assert list(ring.kept.values()) == [d["token"]]
     monkeypatch.delenv("CHECKIN_PRETIX_TOKEN")
     assert main(["pretix", "pull", "--db", db, "--json"]) == 0
-    assert json.loads(capsys.readouterr().out)["positions"] == 6
+    assert json.loads(capsys.readouterr().out)["positions"] == 7
     assert main(["pretix", "push", "--db", db, "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["sent"] == 0
