@@ -4,7 +4,8 @@ Usage: ``PRETIX_CONFIG_FILE=… python build_event.py OUT.json``. Writes what th
 to know (token, slugs, list id, keys, product ids, every position's secret) as JSON.
 The event uses signed secrets (``pretix_sig1``); one order of each status (paid, pending,
 cancelled through pretix's own cancel service, so its printed secret is revoked), one
-cancelled position in a paid order, a product with variations, an add-on.
+cancelled position in a paid order, a product with variations, an add-on; names in French
+and English, as an organiser translates them (an export writes them in its language).
 """
 
 import json
@@ -20,6 +21,7 @@ import django
 django.setup()
 
 from django_scopes import scopes_disabled  # noqa: E402
+from i18nfield.strings import LazyI18nString as T  # noqa: E402
 
 from pretix.base.models import Event, Order, Organizer, Team  # noqa: E402
 from pretix.base.services.orders import _cancel_order  # noqa: E402
@@ -75,12 +77,23 @@ def build(out):
     ev.settings.locale = "fr"
     ev.settings.name_scheme = "given_family"  # pretix's default for a new event ("full" for older ones)
     ev.settings.ticket_secret_generator = "pretix_sig1"
-    elu = ev.items.create(name="Élu·e — Pass 2 jours", default_price=Decimal("0"), admission=True)
-    partner = ev.items.create(name="Partenaire", default_price=Decimal("50"), admission=True)
-    d1 = partner.variations.create(value="8 juillet")
-    d2 = partner.variations.create(value="9 juillet")
+    elu = ev.items.create(
+        name=T({"fr": "Élu·e — Pass 2 jours", "en": "Elected official — 2-day pass"}),
+        default_price=Decimal("0"),
+        admission=True,
+    )
+    partner = ev.items.create(
+        name=T({"fr": "Partenaire", "en": "Partner"}), default_price=Decimal("50"), admission=True
+    )
+    d1 = partner.variations.create(value=T({"fr": "8 juillet", "en": "July 8"}))
+    d2 = partner.variations.create(value=T({"fr": "9 juillet", "en": "July 9"}))
     addon_cat = ev.categories.create(name="Options", is_addon=True)
-    dinner = ev.items.create(name="Dîner", default_price=Decimal("40"), category=addon_cat, admission=False)
+    dinner = ev.items.create(
+        name=T({"fr": "Dîner", "en": "Dinner"}),
+        default_price=Decimal("40"),
+        category=addon_cat,
+        admission=False,
+    )
     elu.addons.create(addon_category=addon_cat, min_count=0, max_count=1)
     clist = ev.checkin_lists.create(name="Accueil", all_products=True, include_pending=True)
     paid, (p1,) = order(

@@ -70,7 +70,7 @@ def run_exporter(base: str, token: str, identifier: str, params: dict[str, Any])
 
 
 def make_all(server: Any, folder: Path) -> list[Export]:
-    """Every shape in every language, plus pretix's JSON data export once."""
+    """Every shape in every language, plus pretix's JSON data export once (in French)."""
     d = server.data
     base = f"{server.url}/api/v1/organizers/{d['organizer']}/events/{d['event']}"
     made: list[Export] = []
@@ -83,9 +83,10 @@ def make_all(server: Any, folder: Path) -> list[Export]:
                 path = folder / f"{shape}-{language}.{ext}"
                 path.write_bytes(run_exporter(base, d["token"], identifier, params))
                 made.append(Export(shape, language, path))
-        path = folder / "pretixdata.json"
-        path.write_bytes(run_exporter(base, d["token"], "json", {}))
-        made.append(Export("json", "any", path))
+            if language == "fr":  # pretix's JSON data export: its names in French too
+                path = folder / "pretixdata.json"
+                path.write_bytes(run_exporter(base, d["token"], "json", {}))
+                made.append(Export("json", "any", path))
     finally:
         set_locale(server, "fr")
     return made
