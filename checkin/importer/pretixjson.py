@@ -28,7 +28,9 @@ HEADERS = [
     "Email",
     "Order date",
     "Product",
+    "Product ID",
     "Variation",
+    "Variation ID",
     "Attendee name",
     "Attendee email",
     "Attendee company",
@@ -57,7 +59,8 @@ def read(path: Path) -> Table:
         event = data["event"]
         orders = event["orders"]
         names = _names(event.get("items") or [])
-    except (ValueError, KeyError, TypeError) as exc:
+        rows = [row for order in orders for row in _rows(order, names)]
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise ImportFileError(
             _(
                 "{name} n'est pas l'export JSON de pretix (« Données au format JSON ») : "
@@ -65,7 +68,6 @@ def read(path: Path) -> Table:
                 name=path.name,
             )
         ) from exc
-    rows = [row for order in orders for row in _rows(order, names)]
     return Table(list(HEADERS), iter(enumerate(rows, start=2)), "json")
 
 
@@ -89,7 +91,9 @@ def _rows(order: dict[str, Any], names: dict[str, str]) -> list[list[str]]:
             str(order.get("email") or ""),
             str(order.get("datetime") or ""),
             names.get(f"item:{p['item']}", ""),
+            str(p["item"]),
             names.get(f"variation:{p['variation']}", "") if p.get("variation") else "",
+            str(p.get("variation") or ""),
             str(p.get("attendee_name") or ""),
             str(p.get("attendee_email") or ""),
             str(p.get("company") or ""),
