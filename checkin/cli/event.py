@@ -1,6 +1,7 @@
 """``checkin event new|check|use``: preparing the event file without editing code.
 
-``new`` writes a commented copy of a shipped event to adapt, ``check`` reports every
+``new`` writes a commented copy of a shipped event to adapt (or, ``--from-export``, a first
+event drawn from a registration export: ``preflight/fromexport``), ``check`` reports every
 problem of an event file with its line and the fix, ``use`` makes a file this desk's event
 (the ``[desk] event`` setting, after ``--event`` and ``CHECKIN_EVENT``).
 """
@@ -17,6 +18,7 @@ from checkin.base.i18n import _
 from checkin.base.settings import DeskSettings
 from checkin.event import model as event_module
 from checkin.preflight.eventfile import Problem, check_file, check_text, new_event_text, source_file
+from checkin.preflight.fromexport import draft_text
 
 
 def add_commands(subparsers: Any) -> None:
@@ -25,6 +27,13 @@ def add_commands(subparsers: Any) -> None:
 
     new = sub.add_parser("new", help=_("écrire une copie commentée d'un événement, à adapter"))
     new.add_argument("--from", dest="source", default="aict2026", help=_("événement fourni ou fichier TOML"))
+    new.add_argument(
+        "--from-export",
+        dest="export",
+        help=_(
+            "écrire plutôt un premier événement tiré d'un export d'inscriptions (jours, catégories, pretix)"
+        ),
+    )
     new.add_argument("-o", "--output", required=True)
     new.add_argument("--force", action="store_true", help=_("remplacer un fichier existant"))
     new.set_defaults(func=run_new, needs_event=False)
@@ -47,7 +56,9 @@ def run_new(args: argparse.Namespace) -> int:
     output = Path(args.output).expanduser()
     if output.exists() and not args.force:
         raise KnownError(_("{path} existe déjà : choisissez un autre nom ou ajoutez --force.", path=output))
-    text = new_event_text(source, output)
+    text = (
+        draft_text(Path(args.export).expanduser(), output) if args.export else new_event_text(source, output)
+    )
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text, encoding="utf-8")
     problems = check_text(text, output)

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from checkin.cli import main
+from checkin.event import model as event_module
 from checkin.event.model import EventConfig
 from checkin.importer import addons
 from checkin.importer.dispatch import import_file
@@ -126,3 +127,41 @@ def test_command_line_import_of_a_real_export(
     finally:
         replica.close()
     assert codes == {p["secret"] for p in expected(pretix_server, "positions-semicolons-fr")}
+
+
+@pytest.mark.parametrize(
+    "file", ["positions-commas-fr", "orderlist-xlsx-en", "checkinlist-csv-de", "json-any"]
+)
+def test_event_file_drawn_from_a_real_export(
+    pretix_server: PretixServer,
+    pretix_exports: dict[str, Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    file: str,
+) -> None:
+    """``checkin event new --from-export``: days from the dates the variations name, a
+    category per product (not the add-on), pretix's ids; ``event check`` accepts it, and
+    the export imported with it gets its category and days back."""
+    out = tmp_path / "rencontres.toml"
+    assert main(["event", "new", "--from-export", str(pretix_exports[file]), "-o", str(out)]) == 0
+    assert main(["event", "check", str(out)]) == 0
+    assert "aucun problème" in capsys.readouterr().out
+    drawn = event_module.load(out)
+    assert [(d.date.month, d.date.day) for d in drawn.days] == [(7, 8), (7, 9)]
+    english = file.endswith(("-en", "-de"))
+    elu = "Elected official — 2-day pass" if english else "Élu·e — Pass 2 jours"
+    partner = "Partner" if english else "Partenaire"
+    assert sorted(c.name for c in drawn.categories) == sorted([elu, partner])  # no "Dîner"
+    items, variations = pretix_server.data["items"], pretix_server.data["variations"]
+    if not file.startswith("checkinlist"):  # the check-in list has no product ids
+        assert drawn.pretix_names[f"item:{items['elu']}"] == elu
+        assert drawn.pretix_names[f"variation:{variations['d1']}"] == ("July 8" if english else "8 juillet")
+    replica = open_replica(tmp_path / "desk.sqlite")
+    try:
+        assert not import_file(replica, drawn, pretix_exports[file]).rejected
+        got = {r[3]: (r[4], r[5]) for r in registrations(replica)}
+    finally:
+        replica.close()
+    first, second = (d.date.isoformat() for d in drawn.days)
+    assert got["Élodie de La Tour du Pin"] == (elu, f"{first},{second}")
+    assert got["Jean Martin"] == (partner, first) and got["Awa Diop"] == (partner, second)
