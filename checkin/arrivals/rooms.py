@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from checkin.arrivals import scan
+from checkin.base.errors import KnownError
 from checkin.base.i18n import _
 from checkin.base.text import fold
 from checkin.event.model import EventConfig
@@ -24,7 +25,9 @@ from checkin.replica.attendees import AttendeeView
 from checkin.replica.db import Replica
 from checkin.replica.movements import Movement, Session
 
-OUTCOMES = ("admitted", "already_in", "not_in_session", "full", "exit", "no_session")
+OUTCOMES = ("admitted", "already_in", "not_in_session", "full", "exit", "no_session", "forced")
+# The refusals a lead may overrule at the door (the event-level ones go to the front desk).
+FORCEABLE = ("full", "not_in_session")
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,36 @@ def decide(
         more_seats(target, capacity or 0)  # the hub may re-balance the doors' shares
         decision = _enter(replica, target, uid, person.code, day, desk, capacity, first)
     return decision
+
+
+def serving(replica: Replica, room: str, day: str, hhmm: str) -> Session | None:
+    """The session a door of ``room`` serves at ``hhmm`` (see :func:`movements.in_room`)."""
+    with replica.read() as conn:
+        return movements.in_room(conn, room, day, hhmm)
+
+
+def force(replica: Replica, refused: DoorDecision, *, reason: str, day: str, desk: str) -> DoorDecision:
+    """The lead's admission of a person refused as ``full`` or ``not_in_session``: an
+    ``enter`` fact like any other (it counts in the room, travels to the hub), signed
+    ``lead`` with the lead's reason and the refusal it overrules in ``data.forced`` — the
+    conflicts report lists it."""
+    person, target = refused.attendee, refused.session
+    if refused.outcome not in FORCEABLE or person is None or target is None:
+        raise KnownError(_("Seul un refus « salle pleine » ou « pas inscrit·e » peut être levé à la porte."))
+    if not reason.strip():
+        raise KnownError(_("Le motif du responsable est obligatoire : rien n'a été enregistré."))
+    uid = person.live_uid or person.uid
+    with replica.write() as conn:
+        previous = movements.latest(conn, uid, day)
+        data: dict[str, Any] = {"forced": refused.outcome}
+        if previous and previous.kind == "enter":
+            data["from"] = previous.session
+        facts.add(
+            conn, replica, "enter", attendee_uid=uid, code=person.code, day=day, desk=desk, role="lead",
+            reason=reason.strip(), value=target.code, field=target.room, data=data,
+        )  # fmt: skip
+        inside = movements.inside(conn, target.code, day)
+    return DoorDecision("forced", target, inside, refused.capacity, refused.event, share=refused.share)
 
 
 def may_enter(event: EventConfig, target: Session, person: AttendeeView) -> bool:
@@ -174,6 +207,8 @@ def instruction(d: DoorDecision, event: EventConfig) -> str:
         return _("Salle pleine ({count}) — personne de plus sans le responsable", count=count)
     if d.outcome == "exit":
         return _("Sortie enregistrée ({count})", count=count)
+    if d.outcome == "forced":
+        return _("Entrée accordée par le responsable ({count})", count=count)
     if d.outcome == "no_session":
         return _("Aucune session dans cette salle maintenant")
     return scan.instruction(d.event, event) if d.event else ""

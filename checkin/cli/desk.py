@@ -29,7 +29,15 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:  # type: ignor
             "Répétition : le poste travaille sur une copie (base et hub temporaires), rien n'atteint les vrais"
         ),
     )
+    desk.add_argument(
+        "--room", help=_("Porte de cette salle : chaque scan entre dans la session que dit l'horloge")
+    )
     desk.set_defaults(func=run_desk)
+
+    rooms = subparsers.add_parser("occupancy", help=_("Ouvrir la vue d'occupation des salles (personnel)"))
+    rooms.add_argument("--db", help=_("Base du poste (fichier SQLite)"))
+    rooms.add_argument("--day", help=_("Jour de l'événement (AAAA-MM-JJ)"))
+    rooms.set_defaults(func=run_occupancy)
 
     kiosk = subparsers.add_parser(
         "kiosk", help=_("Ouvrir une borne libre-service (plein écran, verrouillée)")
@@ -176,6 +184,8 @@ def run_desk(args: argparse.Namespace) -> int:
 
     if args.rehearsal:
         return run_desk_rehearsal(args)
+    if args.room:
+        return run_door(args)
     from checkin.base.settings import DeskSettings
 
     if DeskSettings.load().kiosk != "off":  # this laptop is a kiosk (its desk setting)
@@ -187,6 +197,21 @@ def run_desk(args: argparse.Namespace) -> int:
             args.db, desk_name=args.desk, day=args.day, event=event_mod.of(args), defer_printing=True
         ),
     )
+
+
+def run_door(args: argparse.Namespace) -> int:
+    """A room's door: entries (and exits) of the session the clock says is in the room."""
+    from checkin.ui.door import app as door_app
+
+    return door_app.run(
+        door_app.build_door(args.db, args.room, desk_name=args.desk, day=args.day, event=event_mod.of(args))
+    )
+
+
+def run_occupancy(args: argparse.Namespace) -> int:
+    from checkin.ui.door import app as door_app
+
+    return door_app.run(door_app.build_occupancy(args.db, day=args.day, event=event_mod.of(args)))
 
 
 def run_kiosk(args: argparse.Namespace) -> int:

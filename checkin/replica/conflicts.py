@@ -23,6 +23,11 @@ And one computed from the room doors' movements with the event's rooms (desk or 
 
 * ``over_count``: a session whose room held more people than its capacity at some moment
   (doors offline beyond their seat leases, a lead's admission): the highest count and when.
+
+And one a lead records on purpose at a door (``enter`` facts with ``data.forced``):
+
+* ``forced_entry``: a person refused as ``full`` or ``not_in_session`` admitted by the lead,
+  with the lead's reason.
 """
 
 from __future__ import annotations
@@ -53,6 +58,12 @@ _DOUBLES = (
 _MOVES = (
     "SELECT attendee_uid, kind, value, day, at FROM {fact} "
     "WHERE kind IN ('enter', 'exit') ORDER BY day, hlc, id"
+)
+_FORCED = (
+    "SELECT f.id, f.attendee_uid, f.day, f.desk, f.at, f.value, f.field, f.reason, f.data, "
+    "coalesce(a.first_name, ''), coalesce(a.last_name, ''), coalesce(a.code, f.code) "
+    "FROM {fact} f LEFT JOIN {attendee} a ON a.uid = f.attendee_uid "
+    "WHERE f.kind = 'enter' AND f.role = 'lead' AND f.data LIKE '%\"forced\"%' ORDER BY f.day, f.at"
 )
 _SESSIONS = "SELECT code, title, day, room FROM {session}"
 _PEOPLE = "SELECT uid, source, code, first_name, last_name, organisation, email, status FROM {attendee}"
@@ -100,7 +111,32 @@ def from_hub(conn: Connection) -> list[dict[str, Any]]:
 
 
 def _compute(conn: Connection, fact: str, attendee: str) -> list[dict[str, Any]]:
-    return double_admissions(conn, fact, attendee) + walkins_registered(conn, attendee)
+    return (
+        double_admissions(conn, fact, attendee)
+        + walkins_registered(conn, attendee)
+        + forced_entries(conn, fact, attendee)
+    )
+
+
+def forced_entries(conn: Connection, fact: str, attendee: str) -> list[dict[str, Any]]:
+    """The lead's admissions at a door of people it had refused (full, not in the session)."""
+    return [
+        {
+            "id": f"forced:{r[0]}",
+            "kind": "forced_entry",
+            "attendee_uid": r[1],
+            "name": " ".join(x for x in (r[9], r[10]) if x),
+            "code": r[11],
+            "day": r[2],
+            "desk": r[3],
+            "at": r[4],
+            "session": r[5],
+            "room": r[6],
+            "reason": r[7],
+            "refused": json.loads(r[8] or "{}").get("forced", ""),
+        }
+        for r in conn.execute(text(_FORCED.format(fact=fact, attendee=attendee)))
+    ]
 
 
 def double_admissions(conn: Connection, fact: str, attendee: str) -> list[dict[str, Any]]:
@@ -245,6 +281,19 @@ def describe(conflict: dict[str, Any]) -> str:
             capacity=conflict["capacity"],
             time=conflict["time"],
             session=conflict["code"],
+        )
+    if kind == "forced_entry":
+        refused = _("salle pleine") if conflict["refused"] == "full" else _("pas inscrit·e à la session")
+        return _(
+            "Entrée forcée par le responsable : {name} ({code}) en {session}, {room}, à {desk} "
+            "— refus levé : {refused} ; motif : {reason}",
+            name=conflict["name"],
+            code=conflict["code"],
+            session=conflict["session"],
+            room=conflict["room"],
+            desk=conflict["desk"],
+            refused=refused,
+            reason=conflict["reason"],
         )
     if kind == "edit_vs_edit":
         return _(

@@ -133,6 +133,7 @@ def _conflicts(data: Dataset) -> tuple[list[str], list[list[Any]]]:
         "edit_vs_edit": _("Deux corrections"),
         "pretix_refused": _("Refus de pretix"),
         "over_count": _("Salle au-delà de sa capacité"),
+        "forced_entry": _("Entrée forcée à une porte"),
     }
     rows = [
         [

@@ -1,0 +1,142 @@
+"""Opening a door (``checkin desk --room``) or the occupancy view (``checkin occupancy``):
+the replica, the event and the lead's lock, the same as the desk opens them."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from checkin.arrivals import occupancy
+from checkin.base import i18n, paths
+from checkin.base.errors import KnownError
+from checkin.base.settings import DeskSettings
+from checkin.event import model as event_mod
+from checkin.event.model import EventConfig
+from checkin.replica.db import Replica, open_replica
+from checkin.replica.movements import Session
+from checkin.ui.app import application, choose_day
+from checkin.ui.door.occupancy import OccupancyView
+from checkin.ui.door.station import DoorParts, DoorStation
+from checkin.ui.lead.lock import LeadLock
+from checkin.ui.qt import QWidget
+from checkin.ui.session import DeskSession
+
+log = logging.getLogger(__name__)
+
+
+def wall_clock() -> datetime:
+    return datetime.now().astimezone()
+
+
+@dataclass
+class Opened:
+    """A door or an occupancy view and the replica under it."""
+
+    window: QWidget
+    replica: Replica
+    closed: bool = False
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        if isinstance(self.window, DoorStation):
+            self.window.stop_listening(application())
+            self.window.tick.stop()
+        self.window.close()
+        self.window.deleteLater()
+        self.replica.close()
+
+
+def _hub_seats(replica: Replica, url: str, desk: str) -> Callable[[Session, int], None] | None:
+    """Asks the hub for this door's seats when its share is used up; the hub away, the
+    door keeps the share it holds (and says ``full`` beyond it)."""
+    if not url:
+        return None
+
+    def more(target: Session, capacity: int) -> None:
+        from checkin.sync import leases
+        from checkin.sync.hub import HubError, open_hub
+
+        try:
+            hub = open_hub(url)
+        except HubError as error:
+            log.warning("door without the hub: %s", error)
+            return
+        try:
+            leases.rebalance(replica, hub, target, capacity, desk)
+        except HubError as error:
+            log.warning("no new seats from the hub: %s", error)
+        finally:
+            hub.close()
+
+    return more
+
+
+def build_door(
+    db: str | os.PathLike[str] | None,
+    room: str,
+    *,
+    desk_name: str | None = None,
+    day: str | None = None,
+    settings: DeskSettings | None = None,
+    event: EventConfig | None = None,
+    now: Callable[[], datetime] = wall_clock,
+) -> Opened:
+    ev = event or event_mod.load()
+    settings = settings or DeskSettings.load()
+    chosen_day = choose_day(ev, day, saved=settings.chosen_day())
+    application()
+    if desk_name:
+        settings.desk_name = desk_name
+    i18n.set_language(os.environ.get("CHECKIN_LANG") or settings.language)
+    replica = open_replica(paths.db_path(db))
+    replica.set_interactive()
+    try:
+        room = occupancy.door_room(replica, ev, room)
+    except KnownError:
+        replica.close()
+        raise
+    session = DeskSession(replica, ev, chosen_day, settings.desk_name)
+    lock = LeadLock(settings, provisioned=ev.lead_pin_hash)
+    parts = DoorParts(
+        session, settings, lock, room, now,
+        _hub_seats(replica, settings.hub_url, settings.desk_name),
+    )  # fmt: skip
+    station = DoorStation(parts)
+    lock.setParent(station)
+    station.start_listening(application())
+    return Opened(station, replica)
+
+
+def build_occupancy(
+    db: str | os.PathLike[str] | None,
+    *,
+    day: str | None = None,
+    event: EventConfig | None = None,
+    now: Callable[[], datetime] = wall_clock,
+) -> Opened:
+    ev = event or event_mod.load()
+    settings = DeskSettings.load()
+    application()
+    i18n.set_language(os.environ.get("CHECKIN_LANG") or settings.language)
+    replica = open_replica(paths.db_path(db))
+    replica.set_interactive()
+    view = OccupancyView(replica, ev, choose_day(ev, day, saved=settings.chosen_day()), now)
+    return Opened(view, replica)
+
+
+def run(opened: Opened) -> int:
+    app = application()
+    opened.window.resize(1366, 768)
+    opened.window.show()
+    if isinstance(opened.window, DoorStation):
+        opened.window.sounds.preload()
+    try:
+        return int(app.exec())
+    finally:
+        opened.close()
+        app.shutdown()

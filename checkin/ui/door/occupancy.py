@@ -1,0 +1,96 @@
+"""The staff's occupancy view (``checkin occupancy``): every room, the session in it now,
+``inside / capacity`` as a bar, refreshed every few seconds from the replica (the doors'
+movements reach it through the hub's exchange). A room at or over its capacity is red."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from checkin.arrivals import occupancy
+from checkin.arrivals.occupancy import RoomNow
+from checkin.base.errors import KnownError
+from checkin.base.i18n import _
+from checkin.event.model import EventConfig
+from checkin.replica.db import Replica
+from checkin.ui.door.panels import label, occupancy_text, session_line
+from checkin.ui.qt import QGridLayout, QLabel, QProgressBar, QTimer, QVBoxLayout, QWidget, Signal
+
+REFRESH_MS = 10_000
+
+
+class OccupancyView(QWidget):
+    refreshed = Signal(list)  # the RoomNow rows on screen
+
+    def __init__(self, replica: Replica, event: EventConfig, day: str, now: Callable[[], datetime]) -> None:
+        super().__init__()
+        self.setObjectName("occupancy")
+        self.replica, self.config, self.day, self.now = replica, event, day, now
+        self.title = label(28, "occupancy_title", bold=True)
+        self.error = QLabel()
+        self.error.setObjectName("occupancy_error")
+        self.error.setStyleSheet("color: #A01818; font-size: 18px; font-weight: bold;")
+        self.grid = QGridLayout()
+        self.grid.setHorizontalSpacing(16)
+        self.grid.setVerticalSpacing(10)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 16, 24, 16)
+        layout.addWidget(self.title)
+        layout.addWidget(self.error)
+        layout.addLayout(self.grid)
+        layout.addStretch(1)
+        self.rows: list[tuple[QLabel, QLabel, QProgressBar, QLabel]] = []
+        self.timer = QTimer(self)
+        self.timer.setInterval(REFRESH_MS)
+        self.timer.timeout.connect(self.refresh)
+        self.setStyleSheet("#occupancy { background: #FFFFFF; } QLabel { color: #111111; }")
+        self.refresh()
+        self.timer.start()
+
+    def refresh(self) -> None:
+        local = self.config.local(self.now().isoformat())
+        try:
+            found = occupancy.overview(self.replica, self.config, self.day, local.strftime("%H:%M"))
+        except KnownError as exc:  # busy or damaged: the figures on screen stay, the next tick retries
+            self.error.setText(exc.message)
+            return
+        self.error.setText("")
+        self.title.setText(
+            _("Occupation des salles — {day} à {time}", day=self.day, time=local.strftime("%H:%M"))
+        )
+        self.setWindowTitle(_("Occupation des salles"))
+        while len(self.rows) < len(found):
+            self._add_row(len(self.rows))
+        for row, now in zip(self.rows, found, strict=False):
+            _paint(row, now)
+        self.refreshed.emit(found)
+
+    def _add_row(self, index: int) -> None:
+        room = label(22, f"room_{index}", bold=True)
+        session = label(17, f"session_{index}")
+        bar = QProgressBar()
+        bar.setObjectName(f"bar_{index}")
+        bar.setTextVisible(False)
+        bar.setFixedHeight(26)
+        bar.setMinimumWidth(360)
+        count = label(24, f"count_{index}", bold=True)
+        self.grid.addWidget(room, index, 0)
+        self.grid.addWidget(session, index, 1)
+        self.grid.addWidget(bar, index, 2)
+        self.grid.addWidget(count, index, 3)
+        self.grid.setColumnStretch(1, 1)
+        self.rows.append((room, session, bar, count))
+
+
+def _paint(row: tuple[QLabel, QLabel, QProgressBar, QLabel], now: RoomNow) -> None:
+    room, session, bar, count = row
+    room.setText(now.room)
+    session.setText(session_line(now))
+    count.setText(occupancy_text(now) if now.session or now.capacity is None else f"— / {now.capacity}")
+    bar.setVisible(now.capacity is not None)
+    if now.capacity:
+        bar.setRange(0, now.capacity)
+        bar.setValue(min(now.inside, now.capacity))
+        ratio = now.ratio or 0.0
+        colour = "#A01818" if ratio >= 1 else "#8A4B00" if ratio >= 0.9 else "#14632B"
+        bar.setStyleSheet(f"QProgressBar::chunk {{ background: {colour}; }}")
