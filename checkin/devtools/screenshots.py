@@ -15,6 +15,7 @@ from typing import Any
 
 from checkin.base.errors import KnownError
 from checkin.base.i18n import _
+from checkin.devtools.door_shots import door_shots
 from checkin.event.model import EventConfig
 from checkin.replica import cipher
 
@@ -136,6 +137,7 @@ def _render(outdir: Path, home: Path, event: EventConfig | None) -> list[Path]:
     finally:
         desk.close()
     _kiosk_shots(db, ev, shot)
+    door_shots(db, ev, shot, _wait)
     return shot.written
 
 

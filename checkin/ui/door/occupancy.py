@@ -13,7 +13,7 @@ from checkin.base.errors import KnownError
 from checkin.base.i18n import _
 from checkin.event.model import EventConfig
 from checkin.replica.db import Replica
-from checkin.ui.door.panels import label, occupancy_text, session_line
+from checkin.ui.door.panels import bar_colour, label, occupancy_text, session_line
 from checkin.ui.qt import QGridLayout, QLabel, QProgressBar, QTimer, QVBoxLayout, QWidget, Signal
 
 REFRESH_MS = 10_000
@@ -86,11 +86,9 @@ def _paint(row: tuple[QLabel, QLabel, QProgressBar, QLabel], now: RoomNow) -> No
     room, session, bar, count = row
     room.setText(now.room)
     session.setText(session_line(now))
-    count.setText(occupancy_text(now) if now.session or now.capacity is None else f"— / {now.capacity}")
+    count.setText(occupancy_text(now))
     bar.setVisible(now.capacity is not None)
     if now.capacity:
         bar.setRange(0, now.capacity)
         bar.setValue(min(now.inside, now.capacity))
-        ratio = now.ratio or 0.0
-        colour = "#A01818" if ratio >= 1 else "#8A4B00" if ratio >= 0.9 else "#14632B"
-        bar.setStyleSheet(f"QProgressBar::chunk {{ background: {colour}; }}")
+        bar.setStyleSheet(bar_colour(now))

@@ -59,7 +59,17 @@ def session_line(now: RoomNow) -> str:
     return f"{s.code} · {s.start}–{s.end} · {s.title}"
 
 
+def bar_colour(now: RoomNow) -> str:
+    """Green, amber from 90 %, red when full (or over: a lead's admission)."""
+    ratio = now.ratio or 0.0
+    colour = "#A01818" if ratio >= 1 else "#8A4B00" if ratio >= 0.9 else "#14632B"
+    return f"QProgressBar::chunk {{ background: {colour}; }}"
+
+
 def occupancy_text(now: RoomNow) -> str:
+    """``inside / capacity``; ``— / capacity`` while no session holds the room."""
+    if now.session is None:
+        return f"— / {now.capacity}" if now.capacity is not None else "—"
     if now.capacity is None:
         return _("{inside} dans la salle", inside=now.inside)
     return f"{now.inside} / {now.capacity}"

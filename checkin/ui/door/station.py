@@ -74,9 +74,16 @@ class DoorStation(QWidget):
         self.answer = DoorAnswer()
         self.exit_button = _button("door_exit_toggle")
         self.exit_button.setCheckable(True)
+        self.exit_button.setMinimumWidth(220)  # bold when checked: the text keeps its room
+        self.exit_button.setStyleSheet(
+            "QPushButton { font-size: 20px; padding: 6px 16px; } "
+            "QPushButton:checked { background: #1F4E9D; color: white; font-weight: bold; }"
+        )
         self.exit_button.toggled.connect(self._direction_changed)
         self.force_button = _button("door_force")
-        self.force_button.setStyleSheet("background: #8A4B00; color: white; font-weight: bold;")
+        self.force_button.setStyleSheet(
+            "font-size: 20px; padding: 6px 16px; background: #8A4B00; color: white; font-weight: bold;"
+        )
         self.force_button.clicked.connect(self.ask_force)
         self.force_button.hide()
         self.error = QLabel()
