@@ -34,10 +34,7 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:  # type: ignor
     )
     desk.set_defaults(func=run_desk)
 
-    rooms = subparsers.add_parser("occupancy", help=_("Ouvrir la vue d'occupation des salles (personnel)"))
-    rooms.add_argument("--db", help=_("Base du poste (fichier SQLite)"))
-    rooms.add_argument("--day", help=_("Jour de l'événement (AAAA-MM-JJ)"))
-    rooms.set_defaults(func=run_occupancy)
+    _add_occupancy(subparsers)
 
     kiosk = subparsers.add_parser(
         "kiosk", help=_("Ouvrir une borne libre-service (plein écran, verrouillée)")
@@ -110,6 +107,13 @@ def _add_lead_pin(subparsers: argparse._SubParsersAction) -> None:  # type: igno
         ),
     )
     pin.set_defaults(func=run_lead_pin, needs_event=False)
+
+
+def _add_occupancy(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    rooms = subparsers.add_parser("occupancy", help=_("Ouvrir la vue d'occupation des salles (personnel)"))
+    rooms.add_argument("--db", help=_("Base du poste (fichier SQLite)"))
+    rooms.add_argument("--day", help=_("Jour de l'événement (AAAA-MM-JJ)"))
+    rooms.set_defaults(func=run_occupancy)
 
 
 def _add_rehearse(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

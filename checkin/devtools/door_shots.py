@@ -61,7 +61,7 @@ def door_shots(db: Path, ev: EventConfig, shot: Any, wait: Callable[..., bool]) 
     settings.pin_hash = hash_pin("1234")
     small = _smaller_room(ev)
     door = build_door(db, ROOM, day=day, settings=settings, event=small, now=lambda: clock[0])
-    station = door.window
+    station: Any = door.window
     station.resize(1366, 768)
     station.show()
     shot.window = station
@@ -74,12 +74,13 @@ def door_shots(db: Path, ev: EventConfig, shot: Any, wait: Callable[..., bool]) 
     finally:
         door.close()
     occupancy = build_occupancy(db, day=day, event=small, now=lambda: clock[0])
-    occupancy.window.resize(1366, 768)
-    occupancy.window.show()
-    shot.window = occupancy.window
+    view: Any = occupancy.window
+    view.resize(1366, 768)
+    view.show()
+    shot.window = view
     try:
         clock[0] = clock[0].replace(hour=11, minute=40)
-        occupancy.window.refresh()
+        view.refresh()
         shot("occupancy")
     finally:
         occupancy.close()

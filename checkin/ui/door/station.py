@@ -96,7 +96,7 @@ class DoorStation(QWidget):
             BurstConfig(parts.settings.scanner_max_gap_ms, parts.settings.scanner_min_length), parent=self
         )
         self.burst.captured.connect(self.on_burst)
-        QShortcut(QKeySequence("F2"), self, activated=self.exit_button.toggle)
+        QShortcut(QKeySequence("F2"), self, self.exit_button.toggle)
         self.tick = QTimer(self)
         self.tick.setInterval(TICK_MS)
         self.tick.timeout.connect(self.follow_clock)
