@@ -226,3 +226,54 @@ def test_the_occupancy_view_shows_every_room(
         assert "13:05" in view.title.text()
     finally:
         opened.close()
+
+
+def test_a_door_with_a_hub_takes_its_share_and_shows_it(
+    qapp: Any,
+    qtbot: Any,
+    kb: Any,
+    db_file: Path,
+    clock: MovedClock,
+    people: dict[str, list[str]],
+    tmp_path: Path,
+) -> None:
+    """The door's first entry asks the hub for seats (a lease): half the free seats, since
+    another door may come; the header says the door's share."""
+    from checkin.base.pin import hash_pin
+    from checkin.base.settings import DeskSettings
+    from checkin.replica.db import open_replica
+    from checkin.sync.exchange import exchange
+    from checkin.sync.hub import open_hub
+    from checkin.ui.door.app import build_door
+
+    hub_path = str(tmp_path / "hub.sqlite")
+    hub = open_hub(hub_path, create=True)
+    replica = open_replica(db_file)
+    try:
+        exchange(replica, hub, desk="Porte Vaucanson", report=False)
+    finally:
+        replica.close()
+        hub.close()
+    settings = DeskSettings.load()
+    settings.pin_hash = hash_pin("2468")
+    settings.desk_name = "Porte Vaucanson"
+    settings.hub_url = hub_path
+    opened = build_door(db_file, "Salon Vaucanson", day=DAY1, settings=settings, event=_event(), now=clock)
+    door = opened.window
+    door.resize(1366, 768)
+    door.show()
+    try:
+        assert door.header.share.text() == ""  # no lease yet
+        d = _scan(kb, qtbot, door, people["a1"][0], 10_000)
+        assert d.outcome == "admitted" and d.share == 40
+        assert door.header.share.text() == "Cette porte : 40 places (hub)"
+        assert door.header.count.text() == "1 / 80"
+    finally:
+        opened.close()
+    hub = open_hub(hub_path)
+    try:
+        with hub.read() as conn:
+            leases = conn.exec_driver_sql("SELECT count(*) FROM hub_fact WHERE kind = 'lease'").scalar_one()
+    finally:
+        hub.close()
+    assert leases == 1
