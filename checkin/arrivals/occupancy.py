@@ -10,6 +10,7 @@ shares the room between doors.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from checkin.base.errors import KnownError
@@ -85,3 +86,50 @@ def overview(replica: Replica, event: EventConfig, day: str, hhmm: str) -> list[
             inside = movements.inside(conn, target.code, day) if target else 0
             out.append(RoomNow(name, known.capacity if known else None, target, inside))
     return out
+
+
+def _minutes(hhmm: str) -> int:
+    hours, _sep, minutes = hhmm.partition(":")
+    return int(hours) * 60 + int(minutes or 0)
+
+
+def _hhmm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def day_curves(
+    replica: Replica, event: EventConfig, day: str, upto: str, step_min: int = 10
+) -> dict[str, list[tuple[str, int]]]:
+    """Each room's count through the day, one point every ``step_min`` minutes from half an
+    hour before the first session to ``upto`` (now) or the last session's end: the doors'
+    movements replayed on the venue's clock, the count of the session the room held then."""
+    names = room_names(replica, event, day)
+    with replica.read() as conn:
+        programme = movements.sessions(conn, day)
+        made = movements.moves(conn, day)
+    if not programme:
+        return {}
+    first = (min(_minutes(s.start) for s in programme) - 30) // step_min * step_min
+    last = min(max(_minutes(s.end) for s in programme), _minutes(upto))
+    stamped = sorted(
+        (_minutes(event.local(at).strftime("%H:%M")), n, uid, kind, code)
+        for n, (uid, kind, code, at) in enumerate(made)
+    )
+    where: dict[str, str] = {}
+    count: dict[str, int] = defaultdict(int)
+    curves: dict[str, list[tuple[str, int]]] = {name: [] for name in names}
+    i = 0
+    for t in range(first, last + 1, step_min):
+        while i < len(stamped) and stamped[i][0] <= t:
+            _at, _n, uid, kind, code = stamped[i]
+            before = where.pop(uid, None)
+            if before:
+                count[before] -= 1
+            if kind == "enter":
+                where[uid] = code
+                count[code] += 1
+            i += 1
+        for name in names:
+            s = movements.open_at(programme, name, _hhmm(t))
+            curves[name].append((_hhmm(t), count[s.code] if s else 0))
+    return curves

@@ -68,10 +68,25 @@ def sessions(conn: Connection, day: str | None = None) -> list[Session]:
 def in_room(conn: Connection, room: str, day: str, hhmm: str, early_min: int = 15) -> Session | None:
     """The session the clock says is in ``room``: from ``early_min`` before its start to its
     end; of two, the one that started last (the next one's doors open before the end)."""
-    found = [s for s in sessions(conn, day) if s.room.casefold() == room.casefold()]
+    return open_at(sessions(conn, day), room, hhmm, early_min)
+
+
+def open_at(programme: list[Session], room: str, hhmm: str, early_min: int = 15) -> Session | None:
+    """:func:`in_room` on a programme already read."""
+    found = [s for s in programme if s.room.casefold() == room.casefold()]
     now = _minutes(hhmm)
     open_now = [s for s in found if _minutes(s.start) - early_min <= now < _minutes(s.end)]
     return max(open_now, key=lambda s: s.start) if open_now else None
+
+
+def moves(conn: Connection, day: str) -> list[tuple[str, str, str, str]]:
+    """The day's entries and exits, ``(person, kind, session, at)``, in the order they were made."""
+    rows = conn.exec_driver_sql(
+        "SELECT attendee_uid, kind, value, at FROM fact WHERE kind IN ('enter', 'exit') AND day = ? "
+        "ORDER BY hlc, id",
+        (day,),
+    )
+    return [(str(r[0]), str(r[1]), str(r[2]), str(r[3])) for r in rows]
 
 
 def ended(s: Session, hhmm: str) -> bool:

@@ -1,6 +1,7 @@
 """The staff's occupancy view (``checkin occupancy``): every room, the session in it now,
 ``inside / capacity`` as a bar, refreshed every few seconds from the replica (the doors'
-movements reach it through the hub's exchange). A room at or over its capacity is red."""
+movements reach it through the hub's exchange). A room at or over its capacity is red; at
+the end of each line, the room's day so far (:class:`DayCurve`)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from checkin.base.errors import KnownError
 from checkin.base.i18n import _
 from checkin.event.model import EventConfig
 from checkin.replica.db import Replica
+from checkin.ui.door.curve import DayCurve
 from checkin.ui.door.panels import bar_colour, label, occupancy_text, session_line
 from checkin.ui.qt import QGridLayout, QLabel, QProgressBar, QTimer, QVBoxLayout, QWidget, Signal
 
@@ -39,7 +41,7 @@ class OccupancyView(QWidget):
         layout.addWidget(self.error)
         layout.addLayout(self.grid)
         layout.addStretch(1)
-        self.rows: list[tuple[QLabel, QLabel, QProgressBar, QLabel]] = []
+        self.rows: list[tuple[QLabel, QLabel, QProgressBar, QLabel, DayCurve]] = []
         self.timer = QTimer(self)
         self.timer.setInterval(REFRESH_MS)
         self.timer.timeout.connect(self.refresh)
@@ -55,6 +57,7 @@ class OccupancyView(QWidget):
             self.error.setText(exc.message)
             return
         self.error.setText("")
+        curves = self._curves(local.strftime("%H:%M"))
         self.title.setText(
             _("Occupation des salles — {day} à {time}", day=self.day, time=local.strftime("%H:%M"))
         )
@@ -63,7 +66,15 @@ class OccupancyView(QWidget):
             self._add_row(len(self.rows))
         for row, now in zip(self.rows, found, strict=False):
             _paint(row, now)
+            row[4].set_curve(curves.get(now.room, []), now.capacity)
         self.refreshed.emit(found)
+
+    def _curves(self, hhmm: str) -> dict[str, list[tuple[str, int]]]:
+        try:
+            return occupancy.day_curves(self.replica, self.config, self.day, hhmm)
+        except KnownError as exc:
+            self.error.setText(exc.message)
+            return {}
 
     def _add_row(self, index: int) -> None:
         room = label(22, f"room_{index}", bold=True)
@@ -72,18 +83,21 @@ class OccupancyView(QWidget):
         bar.setObjectName(f"bar_{index}")
         bar.setTextVisible(False)
         bar.setFixedHeight(26)
-        bar.setMinimumWidth(360)
+        bar.setMinimumWidth(260)
+        curve = DayCurve()
+        curve.setObjectName(f"curve_{index}")
         count = label(24, f"count_{index}", bold=True)
         self.grid.addWidget(room, index, 0)
         self.grid.addWidget(session, index, 1)
         self.grid.addWidget(bar, index, 2)
         self.grid.addWidget(count, index, 3)
+        self.grid.addWidget(curve, index, 4)
         self.grid.setColumnStretch(1, 1)
-        self.rows.append((room, session, bar, count))
+        self.rows.append((room, session, bar, count, curve))
 
 
-def _paint(row: tuple[QLabel, QLabel, QProgressBar, QLabel], now: RoomNow) -> None:
-    room, session, bar, count = row
+def _paint(row: tuple[QLabel, QLabel, QProgressBar, QLabel, DayCurve], now: RoomNow) -> None:
+    room, session, bar, count, _curve = row
     room.setText(now.room)
     session.setText(session_line(now))
     count.setText(occupancy_text(now))

@@ -215,7 +215,7 @@ def test_the_occupancy_view_shows_every_room(
         qtbot.waitExposed(view)
         texts = {view.rows[i][0].text(): i for i in range(len(view.rows))}
         assert {"Grand Salon", "Salon Vaucanson", "Espace B2B"} <= set(texts)
-        _room, session, bar, count = view.rows[texts["Salon Vaucanson"]]
+        _room, session, bar, count, _curve = view.rows[texts["Salon Vaucanson"]]
         assert session.text().startswith("A1 · 11:30–13:00") and count.text() == "2 / 80"
         assert bar.value() == 2 and bar.maximum() == 80
         assert view.rows[texts["Grand Salon"]][1].text() == "Aucune session maintenant"
@@ -277,3 +277,49 @@ def test_a_door_with_a_hub_takes_its_share_and_shows_it(
     finally:
         hub.close()
     assert leases == 1
+
+
+def test_the_day_curve_replays_the_doors_on_the_venues_clock(
+    qapp: Any, qtbot: Any, db_file: Path, people: dict[str, list[str]], clock: MovedClock
+) -> None:
+    """Three entries at 11:25 and one exit at 12:05 (Paris): the Salon Vaucanson's curve
+    reads 0 before, 3 from 11:30, 2 from 12:10, and 0 once A1 is over (13:00)."""
+    from checkin.arrivals.occupancy import day_curves
+    from checkin.event import model as event_mod
+    from checkin.replica import facts
+    from checkin.replica.db import open_replica
+    from checkin.ui.door.app import build_occupancy
+
+    ev = event_mod.load()
+    replica = open_replica(db_file)
+    try:
+        with replica.read() as conn:
+            uids = [
+                str(conn.exec_driver_sql("SELECT uid FROM attendee WHERE code = ?", (c,)).scalar_one())
+                for c in people["a1"]
+            ]
+        with replica.write() as conn:
+            for uid in uids:
+                facts.add(
+                    conn, replica, "enter", attendee_uid=uid, day=DAY1, desk="Porte", value="A1",
+                    field="Salon Vaucanson", at="2026-07-08T09:25:00+00:00",
+                )  # fmt: skip
+            facts.add(
+                conn, replica, "exit", attendee_uid=uids[0], day=DAY1, desk="Porte", value="A1",
+                field="Salon Vaucanson", at="2026-07-08T10:05:00+00:00",
+            )  # fmt: skip
+        curves = day_curves(replica, ev, DAY1, "13:30")
+    finally:
+        replica.close()
+    room = dict(curves["Salon Vaucanson"])
+    assert (room["09:00"], room["11:20"], room["11:30"], room["12:00"], room["12:10"]) == (0, 0, 3, 3, 2)
+    assert room["13:00"] == 0 and max(room) == "13:30"
+    assert set(dict(curves["Grand Salon"]).values()) == {0}
+    clock.set("13:30")
+    opened = build_occupancy(db_file, day=DAY1, now=clock)
+    try:
+        view = opened.window
+        index = [r[0].text() for r in view.rows].index("Salon Vaucanson")
+        assert dict(view.rows[index][4].points) == room
+    finally:
+        opened.close()
