@@ -73,17 +73,57 @@ def door_shots(db: Path, ev: EventConfig, shot: Any, wait: Callable[..., bool]) 
         _answers(station, shot, a1, outsider, clock)
     finally:
         door.close()
+    clock[0] = clock[0].replace(hour=15, minute=20)
+    _a_day_of_doors(db, small, day, clock[0])
     occupancy = build_occupancy(db, day=day, event=small, now=lambda: clock[0])
     view: Any = occupancy.window
     view.resize(1366, 768)
     view.show()
     shot.window = view
     try:
-        clock[0] = clock[0].replace(hour=11, minute=40)
         view.refresh()
         shot("occupancy")
     finally:
         occupancy.close()
+
+
+def _a_day_of_doors(db: Path, ev: EventConfig, day: str, now: datetime) -> None:
+    """Entries and exits stamped through the first day (the door above stamps the real
+    time), so the occupancy view's curves show a morning: each session of the day filled to
+    a share of its room, people coming in before its start and leaving at its end — up to
+    ``now``, as the doors would have recorded them."""
+    from datetime import timedelta
+
+    from checkin.replica import facts, movements
+    from checkin.replica.db import open_replica
+
+    replica = open_replica(db)
+    zone = ZoneInfo(ev.timezone)
+    try:
+        with replica.read() as conn:
+            programme = [s for s in movements.sessions(conn, day) if s.code != "A1"]
+            uids = [str(r[0]) for r in conn.exec_driver_sql("SELECT uid FROM attendee ORDER BY id")]
+        with replica.write() as conn:
+            for n, s in enumerate(programme):
+                room = ev.rooms.room(s.room)
+                size = min(len(uids), int((room.capacity if room else 50) * (0.55 + 0.1 * (n % 4))))
+                start = datetime.fromisoformat(f"{day}T{s.start}:00").replace(tzinfo=zone)
+                end = datetime.fromisoformat(f"{day}T{s.end}:00").replace(tzinfo=zone)
+                for i, uid in enumerate(uids[:size]):
+                    at = start - timedelta(minutes=15) + timedelta(seconds=i * 1800 // max(size, 1))
+                    if at > now:
+                        break
+                    facts.add(
+                        conn, replica, "enter", attendee_uid=uid, day=day, desk="Porte", value=s.code,
+                        field=s.room, at=at.isoformat(),
+                    )  # fmt: skip
+                    if i % 3 == 0 and end - timedelta(minutes=5 + i % 20) <= now:
+                        facts.add(
+                            conn, replica, "exit", attendee_uid=uid, day=day, desk="Porte", value=s.code,
+                            field=s.room, at=(end - timedelta(minutes=5 + i % 20)).isoformat(),
+                        )  # fmt: skip
+    finally:
+        replica.close()
 
 
 def _answers(station: Any, shot: Any, a1: list[str], outsider: str, clock: list[datetime]) -> None:

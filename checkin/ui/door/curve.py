@@ -11,7 +11,7 @@ class DayCurve(QWidget):
         super().__init__(parent)
         self.points: list[tuple[str, int]] = []
         self.capacity: int | None = None
-        self.setMinimumSize(QSize(240, 44))
+        self.setMinimumSize(QSize(260, 60))
 
     def set_curve(self, points: list[tuple[str, int]], capacity: int | None) -> None:
         self.points, self.capacity = points, capacity

@@ -35,6 +35,9 @@ class OccupancyView(QWidget):
         self.grid = QGridLayout()
         self.grid.setHorizontalSpacing(16)
         self.grid.setVerticalSpacing(10)
+        self.heads = [label(15, f"head_{i}") for i in range(5)]
+        for i, head in enumerate(self.heads):
+            self.grid.addWidget(head, 0, i)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 16)
         layout.addWidget(self.title)
@@ -67,7 +70,16 @@ class OccupancyView(QWidget):
         for row, now in zip(self.rows, found, strict=False):
             _paint(row, now)
             row[4].set_curve(curves.get(now.room, []), now.capacity)
+        self._heads(next(iter(curves.values()), []))
         self.refreshed.emit(found)
+
+    def _heads(self, points: list[tuple[str, int]]) -> None:
+        texts = (_("Salle"), _("Session en cours"), _("Présents / capacité"), "", _("La journée"))
+        for head, text in zip(self.heads, texts, strict=True):
+            head.setText(text)
+        if points:
+            self.heads[4].setText(_("La journée : {start} → {end}", start=points[0][0], end=points[-1][0]))
+        self.heads[3].setText("")
 
     def _curves(self, hhmm: str) -> dict[str, list[tuple[str, int]]]:
         try:
@@ -87,11 +99,8 @@ class OccupancyView(QWidget):
         curve = DayCurve()
         curve.setObjectName(f"curve_{index}")
         count = label(24, f"count_{index}", bold=True)
-        self.grid.addWidget(room, index, 0)
-        self.grid.addWidget(session, index, 1)
-        self.grid.addWidget(bar, index, 2)
-        self.grid.addWidget(count, index, 3)
-        self.grid.addWidget(curve, index, 4)
+        for column, widget in enumerate((room, session, bar, count, curve)):
+            self.grid.addWidget(widget, index + 1, column)
         self.grid.setColumnStretch(1, 1)
         self.rows.append((room, session, bar, count, curve))
 
