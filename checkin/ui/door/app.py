@@ -12,6 +12,7 @@ from datetime import datetime
 from checkin.arrivals import occupancy
 from checkin.base import i18n, paths
 from checkin.base.errors import KnownError
+from checkin.base.i18n import _
 from checkin.base.settings import DeskSettings
 from checkin.event import model as event_mod
 from checkin.event.model import EventConfig
@@ -21,8 +22,9 @@ from checkin.ui.app import application, choose_day
 from checkin.ui.door.occupancy import OccupancyView
 from checkin.ui.door.station import DoorParts, DoorStation
 from checkin.ui.lead.lock import LeadLock
-from checkin.ui.qt import QWidget
+from checkin.ui.qt import QLabel, QWidget
 from checkin.ui.session import DeskSession
+from checkin.ui.sync.live import LiveSyncRelay
 
 log = logging.getLogger(__name__)
 
@@ -33,22 +35,47 @@ def wall_clock() -> datetime:
 
 @dataclass
 class Opened:
-    """A door or an occupancy view and the replica under it."""
+    """A door or an occupancy view, the replica under it and its live exchange with the hub."""
 
     window: QWidget
     replica: Replica
+    relay: LiveSyncRelay | None = None
     closed: bool = False
 
     def close(self) -> None:
         if self.closed:
             return
         self.closed = True
+        if self.relay is not None:  # the exchange in flight ends before the replica closes
+            self.relay.stop()
+            self.relay.wait(30)
         if isinstance(self.window, DoorStation):
             self.window.stop_listening(application())
             self.window.tick.stop()
         self.window.close()
         self.window.deleteLater()
         self.replica.close()
+
+
+def _live(
+    replica: Replica, settings: DeskSettings, ev: EventConfig, window: QWidget, label: QLabel
+) -> LiveSyncRelay | None:
+    """With a hub, the window exchanges in the background like the desk (the other doors'
+    movements come in, this one's go out); its ``sync`` label says how it goes."""
+    if not settings.hub_url:
+        return None
+    relay = LiveSyncRelay(
+        replica, settings.hub_url, settings.desk_name, window,
+        desk_fields=ev.desk_fields, interval=float(settings.sync_interval_s),
+    )  # fmt: skip
+
+    def show(text: str, online: bool) -> None:
+        label.setText(_("Synchro : {state}", state=text))
+        label.setStyleSheet("" if online else "color: #8A4B00; font-weight: bold;")
+
+    relay.changed.connect(show)
+    relay.start()
+    return relay
 
 
 def _hub_seats(replica: Replica, url: str, desk: str) -> Callable[[Session, int], None] | None:
@@ -109,24 +136,25 @@ def build_door(
     station = DoorStation(parts)
     lock.setParent(station)
     station.start_listening(application())
-    return Opened(station, replica)
+    return Opened(station, replica, _live(replica, settings, ev, station, station.sync))
 
 
 def build_occupancy(
     db: str | os.PathLike[str] | None,
     *,
     day: str | None = None,
+    settings: DeskSettings | None = None,
     event: EventConfig | None = None,
     now: Callable[[], datetime] = wall_clock,
 ) -> Opened:
     ev = event or event_mod.load()
-    settings = DeskSettings.load()
+    settings = settings or DeskSettings.load()
     application()
     i18n.set_language(os.environ.get("CHECKIN_LANG") or settings.language)
     replica = open_replica(paths.db_path(db))
     replica.set_interactive()
     view = OccupancyView(replica, ev, choose_day(ev, day, saved=settings.chosen_day()), now)
-    return Opened(view, replica)
+    return Opened(view, replica, _live(replica, settings, ev, view, view.sync))
 
 
 def run(opened: Opened) -> int:

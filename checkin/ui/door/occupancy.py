@@ -29,6 +29,8 @@ class OccupancyView(QWidget):
         self.setObjectName("occupancy")
         self.replica, self.config, self.day, self.now = replica, event, day, now
         self.title = label(28, "occupancy_title", bold=True)
+        self.sync = QLabel()  # the live exchange with the hub, when there is one
+        self.sync.setObjectName("occupancy_sync")
         self.error = QLabel()
         self.error.setObjectName("occupancy_error")
         self.error.setStyleSheet("color: #A01818; font-size: 18px; font-weight: bold;")
@@ -41,6 +43,7 @@ class OccupancyView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 16)
         layout.addWidget(self.title)
+        layout.addWidget(self.sync)
         layout.addWidget(self.error)
         layout.addLayout(self.grid)
         layout.addStretch(1)

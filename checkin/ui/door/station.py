@@ -86,6 +86,8 @@ class DoorStation(QWidget):
         )
         self.force_button.clicked.connect(self.ask_force)
         self.force_button.hide()
+        self.sync = QLabel()  # the live exchange with the hub, when there is one
+        self.sync.setObjectName("door_sync")
         self.error = QLabel()
         self.error.setObjectName("door_error")
         self.error.setWordWrap(True)
@@ -113,6 +115,7 @@ class DoorStation(QWidget):
     def _lay_out(self) -> None:
         row = QHBoxLayout()
         row.addWidget(self.exit_button)
+        row.addWidget(self.sync)
         row.addWidget(self.error, 1)
         row.addWidget(self.force_button)
         layout = QVBoxLayout(self)

@@ -258,6 +258,7 @@ def test_a_door_with_a_hub_takes_its_share_and_shows_it(
     settings.pin_hash = hash_pin("2468")
     settings.desk_name = "Porte Vaucanson"
     settings.hub_url = hub_path
+    settings.sync_interval_s = 1
     opened = build_door(db_file, "Salon Vaucanson", day=DAY1, settings=settings, event=_event(), now=clock)
     door = opened.window
     door.resize(1366, 768)
@@ -268,15 +269,26 @@ def test_a_door_with_a_hub_takes_its_share_and_shows_it(
         assert d.outcome == "admitted" and d.share == 40
         assert door.header.share.text() == "Cette porte : 40 places (hub)"
         assert door.header.count.text() == "1 / 80"
+        # The live exchange takes the entry to the hub, as the desk's does (the lease's
+        # request pushed only what came before it).
+        qtbot.waitUntil(lambda: _hub_count(hub_path, "enter") == 1, timeout=20_000)
+        qtbot.waitUntil(lambda: door.sync.text().startswith("Synchro"), timeout=5_000)
     finally:
         opened.close()
+    assert _hub_count(hub_path, "lease") == 1
+
+
+def _hub_count(hub_path: str, kind: str) -> int:
+    from checkin.sync.hub import open_hub
+
     hub = open_hub(hub_path)
     try:
         with hub.read() as conn:
-            leases = conn.exec_driver_sql("SELECT count(*) FROM hub_fact WHERE kind = 'lease'").scalar_one()
+            return int(
+                conn.exec_driver_sql("SELECT count(*) FROM hub_fact WHERE kind = ?", (kind,)).scalar_one()
+            )
     finally:
         hub.close()
-    assert leases == 1
 
 
 def test_the_day_curve_replays_the_doors_on_the_venues_clock(
