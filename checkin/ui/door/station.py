@@ -215,6 +215,9 @@ class DoorStation(QWidget):
     def ask_reason(self) -> None:
         dialog = ReasonDialog(self.last.outcome if self.last else "", self)
         dialog.given.connect(self.force)
+        # The door has no other lead function: the role ends with this admission (or its
+        # cancelling), so the next refusal asks the PIN again.
+        dialog.finished.connect(lambda _result: self.parts.lock.lock())
         self.dialog = dialog
         dialog.open()
 

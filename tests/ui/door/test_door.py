@@ -184,6 +184,7 @@ def test_full_then_the_leads_forced_entry_is_in_the_conflicts_report(
         forced = got.args[0]
         assert forced.outcome == "forced" and door.answer.headline.text() == "ENTRÉE (RESPONSABLE)"
         assert door.header.count.text() == "2 / 1" and forced.attendee.uid == refused.attendee.uid
+        assert not door.parts.lock.is_lead  # the next refusal asks the PIN again
     finally:
         opened.close()
     out = tmp_path / "conflicts.csv"
