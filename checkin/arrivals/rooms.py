@@ -211,4 +211,8 @@ def instruction(d: DoorDecision, event: EventConfig) -> str:
         return _("Entrée accordée par le responsable ({count})", count=count)
     if d.outcome == "no_session":
         return _("Aucune session dans cette salle maintenant")
+    if d.outcome == "unknown":  # a door has no search: the front desk finds the person
+        return _("Code inconnu — envoyer la personne à l'accueil")
+    if d.outcome == "unreadable":
+        return _("Code illisible — scanner à nouveau, sinon envoyer la personne à l'accueil")
     return scan.instruction(d.event, event) if d.event else ""

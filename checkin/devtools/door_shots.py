@@ -154,4 +154,16 @@ def _answers(station: Any, shot: Any, a1: list[str], outsider: str, clock: list[
     station.follow_clock()
     station.on_scan(a1[0])
     shot("door-no-session")
+    from checkin.base import i18n
+
+    clock[0] = clock[0].replace(hour=11, minute=25)
+    i18n.set_language("en")
+    try:
+        station.retranslate()
+        station.follow_clock()
+        station.on_scan(outsider)
+        shot("door-not-in-session-english")
+    finally:
+        i18n.set_language("fr")
+        station.retranslate()
     clock[0] = clock[0].replace(hour=11, minute=20)

@@ -128,6 +128,7 @@ def test_the_door_answers_and_follows_the_clock(
     assert answer.headline.text() == "PAS INSCRIT·E À CETTE SESSION" and door.force_button.isVisible()
     assert _scan(kb, qtbot, door, "AICT26-ZZZZ9999", 40_000).outcome == "unknown"
     assert answer.headline.text() == "CODE INCONNU" and not door.force_button.isVisible()
+    assert answer.line.text() == "Code inconnu — envoyer la personne à l'accueil"
     assert header.count.text() == "1 / 80"
     qtbot.keyClick(door, Qt.Key.Key_F2)  # exits now
     assert door.exit_button.text() == "Sorties (F2)" and "Sortie" in answer.line.text()
