@@ -69,7 +69,7 @@ def door_shots(db: Path, ev: EventConfig, shot: Any, wait: Callable[..., bool]) 
         for code in a1[: CAPACITY - 1]:
             station.on_scan(code)
         station.go_ready()
-        shot("door-ready")
+        shot("door-ready-to-scan")
         _answers(station, shot, a1, outsider, clock)
     finally:
         door.close()
@@ -128,7 +128,7 @@ def _a_day_of_doors(db: Path, ev: EventConfig, day: str, now: datetime) -> None:
 
 def _answers(station: Any, shot: Any, a1: list[str], outsider: str, clock: list[datetime]) -> None:
     last, refused = a1[CAPACITY - 1], a1[CAPACITY]
-    for code, name in ((last, "admitted"), (last, "already-in"), (outsider, "not-in-session")):
+    for code, name in ((last, "in"), (last, "already-inside"), (outsider, "not-in-session")):
         station.on_scan(code)
         shot(f"door-{name}")
     station.on_scan(refused)

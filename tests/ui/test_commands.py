@@ -72,6 +72,12 @@ def test_screenshots_render_every_state(qapp: object, tmp_path: Path) -> None:
         "english-admitted",
         "delegation-offer",
         "delegation",
+        "door-in",
+        "door-full",
+        "door-forced",
+        "door-exit",
+        "door-no-session",
+        "occupancy",
     ):
         assert any(state in n for n in names), state
     for path in out.glob("*.png"):
@@ -96,3 +102,7 @@ def test_screenshots_render_every_state(qapp: object, tmp_path: Path) -> None:
     # (The banner sits under the header: the event's name, then the buttons.)
     assert at("printer-error", (900, 102)) == (255, 243, 205) != at("ready", (900, 102))
     assert at("printer-error", (700, 450)) == pixel("admitted") != pixel("ready")
+
+    # The door's answers differ in colour too (read beside the words, at the panel's edge).
+    door = [at(name, (100, 600)) for name in ("door-in", "door-full", "door-exit", "door-no-session")]
+    assert len(set(door)) == 4, door
