@@ -275,9 +275,25 @@ def test_a_door_with_a_hub_takes_its_share_and_shows_it(
         # request pushed only what came before it).
         qtbot.waitUntil(lambda: _hub_count(hub_path, "enter") == 1, timeout=20_000)
         qtbot.waitUntil(lambda: door.sync.text().startswith("Synchro"), timeout=5_000)
+        # A forced entry travels like the others and the hub's conflicts list it.
+        assert _scan(kb, qtbot, door, people["none"][0], 20_000).outcome == "not_in_session"
+        door.force("Invitée du ministère")  # the PIN and reason dialogs: see the test above
+        assert door.last.outcome == "forced"
+        qtbot.waitUntil(lambda: _hub_count(hub_path, "enter") == 2, timeout=20_000)
     finally:
         opened.close()
     assert _hub_count(hub_path, "lease") == 1
+    from checkin.replica import conflicts
+
+    hub = open_hub(hub_path)
+    try:
+        with hub.read() as conn:
+            found = [c for c in conflicts.from_hub(conn) if c["kind"] == "forced_entry"]
+    finally:
+        hub.close()
+    assert [(c["refused"], c["reason"], c["session"]) for c in found] == [
+        ("not_in_session", "Invitée du ministère", "A1")
+    ]
 
 
 def _hub_count(hub_path: str, kind: str) -> int:
