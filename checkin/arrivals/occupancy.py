@@ -29,6 +29,7 @@ class RoomNow:
     session: Session | None
     inside: int = 0
     share: int | None = None
+    next: Session | None = None  # while no session holds the room: the next one today
 
     @property
     def ratio(self) -> float | None:
@@ -36,12 +37,18 @@ class RoomNow:
         return self.inside / self.capacity if self.capacity else None
 
 
-def at_door(replica: Replica, event: EventConfig, room: str, target: Session | None, day: str) -> RoomNow:
-    """What a door of ``room`` shows while it serves ``target``."""
+def at_door(
+    replica: Replica, event: EventConfig, room: str, target: Session | None, day: str, hhmm: str = "00:00"
+) -> RoomNow:
+    """What a door of ``room`` shows while it serves ``target`` (none: the next session)."""
     known = event.rooms.room(room)
     capacity = known.capacity if known else None
     if target is None:
-        return RoomNow(known.name if known else room, capacity, None)
+        with replica.read() as conn:
+            later = [
+                s for s in movements.sessions(conn, day) if fold(s.room) == fold(room) and s.start > hhmm
+            ]
+        return RoomNow(known.name if known else room, capacity, None, next=later[0] if later else None)
     with replica.read() as conn:
         inside = movements.inside(conn, target.code, day)
         share = movements.lease(conn, target.code, replica.desk_id) if movements.has_hub(conn) else None

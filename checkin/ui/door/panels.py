@@ -54,6 +54,12 @@ def label(size: int, name: str, *, bold: bool = False) -> QLabel:
 
 def session_line(now: RoomNow) -> str:
     s = now.session
+    if s is None and now.next is not None:
+        return _(
+            "Aucune session maintenant — prochaine : {code} à {start}",
+            code=now.next.code,
+            start=now.next.start,
+        )
     if s is None:
         return _("Aucune session maintenant")
     return f"{s.code} · {s.start}–{s.end} · {s.title}"

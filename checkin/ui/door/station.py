@@ -153,7 +153,8 @@ class DoorStation(QWidget):
     def refresh(self) -> None:
         s = self.parts.session
         try:
-            self.header.show_room(occupancy.at_door(s.replica, s.event, self.parts.room, self.target, s.day))
+            now = occupancy.at_door(s.replica, s.event, self.parts.room, self.target, s.day, self.hhmm())
+            self.header.show_room(now)
         except KnownError as exc:
             self.error.setText(exc.message)
 

@@ -140,7 +140,9 @@ def test_the_door_answers_and_follows_the_clock(
     clock.set("13:05")
     with qtbot.waitSignal(door.session_changed, timeout=2000) as changed:
         door.tick.timeout.emit()
-    assert changed.args[0] is None and header.session.text() == "Aucune session maintenant"
+    assert changed.args[0] is None
+    assert header.session.text() == "Aucune session maintenant — prochaine : A4 à 14:30"
+    assert header.count.text() == "— / 80"
     assert _scan(kb, qtbot, door, first, 60_000).outcome == "no_session"
     assert answer.headline.text() == "AUCUNE SESSION"
     clock.set("14:20")
