@@ -81,7 +81,7 @@ def door_shots(db: Path, ev: EventConfig, shot: Any, wait: Callable[..., bool]) 
     view.show()
     shot.window = view
     try:
-        view.refresh()
+        wait(lambda: bool(view.rows))  # the first read, on the task pool
         shot("occupancy")
     finally:
         occupancy.close()

@@ -22,7 +22,7 @@ from checkin.ui.app import application, choose_day
 from checkin.ui.door.occupancy import OccupancyView
 from checkin.ui.door.station import DoorParts, DoorStation
 from checkin.ui.lead.lock import LeadLock
-from checkin.ui.qt import QLabel, QWidget
+from checkin.ui.qt import QLabel, QThreadPool, QWidget
 from checkin.ui.session import DeskSession
 from checkin.ui.sync.live import LiveSyncRelay
 
@@ -52,6 +52,10 @@ class Opened:
         if isinstance(self.window, DoorStation):
             self.window.stop_listening(application())
             self.window.tick.stop()
+        if isinstance(self.window, OccupancyView):  # its reads on the pool end before the replica
+            self.window.timer.stop()
+            self.window.closed = True
+            QThreadPool.globalInstance().waitForDone(30_000)
         self.window.close()
         self.window.deleteLater()
         self.replica.close()

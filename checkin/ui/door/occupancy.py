@@ -14,6 +14,7 @@ from checkin.base.errors import KnownError
 from checkin.base.i18n import _
 from checkin.event.model import EventConfig
 from checkin.replica.db import Replica
+from checkin.ui import tasks
 from checkin.ui.door.curve import DayCurve
 from checkin.ui.door.panels import bar_colour, label, occupancy_text, session_line
 from checkin.ui.qt import QGridLayout, QLabel, QProgressBar, QTimer, QVBoxLayout, QWidget, Signal
@@ -47,6 +48,8 @@ class OccupancyView(QWidget):
         layout.addWidget(self.error)
         layout.addLayout(self.grid)
         layout.addStretch(1)
+        self.reading = False  # a read on the task pool not back yet
+        self.closed = False  # the window closed: a read coming back shows nothing
         self.rows: list[tuple[QLabel, QLabel, QProgressBar, QLabel, DayCurve]] = []
         self.timer = QTimer(self)
         self.timer.setInterval(REFRESH_MS)
@@ -56,17 +59,34 @@ class OccupancyView(QWidget):
         self.timer.start()
 
     def refresh(self) -> None:
-        local = self.config.local(self.now().isoformat())
-        try:
-            found = occupancy.overview(self.replica, self.config, self.day, local.strftime("%H:%M"))
-        except KnownError as exc:  # busy or damaged: the figures on screen stay, the next tick retries
-            self.error.setText(exc.message)
+        """Read on the task pool (the day's movements grow), shown when they come back."""
+        if self.reading:
             return
+        self.reading = True
+        hhmm = self.config.local(self.now().isoformat()).strftime("%H:%M")
+        replica, config, day = self.replica, self.config, self.day
+
+        def read() -> tuple[str, list[RoomNow], dict[str, list[tuple[str, int]]]]:
+            found = occupancy.overview(replica, config, day, hhmm)
+            return hhmm, found, occupancy.day_curves(replica, config, day, hhmm)
+
+        tasks.run(read, self._show, self._failed)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.reading = False
+        if self.closed:
+            return
+        if not isinstance(exc, KnownError):  # a bug: the crash path
+            raise exc
+        self.error.setText(exc.message)  # busy or damaged: the figures stay, the next tick retries
+
+    def _show(self, read: tuple[str, list[RoomNow], dict[str, list[tuple[str, int]]]]) -> None:
+        self.reading = False
+        if self.closed:
+            return
+        hhmm, found, curves = read
         self.error.setText("")
-        curves = self._curves(local.strftime("%H:%M"))
-        self.title.setText(
-            _("Occupation des salles — {day} à {time}", day=self.day, time=local.strftime("%H:%M"))
-        )
+        self.title.setText(_("Occupation des salles — {day} à {time}", day=self.day, time=hhmm))
         self.setWindowTitle(_("Occupation des salles"))
         while len(self.rows) < len(found):
             self._add_row(len(self.rows))
@@ -83,13 +103,6 @@ class OccupancyView(QWidget):
         if points:
             self.heads[4].setText(_("La journée : {start} → {end}", start=points[0][0], end=points[-1][0]))
         self.heads[3].setText("")
-
-    def _curves(self, hhmm: str) -> dict[str, list[tuple[str, int]]]:
-        try:
-            return occupancy.day_curves(self.replica, self.config, self.day, hhmm)
-        except KnownError as exc:
-            self.error.setText(exc.message)
-            return {}
 
     def _add_row(self, index: int) -> None:
         room = label(22, f"room_{index}", bold=True)

@@ -217,6 +217,7 @@ def test_the_occupancy_view_shows_every_room(
         view.resize(1366, 768)
         view.show()
         qtbot.waitExposed(view)
+        qtbot.waitUntil(lambda: bool(view.rows), timeout=5000)  # read on the task pool
         texts = {view.rows[i][0].text(): i for i in range(len(view.rows))}
         assert {"Grand Salon", "Salon Vaucanson", "Espace B2B"} <= set(texts)
         _room, session, bar, count, _curve = view.rows[texts["Salon Vaucanson"]]
@@ -351,6 +352,7 @@ def test_the_day_curve_replays_the_doors_on_the_venues_clock(
     opened = build_occupancy(db_file, day=DAY1, now=clock)
     try:
         view = opened.window
+        qtbot.waitUntil(lambda: bool(view.rows), timeout=5000)
         index = [r[0].text() for r in view.rows].index("Salon Vaucanson")
         assert dict(view.rows[index][4].points) == room
     finally:
