@@ -75,6 +75,7 @@ def _live(
 
     def show(text: str, online: bool) -> None:
         label.setText(_("Synchro : {state}", state=text))
+        label.show()
         label.setStyleSheet("" if online else "color: #8A4B00; font-weight: bold;")
 
     relay.changed.connect(show)

@@ -32,6 +32,7 @@ class OccupancyView(QWidget):
         self.title = label(28, "occupancy_title", bold=True)
         self.sync = QLabel()  # the live exchange with the hub, when there is one
         self.sync.setObjectName("occupancy_sync")
+        self.sync.hide()  # shown with the first exchange (a hub only)
         self.error = QLabel()
         self.error.setObjectName("occupancy_error")
         self.error.setStyleSheet("color: #A01818; font-size: 18px; font-weight: bold;")
@@ -79,6 +80,7 @@ class OccupancyView(QWidget):
         if not isinstance(exc, KnownError):  # a bug: the crash path
             raise exc
         self.error.setText(exc.message)  # busy or damaged: the figures stay, the next tick retries
+        self.error.show()
 
     def _show(self, read: tuple[str, list[RoomNow], dict[str, list[tuple[str, int]]]]) -> None:
         self.reading = False
@@ -86,6 +88,7 @@ class OccupancyView(QWidget):
             return
         hhmm, found, curves = read
         self.error.setText("")
+        self.error.hide()
         self.title.setText(_("Occupation des salles — {day} à {time}", day=self.day, time=hhmm))
         self.setWindowTitle(_("Occupation des salles"))
         while len(self.rows) < len(found):
