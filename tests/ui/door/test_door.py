@@ -357,3 +357,27 @@ def test_the_day_curve_replays_the_doors_on_the_venues_clock(
         assert dict(view.rows[index][4].points) == room
     finally:
         opened.close()
+
+
+def test_an_unknown_room_is_one_sentence_naming_the_rooms(db_file: Path, ui_home: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "checkin.cli", "desk", "--room", "Salle Pasteur", "--db", str(db_file)],
+        env={**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"},
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode != 0 and "Traceback" not in done.stderr
+    said = done.stderr + done.stdout
+    assert "Salle inconnue : « Salle Pasteur »" in said and "Salon Vaucanson" in said, said
+
+
+def test_the_answer_goes_back_to_ready_for_the_next_person(
+    door: Any, qtbot: Any, kb: Any, people: dict[str, list[str]]
+) -> None:
+    d = _scan(kb, qtbot, door, people["a1"][0], 10_000)
+    assert door.answer.name.text() == d.attendee.full_name
+    with qtbot.waitSignal(door.back.timeout, timeout=5000):
+        door.back.setInterval(10)
+        door.back.start()
+    assert door.answer.headline.text() == "SCANNEZ LE BADGE" and door.answer.name.isHidden()
+    assert d.attendee.full_name not in door.answer.name.text() + door.answer.line.text()
+    assert door.header.count.text() == "1 / 80"  # the room's count stays
