@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 from checkin import reports
@@ -110,6 +111,7 @@ def run_hub_import(args: argparse.Namespace) -> int:
 
 
 def run_sync(args: argparse.Namespace) -> int:
+    from checkin.sync import leases
     from checkin.sync.exchange import exchange
     from checkin.sync.hub import open_hub
 
@@ -119,6 +121,7 @@ def run_sync(args: argparse.Namespace) -> int:
         try:
             ev = event_module.of(args)
             result = exchange(replica, hub, desk=args.desk, desk_fields=ev.desk_fields, event=ev)
+            leases.release(replica, hub, ev, datetime.now(UTC), args.desk or "")
         finally:
             hub.close()
     finally:

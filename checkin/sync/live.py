@@ -24,7 +24,10 @@ from datetime import UTC, datetime
 
 from checkin.base.errors import KnownError
 from checkin.base.i18n import _
+from checkin.event import model as event_model
+from checkin.event.model import EventConfig
 from checkin.replica.db import Replica
+from checkin.sync import leases
 from checkin.sync.exchange import SyncResult, exchange
 from checkin.sync.hub import Hub, open_hub
 
@@ -72,12 +75,16 @@ class LiveSync:
         desk: str | None = None,
         desk_fields: tuple[str, ...] = (),
         after_exchange: Callable[[], object] | None = None,
+        event: EventConfig | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         """``after_exchange``: called on the thread after each exchange, whether the hub
         answered or not — a linked desk's pretix push (``checkin.pretix.live``); it must
         not raise, and a bug in it is logged and does not stop the exchanges."""
         self.replica = replica
         self.after_exchange = after_exchange
+        self.event = event  # None: the event this run resolved (its rooms, for the leases)
+        self.clock = clock
         self.url = url
         self.interval = interval
         self.desk = desk
@@ -154,6 +161,10 @@ class LiveSync:
                 self._hub = open_hub(self.url)
             result = exchange(
                 self.replica, self._hub, desk=self.desk, desk_fields=self.desk_fields, report=False
+            )
+            # A door's unused seats go back to the hub now, not when it next scans.
+            leases.release(
+                self.replica, self._hub, self.event or event_model.load(), self.clock(), self.desk or ""
             )
         except KnownError as error:
             log.info("live sync: hub unavailable (%s)", error)

@@ -164,3 +164,66 @@ def test_a_door_desk_follows_the_clock(venue: dict[str, Any]) -> None:
     )
     inside = {r["code"]: r["inside"] for r in rows}
     assert inside["A5"] == 0 and inside["A6"] == 1
+
+
+def hub_leases(hub: str) -> dict[str, int]:
+    """Each door's latest A5 lease on the hub."""
+    con = dbfiles.connect(hub)
+    rows = con.execute("SELECT desk, data FROM hub_fact WHERE kind = 'lease' AND value = 'A5' ORDER BY hseq")
+    latest = {str(desk): int(json.loads(data)["seats"]) for desk, data in rows}
+    con.close()
+    return latest
+
+
+def background_exchange(v: dict[str, Any], desk: str, local: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One tick of the door's live sync (the thread's own step), its clock at ``local`` in Paris."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from checkin.event import model
+    from checkin.replica.db import open_replica
+    from checkin.sync.live import LiveSync
+
+    monkeypatch.setenv("CHECKIN_HOME", v["env"]["CHECKIN_HOME"])
+    replica = open_replica(v["desks"][desk])
+    moment = datetime.fromisoformat(local).replace(tzinfo=ZoneInfo("Europe/Paris"))
+    live = LiveSync(
+        replica, v["hub"], desk=desk, event=model.load(v["env"]["CHECKIN_EVENT"]), clock=lambda: moment
+    )
+    try:
+        state = live.run_once()
+    finally:
+        live.close()
+        replica.close()
+    assert state.online and not state.error, state
+
+
+def test_unused_seats_go_back_at_the_background_exchange(
+    venue: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    codes = venue["codes"]
+    a5 = ("--session", "A5", "--at", "11:40")
+    north = [door(venue, "north", c, *a5)["outcome"] for c in codes[0:5]]
+    assert north == ["admitted"] * 5
+    for c in codes[0:3]:  # three leave: the north door holds 2 seats of its lease of 5
+        assert door(venue, "north", c, "--session", "A5", "--exit", "--at", "11:42")["outcome"] == "exit"
+    assert door(venue, "south", codes[8], *a5)["outcome"] == "admitted"
+    refused = door(venue, "south", codes[9], *a5)
+    assert refused["outcome"] == "full", refused  # 3 inside of 6: the north door holds the rest
+    assert hub_leases(venue["hub"]) == {"north": 5, "south": 1}
+    # The north door scans nobody more; its live sync gives back what it does not use.
+    background_exchange(venue, "north", "2026-07-09 11:45", monkeypatch)
+    assert hub_leases(venue["hub"])["north"] == 3
+    assert door(venue, "south", codes[9], *a5)["outcome"] == "admitted"
+    # A5 has ended: both doors give back every seat.
+    for desk in ("north", "south"):
+        background_exchange(venue, desk, "2026-07-09 13:05", monkeypatch)
+    assert hub_leases(venue["hub"]) == {"north": 0, "south": 0}
+    # Nothing more to give back: a further exchange writes no lease.
+    con = dbfiles.connect(venue["hub"])
+    before = con.execute("SELECT count(*) FROM hub_fact WHERE kind = 'lease'").fetchone()[0]
+    con.close()
+    background_exchange(venue, "north", "2026-07-09 13:10", monkeypatch)
+    con = dbfiles.connect(venue["hub"])
+    assert con.execute("SELECT count(*) FROM hub_fact WHERE kind = 'lease'").fetchone()[0] == before
+    con.close()
