@@ -19,6 +19,8 @@ from checkin.event.model import EventConfig
 from checkin.replica import attendees, presence
 from checkin.replica import conflicts as conflict_module
 from checkin.replica.attendees import AttendeeView
+from checkin.replica.conflicts import Replayed
+from checkin.replica.movements import Session
 
 # A registration as the reports read it: the attendee's one declaration.
 Person = AttendeeView
@@ -31,6 +33,8 @@ class Dataset:
     arrivals: dict[tuple[str, str], str] = field(default_factory=dict)  # (uid, day) -> first UTC ISO
     conflicts: list[dict[str, Any]] = field(default_factory=list)
     paper: set[tuple[str, str]] = field(default_factory=set)  # (uid, day) entered from the paper list
+    sessions: list[Session] = field(default_factory=list)  # the programme, by day and start
+    moves: Replayed = field(default_factory=Replayed)  # who entered each session, its peak
 
     def expected(self, day: str) -> list[Person]:
         """Confirmed registrations for the day, and walk-ins of that day (:mod:`checkin.replica.presence`)."""
@@ -46,6 +50,35 @@ class Dataset:
     def days_present(self, person: Person) -> list[str]:
         return [d.iso for d in self.event.days if (person.uid, d.iso) in self.arrivals]
 
+    def sessions_of(self, day: str) -> list[Session]:
+        return [s for s in self.sessions if s.day == day]
+
+    def sessions_attended(self, person: Person, days: list[str]) -> list[Session]:
+        """The sessions a person entered at a door, in programme order."""
+        return [
+            s for s in self.sessions if s.day in days and person.uid in self.moves.entered.get(s.code, ())
+        ]
+
+    def capacity(self, s: Session) -> int | None:
+        room = self.event.rooms.room(s.room)
+        return room.capacity if room else None
+
+    def workshop_noshows(self, day: str) -> list[tuple[Session, list[Person], int]]:
+        """Each session open to the people registered for it (``[[session_access]]``
+        ``registered``, their ``Ateliers``): the confirmed registrations listing it whose
+        holder never entered it, and how many list it."""
+        out: list[tuple[Session, list[Person], int]] = []
+        for s in self.sessions_of(day):
+            if "registered" not in self.event.rooms.open_to(s.code, s.kind):
+                continue
+            came = self.moves.entered.get(s.code, set())
+            code = s.code.upper()
+            listed = [
+                p for p in self.people if p.status == "confirmed" and code in {w.upper() for w in p.workshops}
+            ]
+            out.append((s, [p for p in listed if p.uid not in came], len(listed)))
+        return out
+
 
 def load(conn: Connection, event: EventConfig, *, hub: bool) -> Dataset:
     tables = presence.HUB if hub else presence.DESK
@@ -58,7 +91,22 @@ def load(conn: Connection, event: EventConfig, *, hub: bool) -> Dataset:
     arrivals = presence.arrivals(conn, tables)
     found = conflict_module.from_hub(conn) if hub else conflict_module.from_replica(conn)
     found += conflict_module.over_counts(conn, event, hub=hub)
-    return Dataset(event, people, arrivals, found, presence.paper_keys(conn, hub=hub))
+    sessions = [
+        Session(*(str(v) for v in r))
+        for r in conn.execute(text(_SESSIONS.format(hub_="hub_" if hub else "")))
+    ]
+    return Dataset(
+        event,
+        people,
+        arrivals,
+        found,
+        presence.paper_keys(conn, hub=hub),
+        sessions,
+        conflict_module.replay(conn, hub=hub),
+    )
+
+
+_SESSIONS = 'SELECT code, title, kind, day, start, "end", room FROM {hub_}session ORDER BY day, start, code'
 
 
 def breakdown(data: Dataset, day: str, dimension: str) -> list[tuple[str, int, int]]:

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import text
@@ -165,22 +166,38 @@ def double_admissions(conn: Connection, fact: str, attendee: str) -> list[dict[s
     return out
 
 
-def over_counts(conn: Connection, event: EventConfig, *, hub: bool) -> list[dict[str, Any]]:
-    """Sessions whose room held more than its capacity: the movements replayed in clock
-    order (a person's latest movement of the day says where they are), the peak kept."""
-    fact, session = ("hub_fact", "hub_session") if hub else ("fact", "session")
+@dataclass
+class Replayed:
+    """The doors' movements replayed: each session's highest count (and when) and who entered."""
+
+    peak: dict[str, tuple[int, str]] = field(default_factory=dict)
+    entered: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+
+def replay(conn: Connection, *, hub: bool) -> Replayed:
+    """The movements in clock order (a person's latest movement of the day says where they
+    are: entering a room leaves the one before), the peak of each session kept."""
     where: dict[tuple[str, str], str] = {}  # (person, day) -> the session they are in
     count: dict[str, int] = defaultdict(int)
-    peak: dict[str, tuple[int, str]] = {}
-    for uid, kind, code, day, at in conn.execute(text(_MOVES.format(fact=fact))):
+    out = Replayed()
+    for uid, kind, code, day, at in conn.execute(text(_MOVES.format(fact="hub_fact" if hub else "fact"))):
         before = where.pop((uid, day), None)
         if before:
             count[before] -= 1
         if kind == "enter":
             where[(uid, day)] = code
             count[code] += 1
-            if count[code] > peak.get(code, (0, ""))[0]:
-                peak[code] = (count[code], at)
+            out.entered[code].add(uid)
+            if count[code] > out.peak.get(code, (0, ""))[0]:
+                out.peak[code] = (count[code], at)
+    return out
+
+
+def over_counts(conn: Connection, event: EventConfig, *, hub: bool) -> list[dict[str, Any]]:
+    """Sessions whose room held more than its capacity: the movements replayed in clock
+    order (a person's latest movement of the day says where they are), the peak kept."""
+    session = "hub_session" if hub else "session"
+    peak = replay(conn, hub=hub).peak
     out: list[dict[str, Any]] = []
     for code, title, day, room_name in conn.execute(text(_SESSIONS.format(session=session))):
         room = event.rooms.room(room_name)

@@ -104,7 +104,8 @@ def _pdf(kind: str, path: Path, data: Dataset, days: list[str]) -> None:
         pdf.certificates(path, data, days)
     elif kind == "noshows":
         header, per_day = _noshows(data, days)
-        pdf.listing(path, _("Absents"), header, [(data.event.day_label(d), rows) for d, rows in per_day])
+        sections = [(data.event.day_label(d), rows) for d, rows in per_day]
+        pdf.listing(path, _("Absents"), header, sections + _workshop_sections(data, days))
     else:
         header, rows = _conflicts(data)
         pdf.listing(path, _("Conflits"), header, [(_("Après le dernier échange"), rows)])
@@ -115,13 +116,32 @@ def _noshows(data: Dataset, days: list[str]) -> tuple[list[str], list[tuple[str,
     return header, [
         (
             d,
-            [
-                [p.last_name or p.native_name, p.first_name, p.organisation, p.category, p.code, p.email]
-                for p in data.noshows(d)
-            ],
+            [_person(p) for p in data.noshows(d)],
         )
         for d in days
     ]
+
+
+def _person(p: data_module.Person) -> list[Any]:
+    return [p.last_name or p.native_name, p.first_name, p.organisation, p.category, p.code, p.email]
+
+
+def _workshop_sections(data: Dataset, days: list[str]) -> list[tuple[str, list[list[Any]]]]:
+    """One section per workshop open to those registered for it: who never came in."""
+    out = []
+    for d in days:
+        for s, absent, registered in data.workshop_noshows(d):
+            heading = _(
+                "{code} — {title} ({day}, {start}) : {absent} absents sur {registered} inscrits",
+                code=s.code,
+                title=s.title,
+                day=data.event.day_label(d),
+                start=s.start,
+                absent=len(absent),
+                registered=registered,
+            )
+            out.append((heading, [_person(p) for p in absent]))
+    return out
 
 
 def _conflicts(data: Dataset) -> tuple[list[str], list[list[Any]]]:
@@ -167,7 +187,9 @@ def sheets_for(kind: str, data: Dataset, days: list[str]) -> list[tables.Sheet]:
             sheets.append(
                 (_("Présence {day}", day=d), [_("Critère"), _("Valeur"), _("Attendus"), _("Présents")], rows)
             )
-        return sheets
+        sessions = [(d, pdf.session_rows(data, d)) for d in days]
+        header = pdf.session_header()
+        return sheets + [(_("Sessions {day}", day=d), header, rows) for d, rows in sessions if rows]
     if kind == "emargement":
         return [
             (
@@ -188,7 +210,14 @@ def sheets_for(kind: str, data: Dataset, days: list[str]) -> list[tables.Sheet]:
             for d in days
         ]
     if kind == "certificates":
-        header = [_("Nom"), _("Prénom"), _("Fonction"), _("Structure"), _("Jours présents")]
+        header = [
+            _("Nom"),
+            _("Prénom"),
+            _("Fonction"),
+            _("Structure"),
+            _("Jours présents"),
+            _("Sessions suivies"),
+        ]
         rows = [
             [
                 p.last_name or p.native_name,
@@ -196,6 +225,7 @@ def sheets_for(kind: str, data: Dataset, days: list[str]) -> list[tables.Sheet]:
                 p.function,
                 p.organisation,
                 ", ".join(x for x in data.days_present(p) if x in days),
+                "; ".join(f"{s.code} {s.title}" for s in data.sessions_attended(p, days)),
             ]
             for p in data.people
             if any(x in days for x in data.days_present(p))
@@ -203,7 +233,16 @@ def sheets_for(kind: str, data: Dataset, days: list[str]) -> list[tables.Sheet]:
         return [(_("Attestations"), header, rows)]
     if kind == "noshows":
         header, per_day = _noshows(data, days)
-        return [(_("Absents {day}", day=d), header, rows) for d, rows in per_day]
+        workshops = [
+            (
+                _("Absents ateliers {day}", day=d),
+                [_("Session"), *header],
+                [[s.code, *_person(p)] for s, absent, _n in data.workshop_noshows(d) for p in absent],
+            )
+            for d in days
+            if data.workshop_noshows(d)
+        ]
+        return [(_("Absents {day}", day=d), header, rows) for d, rows in per_day] + workshops
     header, rows = _conflicts(data)
     return [(_("Conflits"), header, rows)]
 

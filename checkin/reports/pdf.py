@@ -173,7 +173,31 @@ def attendance(path: Path, data: Dataset, days: list[str]) -> None:
                 Spacer(1, 4 * mm),
                 _table([label, _("Attendus"), _("Présents")], rows, [110 * mm, 30 * mm, 30 * mm]),
             ]
+        story += _sessions_table(data, day)
     _doc(path, _("Présence")).build(story)
+
+
+def session_header() -> list[str]:
+    return [_("Code"), _("Session"), _("Salle"), _("Horaire"), _("Entrés"), _("Pic"), _("Capacité")]
+
+
+def session_rows(data: Dataset, day: str) -> list[list[Any]]:
+    """Each session of the day: people who entered (each once), the most inside at once, the
+    room's capacity (the PDF's table and the XLSX/CSV sheet)."""
+    return [
+        [s.code, s.title, s.room, f"{s.start}–{s.end}", len(data.moves.entered.get(s.code, ())),
+         data.moves.peak.get(s.code, (0, ""))[0], data.capacity(s) or ""]
+        for s in data.sessions_of(day)
+    ]  # fmt: skip
+
+
+def _sessions_table(data: Dataset, day: str) -> list[Any]:
+    rows = session_rows(data, day)
+    if not rows:
+        return []
+    widths = [14 * mm, 70 * mm, 34 * mm, 22 * mm, 14 * mm, 11 * mm, 15 * mm]
+    table = _table(session_header(), rows, widths)
+    return [Spacer(1, 4 * mm), _p(_("Sessions"), 12, bold=True), Spacer(1, 2 * mm), table]
 
 
 def _paper_line(data: Dataset, day: str) -> list[Any]:
@@ -252,10 +276,22 @@ def certificates(path: Path, data: Dataset, days: list[str]) -> None:
             _p(_("a participé à {event}", event=event.name), 12, align=TA_CENTER),
             _p(_("{venue}, {address}", venue=event.venue, address=event.address), 11, align=TA_CENTER),
             _p(dates_sentence(event, attended), 12, align=TA_CENTER),
+            *_sessions_attended(data, person, days),
         ]
     if not people:
         story.append(_p(_("Aucun participant présent."), 12))
     _doc(path, _("Attestations de présence")).build(story)
+
+
+def _sessions_attended(data: Dataset, person: Any, days: list[str]) -> list[Any]:
+    """The sessions the person entered at a door, one line each, under the dates."""
+    found = data.sessions_attended(person, days)
+    if not found:
+        return []
+    lines = [f"{s.code} — {s.title} ({data.event.day_label(s.day)}, {s.start})" for s in found]
+    return [Spacer(1, 8 * mm), _p(_("Sessions suivies :"), 11, bold=True, align=TA_CENTER)] + [
+        _p(line, 10, align=TA_CENTER) for line in lines
+    ]
 
 
 def listing(path: Path, title: str, header: list[str], sections: list[tuple[str, list[list[Any]]]]) -> None:
