@@ -51,6 +51,7 @@ FAMILIES: tuple[Callable[[Any], None], ...] = (
     groups.add_commands,  # group
     rooms.add_commands,  # sessions
     devtools.add_bench,
+    devtools.add_bench_door,
     backup.add_commands,  # backup, restore
     key_commands.add_commands,  # key export|import
     event_commands.add_commands,  # event new|check|use

@@ -48,6 +48,32 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def add_bench_door(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "bench-door", help=_("mesurer scan → réponse à la porte d'une session (p50, p99, max)")
+    )
+    p.add_argument("--attendees", type=int, default=100_000)
+    p.add_argument("--sessions", type=int, default=200)
+    p.add_argument("--scans", type=int, default=2000)
+    p.add_argument("--movements", type=int, default=100_000, help=_("entrées et sorties déjà enregistrées"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_bench_door)
+
+
+def cmd_bench_door(args: argparse.Namespace) -> int:
+    from checkin.devtools.bench import door
+
+    result = door.run(
+        event.of(args), args.attendees, args.sessions, scans=args.scans, movements_before=args.movements
+    )
+    if args.json:
+        dump(result)
+    else:
+        for key, value in result.items():
+            print(f"{key}: {value}")
+    return 0
+
+
 def add_faults(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "bench-faults", help=_("campagne de pannes : kill -9, fuzzing, hub perdu, imprimante bloquée")
