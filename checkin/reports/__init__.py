@@ -233,7 +233,7 @@ def sheets_for(kind: str, data: Dataset, days: list[str]) -> list[tables.Sheet]:
         return [(_("Attestations"), header, rows)]
     if kind == "noshows":
         header, per_day = _noshows(data, days)
-        workshops = [
+        workshops: list[tables.Sheet] = [
             (
                 _("Absents ateliers {day}", day=d),
                 [_("Session"), *header],
@@ -242,7 +242,8 @@ def sheets_for(kind: str, data: Dataset, days: list[str]) -> list[tables.Sheet]:
             for d in days
             if data.workshop_noshows(d)
         ]
-        return [(_("Absents {day}", day=d), header, rows) for d, rows in per_day] + workshops
+        days_sheets: list[tables.Sheet] = [(_("Absents {day}", day=d), header, rows) for d, rows in per_day]
+        return days_sheets + workshops
     header, rows = _conflicts(data)
     return [(_("Conflits"), header, rows)]
 
