@@ -163,9 +163,8 @@ class LiveSync:
                 self.replica, self._hub, desk=self.desk, desk_fields=self.desk_fields, report=False
             )
             # A door's unused seats go back to the hub now, not when it next scans.
-            leases.release(
-                self.replica, self._hub, self.event or event_model.load(), self.clock(), self.desk or ""
-            )
+            self.event = self.event or event_model.load()  # once: not the file every few seconds
+            leases.release(self.replica, self._hub, self.event, self.clock(), self.desk or "")
         except KnownError as error:
             log.info("live sync: hub unavailable (%s)", error)
             now = datetime.now(UTC)
