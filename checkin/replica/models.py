@@ -158,6 +158,7 @@ class Fact(ReplicaModel, table=True):
     __table_args__ = (
         Index("fact_attendee_kind_day", "attendee_uid", "kind", "day"),
         Index("fact_kind_day", "kind", "day"),
+        Index("fact_kind_day_value", "kind", "day", "value"),  # schema 9: a session's entries
     )
 
     seq: int | None = Field(default=None, primary_key=True)  # local order, for sync cursors

@@ -45,11 +45,6 @@ class Movement:
 
 
 _SESSION = 'SELECT code, title, kind, day, start, "end", room FROM session'
-# The latest movement of each person of the day: SQLite returns the row of max(hlc).
-_LATEST = (
-    "SELECT attendee_uid, kind, value, desk_id, max(hlc) FROM fact "
-    "WHERE kind IN ('enter', 'exit') AND day = :day GROUP BY attendee_uid"
-)
 
 
 def session(conn: Connection, code: str) -> Session | None:
@@ -107,17 +102,28 @@ def latest(conn: Connection, uid: str, day: str) -> Movement | None:
     return Movement(*(str(v) for v in row)) if row else None
 
 
+# The people whose latest movement of the day is an entry into one session: those who
+# entered it (the index on kind, day, value), each one's latest movement checked (the index
+# on the person) — never the day's other movements.
+_INSIDE = """SELECT count(*) FROM (
+    SELECT DISTINCT attendee_uid AS uid FROM fact WHERE kind = 'enter' AND day = ? AND value = ?) AS e
+    WHERE EXISTS (SELECT 1 FROM (
+        SELECT kind, value, desk_id FROM fact AS f WHERE f.attendee_uid = e.uid
+        AND f.kind IN ('enter', 'exit') AND f.day = ? ORDER BY f.hlc DESC LIMIT 1) AS l
+        WHERE l.kind = 'enter' AND l.value = ? {mine})"""
+
+
 def inside(conn: Connection, code: str, day: str) -> int:
     """People whose latest movement of the day is an entry into session ``code``."""
-    sql = f"SELECT count(*) FROM ({_LATEST}) WHERE kind = 'enter' AND value = :code"
-    return int(conn.exec_driver_sql(sql.replace(":day", "?").replace(":code", "?"), (day, code)).scalar_one())
+    sql = _INSIDE.format(mine="")
+    return int(conn.exec_driver_sql(sql, (day, code, day, code)).scalar_one())
 
 
 def usage(conn: Connection, code: str, day: str, desk_id: str) -> int:
     """The seats door ``desk_id`` holds: people whose latest movement is an entry it
     recorded. Never below the truth on this desk (it knows every entry it made)."""
-    sql = f"SELECT count(*) FROM ({_LATEST}) WHERE kind = 'enter' AND value = ? AND desk_id = ?"
-    return int(conn.exec_driver_sql(sql.replace(":day", "?"), (day, code, desk_id)).scalar_one())
+    sql = _INSIDE.format(mine="AND l.desk_id = ?")
+    return int(conn.exec_driver_sql(sql, (day, code, day, code, desk_id)).scalar_one())
 
 
 def admitted(conn: Connection, code: str) -> int:
