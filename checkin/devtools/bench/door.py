@@ -4,7 +4,7 @@
 temporary folder (the registrations of ``checkin bench``, a programme of ``--sessions``
 sessions in twelve rooms over the event's days, a quarter of them workshops open to their
 registrants), fills the doors' history (``--movements`` entries and exits already recorded,
-as in the afternoon of a busy day), then times door scans through the real decision
+as in the afternoon of a busy day, no room past two thirds), then times door scans through the real decision
 (:func:`checkin.arrivals.rooms.decide`): the code read, the event-level decision, who the
 session admits, who is inside, the entry written and committed. Half the scans find their
 session by the room and the clock (a ``--room`` door), half are given it (``--session``);
@@ -77,13 +77,24 @@ def with_rooms(event: EventConfig) -> EventConfig:
 
 
 def _history(
-    replica: Replica, people: list[str], found: list[Session], count: int, rng: random.Random
+    replica: Replica,
+    event: EventConfig,
+    people: list[str],
+    found: list[Session],
+    count: int,
+    rng: random.Random,
 ) -> None:
-    """``count`` movements already recorded: entries, a third of them followed by an exit."""
+    """``count`` movements already recorded: entries (each session filled to at most two
+    thirds of its room, as the doors would have kept it) and a quarter of exits."""
     rows: list[tuple[str, ...]] = []
-    for _n in range(count):
+    entries: dict[str, int] = {}
+    while len(rows) < count:
         s = rng.choice(found)
         kind = "exit" if rng.random() < 0.25 else "enter"
+        room = event.rooms.room(s.room)
+        if kind == "enter" and room is not None and entries.get(s.code, 0) >= room.capacity * 2 // 3:
+            kind = "exit"
+        entries[s.code] = entries.get(s.code, 0) + (kind == "enter")
         at = datetime.now(UTC).isoformat(timespec="milliseconds")
         rows.append(
             (str(uuid.uuid4()), kind, rng.choice(people), "", s.day, "Porte", replica.desk_id, "volunteer",
@@ -153,7 +164,7 @@ def run(
             people = conn.exec_driver_sql(
                 "SELECT live_uid, code FROM attendee WHERE status = 'confirmed'"
             ).all()
-        _history(replica, [str(uid) for uid, _c in people], found, movements_before, rng)
+        _history(replica, event, [str(uid) for uid, _c in people], found, movements_before, rng)
         times, outcomes = _scans(replica, event, [str(c) for _u, c in people], found, scans, rng)
         replica.close()
     return {
