@@ -149,6 +149,38 @@ class _Staging:
         self.db.close()
 
 
+def _read_all(replica: Replica, sql: str) -> Iterator[tuple[Any, ...]]:
+    """Every row of ``sql``, a few thousand at a time straight from the driver (through
+    SQLAlchemy's row objects, 100,000 rows cost a second), the window served between."""
+    with replica.read() as conn:
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        cursor = raw.execute(sql)
+        while batch := cursor.fetchmany(2000):
+            share_with_window()
+            yield from batch
+
+
+class _CodeOwners:
+    """Which registration holds each code, read from the replica when first asked: a
+    re-import whose rows are all unchanged never reads the codes' table."""
+
+    def __init__(self, replica: Replica) -> None:
+        self.replica = replica
+        self.owners: dict[str, str] | None = None
+
+    def _all(self) -> dict[str, str]:
+        if self.owners is None:
+            self.owners = dict(_read_all(self.replica, "SELECT code, uid FROM ticket_code"))
+        return self.owners
+
+    def get(self, code: str, default: str | None = None) -> str | None:
+        return self._all().get(code, default)
+
+    def __setitem__(self, code: str, uid: str) -> None:
+        self._all()[code] = uid
+
+
 def import_registrations(
     replica: Replica,
     event: EventConfig,
@@ -165,17 +197,15 @@ def import_registrations(
     summary.layout = mapping.label
     summary.columns = {f: mapping.header(f) for f in sorted(mapping.columns, key=mapping.columns.get)}  # type: ignore[arg-type]
     context = _context(event, mapping)
+    # registration → (uid, row_hash, status, source, category, days, code, registration)
+    existing: dict[str, tuple[str, ...]] = {
+        row[7]: row
+        for row in _read_all(
+            replica, "SELECT uid, row_hash, status, source, category, days, code, registration FROM attendee"
+        )
+    }
+    code_owner = _CodeOwners(replica)
     with replica.read() as conn:
-        existing: dict[str, tuple[str, str, str, str, str, str, str]] = {}
-        for reg, uid, h, status, source, category, days, code in conn.exec_driver_sql(
-            "SELECT registration, uid, row_hash, status, source, category, days, code FROM attendee"
-        ):
-            share_with_window()  # row by row, as everywhere an import reads 100,000 rows
-            existing[reg] = (uid, h, status, source, category, days, code)
-        code_owner: dict[str, str] = {}
-        for code, uid in conn.exec_driver_sql("SELECT code, uid FROM ticket_code"):
-            share_with_window()
-            code_owner[code] = uid
         fixed: dict[str, set[str]] = defaultdict(set)
         for uid, fld in conn.exec_driver_sql(
             "SELECT DISTINCT attendee_uid, field FROM fact WHERE kind = 'edit'"
@@ -199,7 +229,7 @@ def import_registrations(
                         seen[reg] = number
                         summary.unchanged += 1
                         before = existing[reg]
-                        tally.known(before[4], before[5], before[2])
+                        tally.rows[(before[4], before[5], before[2])] += 1
                         continue
                     summary.rejected.append({"row": number, "reason": _twice(reg, seen[reg])})
                     continue
@@ -237,12 +267,10 @@ class _Tally:
         self.cells: Counter[tuple[str, str]] = Counter()
         self.types: dict[tuple[str, str, str], dict[str, Any]] = {}
         self.statuses: Counter[str] = Counter()
+        self.rows: Counter[tuple[str, str, str]] = Counter()
 
     def known(self, category: str, days: str, status: str) -> None:
-        self.statuses[status] += 1
-        if status != "cancelled":
-            for day in days.split(",") if days else ("",):
-                self.cells[(category, day)] += 1
+        self.rows[(category, days, status)] += 1  # counted by value, spread over days at the end
 
     def record(self, record: Clean, number: int) -> None:
         self.known(record.category, record.days, record.status)
@@ -280,6 +308,11 @@ class _Tally:
                 )
 
     def finish(self) -> None:
+        for (category, held, status), count in self.rows.items():
+            self.statuses[status] += count
+            if status != "cancelled":
+                for day in held.split(",") if held else ("",):
+                    self.cells[(category, day)] += count
         days = [d.iso for d in self.event.days]
         table: dict[str, dict[str, int]] = {}
         for cat in [c.name for c in self.event.categories] + sorted({c for c, _d in self.cells}):
@@ -302,8 +335,8 @@ def _stage_row(
     mapping: Mapping,
     outcome: Outcome,
     number: int,
-    existing: dict[str, tuple[str, str, str, str, str, str, str]],
-    code_owner: dict[str, str],
+    existing: dict[str, tuple[str, ...]],
+    code_owner: _CodeOwners,
     fixed: dict[str, set[str]],
     seen: dict[str, int],
     staging: _Staging,
@@ -356,7 +389,7 @@ def _stage_row(
             summary.cancelled += 1
         staging.add("insert", "", record)
         return
-    uid, old_hash, status, _source, _cat, _days, _code = before
+    uid, old_hash, status, *_rest = before
     if old_hash == record.row_hash:
         summary.unchanged += 1
         return
@@ -369,7 +402,7 @@ def _stage_row(
 
 
 def _own_code(
-    event: EventConfig, record: Clean, before: tuple[str, ...] | None, code_owner: dict[str, str]
+    event: EventConfig, record: Clean, before: tuple[str, ...] | None, code_owner: _CodeOwners
 ) -> str:
     """A registration's own code: the one it already has, else one derived from it."""
     if before is not None and before[6]:
@@ -437,9 +470,11 @@ def _apply(
             # time to time: the pages a step rewrites are copied once, not once a step.
             replica.checkpoint()
             copied = time.perf_counter()
-    if budget is not None:
+    if budget is not None and not first:
         replica.checkpoint()
-    changes = _regroup_changes(replica)
+    # Nothing written (an unchanged file), nothing to regroup — unless an import cut halfway
+    # wrote rows that were never regrouped.
+    changes = _regroup_changes(replica) if not first or replica.meta("import_state") else []
     for at in range(0, len(changes), 2000 if budget is not None else len(changes) or 1):
         started = time.perf_counter()
         with replica.write(durable=False) as conn:
@@ -511,39 +546,34 @@ def _index_new_rows(raw: sqlite3.Connection, last: int) -> None:
     raw.execute("DELETE FROM meta WHERE key = 'fts_deferred'")
 
 
+# The registration that counts for each person: confirmed before pending before wait-listed
+# before cancelled, then the newest (registration date, then number: text compared as
+# Python compares it — SQLite's BINARY order of UTF-8 is the order of code points).
+_REGROUP = """
+SELECT best, uid FROM (
+    SELECT uid, live_uid, first_value(uid) OVER (
+        PARTITION BY person_key ORDER BY
+            CASE status WHEN 'confirmed' THEN 0 WHEN 'pending' THEN 1
+                        WHEN 'waitlisted' THEN 2 WHEN 'cancelled' THEN 3 ELSE 4 END,
+            registered_at DESC, registration DESC
+    ) AS best
+    FROM attendee WHERE source = 'import' AND person_key != ''
+) WHERE live_uid != best
+UNION ALL
+SELECT uid, uid FROM attendee WHERE source = 'import' AND person_key = '' AND live_uid != uid
+"""
+
+
 def _regroup_changes(replica: Replica) -> list[tuple[str, str]]:
     """Point every registration of a person at the one that counts (read on a snapshot).
 
     The same person (same e-mail, name and organisation) registered more than once keeps
     all codes scannable; the registration that counts is the newest live one (confirmed
-    before pending before wait-listed before cancelled).
+    before pending before wait-listed before cancelled). Ranked by SQLite in one
+    statement: only the registrations to re-point come back to Python, not every row.
     """
-    groups: dict[str, list[tuple[str, str, str, str, str]]] = defaultdict(list)
-    changes: list[tuple[str, str]] = []
     with replica.read() as conn:
-        rows = []
-        for row in conn.exec_driver_sql(
-            "SELECT uid, person_key, status, registered_at, registration, live_uid "
-            "FROM attendee WHERE source = 'import'"
-        ):
-            share_with_window()
-            rows.append(tuple(row))
-    for uid, key, status, registered_at, registration, live in rows:
-        if key:
-            groups[key].append((uid, status, registered_at, registration, live))
-        elif live != uid:
-            changes.append((uid, uid))
-    for members in groups.values():
-        if len(members) == 1:
-            uid, *_rest, live = members[0]
-            if live != uid:
-                changes.append((uid, uid))
-            continue
-        best = min(members, key=lambda m: (_STATUS_RANK.get(m[1], 4), _neg(m[2]), _neg(m[3])))
-        for uid, _status, _at, _reg, live in members:
-            if live != best[0]:
-                changes.append((best[0], uid))
-    return changes
+        return [(str(best), str(uid)) for best, uid in conn.exec_driver_sql(_REGROUP)]
 
 
 def _duplicates(replica: Replica) -> list[dict[str, Any]]:

@@ -154,9 +154,13 @@ def _csv(path: Path, encoding: str, delimiter: str) -> Table:
     def rows() -> Iterator[tuple[int, list[str]]]:
         try:
             number = 1  # records, as a spreadsheet numbers its rows (a cell may hold line breaks)
+            first_header = headers[0].strip() if headers else ""
             for cells in reader:
                 number += 1
-                if any(c.strip() for c in cells) and not _repeats(cells, headers):
+                first = cells[0].strip() if cells else ""
+                if first == first_header and _repeats(cells, headers):
+                    continue
+                if first or any(c.strip() for c in cells):  # the first cell decides most rows
                     yield number, cells
         except UnicodeDecodeError as exc:
             raise ImportFileError(

@@ -187,7 +187,9 @@ def cleaned(
     try:
         for number, cells in rows:
             digest = row_hash(cells, context)
-            if pipeline.add(number, digest, None if digest in known else cells):
+            if digest in known and not pipeline.waiting and not pipeline.queue:
+                yield number, digest, None  # nothing before it waits: settled at once
+            elif pipeline.add(number, digest, None if digest in known else cells):
                 yield from pipeline.ready()  # looked at once a chunk, not once a row
         yield from pipeline.drain()
     finally:
