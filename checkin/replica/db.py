@@ -55,8 +55,12 @@ def share_with_window(every: float = 0.005, pause: float = 0.0002) -> None:
     call and takes it straight back, before the waiting window thread is even awake: that
     thread's own waits then never count as "nobody let go", the worker is never asked to
     hand over, and a scan's every SQLite call waited 100 ms or more (a scan took 1–2 s
-    during an import of 100,000 rows). A short sleep hands the lock over for real. The
-    thread that runs alone (a command-line import) never pauses."""
+    during an import of 100,000 rows). A short sleep hands the lock over for real. Work on
+    the main thread (a command-line import, whose worker pool adds threads of its own:
+    its pauses cost seconds on a loaded machine) never pauses: the window's work runs on
+    the task pool's threads, the window on the main one."""
+    if threading.current_thread() is threading.main_thread():
+        return
     now = time.perf_counter()
     last = getattr(_shares, "last", 0.0)
     if now - last < every:

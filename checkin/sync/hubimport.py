@@ -129,17 +129,8 @@ def _publish(hub: Hub, staging: Replica, kind: str) -> None:
             with hub.write() as conn:
                 _replace(hub, conn, hub_meeting, meetings)
             return
-        rows = [
-            dict(zip(ATTENDEE_COLUMNS, r, strict=True))
-            for r in sconn.exec_driver_sql(f"SELECT {_COLS} FROM attendee WHERE source = 'import'")
-        ]
-        codes = sconn.exec_driver_sql("SELECT code, uid FROM ticket_code").all()
-        sensitive = {
-            uid: (d, a)
-            for uid, d, a in sconn.exec_driver_sql("SELECT uid, dietary, accessibility FROM sensitive_info")
-        }
-    with hub.write() as conn:
-        _publish_registrations(hub, conn, rows, [tuple(c) for c in codes], sensitive)
+        with hub.write() as conn:
+            _publish_registrations(hub, conn, sconn)
 
 
 def _replace(hub: Hub, conn: Connection, table: Any, rows: list[dict[str, Any]]) -> None:
@@ -155,64 +146,97 @@ def _replace(hub: Hub, conn: Connection, table: Any, rows: list[dict[str, Any]])
         conn.execute(table.insert(), [{**r, "hseq": first + i} for i, r in enumerate(rows)])
 
 
-def _publish_registrations(
-    hub: Hub,
-    conn: Connection,
-    rows: list[dict[str, Any]],
-    codes: list[Any],
-    sensitive: dict[str, tuple[str, str]],
-) -> None:
+_BATCH = 5000  # staged rows published at a time: the hub import never holds them all
+
+
+def _publish_registrations(hub: Hub, conn: Connection, sconn: Connection) -> None:
+    """The staging replica's registrations, codes and needs into the hub, a batch at a
+    time (a whole export held as dictionaries cost 700 MB at 100,000 rows)."""
+    (total,) = sconn.exec_driver_sql(
+        "SELECT (SELECT count(*) FROM attendee WHERE source = 'import') + "
+        "(SELECT count(*) FROM ticket_code) + (SELECT count(*) FROM sensitive_info)"
+    ).one()
+    seq = hub.allocate(conn, int(total) + 1)  # numbers for every row at most, in one go
     current = {
-        r["uid"]: r
-        for r in conn.execute(select(hub_attendee).where(hub_attendee.c.source == "import")).mappings()
+        uid: (h, live)
+        for uid, h, live in conn.execute(
+            select(hub_attendee.c.uid, hub_attendee.c.row_hash, hub_attendee.c.live_uid).where(
+                hub_attendee.c.source == "import"
+            )
+        )
     }
     clock = merge.hub_clock(hub, conn)
-    inserts: list[dict[str, Any]] = []
-    updates: list[dict[str, Any]] = []
-    for row in rows:
-        before = current.get(row["uid"])
-        imported = {f: row[f] for f in _EDITABLE}
-        if before is None:
-            inserts.append(
-                {
-                    **row,
-                    "imported": json.dumps(imported, ensure_ascii=False),
-                    "field_hlc": "{}",
-                    "field_src": "{}",
-                }
-            )
-            continue
-        if before["row_hash"] == row["row_hash"] and before["live_uid"] == row["live_uid"]:
-            continue
-        updates.append(_merge_row(hub, conn, clock.now(), before, row, imported))
-    first = hub.allocate(conn, len(inserts) + len(updates) + len(codes) + len(sensitive) + 1)
-    n = first
-    for values in inserts:
-        values["hseq"] = n
-        n += 1
-    if inserts:
-        _insert_many(conn, hub_attendee, inserts)
-    for values in updates:
-        values["hseq"] = n
-        n += 1
-    upsert(conn, hub_attendee, updates, ["uid"], update=True)
+    created = changed = 0
+    staged = sconn.exec_driver_sql(f"SELECT {_COLS} FROM attendee WHERE source = 'import'")
+    for batch in staged.partitions(_BATCH):
+        rows = [dict(zip(ATTENDEE_COLUMNS, r, strict=True)) for r in batch]
+        stale = [
+            r["uid"]
+            for r in rows
+            if current.get(r["uid"], (r["row_hash"], r["live_uid"])) != (r["row_hash"], r["live_uid"])
+        ]
+        before = (
+            {
+                r["uid"]: r
+                for r in conn.execute(select(hub_attendee).where(hub_attendee.c.uid.in_(stale))).mappings()
+            }
+            if stale
+            else {}
+        )
+        inserts: list[dict[str, Any]] = []
+        updates: list[dict[str, Any]] = []
+        for row in rows:
+            imported = {f: row[f] for f in _EDITABLE}
+            if row["uid"] not in current:
+                inserts.append(
+                    {
+                        **row,
+                        "imported": json.dumps(imported, ensure_ascii=False),
+                        "field_hlc": "{}",
+                        "field_src": "{}",
+                    }
+                )
+            elif row["uid"] in before:
+                updates.append(_merge_row(hub, conn, clock.now(), before[row["uid"]], row, imported))
+        for values in (*inserts, *updates):
+            values["hseq"] = seq
+            seq += 1
+        if inserts:
+            _insert_many(conn, hub_attendee, inserts)
+        upsert(conn, hub_attendee, updates, ["uid"], update=True)
+        created, changed = created + len(inserts), changed + len(updates)
+    seq = _publish_codes(conn, sconn, seq)
+    _publish_sensitive(conn, sconn, seq)
+    log.info("hub import: %d new, %d changed registrations", created, changed)
+
+
+def _publish_codes(conn: Connection, sconn: Connection, seq: int) -> int:
+    """Codes the hub does not hold yet (a code never changes hands); the next number."""
     known = set(conn.execute(select(hub_ticket_code.c.code)).scalars())
-    new_codes = [{"code": c, "uid": u, "hseq": n + i} for i, (c, u) in enumerate(codes) if c not in known]
-    n += len(new_codes)
-    if new_codes:
-        conn.execute(hub_ticket_code.insert(), new_codes)
+    for batch in sconn.exec_driver_sql("SELECT code, uid FROM ticket_code").partitions(_BATCH):
+        new = [{"code": c, "uid": u} for c, u in batch if c not in known]
+        for values in new:
+            values["hseq"] = seq
+            seq += 1
+        if new:
+            _insert_many(conn, hub_ticket_code, new)
+    return seq
+
+
+def _publish_sensitive(conn: Connection, sconn: Connection, seq: int) -> None:
     have = {
         u: (d, a)
         for u, d, a in conn.execute(
             select(hub_sensitive.c.uid, hub_sensitive.c.dietary, hub_sensitive.c.accessibility)
         )
     }
-    changed = [
-        {"uid": u, "dietary": d, "accessibility": a, "hseq": n + i}
-        for i, (u, (d, a)) in enumerate((u, v) for u, v in sensitive.items() if have.get(u) != v)
-    ]
-    upsert(conn, hub_sensitive, changed, ["uid"], update=True)
-    log.info("hub import: %d new, %d changed registrations", len(inserts), len(updates))
+    staged = sconn.exec_driver_sql("SELECT uid, dietary, accessibility FROM sensitive_info")
+    for batch in staged.partitions(_BATCH):
+        changed = [{"uid": u, "dietary": d, "accessibility": a} for u, d, a in batch if have.get(u) != (d, a)]
+        for values in changed:
+            values["hseq"] = seq
+            seq += 1
+        upsert(conn, hub_sensitive, changed, ["uid"], update=True)
 
 
 def _insert_many(conn: Connection, table: Any, rows: list[dict[str, Any]]) -> None:
