@@ -434,7 +434,8 @@ def _apply(
         "started": datetime.now(UTC).isoformat(timespec="seconds"),
         "rows": summary.created + summary.updated,
     }
-    chunks = staging.chunks(STEP_ROWS if budget is not None else 1_000_000_000)
+    # With no budget (one transaction), still read a few thousand staged rows at a time.
+    chunks = staging.chunks(STEP_ROWS if budget is not None else 5000)
     pending = next(chunks, None)
     first = True
     tail = 0.0  # what the end of the last step took (search index, commit)

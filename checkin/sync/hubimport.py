@@ -26,7 +26,7 @@ from checkin.base import paths
 from checkin.event.model import EventConfig
 from checkin.importer import ImportSummary, import_file
 from checkin.importer.opened import OpenedExport
-from checkin.replica.db import Replica, open_replica
+from checkin.replica.db import Replica, defer_search_index, open_replica
 from checkin.replica.facts import EDITABLE
 from checkin.sync import merge
 from checkin.sync.hub import (
@@ -59,6 +59,8 @@ def import_into_hub(
     with tempfile.TemporaryDirectory(prefix="checkin-hub-import-", dir=paths.staging_dir()) as tmp:
         staging = open_replica(Path(tmp) / "staging.sqlite")
         try:
+            with staging.write() as conn:
+                defer_search_index(conn)  # a throw-away copy nobody searches: never indexed
             _seed(hub, staging)
             # The staging copy is this process's alone: one transaction, no lock budget.
             summary = import_file(staging, event, path, mapping=mapping, dry_run=dry_run, lock_budget_s=None)

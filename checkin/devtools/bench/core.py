@@ -103,6 +103,8 @@ def run(
         again = import_file(replica, event, export)
         again_s = time.perf_counter() - started
         load_after = _load()
+        worker_peak = _peak_rss_mb(resource.RUSAGE_CHILDREN)  # before the hub's child below
+        hub_s, hub_peak = _hub_import(event, export, folder / "hub.sqlite")
         with replica.read() as conn:
             rows = list(
                 conn.exec_driver_sql("SELECT code, first_name, last_name, organisation FROM attendee").all()
@@ -136,8 +138,39 @@ def run(
         "search_p50_ms": round(statistics.median(search_ms), 3),
         "search_p99_ms": round(_percentile(search_ms, 0.99), 3),
         "peak_rss_mb": round(_peak_rss_mb(), 1),
-        "peak_rss_worker_mb": round(_peak_rss_mb(resource.RUSAGE_CHILDREN), 1),
+        "peak_rss_worker_mb": round(worker_peak, 1),
+        "hub_import_s": round(hub_s, 2),
+        "hub_import_vs_floor": round(hub_s / floor_s, 1) if floor_s else None,
+        "peak_rss_hub_import_mb": round(hub_peak, 1),
+        "load_average_hub_import": [load_after, _load()],
     }
+
+
+def _hub_import(event: EventConfig, export: Path, hub_file: Path) -> tuple[float, float]:
+    """Seconds to import the export into an empty SQLite hub (``checkin hub import``), and
+    that process's peak RSS: run in a spawned child of its own, as the command runs alone."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_hub_import_child, args=(event, export, hub_file, send))
+    child.start()
+    send.close()
+    seconds, peak = receive.recv()
+    child.join()
+    return float(seconds), float(peak)
+
+
+def _hub_import_child(event: EventConfig, export: Path, hub_file: Path, send: Any) -> None:
+    from checkin.sync.hub import open_hub
+    from checkin.sync.hubimport import import_into_hub
+
+    hub = open_hub(f"sqlite:///{hub_file}", create=True)
+    started = time.perf_counter()
+    import_into_hub(hub, event, export)
+    seconds = time.perf_counter() - started
+    hub.close()
+    send.send((seconds, _peak_rss_mb()))
 
 
 def _time_scans(
