@@ -170,7 +170,20 @@ def _hub_import_child(event: EventConfig, export: Path, hub_file: Path, send: An
     import_into_hub(hub, event, export)
     seconds = time.perf_counter() - started
     hub.close()
-    send.send((seconds, _peak_rss_mb()))
+    send.send((seconds, _own_peak_mb()))
+
+
+def _own_peak_mb() -> float:
+    """This process's own peak RSS. A started child's ``ru_maxrss`` begins at its parent's
+    size when forked (Linux keeps it across ``exec``); ``VmHWM`` belongs to its own memory."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return _peak_rss_mb()
 
 
 def _time_scans(
