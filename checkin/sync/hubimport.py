@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+import operator
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -249,11 +250,12 @@ def _insert_many(conn: Connection, table: Any, rows: list[dict[str, Any]]) -> No
         conn.execute(table.insert(), rows)
         return
     names = list(rows[0])
+    values = operator.itemgetter(*names)  # a row's values as a tuple, in C (names > 1)
     raw = conn.connection.driver_connection
     assert raw is not None
     raw.executemany(
         f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
-        [tuple(r[c] for c in names) for r in rows],
+        map(values, rows),
     )
 
 
