@@ -22,7 +22,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.pool import NullPool, StaticPool
+from sqlalchemy.pool import NullPool, QueuePool, StaticPool
 
 from checkin.base.errors import DamagedReplica, DatabaseError, KnownError
 from checkin.base.i18n import _
@@ -390,8 +390,16 @@ def _encrypt(db_file: Path) -> None:
 
 def _file_engine(db_file: Path) -> Engine:
     """The engine of a replica file: the standard ``sqlite3`` for a plain file, SQLCipher
-    (each connection keyed by :func:`cipher.connect`) for an encrypted one."""
-    pool = NullPool if os.name == "nt" else None
+    (each connection keyed by :func:`cipher.connect`) for an encrypted one.
+
+    The pool is named for both: a connection is lent to one thread at a time and given
+    back (``QueuePool``). Left to SQLAlchemy, the encrypted engine's URL (``sqlite://``,
+    the file being in ``creator``) reads as an in-memory base and got a
+    ``SingletonThreadPool``, which keeps one connection per thread and closes the oldest
+    threads' connections past five threads — while those threads still used them: the
+    desk's window, print workers, task pool and live sync crashed SQLCipher (a
+    segmentation fault, tests/core/test_encryption_threads.py)."""
+    pool = NullPool if os.name == "nt" else QueuePool
     module = cipher.dbapi(db_file)
     if module is sqlite3:
         return create_engine(f"sqlite:///{db_file}", poolclass=pool)
