@@ -36,6 +36,7 @@ from checkin.base.errors import KnownError
 from checkin.base.i18n import _
 from checkin.replica import cipher, models
 from checkin.replica.attendees import STORED
+from checkin.replica.encrypt import encrypt_in_place
 from checkin.sync import tls
 
 log = logging.getLogger(__name__)
@@ -188,6 +189,16 @@ def _begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.pop("immediate", False) else "BEGIN")
 
 
+def _encrypt(path: Path) -> None:
+    """Encrypt a plain hub file in place; a busy or damaged file is a sentence."""
+    try:
+        encrypt_in_place(path)
+    except cipher.Error as error:
+        raise HubError(
+            _("Le hub {path} n'a pas pu être chiffré : {error}", path=path, error=error)
+        ) from error
+
+
 def make_engine(url: str, *, create: bool) -> Engine:
     full = normalise_url(url)
     parsed = make_url(full)
@@ -203,8 +214,11 @@ def make_engine(url: str, *, create: bool) -> Engine:
             os.close(os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600))
         # mode=rw: a hub file that disappears (a USB stick pulled out) is an error, not a
         # new empty file.
-        # Encrypted like a replica (checkin.replica.cipher) when the file is, or is new.
+        # Encrypted like a replica (checkin.replica.cipher) when the file is, or is new; a
+        # plain hub from before encryption is encrypted in place, as a replica is.
         resolved = path.resolve()
+        if cipher.is_plain(resolved) and cipher.enabled():
+            _encrypt(resolved)
         engine = create_engine(
             "sqlite://",
             module=cipher.dbapi(resolved),

@@ -273,3 +273,135 @@ def test_a_rehearsal_copy_of_an_encrypted_desk_is_encrypted(encrypted: None, tmp
         open_replica(clone).close()
     finally:
         ws.remove()
+
+
+def _plain_hub(path: Path, event: EventConfig, monkeypatch: pytest.MonkeyPatch) -> int:
+    """A hub file from before encryption, the sample imported; its number of registrations."""
+    from checkin.sync.hub import open_hub
+    from checkin.sync.hubimport import import_into_hub
+
+    monkeypatch.setenv("CHECKIN_ENCRYPT", "0")
+    hub = open_hub(str(path), create=True)
+    try:
+        import_into_hub(hub, event, SAMPLE_DIR / "inscriptions.csv")
+    finally:
+        hub.close()
+    monkeypatch.setenv("CHECKIN_ENCRYPT", "1")
+    assert cipher.is_plain(path) and plain_hits(path)
+    con = sqlite3.connect(path)
+    try:
+        return int(con.execute("SELECT count(*) FROM hub_attendee").fetchone()[0])
+    finally:
+        con.close()
+
+
+def test_a_plain_hub_file_is_encrypted_in_place(
+    encrypted: None, tmp_path: Path, event: EventConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy import text
+
+    from checkin.sync.hub import open_hub
+
+    hub_file = tmp_path / "hub.sqlite"
+    people = _plain_hub(hub_file, event, monkeypatch)
+    hub = open_hub(str(hub_file))
+    try:
+        with hub.read() as conn:
+            assert conn.execute(text("SELECT count(*) FROM hub_attendee")).scalar_one() == people
+    finally:
+        hub.close()
+    assert cipher.is_encrypted(hub_file) and plain_hits(hub_file) == []
+    # Still a rollback journal (a hub on a shared folder has no shared memory for WAL).
+    assert not Path(f"{hub_file}-wal").exists() and not (tmp_path / "hub.sqlite.encrypting").exists()
+    con = cipher.connect(hub_file)
+    try:
+        assert con.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    finally:
+        con.close()
+
+
+def test_a_kill_before_the_hub_is_renamed_leaves_the_plain_hub_whole(
+    encrypted: None, tmp_path: Path, event: EventConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hub_file = tmp_path / "hub.sqlite"
+    people = _plain_hub(hub_file, event, monkeypatch)
+    original = hub_file.read_bytes()
+    env = {**os.environ, "CHECKIN_ENCRYPT_STOP": "before-rename", "PYTHONPATH": str(ROOT)}
+    code = "import sys; from checkin.sync.hub import open_hub; open_hub(sys.argv[1])"
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(hub_file)], env=env, capture_output=True, timeout=60
+    )
+    assert done.returncode == 9, done.stderr
+    assert hub_file.read_bytes() == original
+    con = sqlite3.connect(hub_file)
+    try:
+        assert con.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+    finally:
+        con.close()
+    from checkin.sync.hub import open_hub
+
+    open_hub(str(hub_file)).close()  # the next opening finishes the job, over the left sibling
+    assert cipher.is_encrypted(hub_file) and not (tmp_path / "hub.sqlite.encrypting").exists()
+    con = cipher.connect(hub_file)
+    try:
+        assert con.execute("SELECT count(*) FROM hub_attendee").fetchone()[0] == people
+    finally:
+        con.close()
+
+
+def test_a_desk_still_on_the_plain_hub_fails_instead_of_writing_into_it(
+    encrypted: None, tmp_path: Path, event: EventConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another desk opened the plain hub before it was encrypted: its next write is an
+    error it retries (on the encrypted file), never a write into the nameless old file."""
+    from checkin.sync.hub import open_hub
+
+    hub_file = tmp_path / "hub.sqlite"
+    _plain_hub(hub_file, event, monkeypatch)
+    other = sqlite3.connect(hub_file, isolation_level=None)
+    try:
+        before = other.execute("SELECT count(*) FROM hub_fact").fetchone()[0]
+        open_hub(str(hub_file)).close()
+        assert cipher.is_encrypted(hub_file)
+        with pytest.raises(sqlite3.DatabaseError):
+            other.execute("INSERT INTO hub_meta(key, value) VALUES ('lost', 'write')")
+    finally:
+        other.close()
+    con = cipher.connect(hub_file)
+    try:
+        assert con.execute("SELECT count(*) FROM hub_fact").fetchone()[0] == before
+    finally:
+        con.close()
+
+
+def test_a_write_to_the_hub_during_the_copy_is_kept(
+    encrypted: None, tmp_path: Path, event: EventConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another desk commits to the plain hub while it is being copied: the copy is made
+    again, and the encrypted hub holds that write."""
+    from checkin.replica import encrypt
+    from checkin.sync.hub import open_hub
+
+    hub_file = tmp_path / "hub.sqlite"
+    _plain_hub(hub_file, event, monkeypatch)
+    copies: list[bytes] = []
+    real_export = encrypt._export
+
+    def export_then_another_desk_writes(path: Path, partial: Path, wal: bool) -> bytes:
+        counter = real_export(path, partial, wal)
+        copies.append(counter)
+        if len(copies) == 1:
+            con = sqlite3.connect(path, isolation_level=None)
+            con.execute("INSERT INTO hub_meta(key, value) VALUES ('written-during-the-copy', 'kept')")
+            con.close()
+        return counter
+
+    monkeypatch.setattr(encrypt, "_export", export_then_another_desk_writes)
+    open_hub(str(hub_file)).close()
+    assert len(copies) == 2 and cipher.is_encrypted(hub_file)
+    con = cipher.connect(hub_file)
+    try:
+        kept = con.execute("SELECT value FROM hub_meta WHERE key = 'written-during-the-copy'").fetchone()
+    finally:
+        con.close()
+    assert kept == ("kept",)
