@@ -48,7 +48,7 @@ _asker: list[Callable[[], str]] = []
 
 def encryption_on() -> bool:
     """Whether new files are encrypted: ``CHECKIN_ENCRYPT`` when set, else the desk's
-    ``encrypt`` setting (off by default until the crash in docs/security.md is understood)."""
+    ``encrypt`` setting (on by default)."""
     given = os.environ.get(SWITCH, "").strip().lower()
     if given:
         return given not in {"0", "off", "no", "false"}

@@ -99,10 +99,8 @@ class DeskSettings:
     kiosk_return_s: int = setting(
         6, "desk", "Seconds the kiosk's answer stays before its idle screen", minimum=2, maximum=60
     )
-    # Off by default for now: with it on, the window's worker threads crash sqlcipher3
-    # (a segmentation fault in tests/ui/lead/test_lead.py); see docs/security.md.
     encrypt: bool = setting(
-        False,
+        True,
         "desk",
         "Encrypt the replica, its backups, the import's staging file and an SQLite hub at rest "
         "(SQLCipher); off only on a closed lab machine. CHECKIN_ENCRYPT=0 or 1 comes first",

@@ -280,8 +280,11 @@ def _window(value: str | None) -> tuple[float, float] | None:
 
 def run_rehearse(args: argparse.Namespace) -> int:
     from checkin.base.settings import DeskSettings
+    from checkin.demo.secret import use_demo_secret
     from checkin.rehearsal import report
     from checkin.rehearsal.run import Options, figures, rehearse
+
+    use_demo_secret()  # synthetic people; its desk processes inherit the secret
 
     try:
         lo, hi = (float(x) for x in str(args.service).split("-"))
@@ -331,8 +334,10 @@ def run_rehearse(args: argparse.Namespace) -> int:
 def run_demo(args: argparse.Namespace) -> int:
     from checkin.base import paths
     from checkin.base.settings import DeskSettings
+    from checkin.demo.secret import use_demo_secret
     from checkin.ui import app
 
+    use_demo_secret()  # invented people: no keyring means the demo's own key, never a prompt
     ev = event_mod.of(args)
     db = app.demo_database(event=ev)
     settings = DeskSettings.load(paths.config_dir() / "demo-settings.toml")
@@ -477,8 +482,11 @@ def run_screenshots(args: argparse.Namespace) -> int:
 
 
 def run_bench(args: argparse.Namespace) -> int:
+    from checkin.demo.secret import use_demo_secret
     from checkin.devtools.bench import desk as bench
 
+    if not args.db:
+        use_demo_secret()  # synthetic people: never a prompt, whatever the keyring
     scenarios = tuple(s for s in args.during.split(",") if s)
     result = bench.run(attendees=args.attendees, db=args.db, rounds=args.rounds, scenarios=scenarios)
     if args.json:

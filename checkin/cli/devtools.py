@@ -32,8 +32,10 @@ def add_bench(subparsers: Any) -> None:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
+    from checkin.demo.secret import use_demo_secret
     from checkin.devtools.bench import core as bench
 
+    use_demo_secret()  # synthetic people: never a prompt, whatever the keyring
     if args.encryption:
         from checkin.devtools.bench import encryption
 

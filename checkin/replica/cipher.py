@@ -38,7 +38,7 @@ class WrongKey(DatabaseError):
 
 
 def enabled() -> bool:
-    """Whether new files are encrypted: the ``encrypt`` setting (off by default for now),
+    """Whether new files are encrypted: the ``encrypt`` setting (on by default),
     ``CHECKIN_ENCRYPT`` first (:func:`checkin.base.keys.encryption_on`)."""
     return keys.encryption_on()
 

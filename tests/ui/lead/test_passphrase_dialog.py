@@ -63,3 +63,45 @@ def test_a_plain_desk_never_asks(
         desk.close()
     monkeypatch.setenv("CHECKIN_ENCRYPT", "1")
     assert cipher.needs_secret(tmp_path / "other.sqlite")  # on: a new file would be encrypted
+
+
+def test_the_demo_starts_encrypted_on_a_headless_machine_without_asking(
+    no_key: None, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The README's first command on a fresh machine: encryption on by default, no keyring,
+    no passphrase — the demo opens its window without a dialog or a terminal prompt, its
+    invented people encrypted with a key kept in its own folder (0600), the same key the
+    next time."""
+    import os
+    import stat
+
+    from checkin import cli
+    from checkin.base import paths
+    from checkin.demo import secret
+    from checkin.replica import cipher
+    from checkin.ui import app
+
+    monkeypatch.delenv("CHECKIN_ENCRYPT", raising=False)
+    monkeypatch.setattr(ui_keys, "ask_passphrase", lambda: pytest.fail("the passphrase was asked"))
+    monkeypatch.setattr(keys, "_asker", [lambda: pytest.fail("the passphrase was asked on the terminal")])
+    opened: list[Any] = []
+
+    def look_then_close(desk: Any) -> int:
+        desk.window.show()
+        for _ in range(5):
+            QApplication.processEvents()
+        opened.append((desk.replica.path, QApplication.activeModalWidget()))
+        desk.close()
+        return 0
+
+    monkeypatch.setattr(app, "run", look_then_close)
+    assert cli.main(["demo"]) == 0
+    db, modal = opened[0]
+    assert modal is None
+    assert cipher.is_encrypted(db) and db.is_relative_to(paths.data_dir() / "demo")
+    kept = secret.key_file()
+    assert stat.S_IMODE(os.stat(kept).st_mode) == 0o600
+    assert os.environ["CHECKIN_PASSPHRASE"] == kept.read_text(encoding="utf-8").strip()
+    monkeypatch.delenv("CHECKIN_PASSPHRASE")  # a new process: the kept key opens the same file
+    assert cli.main(["demo"]) == 0
+    assert opened[1] == (db, None)
