@@ -3,7 +3,6 @@ writing PDFs into the test's home, the lead's PIN to leave."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,6 +11,7 @@ import pytest
 
 from checkin.arrivals import kiosk
 from checkin.ui.qt import QApplication, QLabel, Qt
+from tests import dbfiles
 
 DAY1 = "2026-07-08"
 
@@ -94,7 +94,7 @@ def test_a_scan_welcomes_prints_once_then_says_already(
 def test_unknown_or_cancelled_says_see_the_desk_and_nothing_else(
     station: Any, qtbot: Any, kb: Any, codes: dict[str, str], db_file: Path
 ) -> None:
-    con = sqlite3.connect(db_file)
+    con = dbfiles.connect(db_file)
     cancelled_name = con.execute(
         "SELECT last_name FROM attendee WHERE code = ?", (codes["cancelled"],)
     ).fetchone()[0]
@@ -121,7 +121,7 @@ def test_print_only_prints_and_counts_no_entry(
     assert answer.kind == kiosk.WELCOME
     _done(qtbot, print_only, queued.args[0])
     assert len(_pdfs()) == 1
-    con = sqlite3.connect(db_file)
+    con = dbfiles.connect(db_file)
     kinds = [
         r[0] for r in con.execute("SELECT kind FROM fact WHERE attendee_uid = ?", (answer.attendee.uid,))
     ]

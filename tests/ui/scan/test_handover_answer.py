@@ -4,9 +4,10 @@ accessibility note only where the event's ``desk_fields`` lets desks see it."""
 from __future__ import annotations
 
 import dataclasses
-import sqlite3
 from pathlib import Path
 from typing import Any
+
+from tests import dbfiles
 
 
 def test_the_answer_lists_what_to_hand_over_once(desk: Any, codes: dict[str, str]) -> None:
@@ -22,7 +23,7 @@ def test_the_answer_lists_what_to_hand_over_once(desk: Any, codes: dict[str, str
 def test_the_accessibility_note_shows_only_when_the_event_allows_it(
     desk: Any, codes: dict[str, str], db_file: Path
 ) -> None:
-    con = sqlite3.connect(db_file)
+    con = dbfiles.connect(db_file)
     uid = con.execute("SELECT uid FROM attendee WHERE code = ?", (codes["second_both"],)).fetchone()[0]
     con.execute("INSERT OR REPLACE INTO sensitive_info VALUES (?, '', 'Fauteuil roulant')", (uid,))
     con.commit()
