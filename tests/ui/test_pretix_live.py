@@ -4,11 +4,12 @@ hub, the admission is kept for pretix, and the status bar says so — the window
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests import dbfiles
 
 
 def test_pretix_away_is_said_in_the_status_bar_and_the_admission_kept(
@@ -23,7 +24,7 @@ def test_pretix_away_is_said_in_the_status_bar_and_the_admission_kept(
     from checkin.sync.hub import open_hub
 
     monkeypatch.setenv("CHECKIN_PRETIX_TOKEN", "t0k3n")
-    con = sqlite3.connect(db_file)
+    con = dbfiles.connect(db_file)
     link = {"url": "http://127.0.0.1:9", "organizer": "o", "event": "e", "list": 1}
     con.execute("INSERT INTO meta(key, value) VALUES ('pretix_link', ?)", (json.dumps(link),))
     con.commit()

@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import dataclasses
 import os
-import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -19,6 +18,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from checkin.ui.qt import QApplication, Qt
+from tests import dbfiles
 
 DAY1 = "2026-07-08"
 ROOT = Path(__file__).resolve().parents[3]
@@ -73,7 +73,7 @@ def clock() -> MovedClock:
 @pytest.fixture
 def people(db_file: Path) -> dict[str, list[str]]:
     """Codes of people registered for workshop A1 (and A4), and of people registered for none."""
-    con = sqlite3.connect(db_file)
+    con = dbfiles.connect(db_file)
     base = (
         "SELECT code FROM attendee WHERE status = 'confirmed' AND (live_uid = uid OR live_uid = '') "
         f"AND (days = '' OR days LIKE '%{DAY1}%') AND source = 'import' AND "
