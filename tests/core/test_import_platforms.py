@@ -187,6 +187,7 @@ def test_single_day_refusal_through_the_command_line(tmp_path: Path, home: Path)
                 "CHECKIN_HOME": str(home),
                 "PATH": "/usr/bin:/bin",
                 "CHECKIN_PASSPHRASE": os.environ["CHECKIN_PASSPHRASE"],
+                "CHECKIN_TODAY": os.environ["CHECKIN_TODAY"],  # the event's days, not past its retention
             },
         )
 

@@ -62,7 +62,12 @@ class Opened:
 
 
 def _live(
-    replica: Replica, settings: DeskSettings, ev: EventConfig, window: QWidget, label: QLabel
+    replica: Replica,
+    settings: DeskSettings,
+    ev: EventConfig,
+    window: QWidget,
+    label: QLabel,
+    now: Callable[[], datetime],
 ) -> LiveSyncRelay | None:
     """With a hub, the window exchanges in the background like the desk (the other doors'
     movements come in, this one's go out); its ``sync`` label says how it goes."""
@@ -70,7 +75,7 @@ def _live(
         return None
     relay = LiveSyncRelay(
         replica, settings.hub_url, settings.desk_name, window,
-        desk_fields=ev.desk_fields, interval=float(settings.sync_interval_s),
+        desk_fields=ev.desk_fields, interval=float(settings.sync_interval_s), clock=now,
     )  # fmt: skip
 
     def show(text: str, online: bool) -> None:
@@ -141,7 +146,7 @@ def build_door(
     station = DoorStation(parts)
     lock.setParent(station)
     station.start_listening(application())
-    return Opened(station, replica, _live(replica, settings, ev, station, station.sync))
+    return Opened(station, replica, _live(replica, settings, ev, station, station.sync, now))
 
 
 def build_occupancy(
@@ -159,7 +164,7 @@ def build_occupancy(
     replica = open_replica(paths.db_path(db))
     replica.set_interactive()
     view = OccupancyView(replica, ev, choose_day(ev, day, saved=settings.chosen_day()), now)
-    return Opened(view, replica, _live(replica, settings, ev, view, view.sync))
+    return Opened(view, replica, _live(replica, settings, ev, view, view.sync, now))
 
 
 def run(opened: Opened) -> int:

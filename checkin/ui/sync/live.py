@@ -5,6 +5,8 @@ starts and stops it and keeps the sync line of the status bar.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from checkin.base.i18n import _
@@ -27,7 +29,10 @@ class LiveSyncRelay(QObject):
         parent: QObject | None = None,
         desk_fields: tuple[str, ...] = (),
         interval: float = 5.0,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
+        """``clock``: the window's clock, so that the leases a door gives back at each
+        exchange follow the same sessions as the door (a moved clock in tests)."""
         super().__init__(parent)
         from checkin.pretix.link import state as pretix_link
         from checkin.pretix.live import LivePush
@@ -39,6 +44,8 @@ class LiveSyncRelay(QObject):
         self.live = LiveSync(
             replica, url, desk=desk, interval=interval, desk_fields=desk_fields, after_exchange=after
         )
+        if clock is not None:
+            self.live.clock = clock
         self.live.subscribe(self._relay)
         self._seen = 0
 
