@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from PIL import Image
 
 
@@ -48,9 +49,17 @@ def test_choose_day(qapp: object) -> None:
         choose_day(ev, "2026-07-10")
 
 
-def test_screenshots_render_every_state(qapp: object, tmp_path: Path) -> None:
+def test_screenshots_render_every_state(
+    qapp: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a machine without a keyring or a passphrase (a build server, a fresh laptop): the
+    screenshots' people are invented, so nothing is asked (encryption is on by default)."""
+    from checkin.base import keys
     from checkin.cli.desk import run_screenshots
 
+    monkeypatch.delenv("CHECKIN_PASSPHRASE", raising=False)
+    monkeypatch.setattr(keys, "_keyring", lambda: None)
+    monkeypatch.setattr(keys, "_asker", [lambda: pytest.fail("the passphrase was asked")])
     out = tmp_path / "shots"
     assert run_screenshots(argparse.Namespace(outdir=str(out))) == 0
     names = sorted(p.name for p in out.glob("*.png"))
