@@ -63,8 +63,10 @@ def add_bench_door(subparsers: Any) -> None:
 
 
 def cmd_bench_door(args: argparse.Namespace) -> int:
+    from checkin.demo.secret import use_demo_secret
     from checkin.devtools.bench import door
 
+    use_demo_secret()  # synthetic people: never a prompt, whatever the keyring
     result = door.run(
         event.of(args), args.attendees, args.sessions, scans=args.scans, movements_before=args.movements
     )
@@ -93,6 +95,9 @@ def add_faults(subparsers: Any) -> None:
 def cmd_faults(args: argparse.Namespace) -> int:
     workdir = Path(args.dir) if args.dir else Path(tempfile.mkdtemp(prefix="checkin-bench-faults-"))
     os.environ.setdefault("CHECKIN_HOME", str(workdir / "home"))  # prints and settings stay there
+    from checkin.demo.secret import use_demo_secret
+
+    use_demo_secret()  # synthetic people: never a prompt, whatever the keyring
     result = faults.run(
         workdir,
         kills=args.kills,

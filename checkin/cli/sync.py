@@ -184,8 +184,10 @@ def run_purge(args: argparse.Namespace) -> int:
 
 
 def run_bench(args: argparse.Namespace) -> int:
+    from checkin.demo.secret import use_demo_secret
     from checkin.devtools.bench.sync import run
 
+    use_demo_secret()  # synthetic people: never a prompt, whatever the keyring
     _print_json(
         run(
             args.hub, desks=args.desks, admissions=args.admissions, attendees=args.attendees, workdir=args.dir
