@@ -66,7 +66,8 @@ def test_pretix_through_the_hub(
     assert before.ok is False and "jamais" in before.found and "--hub" in before.fix
 
     assert main(["pretix", "pull", "--hub", hub_url, "--json"]) == 0
-    assert json.loads(capsys.readouterr().out)["positions"] == 7  # the cancelled position in a paid order included
+    # the cancelled position in a paid order included
+    assert json.loads(capsys.readouterr().out)["positions"] == 7
     assert main(["pretix", "pull", "--hub", hub_url, "--json"]) == 0  # from where the last one ended
     again = json.loads(capsys.readouterr().out)
     assert again["incremental"] is True and again["positions"] == 0
