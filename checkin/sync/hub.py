@@ -143,8 +143,9 @@ def guard(url: str) -> Iterator[None]:
     try:
         yield
     except (exc.OperationalError, exc.InterfaceError) as error:
+        told = tls.explain(make_url(normalise_url(url)), str(getattr(error, "orig", None) or error))
         raise HubError(
-            _("Le hub {url} ne répond pas : {error}", url=safe_url(url), error=_short(error))
+            told or _("Le hub {url} ne répond pas : {error}", url=safe_url(url), error=_short(error))
         ) from error
     except exc.DBAPIError as error:
         if error.connection_invalidated:

@@ -75,6 +75,36 @@ def describe(url: URL, conn: Connection) -> str:
             ca=ca or "~/.postgresql/root.crt",
         )
     return _(
-        "Liaison chiffrée ({version}), certificat du serveur non vérifié (donnez sslrootcert).",
+        "Liaison chiffrée ({version}), mais certificat du serveur NON vérifié : ajoutez "
+        "« sslmode=verify-full&sslrootcert=ca.pem » (le fichier CA du hub) à son adresse.",
         version=row[1],
     )
+
+
+def explain(url: URL, error: str) -> str:
+    """A TLS failure told in one sentence (empty: the error is not about TLS)."""
+    if url.get_backend_name() != "postgresql":
+        return ""
+    where = f"{url.host or '?'}:{url.port or 5432}"
+    ca = _query(url, "sslrootcert") or os.environ.get("PGSSLROOTCERT", "") or "~/.postgresql/root.crt"
+    if "certificate verify failed" in error or "does not match host name" in error:
+        return _(
+            "Le hub {where} présente un certificat que {ca} ne garantit pas : ce n'est peut-être "
+            "pas votre serveur, ou ce n'est pas le bon fichier CA. Rien n'a été échangé ; "
+            "demandez le fichier CA du hub à la personne qui l'a installé.",
+            where=where,
+            ca=ca,
+        )
+    if "root certificate file" in error and "does not exist" in error:
+        return _(
+            "Le fichier CA {ca} est introuvable : vérifiez le chemin donné à sslrootcert. "
+            "Rien n'a été échangé.",
+            ca=ca,
+        )
+    if "server does not support SSL" in error:
+        return _(
+            "Le hub {where} n'accepte pas de liaison chiffrée (ssl = off sur le serveur "
+            "PostgreSQL) : activez-la sur le serveur (ssl = on, avec son certificat). Rien n'a été échangé.",
+            where=where,
+        )
+    return ""
