@@ -41,8 +41,9 @@ def _pg_bin() -> Path | None:
 
 
 class Cluster:
-    def __init__(self, bindir: Path) -> None:
+    def __init__(self, bindir: Path, settings: str = "") -> None:
         self.bindir = bindir
+        self.settings = settings  # more ``-c name=value`` for the server (TLS: tests/sync/test_tls_server.py)
         self.root = Path(tempfile.mkdtemp(prefix="checkin-pg-"))
         self.data = self.root / "data"
         self.port = _free_port()
@@ -51,6 +52,12 @@ class Cluster:
             self.user = "postgres"
             entry = pwd.getpwnam(self.user)
             os.chown(self.root, entry.pw_uid, entry.pw_gid)
+
+    def own(self, path: Path) -> None:
+        """Give a file to the server's user (a key must be the server's, mode 0600)."""
+        if self.user:
+            entry = pwd.getpwnam(self.user)
+            os.chown(path, entry.pw_uid, entry.pw_gid)
 
     def _run(self, *args: str) -> None:
         cmd = [str(a) for a in args]
@@ -71,8 +78,8 @@ class Cluster:
             "--no-sync",
         )
         options = (
-            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=100"
-        )
+            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=100 {self.settings}"
+        ).strip()
         self._run(
             self.bindir / "pg_ctl",
             "-D",
