@@ -210,3 +210,18 @@ def test_require_against_a_server_without_tls_is_a_sentence(
     assert "ssl = on" in err and "Traceback" not in err
     check = _check(tmp_path, url)
     assert check.ok is False and "n'accepte pas de liaison chiffrée" in check.found
+
+
+def test_verify_full_checks_the_name_on_the_certificate(
+    tls_cluster: tuple[Cluster, dict[str, Path]], tmp_path: Path
+) -> None:
+    """The right CA, but the hub is reached under a name its certificate does not carry."""
+    cluster, files = tls_cluster
+    url = _hub(cluster, f"sslmode=verify-full&sslrootcert={files['ca']}")
+    renamed = url.replace("@127.0.0.1:", "@hub.venue.example:") + "&hostaddr=127.0.0.1"
+    with pytest.raises(
+        HubError, match=r"hub\.venue\.example:.* présente un certificat que .* ne garantit pas"
+    ):
+        open_hub(renamed)
+    verify_ca = renamed.replace("verify-full", "verify-ca")  # the CA only, not the name
+    assert "vérifié avec" in _check(tmp_path, verify_ca).found
