@@ -47,7 +47,10 @@ def _smaller_room(ev: EventConfig) -> EventConfig:
     return dataclasses.replace(ev, rooms=dataclasses.replace(ev.rooms, rooms=rooms))
 
 
-def door_shots(db: Path, ev: EventConfig, shot: Any, wait: Callable[..., bool]) -> None:
+def door_shots(
+    db: Path, ev: EventConfig, shot: Any, wait: Callable[..., bool]
+) -> tuple[EventConfig, datetime]:
+    """The door's answers, then the occupancy view; returns the event and the moment it shows."""
     from checkin.base.pin import hash_pin
     from checkin.base.settings import DeskSettings
     from checkin.ui.door.app import build_door, build_occupancy
@@ -85,6 +88,7 @@ def door_shots(db: Path, ev: EventConfig, shot: Any, wait: Callable[..., bool]) 
         shot("occupancy")
     finally:
         occupancy.close()
+    return small, clock[0]
 
 
 def _a_day_of_doors(db: Path, ev: EventConfig, day: str, now: datetime) -> None:

@@ -137,8 +137,28 @@ def _render(outdir: Path, home: Path, event: EventConfig | None) -> list[Path]:
     finally:
         desk.close()
     _kiosk_shots(db, ev, shot)
-    door_shots(db, ev, shot, _wait)
+    small, at = door_shots(db, ev, shot, _wait)
+    _staff_rooms_shot(db, small, at, shot)
     return shot.written
+
+
+def _staff_rooms_shot(db: Path, ev: EventConfig, at: Any, shot: _Camera) -> None:
+    """The staff view's « Salles » tab on the doors' day (the occupancy view's moment)."""
+    desk = _open_desk(db, ev)
+    w = desk.window
+    w.resize(*SIZE)
+    w.show()
+    shot.window = w
+    w.rooms.now = lambda: at
+    try:
+        w.lead.lock.unlock("1234")
+        w.show_staff()
+        _wait(lambda: w.staff.page.figures.expected > 0)
+        w.staff.page.show_rooms()
+        _wait(lambda: bool(w.rooms.rows))
+        shot("staff-rooms")
+    finally:
+        desk.close()
 
 
 def _demo_replica(home: Path, ev: EventConfig) -> Path:

@@ -16,6 +16,7 @@ from checkin.arrivals.scan import Decision
 from checkin.base import i18n
 from checkin.base.i18n import _
 from checkin.base.settings import DeskSettings
+from checkin.ui.door.occupancy import OccupancyView, wall_clock
 from checkin.ui.frame import Frame
 from checkin.ui.group.desk import GroupDesk
 from checkin.ui.lead.actions import Lead
@@ -76,6 +77,7 @@ class DeskWindow(QMainWindow):
         self.group = GroupDesk(frame)
         self.lead = Lead(frame)
         self.staff = StaffDesk(frame, lambda: self.status.seq)
+        self.rooms = OccupancyView(session.replica, session.event, session.day, wall_clock, live=False)
         self.ready_bar = ReadyBar(session, settings, self)
         self.printers = DeskPrinting(frame)
         self.sync = LiveSyncStatus(frame)
@@ -140,6 +142,7 @@ class DeskWindow(QMainWindow):
 
     def _lay_out(self) -> None:
         self.staff.page.box.insertWidget(1, self.ready_bar)
+        self.staff.page.add_rooms(self.rooms)  # the staff view's « Salles » tab
         stack = self.frame.stack
         stack.currentChanged.connect(lambda _i: self.staff.follow(stack.currentWidget() is self.staff.page))
         for page in (self.scan.page, self.people.search, self.people.card, self.staff.page, self.group.page):
@@ -184,6 +187,7 @@ class DeskWindow(QMainWindow):
     def closeEvent(self, event: Any) -> None:  # noqa: N802 (Qt API)
         self.stop_listening()
         self.sync.stop()
+        self.rooms.stop()
         super().closeEvent(event)
 
     def set_rehearsal(self, where: str) -> None:
@@ -233,6 +237,7 @@ class DeskWindow(QMainWindow):
     def _settings_applied(self, day_changed: bool, port_changed: bool) -> None:
         if day_changed:
             self.people.set_day(self.session.day)
+            self.rooms.day = self.session.day
             self.status.refresh_counts()
         self.scan.page.set_ready_delay(self.settings.ready_delay_s)
         self.scan.sounds.muted = self.settings.muted

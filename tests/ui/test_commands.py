@@ -87,6 +87,7 @@ def test_screenshots_render_every_state(
         "door-exit",
         "door-no-session",
         "occupancy",
+        "staff-rooms",
     ):
         assert any(state in n for n in names), state
     for path in out.glob("*.png"):

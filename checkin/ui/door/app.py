@@ -19,7 +19,7 @@ from checkin.event.model import EventConfig
 from checkin.replica.db import Replica, open_replica
 from checkin.replica.movements import Session
 from checkin.ui.app import application, choose_day
-from checkin.ui.door.occupancy import OccupancyView
+from checkin.ui.door.occupancy import OccupancyView, wall_clock
 from checkin.ui.door.station import DoorParts, DoorStation
 from checkin.ui.lead.lock import LeadLock
 from checkin.ui.qt import QLabel, QThreadPool, QWidget
@@ -27,10 +27,6 @@ from checkin.ui.session import DeskSession
 from checkin.ui.sync.live import LiveSyncRelay
 
 log = logging.getLogger(__name__)
-
-
-def wall_clock() -> datetime:
-    return datetime.now().astimezone()
 
 
 @dataclass

@@ -1,7 +1,10 @@
 """The staff's occupancy view (``checkin occupancy``): every room, the session in it now,
 ``inside / capacity`` as a bar, refreshed every few seconds from the replica (the doors'
 movements reach it through the hub's exchange). A room at or over its capacity is red; at
-the end of each line, the room's day so far (:class:`DayCurve`)."""
+the end of each line, the room's day so far (:class:`DayCurve`).
+
+The same view is the staff view's « Salles » page in the desk window (``live=False``): there
+it reads and ticks only while it is on screen."""
 
 from __future__ import annotations
 
@@ -22,10 +25,22 @@ from checkin.ui.qt import QGridLayout, QLabel, QProgressBar, QTimer, QVBoxLayout
 REFRESH_MS = 10_000
 
 
+def wall_clock() -> datetime:
+    return datetime.now().astimezone()
+
+
 class OccupancyView(QWidget):
     refreshed = Signal(list)  # the RoomNow rows on screen
 
-    def __init__(self, replica: Replica, event: EventConfig, day: str, now: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        replica: Replica,
+        event: EventConfig,
+        day: str,
+        now: Callable[[], datetime],
+        *,
+        live: bool = True,
+    ) -> None:
         super().__init__()
         self.setObjectName("occupancy")
         self.replica, self.config, self.day, self.now = replica, event, day, now
@@ -56,8 +71,26 @@ class OccupancyView(QWidget):
         self.timer.setInterval(REFRESH_MS)
         self.timer.timeout.connect(self.refresh)
         self.setStyleSheet("#occupancy { background: #FFFFFF; } QLabel { color: #111111; }")
-        self.refresh()
-        self.timer.start()
+        self.live = live  # a window of its own: always ticking; a page: while shown
+        if live:
+            self.refresh()
+            self.timer.start()
+
+    def showEvent(self, event: object) -> None:  # noqa: N802 (Qt API)
+        super().showEvent(event)  # type: ignore[arg-type]
+        if not self.live and not self.closed:
+            self.refresh()
+            self.timer.start()
+
+    def hideEvent(self, event: object) -> None:  # noqa: N802 (Qt API)
+        super().hideEvent(event)  # type: ignore[arg-type]
+        if not self.live:
+            self.timer.stop()
+
+    def stop(self) -> None:
+        """No more reads: the window closes (a read coming back shows nothing)."""
+        self.timer.stop()
+        self.closed = True
 
     def refresh(self) -> None:
         """Read on the task pool (the day's movements grow), shown when they come back."""

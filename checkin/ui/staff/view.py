@@ -25,6 +25,7 @@ from checkin.ui.qt import (
     QScrollArea,
     QStringListModel,
     Qt,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -158,11 +159,37 @@ class StaffPage(QWidget):
         columns = QHBoxLayout()
         columns.addWidget(scroller, 3)
         columns.addLayout(right, 2)
+        arrivals = QWidget()
+        arrivals.setObjectName("staff_arrivals")
+        inner = QVBoxLayout(arrivals)
+        inner.setContentsMargins(0, 6, 0, 0)
+        inner.addWidget(self.total)
+        inner.addLayout(columns, 1)
+        self.tabs = QTabWidget()  # « Arrivées », and « Salles » when the window adds the rooms
+        self.tabs.setObjectName("staff_tabs")
+        self.tabs.setStyleSheet("QTabBar::tab { font-size: 17px; padding: 6px 18px; }")
+        self.tabs.addTab(arrivals, "")
+        self.rooms: QWidget | None = None
         layout = self.box = QVBoxLayout(self)
         layout.addWidget(self.title)
-        layout.addWidget(self.total)
-        layout.addLayout(columns, 1)
+        layout.addWidget(self.tabs, 1)
         self.retranslate()
+
+    def add_rooms(self, rooms: QWidget) -> None:
+        """The rooms' occupancy (the door's view, which the window builds) as a second tab,
+        scrolled when the event has more rooms than the window has height."""
+        self.rooms = rooms
+        scroller = QScrollArea()
+        scroller.setObjectName("staff_rooms")
+        scroller.setWidgetResizable(True)
+        scroller.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroller.setWidget(rooms)
+        self.tabs.addTab(scroller, "")
+        self.retranslate()
+
+    def show_rooms(self) -> None:
+        if self.rooms is not None:
+            self.tabs.setCurrentIndex(1)
 
     def show_figures(self, figures: Figures) -> None:
         self.figures = figures
@@ -175,6 +202,9 @@ class StaffPage(QWidget):
     def retranslate(self) -> None:
         f = self.figures
         self.title.setText(_("Arrivées en direct"))
+        self.tabs.setTabText(0, _("Arrivées"))
+        if self.rooms is not None:
+            self.tabs.setTabText(1, _("Salles"))
         share = round(100 * f.arrived / f.expected) if f.expected else 0
         self.total.setText(
             _(
