@@ -96,6 +96,12 @@ class DeskSettings:
         "badge, counts no entry); 'off': the staffed desk. checkin kiosk [--print-only] opens one too",
         choices=("off", "admit", "print-only"),
     )
+    room: str = setting(
+        "",
+        "desk",
+        "Room whose door this desk is: checkin desk opens that door (as --room NAME does, which comes "
+        'first; --room "" opens the reception desk); empty: the reception desk',
+    )
     kiosk_return_s: int = setting(
         6, "desk", "Seconds the kiosk's answer stays before its idle screen", minimum=2, maximum=60
     )

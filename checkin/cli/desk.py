@@ -30,7 +30,11 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:  # type: ignor
         ),
     )
     desk.add_argument(
-        "--room", help=_("Porte de cette salle : chaque scan entre dans la session que dit l'horloge")
+        "--room",
+        help=_(
+            "Porte de cette salle : chaque scan entre dans la session que dit l'horloge "
+            '(réglage room du poste ; --room "" : l\'accueil)'
+        ),
     )
     desk.set_defaults(func=run_desk)
 
@@ -188,11 +192,14 @@ def run_desk(args: argparse.Namespace) -> int:
 
     if args.rehearsal:
         return run_desk_rehearsal(args)
-    if args.room:
-        return run_door(args)
     from checkin.base.settings import DeskSettings
 
-    if DeskSettings.load().kiosk != "off":  # this laptop is a kiosk (its desk setting)
+    settings = DeskSettings.load()
+    if args.room:
+        return run_door(args)
+    if args.room is None and settings.room.strip():  # this laptop is a room's door (its desk setting)
+        return run_door(args, settings.room.strip(), settings.file)
+    if settings.kiosk != "off":  # this laptop is a kiosk (its desk setting)
         args.print_only = None
         return run_kiosk(args)
     return run_single(
@@ -203,13 +210,27 @@ def run_desk(args: argparse.Namespace) -> int:
     )
 
 
-def run_door(args: argparse.Namespace) -> int:
-    """A room's door: entries (and exits) of the session the clock says is in the room."""
+def run_door(args: argparse.Namespace, room: str = "", setting_file: str = "") -> int:
+    """A room's door: entries (and exits) of the session the clock says is in the room —
+    ``--room``'s, else ``room`` from the desk setting kept in ``setting_file``."""
+    from checkin.base.errors import KnownError
     from checkin.ui.door import app as door_app
 
-    return door_app.run(
-        door_app.build_door(args.db, args.room, desk_name=args.desk, day=args.day, event=event_mod.of(args))
-    )
+    try:
+        opened = door_app.build_door(
+            args.db, room or args.room, desk_name=args.desk, day=args.day, event=event_mod.of(args)
+        )
+    except KnownError as exc:
+        if not setting_file:
+            raise
+        said = _(
+            "Ce poste est la porte de « {room} » (réglage room de {path} ; "
+            '« checkin desk --room "" » ouvre l\'accueil).',
+            room=room,
+            path=setting_file,
+        )
+        raise KnownError(f"{exc.message} {said}") from None
+    return door_app.run(opened)
 
 
 def run_occupancy(args: argparse.Namespace) -> int:

@@ -10,7 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from checkin.arrivals.occupancy import room_names
 from checkin.base import i18n
+from checkin.base.errors import KnownError
+from checkin.base.i18n import _
 from checkin.ui.frame import Frame
 from checkin.ui.lead.dialogs import SettingsDialog
 from checkin.ui.lead.lock import LeadLock, PinDialog, no_pin_message
@@ -53,8 +56,17 @@ class Lead(QObject):
         days = [(d.iso, event.day_label(d.iso, i18n.language())) for d in event.days]
         if session.day not in {iso for iso, _label in days}:
             days.insert(0, (session.day, session.day))
+        try:
+            rooms = room_names(session.replica, event)
+        except KnownError:  # busy or damaged: the event file's rooms still
+            rooms = [r.name for r in event.rooms.rooms]
         dialog = SettingsDialog(
-            self.frame.settings, self.printer_names(), self.frame.window, days=days, current_day=session.day
+            self.frame.settings,
+            self.printer_names(),
+            self.frame.window,
+            days=days,
+            current_day=session.day,
+            rooms=rooms,
         )
         dialog.accepted.connect(lambda: self.apply_settings(dialog))
         dialog.scanner_button.clicked.connect(self.open_scanner_check)
@@ -62,7 +74,7 @@ class Lead(QObject):
 
     def apply_settings(self, dialog: SettingsDialog) -> None:
         settings, session = self.frame.settings, self.frame.session
-        port_before = settings.serial_port
+        port_before, room_before = settings.serial_port, settings.room
         dialog.apply(settings)
         session.desk = settings.desk_name
         chosen = dialog.chosen_day()
@@ -74,4 +86,11 @@ class Lead(QObject):
         self.lock.set_idle_seconds(settings.idle_lock_s)
         i18n.set_language(settings.language)
         self.frame.save_settings()
+        if settings.room != room_before:  # the window stays the desk until it starts again
+            self.frame.say(
+                _("Au prochain démarrage, « checkin desk » ouvre la porte de « {room} ».", room=settings.room)
+                if settings.room
+                else _("Au prochain démarrage, « checkin desk » ouvre l'accueil."),
+                30_000,
+            )
         self.applied.emit(day_changed, settings.serial_port != port_before)

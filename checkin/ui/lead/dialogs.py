@@ -1,4 +1,5 @@
-"""The lead's form: the desk settings (name, timings, day, printer, scanner, sounds, language)."""
+"""The lead's form: the desk settings (name, timings, day, printer, scanner, sounds, language,
+the room whose door this desk opens as at its next start)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ class SettingsDialog(Form):
         parent: QWidget | None = None,
         days: list[tuple[str, str]] | None = None,
         current_day: str = "",
+        rooms: list[str] | None = None,
     ) -> None:
         super().__init__(_("Réglages du poste"), _("Réglages du poste"), parent)
         self.desk_name = self.line(_("Nom du poste"), "desk_name", settings.desk_name)
@@ -74,6 +76,20 @@ class SettingsDialog(Form):
         self.language.addItem("English", "en")
         self.language.setCurrentIndex(max(0, self.language.findData(settings.language)))
         self.form.addRow(_("Langue"), self.language)
+        self.room = self._room_choice(settings.room, rooms or [])
+
+    def _room_choice(self, current: str, rooms: list[str]) -> QComboBox:
+        """What ``checkin desk`` opens on this laptop: the reception desk or a room's door."""
+        room = QComboBox()
+        room.setAccessibleName(_("Au démarrage, ce poste ouvre"))
+        room.addItem(_("l'accueil"), "")
+        for name in rooms:
+            room.addItem(_("la porte de « {room} »", room=name), name)
+        if current and room.findData(current) < 0:  # a name the event no longer has: kept, shown
+            room.addItem(_("la porte de « {room} »", room=current), current)
+        room.setCurrentIndex(max(0, room.findData(current)))
+        self.form.addRow(_("Au démarrage, ce poste ouvre"), room)
+        return room
 
     def check(self) -> str:
         return "" if self.desk_name.text().strip() else _("Donnez un nom au poste.")
@@ -90,3 +106,4 @@ class SettingsDialog(Form):
         settings.serial_port = self.serial_port.text().strip()
         settings.muted = self.muted.isChecked()
         settings.language = str(self.language.currentData())
+        settings.room = str(self.room.currentData() or "")
