@@ -20,7 +20,7 @@ from checkin.base.errors import KnownError
 from checkin.base.i18n import _
 from checkin.base.text import fold
 from checkin.event.model import EventConfig
-from checkin.replica import facts, movements
+from checkin.replica import facts, movements, programme
 from checkin.replica.attendees import AttendeeView
 from checkin.replica.db import Replica
 from checkin.replica.movements import Movement, Session
@@ -80,7 +80,7 @@ def decide(
     uid = person.live_uid or person.uid
     if exit:
         return _exit(replica, target, uid, day, desk, capacity, first)
-    if not may_enter(event, target, person):
+    if not may_enter(event, target, person, _by_addon(replica, event, target, person)):
         return DoorDecision("not_in_session", target, _inside(replica, target, day), capacity, first)
     decision = _enter(replica, target, uid, person.code, day, desk, capacity, first)
     if decision.outcome == "full" and decision.share is not None and more_seats is not None:
@@ -119,16 +119,30 @@ def force(replica: Replica, refused: DoorDecision, *, reason: str, day: str, des
     return DoorDecision("forced", target, inside, refused.capacity, refused.event, share=refused.share)
 
 
-def may_enter(event: EventConfig, target: Session, person: AttendeeView) -> bool:
-    """Who the event file opens the session to (``[[session_access]]``)."""
+def may_enter(event: EventConfig, target: Session, person: AttendeeView, by_addon: bool = False) -> bool:
+    """Who the event file opens the session to (``[[session_access]]``). ``registered``: the
+    session is in the person's workshops (``Ateliers``), or ``by_addon`` — an add-on product
+    of their registration names it (:func:`checkin.replica.programme.names_session`)."""
     open_to = event.rooms.open_to(target.code, target.kind)
     if "all" in open_to:
         return True
-    if "registered" in open_to and target.code.upper() in {w.upper() for w in person.workshops}:
+    registered = by_addon or target.code.upper() in {w.upper() for w in person.workshops}
+    if "registered" in open_to and registered:
         return True
     category = event.category(person.category)
     names = {fold(category.key), fold(category.name)}
     return any(fold(v) in names for v in open_to)
+
+
+def _by_addon(replica: Replica, event: EventConfig, target: Session, person: AttendeeView) -> bool:
+    """Read only when it can matter: a session open to those registered for it, the person's
+    workshops not naming it."""
+    if "registered" not in event.rooms.open_to(target.code, target.kind):
+        return False
+    if target.code.upper() in {w.upper() for w in person.workshops}:
+        return False
+    with replica.read() as conn:
+        return programme.registered_by_addon(conn, person.uid, target.code, target.title)
 
 
 def _inside(replica: Replica, target: Session, day: str) -> int:
