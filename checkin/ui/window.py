@@ -305,6 +305,8 @@ class DeskWindow(QMainWindow):
         self.scan.page.retranslate()
         self.people.retranslate()
         self.staff.retranslate()
+        if self.rooms.isVisible():  # its words come with its figures: read them again
+            self.rooms.refresh()
         self.ready_bar.retranslate()
         self.status.paint()
         self.printers.paint()

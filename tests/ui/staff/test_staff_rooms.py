@@ -79,5 +79,9 @@ def test_the_staff_view_shows_each_rooms_occupancy(desk: Any, qtbot: Any, kb: An
     assert bar.isVisible() and (bar.value(), bar.maximum()) == (2, 80)
     assert curve.points and curve.points[-1][1] == 2
     assert "11:40" in w.rooms.title.text()
+    with qtbot.waitSignal(w.rooms.refreshed, timeout=5000):
+        qtbot.mouseClick(w.nav.buttons["language"], Qt.MouseButton.LeftButton)  # English, at once
+    assert tabs.tabText(1) == "Rooms" and w.rooms.heads[0].text() == "Room"
+    assert w.rooms.title.text().startswith("Room occupancy")
     _click_tab(qtbot, tabs, 0)  # back to the arrivals: the rooms stop reading
     assert not w.rooms.timer.isActive()
