@@ -21,6 +21,7 @@ from checkin.replica import conflicts as conflict_module
 from checkin.replica.attendees import AttendeeView
 from checkin.replica.conflicts import Replayed
 from checkin.replica.movements import Session
+from checkin.replica.programme import names_session
 
 # A registration as the reports read it: the attendee's one declaration.
 Person = AttendeeView
@@ -35,6 +36,7 @@ class Dataset:
     paper: set[tuple[str, str]] = field(default_factory=set)  # (uid, day) entered from the paper list
     sessions: list[Session] = field(default_factory=list)  # the programme, by day and start
     moves: Replayed = field(default_factory=Replayed)  # who entered each session, its peak
+    addons: dict[str, list[str]] = field(default_factory=dict)  # uid -> add-on products (a desk's)
 
     def expected(self, day: str) -> list[Person]:
         """Confirmed registrations for the day, and walk-ins of that day (:mod:`checkin.replica.presence`)."""
@@ -65,8 +67,9 @@ class Dataset:
 
     def workshop_noshows(self, day: str) -> list[tuple[Session, list[Person], int]]:
         """Each session open to the people registered for it (``[[session_access]]``
-        ``registered``, their ``Ateliers``): the confirmed registrations listing it whose
-        holder never entered it, and how many list it."""
+        ``registered``: their ``Ateliers``, or an add-on product naming the session, as the
+        door reads them): the confirmed registrations listing it whose holder never entered
+        it, and how many list it. The hub holds no add-ons: its report reads ``Ateliers``."""
         out: list[tuple[Session, list[Person], int]] = []
         for s in self.sessions_of(day):
             if "registered" not in self.event.rooms.open_to(s.code, s.kind):
@@ -74,7 +77,13 @@ class Dataset:
             came = self.moves.entered.get(s.code, set())
             code = s.code.upper()
             listed = [
-                p for p in self.people if p.status == "confirmed" and code in {w.upper() for w in p.workshops}
+                p
+                for p in self.people
+                if p.status == "confirmed"
+                and (
+                    code in {w.upper() for w in p.workshops}
+                    or any(names_session(a, s.code, s.title) for a in self.addons.get(p.uid, ()))
+                )
             ]
             out.append((s, [p for p in listed if p.uid not in came], len(listed)))
         return out
@@ -103,7 +112,16 @@ def load(conn: Connection, event: EventConfig, *, hub: bool) -> Dataset:
         presence.paper_keys(conn, hub=hub),
         sessions,
         conflict_module.replay(conn, hub=hub),
+        {} if hub else _addons(conn),
     )
+
+
+def _addons(conn: Connection) -> dict[str, list[str]]:
+    """The add-on products of each registration (a desk's ``entitlement`` rows)."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for uid, product in conn.execute(text("SELECT uid, product FROM entitlement")):
+        out[str(uid)].append(str(product))
+    return dict(out)
 
 
 _SESSIONS = 'SELECT code, title, kind, day, start, "end", room FROM {hub_}session ORDER BY day, start, code'

@@ -68,3 +68,27 @@ def test_add_on_products_register_for_the_sessions_they_name(
     # An evening event and "A30 Déjeuner" register for no workshop.
     assert door("Salon Lavoisier", paul[1]) == "not_in_session"
     assert door("Salon Vaucanson", paul[1]) == "not_in_session"
+
+
+def test_add_on_registrants_in_the_workshop_noshows(
+    replica: Replica, event: EventConfig, sample_dir: Path, tmp_path: Path
+) -> None:
+    """The no-shows per workshop read the same registrations as the door: a person whose
+    add-on names A3 and who never came in is absent from A3; one who came in is not."""
+    from openpyxl import load_workbook
+
+    from checkin.reports import write_report
+
+    import_file(replica, event, sample_dir / "programme.csv")
+    import_file(replica, event, DATA / "wild" / "pretix_checkinlist_workshops.csv")
+    lea, marc = (_person(replica, n) for n in ("Fontaine", "Olivier"))
+    target = rooms.serving(replica, "Salon Lavoisier", DAY1, "11:40")
+    assert target is not None and target.code == "A3"
+    came = rooms.decide(replica, event, marc[1], target, day=DAY1, hhmm="11:40", desk="Porte")
+    assert came.outcome == "admitted"
+    path = replica.path
+    replica.close()
+    book = load_workbook(write_report("noshows", output=tmp_path / "no.xlsx", db=str(path), day=DAY1))
+    rows = [list(r) for r in book[f"Absents ateliers {DAY1}"].iter_rows(values_only=True)][1:]
+    a3 = {c for r in rows if r[0] == "A3" for c in r if isinstance(c, str)}
+    assert lea[1] in a3 and marc[1] not in a3
