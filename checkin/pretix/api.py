@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import ssl
 import time
 import urllib.error
 import urllib.parse
@@ -156,9 +157,38 @@ class Client:
                 raise PretixError(
                     _("pretix ne répond pas ({url}) : réessayez plus tard.", url=self.link.url)
                 ) from exc
+            if isinstance(exc.reason, ssl.SSLError):
+                raise _tls_error(self.link, exc.reason) from exc
             raise PretixError(
                 _("pretix injoignable ({url}) : {reason}.", url=self.link.url, reason=exc.reason)
             ) from exc
+        except ssl.SSLError as exc:  # the secure link broken once open
+            raise _tls_error(self.link, exc) from exc
+        except OSError as exc:  # the connection reset or cut mid-answer
+            raise PretixError(
+                _("pretix injoignable ({url}) : {reason}.", url=self.link.url, reason=exc)
+            ) from exc
+
+
+def _tls_error(link: Link, error: ssl.SSLError) -> PretixError:
+    """A certificate this machine does not trust, or a broken TLS link: one sentence."""
+    if isinstance(error, ssl.SSLCertVerificationError):
+        return PretixError(
+            _(
+                "Le certificat de pretix ({url}) n'est pas reconnu ({reason}) : rien n'a été lu "
+                "ni envoyé. Vérifiez l'adresse et l'heure de ce poste ; sur un réseau qui "
+                "intercepte les connexions, passez par un autre réseau.",
+                url=link.url,
+                reason=error.verify_message or error.reason,
+            )
+        )
+    return PretixError(
+        _(
+            "La liaison chiffrée avec pretix ({url}) a échoué ({reason}) : rien n'a été lu ni envoyé.",
+            url=link.url,
+            reason=error.reason or error,
+        )
+    )
 
 
 class _RetryLater(Exception):

@@ -193,3 +193,34 @@ def test_live_push_at_the_exchange_keeps_failures_and_retries(
         assert len(POSTED) == 2  # answered once: never sent again
     finally:
         live.close()
+
+
+def test_a_certificate_this_machine_does_not_trust_is_a_sentence(
+    tmp_path: Path, event: EventConfig, replica: Replica
+) -> None:
+    """pretix behind HTTPS whose certificate no CA of this machine signed (a self-made one, or
+    a venue network intercepting the connection): one sentence, nothing read or applied."""
+    import ssl
+
+    from tests.certs import make_certificates
+
+    files = make_certificates(tmp_path)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Stub)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(files["cert"], files["key"])
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    ANSWERS.clear()
+    try:
+        link = Link(f"https://127.0.0.1:{server.server_port}", "o", "e", 1, "t")
+        with pytest.raises(PretixError, match=r"certificat de pretix .* n'est pas reconnu") as refused:
+            Client(link).get("/x")
+        assert "Traceback" not in str(refused.value) and "rien n'a été lu" in str(refused.value)
+        with pytest.raises(PretixError, match="n'est pas reconnu"):
+            pull(replica, event, Client(link))
+        with replica.read() as conn:
+            assert conn.exec_driver_sql("SELECT count(*) FROM attendee").scalar_one() == 0
+    finally:
+        server.shutdown()
+        server.server_close()
