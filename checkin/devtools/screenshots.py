@@ -350,6 +350,12 @@ def _import_preview_shots(
     tools.finished.connect(done.append)
     dialog.import_button.click()
     _wait(lambda: bool(done), 60_000)
+    from checkin.replica import contents
+
+    # An import takes the « invented » mark away (real people may have come in); these are
+    # the demo's own invented people: marked again, or the retention date would purge the
+    # desk at the next window of this run (the staff view's rooms on a purged desk).
+    contents.mark_invented(w.session.replica, "demo")
     pending = next(
         line.split(";")[10]
         for line in export.read_text(encoding="utf-8").splitlines()[1:]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import subprocess
 import sys
 from pathlib import Path
@@ -50,18 +51,23 @@ def test_choose_day(qapp: object) -> None:
 
 
 def test_screenshots_render_every_state(
-    qapp: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    qapp: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """On a machine without a keyring or a passphrase (a build server, a fresh laptop): the
-    screenshots' people are invented, so nothing is asked (encryption is on by default)."""
+    """On a machine without a keyring or a passphrase (a build server, a fresh laptop), on
+    the real clock: the screenshots' people are invented, so nothing is asked (encryption is
+    on by default) and nothing is purged by the event's retention date."""
     from checkin.base import keys
     from checkin.cli.desk import run_screenshots
 
     monkeypatch.delenv("CHECKIN_PASSPHRASE", raising=False)
+    monkeypatch.delenv("CHECKIN_TODAY")  # on the real clock: the shipped event is past its retention date
     monkeypatch.setattr(keys, "_keyring", lambda: None)
     monkeypatch.setattr(keys, "_asker", [lambda: pytest.fail("the passphrase was asked")])
     out = tmp_path / "shots"
-    assert run_screenshots(argparse.Namespace(outdir=str(out))) == 0
+    with caplog.at_level(logging.INFO, logger="checkin.sync.retention"):
+        assert run_screenshots(argparse.Namespace(outdir=str(out))) == 0
+    purged = [r.getMessage() for r in caplog.records if "replica purged" in r.getMessage()]
+    assert purged == []  # every window of the run showed the invented people, none a purged desk
     names = sorted(p.name for p in out.glob("*.png"))
     for state in (
         "ready",
