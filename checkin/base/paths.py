@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import importlib.resources
 import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from platformdirs import user_config_path, user_data_path, user_log_path
@@ -115,3 +118,19 @@ def fsync_dir(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+@contextmanager
+def temporary_home(prefix: str) -> Iterator[Path]:
+    """``CHECKIN_HOME`` pointed at a fresh temporary folder for the block (benches and
+    screenshots: nothing of theirs reaches the user's desk), then put back and removed."""
+    previous = os.environ.get("CHECKIN_HOME")
+    with tempfile.TemporaryDirectory(prefix=prefix) as home:
+        os.environ["CHECKIN_HOME"] = home
+        try:
+            yield Path(home)
+        finally:
+            if previous is None:
+                os.environ.pop("CHECKIN_HOME", None)
+            else:
+                os.environ["CHECKIN_HOME"] = previous

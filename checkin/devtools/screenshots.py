@@ -8,11 +8,11 @@ versions — without a display.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from checkin.base import paths
 from checkin.base.errors import KnownError
 from checkin.base.i18n import _
 from checkin.devtools.door_shots import door_shots
@@ -90,16 +90,8 @@ def _codes(db: Path, last_day: str) -> dict[str, str]:
 def render_all(outdir: Path, event: EventConfig | None = None) -> list[Path]:
     outdir.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    previous = os.environ.get("CHECKIN_HOME")
-    with tempfile.TemporaryDirectory(prefix="checkin-shots-") as home:
-        os.environ["CHECKIN_HOME"] = home
-        try:
-            return _render(outdir, Path(home), event)
-        finally:
-            if previous is None:
-                os.environ.pop("CHECKIN_HOME", None)
-            else:
-                os.environ["CHECKIN_HOME"] = previous
+    with paths.temporary_home("checkin-shots-") as home:
+        return _render(outdir, home, event)
 
 
 def _render(outdir: Path, home: Path, event: EventConfig | None) -> list[Path]:

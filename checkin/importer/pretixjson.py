@@ -20,6 +20,7 @@ from checkin.base.errors import ImportFileError
 from checkin.base.i18n import _
 from checkin.importer.sources import Table
 
+# pretix's order status letters, as its API and its JSON export write them (the pull reads them too)
 STATUS = {"n": "pending", "p": "paid", "e": "expired", "c": "canceled"}
 HEADERS = [
     "Order code",

@@ -29,6 +29,7 @@ from checkin.event.model import EventConfig
 from checkin.importer.mapping import build
 from checkin.importer.opened import OpenedExport
 from checkin.importer.platforms import pretix_name_part
+from checkin.importer.pretixjson import STATUS
 from checkin.importer.sources import Table
 from checkin.importer.summary import ImportSummary
 from checkin.pretix.api import Client
@@ -40,7 +41,6 @@ from checkin.replica.signed import KEYS_META
 log = logging.getLogger(__name__)
 
 META_KEY = "pretix_pull"  # {"url", "organizer", "event", "list", "since"}: where the next pull starts
-_STATUS = {"n": "pending", "p": "paid", "e": "expired", "c": "canceled"}
 HEADERS = [
     "Order code",
     "Position ID",
@@ -229,7 +229,7 @@ def _row(
     order: dict[str, Any], p: dict[str, Any], items: dict[str, str], number: dict[int, int]
 ) -> list[str]:
     parts = p.get("attendee_name_parts") or {}
-    status = "canceled" if p.get("canceled") else _STATUS.get(order.get("status", ""), "")
+    status = "canceled" if p.get("canceled") else STATUS.get(order.get("status", ""), "")
     parent = p.get("addon_to")
     return [
         order["code"],

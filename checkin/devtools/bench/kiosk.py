@@ -17,28 +17,20 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 from typing import Any
 
+from checkin.base import paths
 from checkin.devtools.bench.desk import _pct, _spin, _unscanned, build_database, send_burst
 
 
 def run(scans: int = 100, attendees: int = 2000) -> dict[str, Any]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     load_start = os.getloadavg()[0]
-    with tempfile.TemporaryDirectory(prefix="checkin-bench-kiosk-") as home:
-        previous = os.environ.get("CHECKIN_HOME")
-        os.environ["CHECKIN_HOME"] = home
-        try:
-            marks = _measure(Path(home), scans, attendees)
-        finally:
-            if previous is None:
-                os.environ.pop("CHECKIN_HOME", None)
-            else:
-                os.environ["CHECKIN_HOME"] = previous
+    with paths.temporary_home("checkin-bench-kiosk-") as home:
+        marks = _measure(home, scans, attendees)
     result: dict[str, Any] = {"scans": len(marks["done"]), "attendees": attendees}
     for name, values in marks.items():
         result[f"{name}_p50_ms"] = _pct(values, 0.5)
