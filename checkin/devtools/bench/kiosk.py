@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from checkin.base import paths
+from checkin.demo.secret import use_demo_secret
 from checkin.devtools.bench.desk import _pct, _spin, _unscanned, build_database, send_burst
 
 
@@ -30,6 +31,7 @@ def run(scans: int = 100, attendees: int = 2000) -> dict[str, Any]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     load_start = os.getloadavg()[0]
     with paths.temporary_home("checkin-bench-kiosk-") as home:
+        use_demo_secret()  # synthetic people: never a prompt, whatever the keyring
         marks = _measure(home, scans, attendees)
     result: dict[str, Any] = {"scans": len(marks["done"]), "attendees": attendees}
     for name, values in marks.items():
