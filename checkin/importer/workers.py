@@ -78,6 +78,7 @@ class Clean(NamedTuple):
     row_hash: str
     registered_at: str
     date_unread: bool  # the registration date kept as written: said once in the summary
+    person_key: str  # the same person registered twice (see apply's regrouping)
     data: bytes  # marshal of the ``STAGED`` values
 
     def with_code(self, code: str) -> Clean:
@@ -109,6 +110,7 @@ def _clean(record: Record) -> Clean:
         r.row_hash,
         r.registered_at,
         r.date_unread,
+        r.person_key,
         marshal.dumps(_staged(r)),
     )
 

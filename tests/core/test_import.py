@@ -87,6 +87,47 @@ def test_duplicates_lead_to_the_live_registration_and_homonyms_stay_apart(
     assert ould == 3
 
 
+def test_a_first_import_groups_people_as_the_regrouping_over_the_replica_does(
+    replica: Replica, event: EventConfig, sample_dir: Path
+) -> None:
+    """A first import groups the same person's registrations as it stages them (no pass over
+    the replica after): SQLite's own ranking over the written rows finds nothing to change."""
+    from checkin.importer import apply
+
+    summary = import_file(replica, event, sample_dir / "inscriptions.csv")
+    assert apply._regroup_changes(replica) == []
+    assert summary.duplicates == apply._duplicates(replica)
+    assert _count(replica, "SELECT count(*) FROM attendee WHERE live_uid != uid") == sum(
+        len(d["others"]) for d in summary.duplicates
+    )
+
+
+def test_the_rows_staged_beside_an_import_are_sealed_on_disk(
+    replica: Replica, event: EventConfig, sample_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The checked rows wait in a file before they are written: it never holds a name or an
+    e-mail in clear, and it is gone after the import."""
+    from checkin.base import paths
+    from checkin.importer import apply
+
+    seen: dict[str, bytes] = {}
+    real = apply._write_chunk
+
+    def looking(*args: object) -> None:
+        if not seen:  # the first rows are being written: the staging file is whole
+            (staged,) = paths.staging_dir().glob("checkin-import-*/staging.bin")
+            seen["bytes"] = staged.read_bytes()
+        real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(apply, "_write_chunk", looking)
+    summary = import_file(replica, event, sample_dir / "inscriptions.csv")
+    assert summary.created == 578
+    assert len(seen["bytes"]) > 578 * 300  # every row is there, sealed
+    for clear in (b"Laroche", b"LAROCHE", b"aurore.laroche", b"AICT26-YPAGKWKQ", "Լուսինե".encode()):
+        assert clear not in seen["bytes"]
+    assert not list(paths.staging_dir().glob("checkin-import-*"))
+
+
 def _write(path: Path, rows: list[list[str]], *, encoding: str = "utf-8", delimiter: str = ";") -> Path:
     with path.open("w", encoding=encoding, newline="") as fh:
         csv.writer(fh, delimiter=delimiter).writerows(rows)
@@ -291,11 +332,11 @@ def test_an_import_interrupted_halfway_says_so_and_a_rerun_completes_it(
     real = apply._write_chunk
     calls = {"n": 0}
 
-    def failing(conn: object, chunk: list[object]) -> None:
+    def failing(conn: object, chunk: list[object], live: dict[str, str]) -> None:
         calls["n"] += 1
         if calls["n"] == 3:
             raise OSError("disk went away")
-        real(conn, chunk)  # type: ignore[arg-type]
+        real(conn, chunk, live)  # type: ignore[arg-type]
 
     monkeypatch.setattr(apply, "_write_chunk", failing)
     with pytest.raises(OSError):
