@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection
@@ -86,6 +87,12 @@ class WriteLock:
         self._since = 0.0
         self._holder = ""
         self._urgent = 0
+        # An import in a process of its own (importer/apart.py) shares one integer in shared
+        # memory with the desk: the desk raises it while its own thread wants to write
+        # (``signal``, on the desk's side), the import reads it (``outside``, on the
+        # import's side) and ends its step, then lets the desk in before the next.
+        self.signal: Any = None
+        self.outside: Any = None
 
     def acquire(self, timeout: float, *, urgent: bool) -> bool:
         me = threading.get_ident()
@@ -116,8 +123,18 @@ class WriteLock:
 
     def waiting(self) -> bool:
         """Whether the interactive thread is waiting for the lock (a background writer
-        holding it then ends its transaction as soon as it can)."""
-        return self._urgent > 0
+        holding it then ends its transaction as soon as it can), or a desk's thread in
+        another process waiting for SQLite's (``outside``)."""
+        return self._urgent > 0 or (self.outside is not None and self.outside.value > 0)
+
+    def let_desk_in(self, longest: float = 1.0) -> None:
+        """Before a background step: while a desk's thread in another process wants to
+        write, wait (at most ``longest`` seconds), so that its transaction meets no step."""
+        if self.outside is None:
+            return
+        deadline = time.monotonic() + longest
+        while self.outside.value > 0 and time.monotonic() < deadline:
+            time.sleep(0.0005)
 
     def holder(self) -> tuple[str, float]:
         """(thread name, seconds held) of the current writer, ("", 0) when free."""
@@ -167,6 +184,22 @@ class Replica:
         if timeout is None:
             timeout = INTERACTIVE_TIMEOUT if urgent else BACKGROUND_TIMEOUT
         started = time.monotonic()
+        signal = self.write_lock.signal if urgent else None
+        if signal is not None:
+            signal.value += 1  # an import in another process ends its step and waits
+        try:
+            with self._writing(urgent, signal is not None, timeout, started, durable, bulk) as conn:
+                yield conn
+        finally:
+            if signal is not None:
+                signal.value -= 1
+        if not urgent and not bulk:
+            self.checkpoint_if_large()
+
+    @contextmanager
+    def _writing(
+        self, urgent: bool, eager: bool, timeout: float, started: float, durable: bool, bulk: bool
+    ) -> Iterator[Connection]:
         if not self.write_lock.acquire(timeout, urgent=urgent):
             holder, held = self.write_lock.holder()
             log.warning("write lock not had in %.1f s (held %.1f s by %s)", timeout, held, holder)
@@ -179,6 +212,7 @@ class Replica:
                 conn.info["busy_ms"] = max(1, int(left * 1000))
                 conn.info["durable"] = durable
                 conn.info["bulk"] = bulk
+                conn.info["eager"] = eager
                 with conn.begin():
                     yield conn
         except Exception as exc:
@@ -188,8 +222,6 @@ class Replica:
             raise known from exc
         finally:
             self.write_lock.release()
-        if not urgent and not bulk:
-            self.checkpoint_if_large()
 
     def flush(self) -> None:
         """Flush to disk what non-durable commits left in the write-ahead log (bulk work calls
@@ -454,6 +486,11 @@ def _begin(conn: Connection) -> None:
     # they are issued only when they change.
     immediate = conn.info.pop("immediate", False)
     busy = int(conn.info.pop("busy_ms", 5000)) if immediate else 5000
+    # The desk's thread while an import runs in another process: SQLite's own wait polls
+    # at 1, 2, 5, 10, 15, 20… ms (the lock freed at 20 ms is had at 33); polled here every
+    # millisecond instead, the import having been asked to end its step.
+    eager = busy if immediate and conn.info.pop("eager", False) else 0
+    busy = 0 if eager else busy
     # FULL: a check-in is on disk before the desk says "admitted" (see Replica.write).
     sync = "FULL" if conn.info.pop("durable", True) else "NORMAL"
     if conn.info.get("busy_set") != busy:
@@ -468,7 +505,22 @@ def _begin(conn: Connection) -> None:
     if conn.info.get("limit_set", WAL_CHECKPOINT_BYTES) != limit:
         conn.exec_driver_sql(f"PRAGMA journal_size_limit = {limit}")
         conn.info["limit_set"] = limit
+    if eager:
+        _begin_eagerly(conn, eager / 1000)
+        return
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _begin_eagerly(conn: Connection, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            return
+        except DBAPIError as exc:
+            if ("locked" not in str(exc.orig) and "busy" not in str(exc.orig)) or time.monotonic() > deadline:
+                raise
+        time.sleep(0.001)
 
 
 def _set_autocommit_driver(engine: Engine) -> None:

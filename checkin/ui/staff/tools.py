@@ -253,14 +253,14 @@ class StaffTools(QWidget):
         )
 
     def import_file(self, path: Path) -> None:
-        from checkin.importer import import_file
+        from checkin.importer.apart import import_apart
 
         replica, event = self.session.replica, self.session.event
 
         def describe(summary: Any) -> str:
             return str(summary.sentence())
 
-        self._start(lambda: import_file(replica, event, path), describe)
+        self._start(lambda: import_apart(replica, event, path), describe)
 
     def hub_url(self) -> str:
         url = self.hub.text().strip()

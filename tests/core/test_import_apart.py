@@ -1,0 +1,136 @@
+"""The window's import in a process of its own (``importer/apart.py``): the same replica and
+summary as in-process, the desk's own writes served first while it runs, the process
+killed leaving an import that a rerun completes, and its errors the same sentences."""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from pathlib import Path
+
+import pytest
+
+from checkin.arrivals import scan
+from checkin.base.errors import DatabaseError, ImportFileError
+from checkin.event.model import EventConfig
+from checkin.importer import apply, import_file
+from checkin.importer.apart import import_apart
+from checkin.importer.summary import ImportSummary
+from checkin.replica.db import Replica, open_replica
+
+QUERY = (
+    "SELECT uid, registration, code, status, category, days, live_uid, row_hash, search_names, raw "
+    "FROM attendee ORDER BY uid"
+)
+
+
+def _rows(replica: Replica) -> list[object]:
+    with replica.read() as conn:
+        return list(conn.exec_driver_sql(QUERY).all())
+
+
+def _same(s: ImportSummary) -> dict[str, object]:
+    return {k: v for k, v in dataclasses.asdict(s).items() if k not in ("steps", "longest_step_ms")}
+
+
+def test_an_import_apart_gives_the_replica_and_summary_of_one_in_process(
+    tmp_path: Path, event: EventConfig, sample_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    export = sample_dir / "inscriptions.csv"
+    alone = open_replica(tmp_path / "alone.sqlite")
+    by_hand = import_file(alone, event, export)
+
+    def not_here(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the rows were written by this process")
+
+    monkeypatch.setattr(apply, "_apply", not_here)  # this process's copy: the other has its own
+    desk = open_replica(tmp_path / "desk.sqlite")
+    summary = import_apart(desk, event, export)
+    assert _same(summary) == _same(by_hand)
+    assert _rows(desk) == _rows(alone)
+    assert desk.write_lock.signal is None  # the shared flag is let go with the process
+
+
+def test_the_desk_scans_and_records_while_an_import_runs_apart(
+    tmp_path: Path, event: EventConfig, sample_db: Replica, sample_dir: Path
+) -> None:
+    """A desk already loaded re-imports a changed export in a process of its own, in many
+    small steps, while its own thread scans: every scan is answered and recorded, none is
+    refused for a busy replica, and the import ends complete."""
+    with sample_db.read() as conn:
+        codes = list(
+            conn.exec_driver_sql(
+                "SELECT code FROM attendee WHERE status = 'confirmed' AND live_uid = uid "
+                "AND days LIKE '%2026-07-08%' LIMIT 40"
+            ).scalars()
+        )
+    changed = tmp_path / "inscriptions.csv"
+    text = (sample_dir / "inscriptions.csv").read_text(encoding="utf-8-sig")
+    changed.write_text(text.replace("Mairie", "Hôtel de ville"), encoding="utf-8")
+    sample_db.interactive_thread = threading.get_ident()
+    outcome: list[object] = []
+
+    def importing() -> None:
+        try:
+            outcome.append(import_apart(sample_db, event, changed, lock_budget_s=0.0001))
+        except Exception as exc:  # the test says what went wrong
+            outcome.append(exc)
+
+    worker = threading.Thread(target=importing)
+    worker.start()
+    answers = []
+    while worker.is_alive() or len(answers) < 5:
+        if len(answers) == len(codes):
+            break
+        answers.append(scan.decide(sample_db, event, codes[len(answers)], day="2026-07-08", desk="Test"))
+    worker.join(timeout=120)
+    (summary,) = outcome
+    assert isinstance(summary, ImportSummary), summary
+    assert summary.updated > 0 and summary.rejected == []
+    assert {a.outcome for a in answers} == {"admitted"}
+    with sample_db.read() as conn:
+        recorded = conn.exec_driver_sql("SELECT count(*) FROM fact WHERE kind = 'checkin'").scalar_one()
+        moved = conn.exec_driver_sql(
+            "SELECT count(*) FROM attendee WHERE organisation LIKE '%Hôtel de ville%'"
+        ).scalar_one()
+    assert recorded == len(answers)
+    assert moved == summary.updated
+    assert sample_db.write_lock.signal is None
+
+
+def test_the_import_process_killed_mid_step_leaves_an_import_a_rerun_completes(
+    tmp_path: Path, event: EventConfig, sample_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The import's process killed (SIGKILL) inside its third write step: the desk is told
+    in one sentence, the steps committed stay, and importing again completes the work."""
+    export = sample_dir / "inscriptions.csv"
+    desk = open_replica(tmp_path / "desk.sqlite")
+    monkeypatch.setenv("CHECKIN_IMPORT_KILL_STEP", "3")  # read by the import's process
+    with pytest.raises(DatabaseError) as stopped:
+        import_apart(desk, event, export, lock_budget_s=0.0001)
+    assert "Importez de nouveau ce fichier" in stopped.value.message
+    state = apply.interrupted_import(desk)
+    assert state is not None and state["file"] == "inscriptions.csv"
+    with desk.read() as conn:
+        half = conn.exec_driver_sql("SELECT count(*) FROM attendee").scalar_one()
+        assert conn.exec_driver_sql("PRAGMA integrity_check").scalar_one() == "ok"
+    assert 0 < half < 578
+    monkeypatch.delenv("CHECKIN_IMPORT_KILL_STEP")
+    again = import_apart(desk, event, export)
+    assert apply.interrupted_import(desk) is None
+    clean = open_replica(tmp_path / "clean.sqlite")
+    import_file(clean, event, export)
+    assert _rows(desk) == _rows(clean)
+    assert again.created == len(_rows(clean)) - half
+
+
+def test_a_file_that_cannot_be_imported_is_the_same_sentence_apart(
+    tmp_path: Path, event: EventConfig
+) -> None:
+    bad = tmp_path / "notes.csv"
+    bad.write_text("Quelques notes\nsans colonnes reconnues\n", encoding="utf-8")
+    with pytest.raises(ImportFileError) as here:
+        import_file(open_replica(tmp_path / "here.sqlite"), event, bad)
+    with pytest.raises(ImportFileError) as apart:
+        import_apart(open_replica(tmp_path / "apart.sqlite"), event, bad)
+    assert apart.value.message == here.value.message
