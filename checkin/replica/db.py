@@ -93,6 +93,7 @@ class WriteLock:
         # import's side) and ends its step, then lets the desk in before the next.
         self.signal: Any = None
         self.outside: Any = None
+        self._desk_seen = 0.0  # when the desk was last seen wanting to write (``outside``)
 
     def acquire(self, timeout: float, *, urgent: bool) -> bool:
         me = threading.get_ident()
@@ -125,15 +126,25 @@ class WriteLock:
         """Whether the interactive thread is waiting for the lock (a background writer
         holding it then ends its transaction as soon as it can), or a desk's thread in
         another process waiting for SQLite's (``outside``)."""
-        return self._urgent > 0 or (self.outside is not None and self.outside.value > 0)
+        if self.outside is not None and self.outside.value > 0:
+            self._desk_seen = time.monotonic()
+            return True
+        return self._urgent > 0
 
-    def let_desk_in(self, longest: float = 1.0) -> None:
+    def let_desk_in(self, longest: float = 1.0, quiet: float = 0.01) -> None:
         """Before a background step: while a desk's thread in another process wants to
-        write, wait (at most ``longest`` seconds), so that its transaction meets no step."""
+        write, and until it has wanted nothing for ``quiet`` seconds (a scan writes twice:
+        its fact, then its badge's job; the second should not wait behind a whole new
+        step), wait — at most ``longest`` seconds."""
         if self.outside is None:
             return
         deadline = time.monotonic() + longest
-        while self.outside.value > 0 and time.monotonic() < deadline:
+        while time.monotonic() < deadline:
+            now = time.monotonic()
+            if self.outside.value > 0:
+                self._desk_seen = now
+            elif now - self._desk_seen > quiet:
+                return
             time.sleep(0.0005)
 
     def holder(self) -> tuple[str, float]:
@@ -184,11 +195,16 @@ class Replica:
         if timeout is None:
             timeout = INTERACTIVE_TIMEOUT if urgent else BACKGROUND_TIMEOUT
         started = time.monotonic()
+        # While an import runs in another process (importer/apart.py), every writer here
+        # polls SQLite's lock every millisecond: a background one (the print queue) waiting
+        # in SQLite's backoff holds this process's lock meanwhile, and a scan behind it
+        # waited 100 ms and more. The desk's own thread also asks the import to step aside.
+        eager = self.write_lock.signal is not None
         signal = self.write_lock.signal if urgent else None
         if signal is not None:
             signal.value += 1  # an import in another process ends its step and waits
         try:
-            with self._writing(urgent, signal is not None, timeout, started, durable, bulk) as conn:
+            with self._writing(urgent, eager, timeout, started, durable, bulk) as conn:
                 yield conn
         finally:
             if signal is not None:
@@ -213,6 +229,7 @@ class Replica:
                 conn.info["durable"] = durable
                 conn.info["bulk"] = bulk
                 conn.info["eager"] = eager
+                conn.info["urgent"] = urgent
                 with conn.begin():
                     yield conn
         except Exception as exc:
@@ -499,9 +516,11 @@ def _begin(conn: Connection) -> None:
     if conn.info.get("sync_set", "FULL") != sync:
         conn.exec_driver_sql(f"PRAGMA synchronous = {sync}")
         conn.info["sync_set"] = sync
-    # A bulk step leaves the log its length (see Replica.write); any other transaction
-    # cuts it back to the limit when the log starts over.
-    limit = -1 if conn.info.pop("bulk", False) else WAL_CHECKPOINT_BYTES
+    # A bulk step leaves the log its length (see Replica.write), and so does the desk's own
+    # thread: cutting a log an import made long (100 MB) took a scan's commit 100–190 ms.
+    # Other transactions (background ones) cut it back to the limit when it starts over.
+    bulk, urgent = conn.info.pop("bulk", False), conn.info.pop("urgent", False)
+    limit = -1 if bulk or urgent else WAL_CHECKPOINT_BYTES
     if conn.info.get("limit_set", WAL_CHECKPOINT_BYTES) != limit:
         conn.exec_driver_sql(f"PRAGMA journal_size_limit = {limit}")
         conn.info["limit_set"] = limit

@@ -183,6 +183,8 @@ def during(db: Path, scenario: str, *, pause_ms: int = 100, limit_s: float = 600
         "scan_max_ms": round(max(answered), 1) if answered else None,
         "refused": len(refused),
         "outcomes": scans.outcomes,
+        # the five slowest scans: ms, what they answered, seconds into the work
+        "scan_slowest": [[round(ms, 1), what, round(at, 1)] for ms, what, at in scans.slowest],
     }
 
 
@@ -237,6 +239,7 @@ def _busy_desk(db: Path, scenario: str, target: Path, day: str) -> Any:
 @dataclass
 class _BusyScans:
     answered: list[float] = field(default_factory=list)
+    slowest: list[tuple[float, str, float]] = field(default_factory=list)  # ms, outcome, at s
     refused: list[float] = field(default_factory=list)  # no answer: the write lock not had in time
     outcomes: dict[str, int] = field(default_factory=dict)
     work_s: float = 0.0
@@ -274,6 +277,7 @@ def _scans_while_busy(w: Any, codes: list[str], pause_ms: int, limit_s: float) -
             scans.refused.append(elapsed)
             outcome = "refused: " + (w.frame.last_error or "?")[:70]
         scans.outcomes[outcome] = scans.outcomes.get(outcome, 0) + 1
+        scans.slowest = sorted([*scans.slowest, (elapsed, outcome, t0 - started)], reverse=True)[:5]
         w.frame.last_error = w.frame.last_error or error_before
         stamp += 5000
         _spin(pause_ms)
