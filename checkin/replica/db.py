@@ -166,6 +166,9 @@ class Replica:
     write_lock: WriteLock = field(default_factory=WriteLock)
     # The thread whose writes must not wait long (the desk window's); None: no such thread.
     interactive_thread: int | None = None
+    # A private copy thrown away after use (the hub import's staging copy): its commits
+    # never wait for the disk (``synchronous = OFF``); a crash loses nothing that matters.
+    scratch: bool = False
 
     def set_interactive(self) -> None:
         """Mark the calling thread (the window's) as the one whose writes come first."""
@@ -226,7 +229,7 @@ class Replica:
                 left = max(0.0, timeout - (time.monotonic() - started))
                 conn.info["immediate"] = True
                 conn.info["busy_ms"] = max(1, int(left * 1000))
-                conn.info["durable"] = durable
+                conn.info["durable"] = "OFF" if self.scratch else durable
                 conn.info["bulk"] = bulk
                 conn.info["eager"] = eager
                 conn.info["urgent"] = urgent
@@ -509,7 +512,8 @@ def _begin(conn: Connection) -> None:
     eager = busy if immediate and conn.info.pop("eager", False) else 0
     busy = 0 if eager else busy
     # FULL: a check-in is on disk before the desk says "admitted" (see Replica.write).
-    sync = "FULL" if conn.info.pop("durable", True) else "NORMAL"
+    durable = conn.info.pop("durable", True)
+    sync = durable if isinstance(durable, str) else "FULL" if durable else "NORMAL"
     if conn.info.get("busy_set") != busy:
         conn.exec_driver_sql(f"PRAGMA busy_timeout = {busy}")
         conn.info["busy_set"] = busy

@@ -59,6 +59,7 @@ def import_into_hub(
 ) -> ImportSummary:
     with tempfile.TemporaryDirectory(prefix="checkin-hub-import-", dir=paths.staging_dir()) as tmp:
         staging = open_replica(Path(tmp) / "staging.sqlite")
+        staging.scratch = True  # thrown away after: its commits need not reach the disk
         try:
             with staging.write() as conn:
                 defer_search_index(conn)  # a throw-away copy nobody searches: never indexed
