@@ -28,10 +28,12 @@ class Bundle:
     folder: Path
     installed: Installed
 
-    def run(self, home: Path, *args: str, exe: str = "checkin") -> subprocess.CompletedProcess[str]:
+    def run(
+        self, home: Path, *args: str, exe: str = "checkin", **env: str
+    ) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [str(self.folder / exe), *args],
-            env=clean_env(home),
+            env=clean_env(home, **env),
             cwd=home.parent,
             capture_output=True,
             text=True,
@@ -116,6 +118,16 @@ def test_the_bundle_does_a_desks_work(bundle: Bundle, home: Path, tmp_path: Path
 
     db = str(tmp_path / "desk.sqlite")
     assert "578 lignes lues" in ok("import", str(sample_dir / "inscriptions.csv"), "--db", db)
+    # The same file cleaned by the import's spawned worker processes, started from the frozen
+    # executable (it calls multiprocessing.freeze_support()): the same answer, no hang.
+    pooled = bundle.run(
+        home,
+        *("import", str(sample_dir / "inscriptions.csv"), "--db", str(tmp_path / "pooled.sqlite")),
+        CHECKIN_IMPORT_POOL_MIN_ROWS="100",
+        CHECKIN_IMPORT_CHUNK_ROWS="50",
+    )
+    assert pooled.returncode == 0, pooled.stderr
+    assert "578 lignes lues : 578 ajoutées" in pooled.stdout, pooled.stdout
     assert ok("scan", CODE, "--db", db, "--day", "2026-07-08").startswith("ADMITTED  Aurore Laroche")
     pdf = tmp_path / "badge.pdf"
     ok("badge", CODE, "--db", db, "-o", str(pdf))
