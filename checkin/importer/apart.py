@@ -35,6 +35,7 @@ from checkin.base.i18n import _, language, set_language
 from checkin.event.model import EventConfig
 from checkin.importer.apply import LOCK_BUDGET_S
 from checkin.importer.dispatch import import_file
+from checkin.importer.opened import OpenedExport
 from checkin.importer.summary import ImportSummary
 from checkin.replica.db import Replica, open_replica
 
@@ -44,19 +45,30 @@ log = logging.getLogger(__name__)
 def import_apart(
     replica: Replica,
     event: EventConfig,
-    path: Path,
+    source: Path | OpenedExport,
     *,
     mapping: dict[str, str] | None = None,
     saved_choices: bool = True,
     lock_budget_s: float = LOCK_BUDGET_S,
 ) -> ImportSummary:
-    """``import_file(replica, event, path, …)`` run in a spawned process on the same file;
-    its summary, or its error as the same sentence. A replica in memory imports here."""
-    if replica.path is None or os.environ.get("CHECKIN_IMPORT_APART", "1") == "0":
+    """``import_file(replica, event, source, …)`` run in a spawned process on the same file;
+    its summary, or its error as the same sentence. ``source``: a path, or an export the
+    preview opened and closed (read again there as the preview read it: nothing guessed
+    twice). A replica in memory imports here."""
+    if (
+        replica.path is None
+        or os.environ.get("CHECKIN_IMPORT_APART", "1") == "0"
+        or not _portable(event, source)
+    ):
         # In memory, or measured in the window's own process (``CHECKIN_IMPORT_APART=0``:
         # how bench-desk compares the two).
         return import_file(
-            replica, event, path, mapping=mapping, saved_choices=saved_choices, lock_budget_s=lock_budget_s
+            replica,
+            event,
+            _opened(source),
+            mapping=mapping,
+            saved_choices=saved_choices,
+            lock_budget_s=lock_budget_s,
         )
     context = multiprocessing.get_context("spawn")
     desk_waits = context.RawValue("i", 0)
@@ -66,7 +78,7 @@ def import_apart(
         args=(
             replica.path,
             event,
-            Path(path),
+            source,
             (mapping, saved_choices, lock_budget_s),
             language(),
             desk_waits,
@@ -96,6 +108,22 @@ def import_apart(
     return value
 
 
+def _portable(event: EventConfig, source: Path | OpenedExport) -> bool:
+    """Whether the import's rules and file cross to another process (a mapping from a
+    plug-in with a lambda in it would not): else the import runs here, as it used to."""
+    try:
+        pickle.dumps((event, source))
+    except Exception:
+        log.warning("import kept in the desk's process: its rules cannot be sent", exc_info=True)
+        return False
+    return True
+
+
+def _opened(source: Path | OpenedExport) -> Path | OpenedExport:
+    """A path as it is; a closed export read again as it was read (``reopen``)."""
+    return source.reopen() if isinstance(source, OpenedExport) else Path(source)
+
+
 def _stopped() -> KnownError:
     return DatabaseError(
         _(
@@ -108,7 +136,7 @@ def _stopped() -> KnownError:
 def _run(
     db: Path,
     event: EventConfig,
-    path: Path,
+    source: Path | OpenedExport,
     how: tuple[dict[str, str] | None, bool, float],
     lang: str,
     desk_waits: Any,
@@ -124,7 +152,12 @@ def _run(
         try:
             mapping, saved_choices, budget = how
             summary = import_file(
-                replica, event, path, mapping=mapping, saved_choices=saved_choices, lock_budget_s=budget
+                replica,
+                event,
+                _opened(source),
+                mapping=mapping,
+                saved_choices=saved_choices,
+                lock_budget_s=budget,
             )
         finally:
             replica.close()

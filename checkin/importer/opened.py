@@ -89,8 +89,13 @@ class OpenedExport:
     def close(self) -> None:
         """Close the file; what ``reopen`` needs (the decisions, not the reader) is kept."""
         self.table.close()
-        self.table = replace(self.table, rows=iter(()), close=lambda: None)
+        self.table = replace(self.table, rows=iter(()), close=_nothing_to_close)
         self._first = []
+
+
+def _nothing_to_close() -> None:
+    """A closed export's ``close`` (a function, not a lambda: a closed export is sent whole
+    to the import's own process, ``importer/apart.py``)."""
 
 
 def open_export(path: Path) -> OpenedExport:

@@ -70,13 +70,13 @@ def preview(
 
 
 def run_import(replica: Replica, event: EventConfig, p: Preview) -> ImportSummary:
-    """Import the previewed file with the choices shown, in a process of its own
-    (:mod:`checkin.importer.apart`): the file is read again there with the columns staff
-    chose (none: as recognised) and the ticket-type rules shown."""
+    """Import the previewed file with the choices shown (read as the preview read it), in a
+    process of its own (:mod:`checkin.importer.apart`)."""
     from checkin.importer.apart import import_apart
 
+    source: Path | OpenedExport = p.export if p.export is not None else p.path
     return import_apart(
-        replica, with_rules(event, p.rules), p.path, mapping=dict(p.columns) or None, saved_choices=False
+        replica, with_rules(event, p.rules), source, mapping=dict(p.columns), saved_choices=False
     )
 
 

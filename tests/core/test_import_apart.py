@@ -134,3 +134,20 @@ def test_a_file_that_cannot_be_imported_is_the_same_sentence_apart(
     with pytest.raises(ImportFileError) as apart:
         import_apart(open_replica(tmp_path / "apart.sqlite"), event, bad)
     assert apart.value.message == here.value.message
+
+
+def test_a_previewed_file_is_imported_apart_as_it_was_previewed(
+    tmp_path: Path, event: EventConfig, sample_dir: Path
+) -> None:
+    """The window's preview (a dry run) then its import, in the import's own process: the
+    export read as the preview read it (its format, encoding and separator), the same rows."""
+    from checkin.importer import preview
+
+    desk = open_replica(tmp_path / "desk.sqlite")
+    shown = preview.preview(desk, event, sample_dir / "inscriptions.csv")
+    assert shown.export is not None and shown.summary.created == 578
+    summary = preview.run_import(desk, event, shown)
+    assert summary.created == 578 and summary.file == shown.summary.file
+    alone = open_replica(tmp_path / "alone.sqlite")
+    import_file(alone, event, sample_dir / "inscriptions.csv")
+    assert _rows(desk) == _rows(alone)

@@ -260,6 +260,9 @@ def test_the_window_opens_and_maps_the_file_once_and_imports_it_as_previewed(
 
     from checkin.importer import dispatch, opened, preview, sources
 
+    # Counted here, in the window's process: the import's own process (importer/apart.py)
+    # runs the same reopen (tests/core/test_import_apart.py imports a preview apart).
+    monkeypatch.setenv("CHECKIN_IMPORT_APART", "0")
     path = pretix_checkin_list(tmp_path / f"liste.{'xlsx' if fmt == 'xlsx' else 'csv'}", "fr", TICKETS, fmt)
     tables: list[object] = []  # the ``like`` each opening was given
     built: list[object] = []
