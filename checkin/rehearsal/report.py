@@ -278,30 +278,42 @@ def _crash(crashed: dict[str, Any]) -> Text:
     )
 
 
-def _measures(outcome: Outcome, f: dict[str, Any]) -> list[Any]:
-    """The measured latencies against their goals, the counts, and the badge verdict."""
-    goal_ok = f["scan_cups_pdf_ms_p99"] if f["scan_cups_pdf_ms_p99"] is not None else f["scan_badge_ms_p99"]
-    rows = [
-        [_("Mesure (temps réel)"), "p50", "p99", _("objectif p99")],
-        [_("du scan à la réponse à l'écran (ms)"), f["scan_answer_ms_p50"], f["scan_answer_ms_p99"], "50"],
+def _goal_met(f: dict[str, Any]) -> bool:
+    """Scan → badge p99 at most 1 s over the whole run and over its first minute alone
+    (through CUPS when the badges went through CUPS)."""
+    name = "scan_cups_pdf_ms" if f["scan_cups_pdf_ms_p99"] is not None else "scan_badge_ms"
+    whole, first = f[f"{name}_p99"], f[f"{name}_p99_first_minute"]
+    return whole is not None and whole <= 1000 and (first is None or first <= 1000)
+
+
+def _measure_rows(f: dict[str, Any], name: str, label: str, goal: str) -> list[list[Any]]:
+    """A measure over the whole run, and over each desk's first minute alone."""
+    return [
+        [label, f[f"{name}_p50"], f[f"{name}_p99"], f[f"{name}_max"], goal],
         [
-            _("du scan au PDF du badge écrit par la file d'impression (ms)"),
-            f["scan_badge_ms_p50"],
-            f["scan_badge_ms_p99"],
-            "1000",
+            _("… sur la première minute de chaque poste ({n} mesures)", n=f[f"{name}_n_first_minute"]),
+            f[f"{name}_p50_first_minute"],
+            f[f"{name}_p99_first_minute"],
+            f[f"{name}_max_first_minute"],
+            goal,
         ],
     ]
+
+
+def _measures(outcome: Outcome, f: dict[str, Any]) -> list[Any]:
+    """The measured latencies against their goals (the whole run, and the first minute
+    alone: a desk still cold pays there), the counts, and the badge verdict."""
+    rows = [
+        [_("Mesure (temps réel)"), "p50", "p99", "max", _("objectif p99")],
+        *_measure_rows(f, "scan_answer_ms", _("du scan à la réponse à l'écran (ms)"), "50"),
+        *_measure_rows(
+            f, "scan_badge_ms", _("du scan au PDF du badge écrit par la file d'impression (ms)"), "1000"
+        ),
+    ]
     if f["scan_cups_pdf_ms_p99"] is not None:
-        rows.append(
-            [
-                _("du scan au PDF écrit par la file CUPS (ms)"),
-                f["scan_cups_pdf_ms_p50"],
-                f["scan_cups_pdf_ms_p99"],
-                "1000",
-            ]
-        )
+        rows += _measure_rows(f, "scan_cups_pdf_ms", _("du scan au PDF écrit par la file CUPS (ms)"), "1000")
     return [
-        _table(rows, [105 * mm, 25 * mm, 25 * mm, 25 * mm]),
+        _table(rows, [96 * mm, 21 * mm, 21 * mm, 21 * mm, 21 * mm]),
         Spacer(1, 2 * mm),
         Text(
             _(
@@ -319,8 +331,8 @@ def _measures(outcome: Outcome, f: dict[str, Any]) -> list[Any]:
         ),
         Text(
             _(
-                "Objectif du scan au badge, p99 d'au plus 1 s : {verdict}",
-                verdict=_("tenu") if goal_ok is not None and goal_ok <= 1000 else _("NON TENU"),
+                "Objectif du scan au badge, p99 d'au plus 1 s sur toute la répétition et sur sa première minute : {verdict}",
+                verdict=_("tenu") if _goal_met(f) else _("NON TENU"),
             ),
             10,
             bold=True,

@@ -224,6 +224,9 @@ class Runner:
             if self.current is record:
                 record["outcome"] = "no_answer"
                 self.current = None
+        # Real seconds since the go (the same moment for every desk): what tells a desk's
+        # first minute of the replay, when nothing it loads on first use was loaded yet.
+        record["replay_s"] = round(record["_t"] - self.t0, 3)
 
     def on_results(self, count: int) -> None:
         record = self.current

@@ -90,6 +90,72 @@ def test_a_small_rehearsal_through_cups_with_live_sync(
     assert not Path(result["workspace"]).exists()  # the rehearsal's folder is removed afterwards
 
 
+def _nearest_rank(values: list[float], p: float) -> float | None:
+    return round(values[min(len(values) - 1, int(p * len(values)))], 1) if values else None
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(CUPSD is None, reason="cupsd is not installed")
+def test_the_first_minute_is_measured_apart_from_the_whole_run(
+    cups: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One desk at the peak (its line never empty), 7 simulated minutes at speed 3 (about
+    12 gestures over 100 s of real time): the first-minute figures are those of the
+    gestures of the desk's first 60 real seconds, the whole run's of all of them."""
+    report = tmp_path / "rehearsal.pdf"
+    capsys.readouterr()
+    code = cli.main(
+        [
+            "rehearse",
+            "--desks", "1",
+            "--attendees", "1300",
+            "--speed", "3",
+            "--window=-20:-13",
+            "--cups-queue", QUEUE,
+            "--cups-server", cups,
+            "--cups-outbox", str(cups_pdf_outbox()),
+            "--keep",
+            "--json",
+            "-o", str(report),
+        ]
+    )  # fmt: skip
+    assert code == 0
+    result = json.loads(capsys.readouterr().out)
+    workspace = Path(result["workspace"])
+    try:
+        desk = json.loads((workspace / "result-0.json").read_text(encoding="utf-8"))
+    finally:
+        shutil.rmtree(workspace, ignore_errors=True)
+    scans = desk["scans"]
+    assert scans and all(s["replay_s"] is not None for s in scans)
+    start = min(s["replay_s"] for s in scans)
+    early = [s for s in scans if s["replay_s"] - start < 60]
+    assert 0 < len(early) < len(scans)  # gestures on both sides of the first minute's end
+    for name, key, do in (
+        ("scan_answer_ms", "answer_ms", "scan"),
+        ("scan_badge_ms", "badge_ms", None),
+        ("scan_cups_pdf_ms", "cups_ms", None),
+    ):
+
+        def measured(among: list[dict[str, Any]], key: str = key, do: str | None = do) -> list[float]:
+            return sorted(s[key] for s in among if s.get(key) is not None and do in (None, s["do"]))
+
+        whole, first = measured(scans), measured(early)
+        assert 0 < len(first) < len(whole), name
+        assert (result[f"{name}_n"], result[f"{name}_n_first_minute"]) == (len(whole), len(first))
+        assert result[f"{name}_p50"] == _nearest_rank(whole, 0.5)
+        assert result[f"{name}_p99"] == _nearest_rank(whole, 0.99)
+        assert result[f"{name}_max"] == whole[-1]
+        assert result[f"{name}_p50_first_minute"] == _nearest_rank(first, 0.5)
+        assert result[f"{name}_p99_first_minute"] == _nearest_rank(first, 0.99)
+        assert result[f"{name}_max_first_minute"] == first[-1]
+    text = subprocess.run(["pdftotext", str(report), "-"], capture_output=True, text=True, check=True).stdout
+    assert (
+        f"sur la première minute de chaque poste ({result['scan_cups_pdf_ms_n_first_minute']} mesures)"
+        in text
+    )
+
+
 def test_the_rehearsal_window_works_on_a_copy(
     qapp: Any, qtbot: Any, db_file: Path, tmp_path: Path, codes: dict[str, str]
 ) -> None:
