@@ -134,7 +134,11 @@ def _add_rehearse(subparsers: argparse._SubParsersAction) -> None:  # type: igno
     rehearse.add_argument(
         "--service", default="15-30", help=_("Durée d'une arrivée au comptoir, en secondes (min-max)")
     )
-    rehearse.add_argument("--cups-queue", default="", help=_("Imprimer les badges par cette file CUPS"))
+    rehearse.add_argument(
+        "--cups-queue",
+        default="",
+        help=_("Imprimer les badges par cette file CUPS (ou une file par poste : F1,F2,…)"),
+    )
     rehearse.add_argument("--cups-server", default="", help=_("Serveur CUPS de cette file"))
     rehearse.add_argument(
         "--cups-outbox", default="", help=_("Dossier où cette file écrit ses PDF (cups-pdf)")

@@ -50,7 +50,7 @@ class Options:
     max_wait_min: float = 5.0
     service: tuple[float, float] = (15.0, 30.0)
     seed: int = 2026
-    cups_queue: str = ""  # a CUPS queue to print badges through ("" = PDF files)
+    cups_queue: str = ""  # a CUPS queue to print badges through ("" = PDF files), or one per desk: "Q1,Q2"
     cups_server: str = ""
     cups_outbox: str = ""  # where that queue writes its PDFs (cups-pdf), to time them
     sync_interval_s: float = 2.0
@@ -160,6 +160,15 @@ def build_plans(
     return morning, plans
 
 
+def desk_queue(queues: str, n: int) -> str:
+    """Desk ``n``'s CUPS queue: the one queue of all desks, or the n-th of a comma-separated
+    list (cycled). Each desk is a laptop with its printer of its own: desks sharing one CUPS
+    queue wait for each other's jobs there (cups-pdf prints one job at a time), which a real
+    morning does not have."""
+    names = [q.strip() for q in queues.split(",") if q.strip()]
+    return names[n % len(names)] if names else ""
+
+
 def _spawn(
     ws: Workspace, n: int, plan: dict[str, Any], opts: Options, day: str, go: Path, event: EventConfig
 ) -> subprocess.Popen[bytes]:
@@ -175,7 +184,7 @@ def _spawn(
         "go": str(go),
         "ready": str(ws.root / f"ready-{n}"),
         "out": str(ws.root / f"result-{n}.json"),
-        "cups_queue": opts.cups_queue,
+        "cups_queue": desk_queue(opts.cups_queue, n),
         "cups_server": opts.cups_server,
         "cups_outbox": opts.cups_outbox,
         "event": str(event.source) if event.source else "",

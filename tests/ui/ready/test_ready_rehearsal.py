@@ -90,6 +90,14 @@ def test_a_small_rehearsal_through_cups_with_live_sync(
     assert not Path(result["workspace"]).exists()  # the rehearsal's folder is removed afterwards
 
 
+def test_desks_print_to_one_queue_or_each_to_its_own() -> None:
+    from checkin.rehearsal.run import desk_queue
+
+    assert [desk_queue("pdf-1, pdf-2", n) for n in range(4)] == ["pdf-1", "pdf-2", "pdf-1", "pdf-2"]
+    assert [desk_queue("pdf", n) for n in range(2)] == ["pdf", "pdf"]
+    assert desk_queue("", 0) == ""
+
+
 def _nearest_rank(values: list[float], p: float) -> float | None:
     return round(values[min(len(values) - 1, int(p * len(values)))], 1) if values else None
 
