@@ -86,10 +86,23 @@ def import_apart(
         ),
         name="checkin-import",
     )
+    try:
+        child.start()
+    except OSError:  # no process to be had (out of memory, a locked-down system): here, as before
+        log.warning("import kept in the desk's process: no process could be started", exc_info=True)
+        receive.close()
+        send.close()
+        return import_file(
+            replica,
+            event,
+            _opened(source),
+            mapping=mapping,
+            saved_choices=saved_choices,
+            lock_budget_s=lock_budget_s,
+        )
     replica.write_lock.signal = desk_waits
     outcome, value = "error", _stopped()
     try:
-        child.start()
         send.close()
         try:
             outcome, value = receive.recv()
@@ -98,7 +111,7 @@ def import_apart(
     finally:
         replica.write_lock.signal = None
         receive.close()
-        child.join(timeout=60 if outcome == "ok" else 5)
+        child.join(timeout=10 if outcome == "ok" else 5)
         if child.is_alive():  # the desk closing, or an answer with no end: stopped here
             child.terminate()
             child.join()

@@ -78,7 +78,7 @@ def test_the_desk_scans_and_records_while_an_import_runs_apart(
 
     worker = threading.Thread(target=importing)
     worker.start()
-    answers = []
+    answers: list[scan.Decision] = []
     while worker.is_alive() or len(answers) < 5:
         if len(answers) == len(codes):
             break
@@ -151,3 +151,27 @@ def test_a_previewed_file_is_imported_apart_as_it_was_previewed(
     alone = open_replica(tmp_path / "alone.sqlite")
     import_file(alone, event, sample_dir / "inscriptions.csv")
     assert _rows(desk) == _rows(alone)
+
+
+def test_no_process_to_be_had_imports_in_the_desks_process(
+    tmp_path: Path, event: EventConfig, sample_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A system that refuses a new process (out of memory, locked down): the import is done
+    in the desk's own process, as before, rather than failing."""
+    import multiprocessing
+
+    spawn = multiprocessing.get_context("spawn")
+
+    class Refusing(spawn.Process):  # type: ignore[name-defined,misc]
+        def start(self) -> None:
+            raise OSError(12, "Cannot allocate memory")
+
+    class Context:
+        def __getattr__(self, name: str) -> object:
+            return Refusing if name == "Process" else getattr(spawn, name)
+
+    monkeypatch.setattr(multiprocessing, "get_context", lambda method: Context())
+    desk = open_replica(tmp_path / "desk.sqlite")
+    summary = import_apart(desk, event, sample_dir / "inscriptions.csv")
+    assert summary.created == 578
+    assert desk.write_lock.signal is None
