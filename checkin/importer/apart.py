@@ -55,13 +55,8 @@ def import_apart(
     its summary, or its error as the same sentence. ``source``: a path, or an export the
     preview opened and closed (read again there as the preview read it: nothing guessed
     twice). A replica in memory imports here."""
-    if (
-        replica.path is None
-        or os.environ.get("CHECKIN_IMPORT_APART", "1") == "0"
-        or not _portable(event, source)
-    ):
-        # In memory, or measured in the window's own process (``CHECKIN_IMPORT_APART=0``:
-        # how bench-desk compares the two).
+
+    def here() -> ImportSummary:  # the desk's own process, as before this module
         return import_file(
             replica,
             event,
@@ -70,6 +65,15 @@ def import_apart(
             saved_choices=saved_choices,
             lock_budget_s=lock_budget_s,
         )
+
+    if (
+        replica.path is None
+        or os.environ.get("CHECKIN_IMPORT_APART", "1") == "0"
+        or not _portable(event, source)
+    ):
+        # In memory, or measured in the window's own process (``CHECKIN_IMPORT_APART=0``:
+        # how bench-desk compares the two).
+        return here()
     context = multiprocessing.get_context("spawn")
     desk_waits = context.RawValue("i", 0)
     receive, send = context.Pipe(duplex=False)
@@ -92,14 +96,7 @@ def import_apart(
         log.warning("import kept in the desk's process: no process could be started", exc_info=True)
         receive.close()
         send.close()
-        return import_file(
-            replica,
-            event,
-            _opened(source),
-            mapping=mapping,
-            saved_choices=saved_choices,
-            lock_budget_s=lock_budget_s,
-        )
+        return here()
     replica.write_lock.signal = desk_waits
     outcome, value = "error", _stopped()
     try:

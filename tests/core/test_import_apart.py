@@ -18,15 +18,7 @@ from checkin.importer.apart import import_apart
 from checkin.importer.summary import ImportSummary
 from checkin.replica.db import Replica, open_replica
 
-QUERY = (
-    "SELECT uid, registration, code, status, category, days, live_uid, row_hash, search_names, raw "
-    "FROM attendee ORDER BY uid"
-)
-
-
-def _rows(replica: Replica) -> list[object]:
-    with replica.read() as conn:
-        return list(conn.exec_driver_sql(QUERY).all())
+from .test_import_workers import _rows
 
 
 def _same(s: ImportSummary) -> dict[str, object]:
