@@ -514,7 +514,6 @@ def _apply(
     tail = 0.0  # what the end of the last step took (search index, commit)
     copied = time.perf_counter()
     while pending is not None:
-        replica.write_lock.let_desk_in()  # a desk in another process wants to write first
         started = time.perf_counter()
         # The first step (the note saying an import is under way) is durable; the others
         # need not wait for the disk: the last step is durable again, and with it all.

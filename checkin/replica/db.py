@@ -195,6 +195,10 @@ class Replica:
         long log costs tens of milliseconds inside the step.
         """
         urgent = threading.get_ident() == self.interactive_thread
+        if not urgent:
+            # Work in a process of its own (replica/apart.py): a desk's thread in the other
+            # process that wants to write goes first, and so does its next write.
+            self.write_lock.let_desk_in()
         if timeout is None:
             timeout = INTERACTIVE_TIMEOUT if urgent else BACKGROUND_TIMEOUT
         started = time.monotonic()
@@ -625,7 +629,7 @@ def fill_search_index(replica: Replica, *, budget: float = 0.015, step: int = 50
             if row is None:
                 break
             upto, started = int(row[0]), time.monotonic()
-            while time.monotonic() - started < budget:
+            while True:  # at least one step per transaction
                 top = conn.exec_driver_sql(
                     "SELECT max(id) FROM (SELECT id FROM attendee WHERE id > ? ORDER BY id LIMIT ?)",
                     (upto, step),
@@ -643,6 +647,8 @@ def fill_search_index(replica: Replica, *, budget: float = 0.015, step: int = 50
                     ).rowcount
                 )
                 upto = int(top)
+                if time.monotonic() - started >= budget or replica.write_lock.waiting():
+                    break  # the desk's thread waiting: its turn now
             if not done:
                 conn.exec_driver_sql("UPDATE meta SET value = ? WHERE key = 'fts.upto'", (str(upto),))
     replica.flush()
