@@ -310,7 +310,11 @@ def _write_sliced(
                 part = values[done:] if whole else values[done : done + _STEP]
                 _APPLY[name](replica, conn, hub, part, keep_sensitive)
                 done += len(part)
-                if done >= len(values) or time.monotonic() - started >= slices.SLICE_SECONDS:
+                if (
+                    done >= len(values)
+                    or time.monotonic() - started >= slices.SLICE_SECONDS
+                    or replica.write_lock.waiting()  # the desk's thread: its turn now
+                ):
                     break
             _set(conn, key, str(hseqs[done - 1]))
         slices.checkpoint()

@@ -276,8 +276,7 @@ class StaffTools(QWidget):
         return safe_url(text) if "://" in text else text
 
     def sync_now(self) -> None:
-        from checkin.sync.exchange import exchange
-        from checkin.sync.hub import open_hub
+        from checkin.sync.apart import exchange_apart
 
         url = self.hub_url()
         if not url:
@@ -288,12 +287,8 @@ class StaffTools(QWidget):
 
         event = self.session.event
 
-        def work() -> Any:
-            hub = open_hub(url)
-            try:
-                return exchange(replica, hub, desk=desk, desk_fields=event.desk_fields, event=event)
-            finally:
-                hub.close()
+        def work() -> Any:  # in a process of its own: a first pull is the whole event
+            return exchange_apart(replica, url, desk=desk, desk_fields=event.desk_fields, event=event)
 
         def describe(result: Any) -> str:
             done = _(
