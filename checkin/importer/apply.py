@@ -29,8 +29,9 @@ import sqlite3
 import tempfile
 import time
 from array import array
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,15 @@ _STATUS_RANK = {"confirmed": 0, "pending": 1, "waitlisted": 2, "cancelled": 3}
 # How long one step of an import may hold the replica's write lock.
 LOCK_BUDGET_S = 0.04
 STEP_ROWS = 100  # rows written between two looks at the desk's thread, inside a step
+# While the desk scans (an import in a process of its own saw its thread wanting to write in
+# the last few seconds), a step holds the lock this long at most, and its log is flushed to
+# disk after it, outside the lock: a scan waits for one short step, and its own commit's
+# flush no longer writes the megabytes the import's steps left in the log.
+ACTIVE_BUDGET_S = 0.012
+DESK_ACTIVE_S = 3.0
+# Otherwise the log is flushed this often (a scan's flush then writes at most this much of
+# the import's work: the first scan into a busy desk is not slower than the next ones).
+FLUSH_EVERY_S = 0.1
 CHECKPOINT_EVERY_S = 1.0  # how often an import copies its log back into the database
 MAX_SHOWN_ROWS = 10_000  # rejected / defaulted rows listed in a summary, at most
 # Fault injection for the tests: the process kills itself (SIGKILL) inside its n-th write step.
@@ -508,37 +518,33 @@ def _apply(
     # regrouping pass over the replica after (a scan of every row: a second per 100,000).
     live, duplicates = staging.regrouped() if staging.fresh else ({}, [])
     # With no budget (one transaction), still read a few thousand staged rows at a time.
-    chunks = staging.chunks(STEP_ROWS if budget is not None else 5000)
-    pending = next(chunks, None)
+    feed = _Feed(staging.chunks(STEP_ROWS if budget is not None else 5000))
     first = True
-    tail = 0.0  # what the end of the last step took (search index, commit)
-    copied = time.perf_counter()
-    while pending is not None:
+    copied = flushed = time.perf_counter()
+    while feed.fill():
         started = time.perf_counter()
         # The first step (the note saying an import is under way) is durable; the others
         # need not wait for the disk: the last step is durable again, and with it all.
         with replica.write(durable=first, bulk=True) as conn:
             raw = conn.connection.driver_connection
             assert raw is not None
+            # Asked once the desk was let in (``Replica.write``): a desk that just wrote scans.
+            active = budget is not None and replica.write_lock.desk_active(DESK_ACTIVE_S)
+            limit = min(budget, ACTIVE_BUDGET_S) if active and budget is not None else budget
             if first:
                 set_meta(conn, "import_state", json.dumps(state))
                 first = False
             (last,) = raw.execute("SELECT coalesce(max(id), 0) FROM attendee").fetchone()
             raw.execute("INSERT INTO meta(key, value) VALUES ('fts_deferred', 'yes')")
-            while pending is not None:
-                _write_chunk(raw, pending, live)
-                if _KILL_AT_STEP and summary.steps + 1 == _KILL_AT_STEP:
-                    os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))  # mid-step
-                pending = next(chunks, None)
-                if budget is not None and (
-                    time.perf_counter() - started + tail >= budget or replica.write_lock.waiting()
-                ):
-                    break
+            rows = _write_rows(replica, raw, feed, live, limit, started, summary)
             ending = time.perf_counter()
             _index_new_rows(raw, last)
         elapsed = time.perf_counter() - started
-        tail = 0.8 * tail + 0.2 * (elapsed - (ending - started))
+        feed.tails.append((elapsed - (ending - started)) / max(rows, 1))
         _step(summary, elapsed)
+        if active or time.perf_counter() - flushed > FLUSH_EVERY_S:
+            replica.flush()
+            flushed = time.perf_counter()
         if budget is not None and time.perf_counter() - copied > CHECKPOINT_EVERY_S:
             # The log the steps write is copied into the database outside the lock, from
             # time to time: the pages a step rewrites are copied once, not once a step.
@@ -568,6 +574,59 @@ def _apply(
         set_meta(conn, "last_import", json.dumps(public(summary)))
         conn.exec_driver_sql("DELETE FROM meta WHERE key = 'import_state'")
     _step(summary, time.perf_counter() - started)
+
+
+_Chunk = list[tuple[str, str, tuple[Any, ...]]]
+
+
+@dataclass
+class _Feed:
+    """The staged rows on their way to the steps, read (and unsealed) before a step takes
+    the lock: as many chunks as the last step wrote, and two more."""
+
+    chunks: Iterator[_Chunk]
+    ready: deque[_Chunk] = field(default_factory=deque)
+    ahead: int = 4
+    # What the end of the recent steps took a row (search index, commit: the pages a step
+    # dirtied, about as many as its rows): the most of them, times a step's rows, is kept
+    # free at the end of its budget (an average of whole tails let steps overshoot it).
+    tails: deque[float] = field(default_factory=lambda: deque([0.0], maxlen=8))
+
+    def fill(self) -> bool:
+        """Read ahead; False once every row is written."""
+        while len(self.ready) < self.ahead and (chunk := next(self.chunks, None)) is not None:
+            self.ready.append(chunk)
+        return bool(self.ready)
+
+    def take(self) -> _Chunk | None:
+        if not self.ready and (chunk := next(self.chunks, None)) is not None:
+            self.ready.append(chunk)  # more than was read ahead
+        return self.ready.popleft() if self.ready else None
+
+
+def _write_rows(
+    replica: Replica,
+    raw: sqlite3.Connection,
+    feed: _Feed,
+    live: dict[str, str],
+    limit: float | None,
+    started: float,
+    summary: ImportSummary,
+) -> int:
+    """One step's rows, a chunk at a time, until its budget (less its end) is spent or the
+    desk's thread waits; the rows written."""
+    rows = written = 0
+    while (pending := feed.take()) is not None:
+        _write_chunk(raw, pending, live)
+        rows, written = rows + len(pending), written + 1
+        if _KILL_AT_STEP and summary.steps + 1 == _KILL_AT_STEP:
+            os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))  # mid-step
+        if limit is not None and (
+            time.perf_counter() - started + max(feed.tails) * rows >= limit or replica.write_lock.waiting()
+        ):
+            break
+    feed.ahead = written + 2
+    return rows
 
 
 def _step(summary: ImportSummary, elapsed: float) -> None:

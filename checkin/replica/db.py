@@ -93,7 +93,7 @@ class WriteLock:
         # import's side) and ends its step, then lets the desk in before the next.
         self.signal: Any = None
         self.outside: Any = None
-        self._desk_seen = 0.0  # when the desk was last seen wanting to write (``outside``)
+        self._desk_seen = -float("inf")  # when the desk was last seen wanting to write (``outside``)
 
     def acquire(self, timeout: float, *, urgent: bool) -> bool:
         me = threading.get_ident()
@@ -146,6 +146,11 @@ class WriteLock:
             elif now - self._desk_seen > quiet:
                 return
             time.sleep(0.0005)
+
+    def desk_active(self, within: float) -> bool:
+        """Whether a desk's thread in another process was seen wanting to write in the last
+        ``within`` seconds (it scans: background work keeps its transactions shorter)."""
+        return time.monotonic() - self._desk_seen < within
 
     def holder(self) -> tuple[str, float]:
         """(thread name, seconds held) of the current writer, ("", 0) when free."""

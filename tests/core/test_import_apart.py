@@ -167,3 +167,34 @@ def test_no_process_to_be_had_imports_in_the_desks_process(
     summary = import_apart(desk, event, sample_dir / "inscriptions.csv")
     assert summary.created == 578
     assert desk.write_lock.signal is None
+
+
+def test_while_the_desk_scans_the_import_writes_short_steps_each_flushed_to_disk(
+    tmp_path: Path, event: EventConfig, sample_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Seen wanting to write once (a scan, in the desk's process), the desk counts as
+    scanning for a few seconds: the import's steps keep to the short budget, and each is
+    flushed to disk outside the lock (a scan's own flush then writes its rows only)."""
+    export = sample_dir / "inscriptions.csv"
+    quiet = open_replica(tmp_path / "quiet.sqlite")
+    alone = import_file(quiet, event, export, lock_budget_s=30.0)
+
+    class OneScan:  # the shared flag as the import's process reads it: one scan, then quiet
+        reads = 0
+
+        @property
+        def value(self) -> int:
+            self.reads += 1
+            return 1 if self.reads == 1 else 0
+
+    monkeypatch.setattr(apply, "ACTIVE_BUDGET_S", 0.0)  # one chunk a step while the desk scans
+    busy = open_replica(tmp_path / "busy.sqlite")
+    busy.write_lock.outside = OneScan()
+    flushes: list[int] = []
+    monkeypatch.setattr(busy, "flush", lambda: flushes.append(1))
+    summary = import_file(busy, event, export, lock_budget_s=30.0)
+    chunks = -(-578 // apply.STEP_ROWS)
+    assert alone.steps <= 2  # the whole file in one step, then the summary's
+    assert summary.steps >= chunks + 1
+    assert len(flushes) >= chunks
+    assert _rows(busy) == _rows(quiet)
