@@ -20,10 +20,13 @@ in the desk's process would: every step is a transaction.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import multiprocessing
+import multiprocessing.util  # its exit handler (joining children) registered before ours
 import os
 import pickle
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -37,6 +40,9 @@ from checkin.replica.db import Replica, open_replica
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+
+# The processes running work apart now: stopped when the desk closes (``stop_all``).
+_running: set[Any] = set()
 
 
 def run_apart(
@@ -73,6 +79,7 @@ def run_apart(
         receive.close()
         send.close()
         return here()
+    _running.add(child)
     replica.write_lock.signal = desk_waits
     outcome, value = "error", DatabaseError(stopped)
     try:
@@ -88,9 +95,25 @@ def run_apart(
         if child.is_alive():  # the desk closing, or an answer with no end: stopped here
             child.terminate()
             child.join()
+        _running.discard(child)
     if outcome == "error":
         raise value
     return value  # type: ignore[return-value]
+
+
+@atexit.register
+def stop_all(timeout: float = 5.0) -> None:
+    """Stop the work running apart (the desk closing: Python would otherwise wait for an
+    import's end before letting the window go). Each process stops as a killed one does —
+    what it committed stays, its last transaction is rolled back, the next import or
+    exchange completes the work — and the desk's thread waiting for it gets ``stopped``."""
+    children = list(_running)
+    for child in children:
+        if child.is_alive():
+            log.warning("work apart stopped with the desk: %s", child.name)
+            child.terminate()
+    for child in children:
+        child.join(timeout)
 
 
 def _portable(args: tuple[Any, ...]) -> bool:
@@ -115,6 +138,9 @@ def _run(
 ) -> None:
     """The work's process: the replica opened again, the work, its answer sent."""
     lower_priority()  # the desk's window before this work on a busy core (its pool inherits it)
+    # Stopped (the desk closing): unwound as an exit, so an import's cleaning pool is shut
+    # down with it and its open transaction rolled back.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     logs.setup()
     set_language(lang)
     try:

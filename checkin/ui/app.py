@@ -24,7 +24,7 @@ from checkin.event.days import serving
 from checkin.event.model import EventConfig
 from checkin.printing import warmup
 from checkin.printing.config import file_folders
-from checkin.replica import backup, cipher, contents
+from checkin.replica import apart, backup, cipher, contents
 from checkin.replica.db import Replica, damaged, open_replica, quick_check
 from checkin.sync import retention
 from checkin.ui import keys as ui_keys
@@ -254,6 +254,9 @@ class Desk:
         if self.closed:
             return
         self.closed = True
+        # An import or an exchange running apart stops with the desk, as a killed one
+        # does (the next completes it): closing does not wait for its end.
+        apart.stop_all()
         if self.printing is not None:
             self.printing.stop()
         self.window.stop_listening()

@@ -198,3 +198,44 @@ def test_while_the_desk_scans_the_import_writes_short_steps_each_flushed_to_disk
     assert summary.steps >= chunks + 1
     assert len(flushes) >= chunks
     assert _rows(busy) == _rows(quiet)
+
+
+def test_work_apart_is_stopped_when_the_desk_closes(tmp_path: Path) -> None:
+    """The desk closing stops the work running apart (Python would wait for its end): the
+    desk's thread waiting for it is told it stopped, and what it committed stays."""
+    import time
+
+    from checkin.replica import apart
+
+    from . import apart_child
+
+    desk = open_replica(tmp_path / "desk.sqlite")
+    outcome: list[object] = []
+
+    def waiting() -> None:
+        try:
+            outcome.append(
+                apart.run_apart(
+                    desk,
+                    lambda: "here",
+                    apart_child.slow,
+                    (120.0,),
+                    switch="CHECKIN_TEST_APART",
+                    stopped="stopped with the desk",
+                    unexpected="?",
+                )
+            )
+        except DatabaseError as exc:
+            outcome.append(exc.message)
+
+    worker = threading.Thread(target=waiting)
+    worker.start()
+    deadline = time.monotonic() + 60
+    while desk.meta("apart.started") != "yes" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert desk.meta("apart.started") == "yes"
+    apart.stop_all()
+    worker.join(timeout=60)
+    assert not worker.is_alive()  # long before the work's 120 s
+    assert outcome == ["stopped with the desk"]
+    assert not apart._running
