@@ -203,6 +203,7 @@ def test_while_the_desk_scans_the_import_writes_short_steps_each_flushed_to_disk
 def test_work_apart_is_stopped_when_the_desk_closes(tmp_path: Path) -> None:
     """The desk closing stops the work running apart (Python would wait for its end): the
     desk's thread waiting for it is told it stopped, and what it committed stays."""
+    import os
     import time
 
     from checkin.replica import apart
@@ -234,6 +235,10 @@ def test_work_apart_is_stopped_when_the_desk_closes(tmp_path: Path) -> None:
     while desk.meta("apart.started") != "yes" and time.monotonic() < deadline:
         time.sleep(0.05)
     assert desk.meta("apart.started") == "yes"
+    (child,) = apart._running
+    if hasattr(os, "getpriority"):  # below the desk's scheduling priority
+        desk_level = os.getpriority(os.PRIO_PROCESS, 0)
+        assert os.getpriority(os.PRIO_PROCESS, child.pid) == min(19, desk_level + apart.NICE)
     apart.stop_all()
     worker.join(timeout=60)
     assert not worker.is_alive()  # long before the work's 120 s
