@@ -65,7 +65,7 @@ def run_apart(
     if replica.path is None or os.environ.get(switch, "1") == "0" or not _portable(args):
         return here()
     context = multiprocessing.get_context("spawn")
-    desk_waits = context.RawValue("i", 0)
+    desk_waits = context.RawArray("i", 2)  # the desk wants to write; its writes so far
     receive, send = context.Pipe(duplex=False)
     child = context.Process(
         target=_run,

@@ -87,13 +87,15 @@ class WriteLock:
         self._since = 0.0
         self._holder = ""
         self._urgent = 0
-        # An import in a process of its own (importer/apart.py) shares one integer in shared
-        # memory with the desk: the desk raises it while its own thread wants to write
-        # (``signal``, on the desk's side), the import reads it (``outside``, on the
-        # import's side) and ends its step, then lets the desk in before the next.
+        # Work in a process of its own (replica/apart.py) shares two integers in shared
+        # memory with the desk: [0] is raised while the desk's own thread wants to write,
+        # [1] counts its writes (``signal``, on the desk's side); the work reads them
+        # (``outside``, on its side), ends its step, lets the desk in before the next, and
+        # keeps its steps short while the desk writes.
         self.signal: Any = None
         self.outside: Any = None
-        self._desk_seen = -float("inf")  # when the desk was last seen wanting to write (``outside``)
+        self._desk_seen = -float("inf")  # when the desk was last seen writing (``outside``)
+        self._writes_seen = 0
 
     def acquire(self, timeout: float, *, urgent: bool) -> bool:
         me = threading.get_ident()
@@ -126,10 +128,17 @@ class WriteLock:
         """Whether the interactive thread is waiting for the lock (a background writer
         holding it then ends its transaction as soon as it can), or a desk's thread in
         another process waiting for SQLite's (``outside``)."""
-        if self.outside is not None and self.outside.value > 0:
-            self._desk_seen = time.monotonic()
+        if self.outside is not None and self._look(time.monotonic()):
             return True
         return self._urgent > 0
+
+    def _look(self, now: float) -> bool:
+        """Whether the desk's thread in the other process wants to write now; notes when it
+        was last seen writing (now, or a write done since the last look)."""
+        waiting, writes = self.outside[0] > 0, self.outside[1]
+        if waiting or writes != self._writes_seen:
+            self._desk_seen, self._writes_seen = now, writes
+        return bool(waiting)
 
     def let_desk_in(self, longest: float = 1.0, quiet: float = 0.01) -> None:
         """Before a background step: while a desk's thread in another process wants to
@@ -141,15 +150,13 @@ class WriteLock:
         deadline = time.monotonic() + longest
         while time.monotonic() < deadline:
             now = time.monotonic()
-            if self.outside.value > 0:
-                self._desk_seen = now
-            elif now - self._desk_seen > quiet:
+            if not self._look(now) and now - self._desk_seen > quiet:
                 return
             time.sleep(0.0005)
 
     def desk_active(self, within: float) -> bool:
-        """Whether a desk's thread in another process was seen wanting to write in the last
-        ``within`` seconds (it scans: background work keeps its transactions shorter)."""
+        """Whether a desk's thread in another process was seen writing in the last ``within``
+        seconds (it scans: background work keeps its transactions shorter)."""
         return time.monotonic() - self._desk_seen < within
 
     def holder(self) -> tuple[str, float]:
@@ -214,13 +221,14 @@ class Replica:
         eager = self.write_lock.signal is not None
         signal = self.write_lock.signal if urgent else None
         if signal is not None:
-            signal.value += 1  # an import in another process ends its step and waits
+            signal[0] += 1  # work in another process ends its step and waits
+            signal[1] += 1  # and keeps its steps short: the desk scans
         try:
             with self._writing(urgent, eager, timeout, started, durable, bulk) as conn:
                 yield conn
         finally:
             if signal is not None:
-                signal.value -= 1
+                signal[0] -= 1
         if not urgent and not bulk:
             self.checkpoint_if_large()
 

@@ -172,24 +172,16 @@ def test_no_process_to_be_had_imports_in_the_desks_process(
 def test_while_the_desk_scans_the_import_writes_short_steps_each_flushed_to_disk(
     tmp_path: Path, event: EventConfig, sample_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Seen wanting to write once (a scan, in the desk's process), the desk counts as
-    scanning for a few seconds: the import's steps keep to the short budget, and each is
+    """Seen writing once (a scan, in the desk's process), the desk counts as scanning for a
+    few seconds: the import's steps keep to the short budget, and each is
     flushed to disk outside the lock (a scan's own flush then writes its rows only)."""
     export = sample_dir / "inscriptions.csv"
     quiet = open_replica(tmp_path / "quiet.sqlite")
     alone = import_file(quiet, event, export, lock_budget_s=30.0)
 
-    class OneScan:  # the shared flag as the import's process reads it: one scan, then quiet
-        reads = 0
-
-        @property
-        def value(self) -> int:
-            self.reads += 1
-            return 1 if self.reads == 1 else 0
-
     monkeypatch.setattr(apply, "ACTIVE_BUDGET_S", 0.0)  # one chunk a step while the desk scans
     busy = open_replica(tmp_path / "busy.sqlite")
-    busy.write_lock.outside = OneScan()
+    busy.write_lock.outside = [0, 1]  # shared with the desk: nobody waiting, one scan written
     flushes: list[int] = []
     monkeypatch.setattr(busy, "flush", lambda: flushes.append(1))
     summary = import_file(busy, event, export, lock_budget_s=30.0)
