@@ -62,6 +62,7 @@ STEP_ROWS = 100  # rows written between two looks at the desk's thread, inside a
 # disk after it, outside the lock: a scan waits for one short step, and its own commit's
 # flush no longer writes the megabytes the import's steps left in the log.
 ACTIVE_BUDGET_S = 0.012
+ACTIVE_ROWS = 25  # and looks at the desk's thread every this many rows (100 updates: 20–40 ms)
 DESK_ACTIVE_S = 3.0
 # Otherwise the log is flushed this often (a scan's flush then writes at most this much of
 # the import's work: the first scan into a busy desk is not slower than the next ones).
@@ -536,7 +537,8 @@ def _apply(
                 first = False
             (last,) = raw.execute("SELECT coalesce(max(id), 0) FROM attendee").fetchone()
             raw.execute("INSERT INTO meta(key, value) VALUES ('fts_deferred', 'yes')")
-            rows = _write_rows(replica, raw, feed, live, limit, started, summary)
+            piece = ACTIVE_ROWS if active else STEP_ROWS
+            rows = _write_rows(replica, raw, feed, live, (limit, piece), started, summary)
             ending = time.perf_counter()
             _index_new_rows(raw, last)
         elapsed = time.perf_counter() - started
@@ -609,14 +611,17 @@ def _write_rows(
     raw: sqlite3.Connection,
     feed: _Feed,
     live: dict[str, str],
-    limit: float | None,
+    how: tuple[float | None, int],
     started: float,
     summary: ImportSummary,
 ) -> int:
-    """One step's rows, a chunk at a time, until its budget (less its end) is spent or the
-    desk's thread waits; the rows written."""
-    rows = written = 0
+    """One step's rows, ``piece`` rows at a time, until its ``limit`` (less its end) is
+    spent or the desk's thread waits; the rows written."""
+    (limit, piece), rows, written = how, 0, 0
     while (pending := feed.take()) is not None:
+        if len(pending) > piece:
+            feed.ready.appendleft(pending[piece:])  # the rest of the chunk: next, or next step
+            pending = pending[:piece]
         _write_chunk(raw, pending, live)
         rows, written = rows + len(pending), written + 1
         if _KILL_AT_STEP and summary.steps + 1 == _KILL_AT_STEP:

@@ -65,7 +65,12 @@ def run_apart(
     if replica.path is None or os.environ.get(switch, "1") == "0" or not _portable(args):
         return here()
     context = multiprocessing.get_context("spawn")
-    desk_waits = context.RawArray("i", 2)  # the desk wants to write; its writes so far
+    # The desk wants to write; its writes so far. Shared with work already running apart
+    # (the window runs one at a time; its creator lets it go).
+    desk_waits = replica.write_lock.signal
+    mine = desk_waits is None
+    if mine:
+        desk_waits = context.RawArray("i", 2)
     receive, send = context.Pipe(duplex=False)
     child = context.Process(
         target=_run,
@@ -93,7 +98,8 @@ def run_apart(
         except EOFError:
             pass  # the process stopped without an answer (killed)
     finally:
-        replica.write_lock.signal = None
+        if mine:
+            replica.write_lock.signal = None
         receive.close()
         child.join(timeout=10 if outcome == "ok" else 5)
         if child.is_alive():  # the desk closing, or an answer with no end: stopped here
