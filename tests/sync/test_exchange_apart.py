@@ -46,13 +46,24 @@ def _hub_with_work_from_the_future(seeded_hub: Callable[[], str], tmp_path: Path
     return url
 
 
-@file_hub
-def test_an_exchange_apart_leaves_the_desk_an_exchange_here_leaves(
-    seeded_hub: Callable[[], str], tmp_path: Path, sync_event: EventConfig, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def hub_and_here(
+    seeded_hub: Callable[[], str], tmp_path: Path, sync_event: EventConfig
+) -> tuple[str, Replica, SyncResult]:
+    """That hub, and a desk that exchanged with it in this process (the reference)."""
     url = _hub_with_work_from_the_future(seeded_hub, tmp_path)
     here = desk(tmp_path, "here")
-    by_hand = sync(here, url, "Accueil 1", event=sync_event)
+    return url, here, sync(here, url, "Accueil 1", event=sync_event)
+
+
+@file_hub
+def test_an_exchange_apart_leaves_the_desk_an_exchange_here_leaves(
+    hub_and_here: tuple[str, Replica, SyncResult],
+    tmp_path: Path,
+    sync_event: EventConfig,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    url, here, by_hand = hub_and_here
 
     def not_here(*args: object, **kwargs: object) -> None:
         raise AssertionError("pulled by this process")
@@ -72,14 +83,15 @@ def test_an_exchange_apart_leaves_the_desk_an_exchange_here_leaves(
 
 @file_hub
 def test_the_desk_scans_first_while_an_exchange_pulls_apart(
-    seeded_hub: Callable[[], str], tmp_path: Path, sync_event: EventConfig, monkeypatch: pytest.MonkeyPatch
+    hub_and_here: tuple[str, Replica, SyncResult],
+    tmp_path: Path,
+    sync_event: EventConfig,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A desk pulls the whole event in a process of its own, in many tiny transactions,
     while its own thread scans the people it already has: every scan is answered and
     recorded, none is refused for a busy replica, and the pull ends complete."""
-    url = _hub_with_work_from_the_future(seeded_hub, tmp_path)
-    ref = desk(tmp_path, "ref")
-    sync(ref, url)
+    url, ref, _ = hub_and_here
     # The scanning desk has the people from the export itself; the hub brings them again,
     # with the other desk's check-ins, 40 rows at a time.
     scanning = desk(tmp_path, "scanning")
@@ -117,11 +129,12 @@ def test_the_desk_scans_first_while_an_exchange_pulls_apart(
 
 @file_hub
 def test_an_exchange_process_killed_midway_is_completed_by_the_next(
-    seeded_hub: Callable[[], str], tmp_path: Path, sync_event: EventConfig, monkeypatch: pytest.MonkeyPatch
+    hub_and_here: tuple[str, Replica, SyncResult],
+    tmp_path: Path,
+    sync_event: EventConfig,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    url = _hub_with_work_from_the_future(seeded_hub, tmp_path)
-    ref = desk(tmp_path, "ref")
-    sync(ref, url, "Accueil 1", event=sync_event)
+    url, ref, _ = hub_and_here
     cut = desk(tmp_path, "cut")
     monkeypatch.setenv("CHECKIN_SYNC_BATCH", "50")
     monkeypatch.setenv("CHECKIN_SYNC_KILL_AT", "6")  # read by the exchange's process
