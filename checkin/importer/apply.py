@@ -57,12 +57,14 @@ _STATUS_RANK = {"confirmed": 0, "pending": 1, "waitlisted": 2, "cancelled": 3}
 # How long one step of an import may hold the replica's write lock.
 LOCK_BUDGET_S = 0.04
 STEP_ROWS = 100  # rows written between two looks at the desk's thread, inside a step
-# While the desk scans (an import in a process of its own saw its thread wanting to write in
-# the last few seconds), a step holds the lock this long at most, and its log is flushed to
-# disk after it, outside the lock: a scan waits for one short step, and its own commit's
-# flush no longer writes the megabytes the import's steps left in the log.
+# While the desk scans (an import in a process of its own saw one of its writes in the last
+# few seconds), a step holds the lock this long at most, and its log is flushed to disk
+# after it, outside the lock: a scan waits for one short step, and its own commit's flush
+# no longer writes the megabytes the import's steps left in the log.
 ACTIVE_BUDGET_S = 0.012
-ACTIVE_ROWS = 25  # and looks at the desk's thread every this many rows (100 updates: 20–40 ms)
+# and looks at the desk's thread every this many rows (behind 100 rows of a re-import's
+# updates, one scan a run waited 42–75 ms)
+ACTIVE_ROWS = 25
 DESK_ACTIVE_S = 3.0
 # Otherwise the log is flushed this often (a scan's flush then writes at most this much of
 # the import's work: the first scan into a busy desk is not slower than the next ones).
@@ -537,7 +539,7 @@ def _apply(
                 first = False
             (last,) = raw.execute("SELECT coalesce(max(id), 0) FROM attendee").fetchone()
             raw.execute("INSERT INTO meta(key, value) VALUES ('fts_deferred', 'yes')")
-            piece = ACTIVE_ROWS if active else STEP_ROWS
+            piece = ACTIVE_ROWS if active else None  # None: whole chunks
             rows = _write_rows(replica, raw, feed, live, (limit, piece), started, summary)
             ending = time.perf_counter()
             _index_new_rows(raw, last)
@@ -611,7 +613,7 @@ def _write_rows(
     raw: sqlite3.Connection,
     feed: _Feed,
     live: dict[str, str],
-    how: tuple[float | None, int],
+    how: tuple[float | None, int | None],
     started: float,
     summary: ImportSummary,
 ) -> int:
@@ -619,7 +621,7 @@ def _write_rows(
     spent or the desk's thread waits; the rows written."""
     (limit, piece), rows, written = how, 0, 0
     while (pending := feed.take()) is not None:
-        if len(pending) > piece:
+        if piece is not None and len(pending) > piece:
             feed.ready.appendleft(pending[piece:])  # the rest of the chunk: next, or next step
             pending = pending[:piece]
         _write_chunk(raw, pending, live)
