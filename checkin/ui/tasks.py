@@ -4,7 +4,8 @@ Printing, imports, sync and batch reads go through :func:`run`: the function run
 global ``QThreadPool``; ``on_done(result)`` or ``on_error(exc)`` runs later on the GUI thread
 (queued signal), so they may touch widgets. The worker never touches a widget.
 Unexpected exceptions reach ``on_error`` too; the caller decides between a banner
-(``KnownError``) and the crash path (a bug).
+(``KnownError``) and the crash path (a bug). With an ``owner`` widget, an outcome that
+arrives once it is gone (the desk closed, its work stopped) is logged, not handed to it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from checkin.ui.qt import QObject, QRunnable, QThreadPool, Signal, Slot
+from checkin.ui.qt import QObject, QRunnable, QThreadPool, Signal, Slot, shiboken_is_valid
 
 log = logging.getLogger(__name__)
 
@@ -28,22 +29,35 @@ class _Relay(QObject):
         self,
         on_done: Callable[[Any], None] | None,
         on_error: Callable[[BaseException], None] | None,
+        owner: QObject | None = None,
     ) -> None:
         super().__init__()
         self._on_done = on_done
         self._on_error = on_error
+        self._owner = owner
         self.done.connect(self._finished)
         self.failed.connect(self._failed)
+
+    def _orphaned(self, outcome: object) -> bool:
+        """Whether the widget that asked is gone: its outcome is only logged."""
+        if self._owner is None or shiboken_is_valid(self._owner):
+            return False
+        log.info("background task ended after its window closed: %s", outcome)
+        return True
 
     @Slot(object)
     def _finished(self, result: Any) -> None:
         _alive.discard(self)
+        if self._orphaned(type(result).__name__):
+            return
         if self._on_done is not None:
             self._on_done(result)
 
     @Slot(object)
     def _failed(self, exc: BaseException) -> None:
         _alive.discard(self)
+        if self._orphaned(exc):
+            return
         if self._on_error is not None:
             self._on_error(exc)
         else:
@@ -75,9 +89,10 @@ def run(
     on_error: Callable[[BaseException], None] | None = None,
     *,
     pool: QThreadPool | None = None,
+    owner: QObject | None = None,
 ) -> _Relay:
     """Run ``fn()`` on the pool; return the relay whose signals carry the outcome."""
-    relay = _Relay(on_done, on_error)
+    relay = _Relay(on_done, on_error, owner)
     _alive.add(relay)  # the relay must outlive the runnable until its signal is delivered
     (pool or QThreadPool.globalInstance()).start(Task(fn, relay))
     return relay

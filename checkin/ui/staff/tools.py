@@ -180,7 +180,8 @@ class StaffTools(QWidget):
                 otherwise()
             self.failed.emit(exc)
 
-        tasks.run(work, done, error)
+        # Owned by these tools: a work stopped by the desk closing answers nobody.
+        tasks.run(work, done, error, owner=self)
 
     def _allowed(self) -> bool:
         if self.session.role in STAFF_ROLES:

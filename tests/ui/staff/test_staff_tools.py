@@ -405,3 +405,26 @@ def test_a_bug_in_live_sync_is_reported_once_and_shown_as_an_error(
     assert sum("ValueError: bad row" in r for r in desk.crash.reports) == 1
     assert "LiveSyncBug" in desk.crash.reports[-1] and "Traceback" in desk.crash.reports[-1]
     w.sync.stop()
+
+
+def test_closing_the_desk_during_an_import_stops_it_instead_of_waiting(
+    desk: Any, qtbot: Any, tmp_path: Path, db_file: Path
+) -> None:
+    """A large import runs in a process of its own; the desk closed meanwhile stops it at
+    once (Python would wait for its end) and no process is left behind."""
+    import time
+
+    from checkin.demo.synthetic import write_export
+    from checkin.replica import apart
+
+    big = write_export(tmp_path / "inscriptions.csv", 60_000, desk.session.event)
+    before = count(db_file, "SELECT count(*) FROM attendee")
+    tools(desk).import_file(big)
+    qtbot.waitUntil(lambda: bool(apart._running), timeout=30_000)
+    (child,) = apart._running
+    started = time.monotonic()
+    desk.close()
+    took = time.monotonic() - started
+    assert not child.is_alive() and not apart._running
+    assert took < 8  # a 60,000-row import takes longer than this here; the test's bound
+    assert count(db_file, "SELECT count(*) FROM attendee") < before + 60_000
