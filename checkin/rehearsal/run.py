@@ -395,21 +395,6 @@ def _spread(name: str, values: list[float], first: list[float]) -> dict[str, Any
     }
 
 
-def _first_minute_figures(outcome: Outcome) -> dict[str, Any]:
-    """Scan → answer, → badge PDF and → CUPS's PDF in each desk's first minute, beside the
-    whole run: a desk still cold costs its first minute, which the whole run's p99 hides."""
-    scans = [s for d in outcome.desks for s in d["scans"]]
-    first = [s for d in outcome.desks for s in first_minute(d)]
-    out: dict[str, Any] = {}
-    for name, key, do in (
-        ("scan_answer_ms", "answer_ms", "scan"),
-        ("scan_badge_ms", "badge_ms", None),
-        ("scan_cups_pdf_ms", "cups_ms", None),
-    ):
-        out.update(_spread(name, _latencies(scans, key, do), _latencies(first, key, do)))
-    return out
-
-
 def figures(outcome: Outcome) -> dict[str, Any]:
     """The rehearsal's numbers (what the report shows, and ``--json``)."""
     scans = [s for d in outcome.desks for s in d["scans"]]
@@ -417,6 +402,9 @@ def figures(outcome: Outcome) -> dict[str, Any]:
     found = _latencies(scans, "answer_ms", "search")
     badge = _latencies(scans, "badge_ms")
     cups = _latencies(scans, "cups_ms")
+    # Each desk's first minute beside the whole run: a desk still cold costs its first
+    # minute, which the whole run's p99 hides.
+    first = [s for d in outcome.desks for s in first_minute(d)]
     wrong = [s for s in scans if s["outcome"] != s["expect"]]
     late = sorted(float(s.get("late_ms", 0.0)) for s in scans)
     admitted = [s for s in scans if s["outcome"] == "admitted"]
@@ -459,5 +447,7 @@ def figures(outcome: Outcome) -> dict[str, Any]:
         "desks_crashed": [
             {"desk": d["desk"], "error": d["crashed"]} for d in outcome.desks if d.get("crashed")
         ],
-        **_first_minute_figures(outcome),
+        **_spread("scan_answer_ms", answer, _latencies(first, "answer_ms", "scan")),
+        **_spread("scan_badge_ms", badge, _latencies(first, "badge_ms")),
+        **_spread("scan_cups_pdf_ms", cups, _latencies(first, "cups_ms")),
     }
