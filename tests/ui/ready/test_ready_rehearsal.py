@@ -42,6 +42,22 @@ def _real_desk(tmp_path: Path, db_file: Path) -> tuple[Path, Path]:
     return real_db, hub
 
 
+def _rehearse_through_cups(cups: str, report: Path, *how: str) -> int:
+    """``checkin rehearse`` with ``how``, its badges through the test's CUPS queue (timed
+    at the PDFs cups-pdf writes), its figures as JSON and its report in ``report``."""
+    return cli.main(
+        [
+            "rehearse",
+            *how,
+            "--cups-queue", QUEUE,
+            "--cups-server", cups,
+            "--cups-outbox", str(cups_pdf_outbox()),
+            "--json",
+            "-o", str(report),
+        ]
+    )  # fmt: skip
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(CUPSD is None, reason="cupsd is not installed")
 def test_a_small_rehearsal_through_cups_with_live_sync(
@@ -51,19 +67,7 @@ def test_a_small_rehearsal_through_cups_with_live_sync(
     before = (_digest(real_db), _digest(real_hub))
     report = tmp_path / "rehearsal.pdf"
     capsys.readouterr()
-    code = cli.main(
-        [
-            "rehearse",
-            "--desks", "2",
-            "--attendees", "70",
-            "--speed", "120",
-            "--cups-queue", QUEUE,
-            "--cups-server", cups,
-            "--cups-outbox", str(cups_pdf_outbox()),
-            "--json",
-            "-o", str(report),
-        ]
-    )  # fmt: skip
+    code = _rehearse_through_cups(cups, report, "--desks", "2", "--attendees", "70", "--speed", "120")
     assert code == 0
     result = json.loads(capsys.readouterr().out)
     # Every gesture got the answer it should (garbled → unreadable, unknown → unknown, …).
@@ -112,21 +116,9 @@ def test_the_first_minute_is_measured_apart_from_the_whole_run(
     gestures of the desk's first 60 real seconds, the whole run's of all of them."""
     report = tmp_path / "rehearsal.pdf"
     capsys.readouterr()
-    code = cli.main(
-        [
-            "rehearse",
-            "--desks", "1",
-            "--attendees", "1300",
-            "--speed", "3",
-            "--window=-20:-13",
-            "--cups-queue", QUEUE,
-            "--cups-server", cups,
-            "--cups-outbox", str(cups_pdf_outbox()),
-            "--keep",
-            "--json",
-            "-o", str(report),
-        ]
-    )  # fmt: skip
+    code = _rehearse_through_cups(
+        cups, report, "--desks", "1", "--attendees", "1300", "--speed", "3", "--window=-20:-13", "--keep"
+    )
     assert code == 0
     result = json.loads(capsys.readouterr().out)
     workspace = Path(result["workspace"])
