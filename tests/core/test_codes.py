@@ -98,9 +98,19 @@ def test_any_code_survives_any_layout_mix_up(body: str, pair: tuple[str, str]) -
     assert codes.parse(garbled, PATTERN, lambda c: c == code).code == code
 
 
+def _drawn(code: str, taken: set[str]) -> str:
+    taken.add(code)
+    return code
+
+
 def test_walk_in_codes_are_unambiguous_unguessable_and_differ_between_desks() -> None:
-    desk_a = [codes.new_code("AICT26-", "desk-a") for _ in range(2000)]
-    desk_b = [codes.new_code("AICT26-", "desk-b") for _ in range(2000)]
+    # Each desk checks its own replica before it hands a code out (``exists``), as
+    # ``facts.create_walkin`` does: six random characters alone meet once in about 300 runs of
+    # 2,000 draws (the birthday bound, 29**6 codes), and CI met it once.
+    taken_a: set[str] = set()
+    taken_b: set[str] = set()
+    desk_a = [_drawn(codes.new_code("AICT26-", "desk-a", taken_a.__contains__), taken_a) for _ in range(2000)]
+    desk_b = [_drawn(codes.new_code("AICT26-", "desk-b", taken_b.__contains__), taken_b) for _ in range(2000)]
     assert all(PATTERN.fullmatch(c) for c in desk_a + desk_b)
     assert not set("01ILOUV") & set("".join(c[7:] for c in desk_a))
     assert len(set(desk_a)) == 2000
