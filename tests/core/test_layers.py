@@ -142,3 +142,21 @@ def test_the_window_writes_no_sql() -> None:
     ]
     assert found == []
     assert any(word in (ROOT / "checkin" / "replica" / "contents.py").read_text() for word in pattern)
+
+
+def test_the_entry_module_brings_no_command_with_it() -> None:
+    """A spawned process (an import's workers, the work the desk runs apart) first imports
+    the main script of its parent again: the ``checkin`` script's module must not bring the
+    command line's libraries (0.9 s of one core per process with them)."""
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", "import checkin.__main__"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines() if "|" in line}
+    assert "checkin.__main__" in imported
+    heavy = {"checkin.cli", "reportlab", "openpyxl", "escpos", "yaml", "PySide6", "sqlalchemy"}
+    assert not heavy & imported

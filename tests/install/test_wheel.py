@@ -34,8 +34,8 @@ def test_the_sdist_and_the_wheel_ship_every_resource(installed: Installed) -> No
         in_sdist = {n.split("/", 1)[1] for n in sdist.getnames() if "/" in n}
     assert [p for p in shipped if p not in in_wheel] == []
     assert [p for p in shipped if p not in in_sdist] == []
-    assert "checkin = checkin.cli:main" in entry_points
-    assert "[gui_scripts]\ncheckin-desk = checkin.cli:gui_main" in entry_points
+    assert "checkin = checkin.__main__:main" in entry_points
+    assert "[gui_scripts]\ncheckin-desk = checkin.__main__:gui_main" in entry_points
 
 
 def run(installed: Installed, home: Path, *args: str, lang: str = "fr") -> str:
