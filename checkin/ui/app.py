@@ -330,7 +330,7 @@ def build_desk(
     if told:
         window.frame.show_error(told)
     elif contents.registration_count(replica) == 0:
-        window.frame.show_error(
+        window.say_empty(
             _(
                 "Aucune inscription sur ce poste : le responsable importe l'export des inscriptions "
                 "— « Responsable (F9) », puis « Tableau (F6) » › « Importer un export… »."

@@ -16,6 +16,8 @@ from checkin.arrivals.scan import Decision
 from checkin.base import i18n
 from checkin.base.i18n import _
 from checkin.base.settings import DeskSettings
+from checkin.replica import contents
+from checkin.ui import tasks
 from checkin.ui.door.occupancy import OccupancyView, wall_clock
 from checkin.ui.frame import Frame
 from checkin.ui.group.desk import GroupDesk
@@ -71,6 +73,7 @@ class DeskWindow(QMainWindow):
         self.setStyleSheet(STYLE)
         self.frame = frame = Frame(session, settings, self)
         self.banner = Banner()
+        self.empty_notice = ""  # the at-open notice that the desk holds no registration
         self.status = DeskStatus(frame)
         self.scan = ScanFlow(frame, burst_clock=burst_clock)
         self.people = People(frame)
@@ -245,10 +248,31 @@ class DeskWindow(QMainWindow):
             self.scan.serial_port_changed()
         self.retranslate()
 
+    def say_empty(self, message: str) -> None:
+        """Say at open that the desk holds no registration; the notice goes once an import
+        or an exchange brought some (:meth:`_staff_done`)."""
+        self.empty_notice = message
+        self.frame.show_error(message)
+
+    def _filled(self, count: int) -> None:
+        notice = self.empty_notice
+        if not count or not notice:
+            return
+        self.empty_notice = ""
+        if self.banner.text == notice:
+            self.banner.dismiss()
+        if self.frame.last_error == notice:
+            self.frame.last_error = ""
+            self.status.error.setText("")
+
     def _staff_done(self, message: str) -> None:
         self.frame.say(message, 10_000)
         self.frame.save_settings()
         self.status.refresh_counts()
+        self.staff.refresh()  # the staff view's figures now, not at their next 30 s round
+        if self.empty_notice:
+            replica = self.session.replica
+            tasks.run(lambda: contents.registration_count(replica), self._filled, owner=self)
         if self.settings.hub_url and self.sync.relay is None:
             self.sync.start(self.staff.tools.hub_url())
 
