@@ -123,6 +123,20 @@ def apply_key(con: Any, path: Path) -> None:
         raise WrongKey(wrong_key_sentence(path)) from exc
 
 
+def attach(con: Any, path: Path, name: str) -> bool:
+    """Attach ``path`` to the open connection ``con`` as ``name``, keyed as the file is;
+    False where ``con``'s library cannot read it (a plain SQLite connection, an encrypted
+    file). Outside a transaction (SQLite refuses to attach inside one)."""
+    if isinstance(con, sqlcipher.Connection):
+        key = f"x'{key_hex(header(path))}'" if is_encrypted(path) else ""
+        con.execute(f'ATTACH DATABASE ? AS {name} KEY "{key}"', (str(path),))
+        return True
+    if is_encrypted(path):
+        return False
+    con.execute(f"ATTACH DATABASE ? AS {name}", (str(path),))
+    return True
+
+
 def key_hex(salt: bytes) -> str:
     """SQLCipher's raw key with its salt: no second derivation inside SQLCipher."""
     return keys.file_key(salt).hex() + salt.hex()

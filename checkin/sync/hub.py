@@ -78,13 +78,25 @@ class Hub:
         return self.engine.dialect.name == "sqlite"
 
     @contextmanager
-    def write(self) -> Iterator[Connection]:
-        """One writing transaction; on SQLite it takes the file's write lock at BEGIN."""
+    def write(self, beside: Path | None = None) -> Iterator[Connection]:
+        """One writing transaction; on SQLite it takes the file's write lock at BEGIN.
+
+        ``beside``: an SQLite file a file hub's transaction reads as well, attached as
+        ``beside`` where the hub's library can open it (``conn.info["beside"]`` says so):
+        rows copied from it by SQLite itself never pass through Python."""
         with guard(self.url):
             with self.engine.connect() as conn:
                 conn.info["immediate"] = True
-                with conn.begin():
-                    yield conn
+                raw = conn.connection.driver_connection
+                attached = beside is not None and self.is_sqlite and cipher.attach(raw, beside, "beside")
+                conn.info["beside"] = attached
+                try:
+                    with conn.begin():
+                        yield conn
+                finally:
+                    conn.info.pop("beside", None)
+                    if attached:
+                        _detach(conn, raw)
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -135,6 +147,15 @@ class Hub:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _detach(conn: Connection, raw: Any) -> None:
+    """Detach the file a write read beside the hub; a connection that cannot is not reused."""
+    try:
+        raw.execute("DETACH DATABASE beside")
+    except cipher.Error:
+        log.warning("could not detach a file from the hub's connection", exc_info=True)
+        conn.invalidate()
 
 
 @contextmanager
