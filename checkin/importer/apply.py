@@ -194,14 +194,37 @@ class _Staging:
             share_with_window()
             yield self.values(at)
 
-    def chunks(self, size: int) -> Iterator[list[tuple[str, str, tuple[Any, ...]]]]:
-        """(op, fields kept, values) of every staged row, by uid, ``size`` at a time."""
+    def chunks(self, size: int, by_uid: bool = True) -> Iterator[list[tuple[str, str, tuple[Any, ...]]]]:
+        """(op, fields kept, values) of every staged row, ``size`` at a time: by uid, or
+        (``by_uid`` False) in the order they were staged, each chunk read in one go."""
+        if not by_uid:
+            for start in range(0, self.count, size):
+                end = min(start + size, self.count)
+                yield [
+                    ("insert" if self.inserts[at] else "update", self.fixed.get(at, ""), values)
+                    for at, values in zip(range(start, end), self._block(start, end), strict=True)
+                ]
+            return
         order = sorted(range(self.count), key=self.uids.__getitem__)
         for start in range(0, len(order), size):
             yield [
                 ("insert" if self.inserts[at] else "update", self.fixed.get(at, ""), self.values(at))
                 for at in order[start : start + size]
             ]
+
+    def _block(self, start: int, end: int) -> Iterator[tuple[Any, ...]]:
+        """The values of rows ``start`` to ``end`` (excluded), read in one go."""
+        if self.pending:
+            self._flush()
+            self.file.flush()
+        first = self.ends[start - 1] if start else 0
+        self.file.seek(first)
+        data = memoryview(self.file.read(self.ends[end - 1] - first))
+        begin = 0
+        for at in range(start, end):
+            stop = self.ends[at] - first
+            yield tuple(marshal.loads(self.seal.decrypt(at.to_bytes(12, "little"), data[begin:stop], None)))
+            begin = stop
 
     def regrouped(self) -> tuple[dict[str, str], list[dict[str, Any]]]:
         """A first import's grouping, as ``_REGROUP`` makes it: every registration of a
@@ -521,7 +544,7 @@ def _apply(
     # regrouping pass over the replica after (a scan of every row: a second per 100,000).
     live, duplicates = staging.regrouped() if staging.fresh else ({}, [])
     # With no budget (one transaction), still read a few thousand staged rows at a time.
-    feed = _Feed(staging.chunks(STEP_ROWS if budget is not None else 5000))
+    feed = _Feed(staging.chunks(STEP_ROWS) if budget is not None else staging.chunks(5000, by_uid=False))
     first = True
     copied = flushed = time.perf_counter()
     while feed.fill():

@@ -219,8 +219,14 @@ _COPY_NEW_SENSITIVE = (
 
 
 def _copied(conn: Connection, sql: str, seq: int) -> tuple[int, int]:
-    """(rows copied, the next number) of one copy above."""
-    count = conn.exec_driver_sql(sql, (seq,)).rowcount
+    """(rows copied, the next number) of one copy above. What SQLite keeps aside during
+    the statement goes to a temporary file: held in memory (this build's default), a copy
+    of 100,000 registrations raised the import's peak from 218 to 340 MB."""
+    conn.exec_driver_sql("PRAGMA temp_store = FILE")
+    try:
+        count = conn.exec_driver_sql(sql, (seq,)).rowcount
+    finally:
+        conn.exec_driver_sql("PRAGMA temp_store = DEFAULT")
     return count, seq + count
 
 
