@@ -48,7 +48,7 @@ from checkin.importer.opened import OpenedExport
 from checkin.importer.records import CLEANING_VERSION, RowError
 from checkin.importer.summary import ImportSummary, public, set_meta
 from checkin.importer.workers import ATTENDEE_FIELDS, STAGED, Clean, Cleaner, Outcome, cleaned
-from checkin.replica.db import Replica, share_with_window
+from checkin.replica.db import Replica, defer_search_index, fill_search_index, share_with_window
 from checkin.replica.facts import EDITABLE
 
 __all__ = ["ATTENDEE_FIELDS", "import_registrations", "interrupted_import", "interrupted_sentence"]
@@ -69,6 +69,13 @@ DESK_ACTIVE_S = 3.0
 # Otherwise the log is flushed this often (a scan's flush then writes at most this much of
 # the import's work: the first scan into a busy desk is not slower than the next ones).
 FLUSH_EVERY_S = 0.1
+# A step stops writing rows once what it took and what its end will take reach this share of
+# its budget: the end (the commit) varies from the last steps' by a few ms, and steps aiming
+# at the whole of 40 ms held the lock 42–44 ms.
+STEP_AIM = 0.85
+# What the end of a step (its commit) is reckoned to take a row before any step has been
+# measured: without it the first step of a first import wrote 2,300 rows and held 62 ms.
+FIRST_TAIL_S = 0.00002
 CHECKPOINT_EVERY_S = 1.0  # how often an import copies its log back into the database
 MAX_SHOWN_ROWS = 10_000  # rejected / defaulted rows listed in a summary, at most
 # Fault injection for the tests: the process kills itself (SIGKILL) inside its n-th write step.
@@ -543,6 +550,10 @@ def _apply(
     # A first import writes each row grouped with its person's other registrations: no
     # regrouping pass over the replica after (a scan of every row: a second per 100,000).
     live, duplicates = staging.regrouped() if staging.fresh else ({}, [])
+    # A first import's search index is built after its rows, in bulk (FTS5 writes a segment
+    # and merges others in each step otherwise: the steps that merged held the lock 45–54 ms);
+    # another import keeps it in step, row by row (the desk searches what it holds).
+    bulk_index = staging.fresh and budget is not None
     # With no budget (one transaction), still read a few thousand staged rows at a time.
     feed = _Feed(staging.chunks(STEP_ROWS) if budget is not None else staging.chunks(5000, by_uid=False))
     first = True
@@ -559,6 +570,8 @@ def _apply(
             limit = min(budget, ACTIVE_BUDGET_S) if active and budget is not None else budget
             if first:
                 set_meta(conn, "import_state", json.dumps(state))
+                if bulk_index:
+                    defer_search_index(conn)  # built after the rows, in bulk
                 first = False
             (last,) = raw.execute("SELECT coalesce(max(id), 0) FROM attendee").fetchone()
             raw.execute("INSERT INTO meta(key, value) VALUES ('fts_deferred', 'yes')")
@@ -579,18 +592,12 @@ def _apply(
             copied = time.perf_counter()
     if budget is not None and not first:
         replica.checkpoint()
+    if bulk_index and not first:
+        fill_search_index(replica, on_step=lambda elapsed: _step(summary, elapsed))
     # Nothing written (an unchanged file), nothing to regroup — unless an import cut halfway
     # wrote rows that were never regrouped.
-    regroup = not staging.fresh and (not first or replica.meta("import_state"))
-    changes = _regroup_changes(replica) if regroup else []
-    for at in range(0, len(changes), 2000 if budget is not None else len(changes) or 1):
-        started = time.perf_counter()
-        with replica.write(durable=False) as conn:
-            conn.exec_driver_sql(
-                "UPDATE attendee SET live_uid = ? WHERE uid = ?",
-                changes[at : at + (2000 if budget is not None else len(changes))],  # type: ignore[arg-type]
-            )
-        _step(summary, time.perf_counter() - started)
+    if not staging.fresh and (not first or replica.meta("import_state")):
+        _regroup(replica, budget, summary)
     summary.duplicates = duplicates if staging.fresh else _duplicates(replica)
     # The steps' log to disk before the last, durable, step: its fsync would write it all
     # while holding the lock (100 ms after 100,000 rows, a scan waiting behind it).
@@ -601,6 +608,18 @@ def _apply(
         set_meta(conn, "last_import", json.dumps(public(summary)))
         conn.exec_driver_sql("DELETE FROM meta WHERE key = 'import_state'")
     _step(summary, time.perf_counter() - started)
+
+
+def _regroup(replica: Replica, budget: float | None, summary: ImportSummary) -> None:
+    """Point every registration of a person at the one that counts, 2,000 at a time (all
+    at once with no budget)."""
+    changes = _regroup_changes(replica)
+    size = 2000 if budget is not None else len(changes) or 1
+    for at in range(0, len(changes), size):
+        started = time.perf_counter()
+        with replica.write(durable=False) as conn:
+            conn.exec_driver_sql("UPDATE attendee SET live_uid = ? WHERE uid = ?", changes[at : at + size])  # type: ignore[arg-type]
+        _step(summary, time.perf_counter() - started)
 
 
 _Chunk = list[tuple[str, str, tuple[Any, ...]]]
@@ -617,7 +636,7 @@ class _Feed:
     # What the end of the recent steps took a row (search index, commit: the pages a step
     # dirtied, about as many as its rows): the most of them, times a step's rows, is kept
     # free at the end of its budget (an average of whole tails let steps overshoot it).
-    tails: deque[float] = field(default_factory=lambda: deque([0.0], maxlen=8))
+    tails: deque[float] = field(default_factory=lambda: deque([FIRST_TAIL_S], maxlen=8))
 
     def fill(self) -> bool:
         """Read ahead; False once every row is written."""
@@ -652,7 +671,8 @@ def _write_rows(
         if _KILL_AT_STEP and summary.steps + 1 == _KILL_AT_STEP:
             os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))  # mid-step
         if limit is not None and (
-            time.perf_counter() - started + max(feed.tails) * rows >= limit or replica.write_lock.waiting()
+            time.perf_counter() - started + max(feed.tails) * rows >= limit * STEP_AIM
+            or replica.write_lock.waiting()
         ):
             break
     feed.ahead = written + 2
