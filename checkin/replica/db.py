@@ -698,7 +698,7 @@ def fill_search_index(
 
 
 # FTS5's own settings (its defaults), and how much merging one transaction does: 25 pages
-# of the index written took 7–17 ms, some 30–45 (bench, 100,000 registrations).
+# of the index written, 2–17 ms a transaction (100,000 registrations).
 _FTS_AUTOMERGE, _FTS_CRISISMERGE, _FTS_MAX_SEGMENTS, MERGE_PAGES = 4, 16, 1000, 25
 
 
