@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from checkin.ui.staff.tools import StaffTools
 from tests import dbfiles
@@ -430,51 +433,44 @@ def test_closing_the_desk_during_an_import_stops_it_instead_of_waiting(
     assert count(db_file, "SELECT count(*) FROM attendee") < before + 60_000
 
 
+@pytest.fixture
+def empty_desk(qapp: Any, qtbot: Any, tmp_path: Path, ui_home: Path) -> Iterator[Any]:
+    """A desk window shown on a replica with no registration."""
+    from checkin.replica.db import open_replica
+    from checkin.ui.app import build_desk
+
+    empty = tmp_path / "empty.sqlite"
+    open_replica(empty).close()
+    desk = build_desk(empty, day="2026-07-08", show_crash_dialog=False, with_printing=False)
+    desk.window.show()
+    qtbot.waitExposed(desk.window)
+    yield desk
+    desk.close()
+
+
 def test_the_first_import_clears_the_empty_desk_notice_and_shows_its_figures(
-    qapp: Any, qtbot: Any, tmp_path: Path, sample_dir: Path, ui_home: Path
+    empty_desk: Any, qtbot: Any, sample_dir: Path
 ) -> None:
     """A desk opened with no registration says how to import; once the first import has
     run, that notice is gone from the banner and the status bar, and the staff view's
     figures are the new ones at once (not "0 sur 0" until their next 30 s round)."""
-    from checkin.replica.db import open_replica
-    from checkin.ui.app import build_desk
-
-    empty = tmp_path / "empty.sqlite"
-    open_replica(empty).close()
-    desk = build_desk(empty, day="2026-07-08", show_crash_dialog=False, with_printing=False)
-    try:
-        w = desk.window
-        w.show()
-        qtbot.waitExposed(w)
-        assert "Aucune inscription sur ce poste" in w.banner.text
-        assert "Aucune inscription sur ce poste" in w.status.error.text()
-        with qtbot.waitSignal(tools(desk).finished, timeout=30_000):
-            tools(desk).import_file(sample_dir / "inscriptions.csv")
-        qtbot.waitUntil(lambda: w.banner.text == "" and w.status.error.text() == "", timeout=5000)
-        qtbot.waitUntil(lambda: w.staff.page.figures.expected > 0, timeout=5000)
-        assert "sur 0 attendu" not in w.staff.page.total.text()
-    finally:
-        desk.close()
+    w = empty_desk.window
+    assert "Aucune inscription sur ce poste" in w.banner.text
+    assert "Aucune inscription sur ce poste" in w.status.error.text()
+    with qtbot.waitSignal(tools(empty_desk).finished, timeout=30_000):
+        tools(empty_desk).import_file(sample_dir / "inscriptions.csv")
+    qtbot.waitUntil(lambda: w.banner.text == "" and w.status.error.text() == "", timeout=5000)
+    qtbot.waitUntil(lambda: w.staff.page.figures.expected > 0, timeout=5000)
+    assert "sur 0 attendu" not in w.staff.page.total.text()
 
 
 def test_another_problem_in_the_banner_stays_after_an_import(
-    qapp: Any, qtbot: Any, tmp_path: Path, sample_dir: Path, ui_home: Path
+    empty_desk: Any, qtbot: Any, sample_dir: Path
 ) -> None:
-    from checkin.replica.db import open_replica
-    from checkin.ui.app import build_desk
-
-    empty = tmp_path / "empty.sqlite"
-    open_replica(empty).close()
-    desk = build_desk(empty, day="2026-07-08", show_crash_dialog=False, with_printing=False)
-    try:
-        w = desk.window
-        w.show()
-        qtbot.waitExposed(w)
-        w.frame.show_error("Imprimante « Badges » éteinte")
-        with qtbot.waitSignal(tools(desk).finished, timeout=30_000):
-            tools(desk).import_file(sample_dir / "inscriptions.csv")
-        qtbot.waitUntil(lambda: w.empty_notice == "", timeout=5000)
-        assert "Imprimante « Badges » éteinte" in w.banner.text
-        assert "Imprimante « Badges » éteinte" in w.status.error.text()
-    finally:
-        desk.close()
+    w = empty_desk.window
+    w.frame.show_error("Imprimante « Badges » éteinte")
+    with qtbot.waitSignal(tools(empty_desk).finished, timeout=30_000):
+        tools(empty_desk).import_file(sample_dir / "inscriptions.csv")
+    qtbot.waitUntil(lambda: w.empty_notice == "", timeout=5000)
+    assert "Imprimante « Badges » éteinte" in w.banner.text
+    assert "Imprimante « Badges » éteinte" in w.status.error.text()
