@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from checkin.ui.qt import QApplication, Qt
 from tests import dbfiles
 
@@ -50,8 +52,11 @@ def _click_tab(qtbot: Any, tabs: Any, index: int) -> None:
     qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center())
 
 
-def test_the_staff_view_shows_each_rooms_occupancy(desk: Any, qtbot: Any, kb: Any, db_file: Path) -> None:
+def test_the_staff_view_shows_each_rooms_occupancy(
+    desk: Any, qtbot: Any, kb: Any, db_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from checkin.arrivals import rooms
+    from checkin.replica import facts
 
     w = desk.window
     w.rooms.now = lambda: datetime(2026, 7, 8, 11, 40, tzinfo=PARIS)
@@ -68,6 +73,9 @@ def test_the_staff_view_shows_each_rooms_occupancy(desk: Any, qtbot: Any, kb: An
     replica, event = desk.session.replica, desk.session.event
     target = rooms.serving(replica, "Salon Vaucanson", DAY1, "11:40")
     assert target is not None and target.code == "A1"
+    # The entries stamped at the view's 11:40 (Paris), not at the test's own time of day: the
+    # day's curve places them by their time, and after 11:40 they fell past its end.
+    monkeypatch.setattr(facts, "now_utc", lambda: "2026-07-08T09:40:00+00:00")
     for code in _a1_codes(db_file):
         d = rooms.decide(replica, event, code, target, day=DAY1, hhmm="11:40", desk="Porte Vaucanson")
         assert d.outcome == "admitted", d.outcome
