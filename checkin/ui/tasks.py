@@ -5,7 +5,8 @@ global ``QThreadPool``; ``on_done(result)`` or ``on_error(exc)`` runs later on t
 (queued signal), so they may touch widgets. The worker never touches a widget.
 Unexpected exceptions reach ``on_error`` too; the caller decides between a banner
 (``KnownError``) and the crash path (a bug). With an ``owner`` widget, an outcome that
-arrives once it is gone (the desk closed, its work stopped) is logged, not handed to it.
+arrives once it is gone (the desk closed, its work stopped) is logged, not handed to it;
+a callback that is a widget's own method makes that widget the owner.
 """
 
 from __future__ import annotations
@@ -91,8 +92,16 @@ def run(
     pool: QThreadPool | None = None,
     owner: QObject | None = None,
 ) -> _Relay:
-    """Run ``fn()`` on the pool; return the relay whose signals carry the outcome."""
-    relay = _Relay(on_done, on_error, owner)
+    """Run ``fn()`` on the pool; return the relay whose signals carry the outcome. With no
+    ``owner``, a callback that is a method of a Qt object makes that object the owner."""
+    relay = _Relay(on_done, on_error, owner or _owner_of(on_done) or _owner_of(on_error))
     _alive.add(relay)  # the relay must outlive the runnable until its signal is delivered
     (pool or QThreadPool.globalInstance()).start(Task(fn, relay))
     return relay
+
+
+def _owner_of(callback: Callable[..., Any] | None) -> QObject | None:
+    """The Qt object whose method ``callback`` is, if it is one (a signal's ``emit`` is not:
+    a signal of a deleted object is only ever emitted into the void)."""
+    target = getattr(callback, "__self__", None)
+    return target if isinstance(target, QObject) else None
