@@ -703,7 +703,8 @@ _FTS_AUTOMERGE, _FTS_CRISISMERGE, _FTS_MAX_SEGMENTS, MERGE_PAGES = 4, 16, 1000, 
 
 
 def _fts_command(conn: Connection, command: str, value: int) -> int:
-    """Run one of FTS5's special inserts; the changes it made (0 or 1: it did nothing)."""
+    """Run one of FTS5's special inserts; the rows it changed (a merge: fewer than 2, it
+    found nothing left to merge)."""
     raw = conn.connection.driver_connection
     assert raw is not None
     before = raw.total_changes
