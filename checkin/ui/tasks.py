@@ -94,7 +94,11 @@ def run(
 ) -> _Relay:
     """Run ``fn()`` on the pool; return the relay whose signals carry the outcome. With no
     ``owner``, a callback that is a method of a Qt object makes that object the owner."""
-    relay = _Relay(on_done, on_error, owner or _owner_of(on_done) or _owner_of(on_error))
+    if owner is None:  # not ``or``: a Qt object may define its own truth (an empty model)
+        owner = _owner_of(on_done)
+    if owner is None:
+        owner = _owner_of(on_error)
+    relay = _Relay(on_done, on_error, owner)
     _alive.add(relay)  # the relay must outlive the runnable until its signal is delivered
     (pool or QThreadPool.globalInstance()).start(Task(fn, relay))
     return relay
