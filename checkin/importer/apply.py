@@ -193,7 +193,7 @@ class _Staging:
         start = self.ends[at - 1] if at else 0
         self.file.seek(start)  # read, not mapped: mapped pages count in the desk's memory
         sealed = self.file.read(self.ends[at] - start)
-        return tuple(marshal.loads(self.seal.decrypt(at.to_bytes(12, "little"), sealed, None)))
+        return self._unsealed(at, sealed)
 
     def rows(self) -> Iterator[tuple[Any, ...]]:
         """Every staged row's values (``STAGED`` order), in the order they were staged."""
@@ -219,6 +219,10 @@ class _Staging:
                 for at in order[start : start + size]
             ]
 
+    def _unsealed(self, at: int, sealed: bytes | memoryview) -> tuple[Any, ...]:
+        """Row ``at``'s values from its sealed blob (its place is its nonce, as in ``add``)."""
+        return tuple(marshal.loads(self.seal.decrypt(at.to_bytes(12, "little"), sealed, None)))
+
     def _block(self, start: int, end: int) -> Iterator[tuple[Any, ...]]:
         """The values of rows ``start`` to ``end`` (excluded), read in one go."""
         if self.pending:
@@ -230,7 +234,7 @@ class _Staging:
         begin = 0
         for at in range(start, end):
             stop = self.ends[at] - first
-            yield tuple(marshal.loads(self.seal.decrypt(at.to_bytes(12, "little"), data[begin:stop], None)))
+            yield self._unsealed(at, data[begin:stop])
             begin = stop
 
     def regrouped(self) -> tuple[dict[str, str], list[dict[str, Any]]]:
